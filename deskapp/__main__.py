@@ -1,0 +1,5 @@
+"""Allow ``python -m deskapp``."""
+
+from deskapp.cli import main
+
+raise SystemExit(main())

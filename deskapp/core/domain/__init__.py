@@ -1,0 +1,1 @@
+"""Typed SQLAlchemy models and the enums they use."""

@@ -1,0 +1,316 @@
+"""The deskapp data model (see shared/DESIGN.md, "Data model").
+
+Every schema change goes through an Alembic migration in ``deskapp/core/storage/migrations``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from deskapp.core.domain.base import Base, str_enum, utcnow
+from deskapp.core.domain.enums import (
+    CaseStatus,
+    Channel,
+    CustomerKind,
+    NoteKind,
+    Priority,
+    PurchasePhase,
+    ResponseCategory,
+    Role,
+    SupportStage,
+)
+
+
+class Brand(Base):
+    """A client company the desk serves (an outsourced desk may serve several)."""
+
+    __tablename__ = "brand"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_region: Mapped[str] = mapped_column(String(2), default="FI")
+    default_locale: Mapped[str] = mapped_column(String(10), default="en")
+
+
+class Agent(Base):
+    """A person who signs in: representative, supervisor or admin."""
+
+    __tablename__ = "agent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.REP)
+    ui_locale: Mapped[str] = mapped_column(String(10), default="en")
+    languages: Mapped[str] = mapped_column(String(60), default="en")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Customer(Base):
+    """A person or an internal department the desk serves."""
+
+    __tablename__ = "customer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    kind: Mapped[CustomerKind] = mapped_column(str_enum(CustomerKind), default=CustomerKind.EXTERNAL)
+    account_number: Mapped[str] = mapped_column(String(40), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    preferred_locale: Mapped[str] = mapped_column(String(10), default="en")
+    birth_year: Mapped[int | None]
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str | None] = mapped_column(String(30))
+    income_band: Mapped[str | None] = mapped_column(String(30))
+    lifestyle: Mapped[str | None] = mapped_column(String(100))
+    occupation: Mapped[str | None] = mapped_column(String(100))
+    # Normalised (casefolded, diacritics dropped) text that search matches against; written by services.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Normalised family name, for ranking family-name prefix matches above other matches.
+    family_key: Mapped[str] = mapped_column(String(100), default="", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    brand: Mapped[Brand] = relationship()
+    emails: Mapped[list[CustomerEmail]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="CustomerEmail.position"
+    )
+    phones: Mapped[list[CustomerPhone]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="CustomerPhone.position"
+    )
+    alerts: Mapped[list[CustomerAlert]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="CustomerAlert.position"
+    )
+    cases: Mapped[list[Case]] = relationship(back_populates="customer", order_by="Case.opened_at.desc()")
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 - SQLAlchemy's own convention
+
+    @property
+    def display_name(self) -> str:
+        """Name as a rep reads it; the department for an internal customer without a person's name."""
+        name = " ".join(part for part in (self.given_name, self.family_name) if part)
+        return name or (self.organisation or "")
+
+
+class CustomerEmail(Base):
+    """An email address of a customer; ``address_key`` is the casefolded form for exact lookup."""
+
+    __tablename__ = "customer_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    address: Mapped[str] = mapped_column(String(254))
+    address_key: Mapped[str] = mapped_column(String(254), index=True)
+    customer: Mapped[Customer] = relationship(back_populates="emails")
+
+
+class CustomerPhone(Base):
+    """A phone number in E.164, plus its digits reversed so "last N digits" is an indexed prefix query."""
+
+    __tablename__ = "customer_phone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    e164: Mapped[str] = mapped_column(String(20), index=True)
+    digits_reversed: Mapped[str] = mapped_column(String(20), index=True)
+    customer: Mapped[Customer] = relationship(back_populates="phones")
+
+
+class CustomerAlert(Base):
+    """Something a rep must see first ("hard of hearing", "VIP", "fraud watch")."""
+
+    __tablename__ = "customer_alert"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(200))
+    customer: Mapped[Customer] = relationship(back_populates="alerts")
+
+
+class Case(Base):
+    """One matter a customer brings to the desk."""
+
+    __tablename__ = "support_case"  # "case" is an SQL keyword
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    purchase_phase: Mapped[PurchasePhase] = mapped_column(str_enum(PurchasePhase))
+    support_stage: Mapped[SupportStage] = mapped_column(str_enum(SupportStage))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.OPEN, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    customer: Mapped[Customer] = relationship(back_populates="cases")
+    brand: Mapped[Brand] = relationship()
+    owner: Mapped[Agent | None] = relationship()
+    notes: Mapped[list[CaseNote]] = relationship(back_populates="case", order_by="CaseNote.created_at")
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+
+class CaseNote(Base):
+    """A note on a case. Its text lives in append-only :class:`NoteRevision` rows."""
+
+    __tablename__ = "case_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    kind: Mapped[NoteKind] = mapped_column(str_enum(NoteKind), default=NoteKind.TEXT)
+    script_key: Mapped[str | None] = mapped_column(String(80))
+    script_version: Mapped[int | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="notes")
+    author: Mapped[Agent] = relationship()
+    revisions: Mapped[list[NoteRevision]] = relationship(
+        back_populates="note", order_by="NoteRevision.number"
+    )
+
+
+class NoteRevision(Base):
+    """One version of a note's text. Rows are only ever added, never changed."""
+
+    __tablename__ = "note_revision"
+    __table_args__ = (UniqueConstraint("note_id", "number", name="uq_note_revision_note_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("case_note.id"), index=True)
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    note: Mapped[CaseNote] = relationship(back_populates="revisions")
+    author: Mapped[Agent] = relationship()
+
+
+class Draft(Base):
+    """Autosaved text of a note being typed; promoted to a revision when the rep saves."""
+
+    __tablename__ = "draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("support_case.id"), index=True)
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("case_note.id"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Response(Base):
+    """A scripted response; its text per language lives in :class:`ResponseVariant`."""
+
+    __tablename__ = "response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[ResponseCategory] = mapped_column(str_enum(ResponseCategory, 30))
+    tags: Mapped[str] = mapped_column(String(400), default="")
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"))
+    source_locale: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    variants: Mapped[list[ResponseVariant]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="ResponseVariant.locale"
+    )
+
+
+class ResponseVariant(Base):
+    """A response in one language. Stale when its source variant has a newer revision."""
+
+    __tablename__ = "response_variant"
+    __table_args__ = (UniqueConstraint("response_id", "locale", name="uq_response_variant_locale"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=1)
+    translated_from_revision: Mapped[int | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="variants")
+
+
+class CallScript(Base):
+    """A versioned, branching call flow. ``definition`` holds steps, options and fields."""
+
+    __tablename__ = "call_script"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_call_script_key_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """A customer's satisfaction score (CSAT 1-5) for a case."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    captured_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Rubric(Base):
+    """Versioned QA criteria with weights; names per locale live in ``criteria``."""
+
+    __tablename__ = "rubric"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_rubric_key_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    """A supervisor's scoring of one case against a rubric, with coaching for the rep."""
+
+    __tablename__ = "review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"))
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[float] = mapped_column(default=0.0)
+    coaching_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[dt.datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. ``detail`` never holds customer personal data."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_at_action", "at", "action"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40), default="")
+    entity_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

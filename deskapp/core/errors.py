@@ -1,0 +1,24 @@
+"""Errors that carry a message a person can act on, in the current UI language."""
+
+from __future__ import annotations
+
+
+class DeskappError(Exception):
+    """A failure with a message meant for the user (already translated)."""
+
+    def __init__(self, message: str) -> None:
+        """Keep the user-facing message."""
+        super().__init__(message)
+        self.message = message
+
+
+class StorageError(DeskappError):
+    """The database could not be opened, read or written."""
+
+
+class InputFileError(DeskappError):
+    """A file given by the user cannot be read or has the wrong shape."""
+
+
+class PermissionDenied(DeskappError):
+    """The acting agent may not do this."""

@@ -1,0 +1,95 @@
+"""Translations looked up at call time.
+
+``_()`` reads the catalog that is current *when it is called*, so a language switch takes effect
+on the next repaint without re-importing anything. Module-level constants are marked with ``N_()``
+and translated where they are shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+from importlib import resources
+
+from babel import Locale
+
+DOMAIN = "deskapp"
+SOURCE_LOCALE = "en"
+UI_LOCALES: tuple[str, ...] = ("en", "fi", "fil", "es")
+CUSTOMER_LOCALES: tuple[str, ...] = UI_LOCALES
+_ALIASES = {"tl": "fil", "tl_ph": "fil", "fil_ph": "fil", "en_us": "en", "en_gb": "en", "fi_fi": "fi",
+            "es_es": "es", "es_mx": "es"}
+
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_current_locale = SOURCE_LOCALE
+
+
+def normalise_locale(code: str | None) -> str | None:
+    """Map user spellings (``tl``, ``fi-FI``, ``ES``) to one of our locale codes, or ``None``."""
+    if not code:
+        return None
+    key = code.strip().replace("-", "_").lower().split(".")[0]
+    key = _ALIASES.get(key, key)
+    if key in UI_LOCALES:
+        return key
+    base = key.split("_")[0]
+    base = _ALIASES.get(base, base)
+    return base if base in UI_LOCALES else None
+
+
+def load_catalog(locale: str) -> gettext.NullTranslations:
+    """Load the compiled catalog for ``locale``; English (the source text) when there is none."""
+    if locale == SOURCE_LOCALE:
+        return gettext.NullTranslations()
+    mo = resources.files("deskapp") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except (FileNotFoundError, OSError):
+        return gettext.NullTranslations()
+
+
+def set_locale(locale: str, catalog: gettext.NullTranslations | None = None) -> str:
+    """Make ``locale`` the current UI language; returns the code actually used."""
+    global _current, _current_locale  # noqa: PLW0603 - one process-wide UI language by design
+    code = normalise_locale(locale) or SOURCE_LOCALE
+    _current = catalog if catalog is not None else load_catalog(code)
+    _current_locale = code
+    return code
+
+
+def current_locale() -> str:
+    """The current UI locale code."""
+    return _current_locale
+
+
+def _(message: str) -> str:
+    """Translate ``message`` with the current catalog."""
+    return _current.gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate with the CLDR plural rule of the current catalog."""
+    return _current.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` in a disambiguating ``context``."""
+    return _current.pgettext(context, message)
+
+
+def babel_locale(code: str | None = None) -> Locale:
+    """A Babel ``Locale`` for formatting in ``code`` (default: the UI locale)."""
+    return Locale.parse(normalise_locale(code) or _current_locale)
+
+
+def language_name(code: str, in_locale: str | None = None) -> str:
+    """The name of language ``code`` written in ``in_locale`` (default: the UI locale)."""
+    try:
+        return Locale.parse(code).get_display_name(babel_locale(in_locale)) or code
+    except (ValueError, TypeError):
+        return code

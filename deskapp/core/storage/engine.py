@@ -1,0 +1,76 @@
+"""Create engines with the connection settings deskapp relies on, and classify storage failures."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deskapp.core.errors import StorageError
+from deskapp.core.i18n import _
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets reps keep reading while a note is written; FULL sync means a note shown as
+    # saved survives a power cut; busy_timeout turns brief lock contention into a wait.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # a read-only file keeps its journal mode; reading still works
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``; SQLite files get deskapp's pragmas on every connection."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            folder = Path(database).parent
+            if not folder.exists():
+                raise StorageError(
+                    _("The database folder {folder} does not exist.").format(folder=folder)
+                )
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, so plain rows can be built from them."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def describe_storage_error(exc: BaseException) -> str:
+    """A sentence a rep can act on for a database failure (current UI language)."""
+    if isinstance(exc, StorageError):
+        return exc.message
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(original).lower()
+    if "locked" in text or "busy" in text:
+        return _("The database is busy or locked by another program. Try again in a moment.")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return _("The database is read-only. Ask your administrator to check the file's permissions.")
+    if "disk is full" in text or "no space" in text or "database or disk is full" in text:
+        return _("The disk is full. Free some space, then try again.")
+    if "unable to open" in text or "no such file" in text:
+        return _("The database file cannot be opened. Check that the folder exists and is writable.")
+    if "not a database" in text or "malformed" in text:
+        return _("The file is not a deskapp database or it is damaged.")
+    if isinstance(exc, OperationalError) and ("connect" in text or "server" in text):
+        return _("The database server cannot be reached. Check the network connection.")
+    return _("The database reported an error: {detail}").format(detail=str(original).splitlines()[0])

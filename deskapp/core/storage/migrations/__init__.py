@@ -1,0 +1,1 @@
+"""Alembic migration scripts (a package so importlib.resources finds them, frozen too)."""
