@@ -1,0 +1,26 @@
+"""``deskapp backup FILE``: an online, consistent copy of the database."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from deskapp.core.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``backup`` command."""
+    parser = subparsers.add_parser("backup", help=_("copy the database to FILE while it is in use"))
+    parser.add_argument("file", metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Copy the open database to ``args.file`` and report where it went."""
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.backup import backup_database
+
+    engine = open_database(args)
+    result = backup_database(engine, args.file)
+    print(_("Backed up {pages} pages to {path}.").format(pages=result.pages, path=result.path))
+    return 0

@@ -1,0 +1,1 @@
+"""Text normalisation, phone parsing and customer search."""

@@ -1,0 +1,58 @@
+"""One normalisation for every backend: "Mäkinen", "MAKINEN" and "makinen" are the same word.
+
+NFKD splits letters from their accents (and maps fullwidth forms to ASCII), combining marks are
+dropped, and the result is casefolded. Letters that Unicode does not decompose (ø, æ, ł, đ) are
+mapped by hand. Apostrophes inside names are dropped, so "O'Brien" and "obrien" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_APOSTROPHES = re.compile(r"[\'’‘`´ʼ]")
+_NON_WORD = re.compile(r"[^0-9a-z@._+-]+")
+_SPLIT = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Casefold ``text`` and remove diacritics ("Núñez" -> "nunez")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().translate(_EXTRA)
+
+
+def tokens(text: str) -> list[str]:
+    """Split ``text`` into normalised word tokens, apostrophes joined ("O'Brien" -> ["obrien"])."""
+    return [tok for tok in _SPLIT.split(_APOSTROPHES.sub("", fold(text))) if tok]
+
+
+def index_words(text: str) -> list[str]:
+    """Words to index for a name: the joined form and its parts ("O'Brien" -> obrien, o, brien).
+
+    Indexing the parts of hyphenated and apostrophe names lets a rep start typing at either half.
+    """
+    words: list[str] = []
+    for chunk in fold(text).split():
+        joined = [tok for tok in _SPLIT.split(_APOSTROPHES.sub("", chunk)) if tok]
+        words.extend(joined)
+        parts = [tok for tok in _SPLIT.split(chunk) if tok]
+        if len(parts) > 1:
+            words.extend(part for part in parts if part not in joined)
+    return words
+
+
+def search_text(*fields: str | None) -> str:
+    """The normalised, space-separated text a customer is found by."""
+    seen: dict[str, None] = {}
+    for field in fields:
+        if field:
+            for word in index_words(field):
+                seen.setdefault(word, None)
+    return " ".join(seen)
+
+
+def email_key(address: str) -> str:
+    """The form an email address is compared in (trimmed, casefolded)."""
+    return address.strip().casefold()
