@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from deskapp.core.i18n import set_locale  # noqa: E402
-from deskapp.core.storage import migrate  # noqa: E402
-from deskapp.core.storage.engine import make_engine  # noqa: E402
+from deskapp.core.i18n import set_locale
+from deskapp.core.storage import migrate
+from deskapp.core.storage.engine import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -116,14 +116,17 @@ def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteC
                 insert(Customer).returning(Customer.account_number, Customer.id, sort_by_parameter_order=True),
                 new_rows,
             )
-            ids.update(dict(result.tuples().all()))
+            ids.update(dict(result.all()))
         if existing:
             changed = [_customer_row(unique[acc], brands, now) | {"b_id": cid} for acc, cid in existing.items()]
-            table = Customer.__table__
-            columns = {key: bindparam(key) for key in changed[0] if key not in {"b_id", "account_number"}}
+            columns: dict[str, Any] = {
+                key: bindparam(key) for key in changed[0] if key not in {"b_id", "account_number"}
+            }
             connection.execute(
-                update(table).where(table.c.id == bindparam("b_id"))
-                .values(**columns, version_id=table.c.version_id + 1),
+                update(Customer)
+                .where(Customer.id == bindparam("b_id"))
+                .values(**columns, version_id=Customer.version_id + 1)
+                .execution_options(synchronize_session=False),
                 changed,
             )
             old_ids = list(existing.values())

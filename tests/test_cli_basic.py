@@ -1,0 +1,33 @@
+"""The ``deskapp`` command's own behaviour: version, errors as one clear line, translated output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from deskapp import __version__
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _err = cli("--version")
+    assert code == 0 and out.strip() == f"deskapp {__version__}"
+
+
+def test_version_does_not_import_sqlalchemy_or_qt() -> None:
+    # Start-up speed: the command line must stay light until a command needs the database or Qt.
+    probe = ("import sys; from deskapp.cli import build_parser; build_parser(); "
+             "print(sorted(m for m in ('sqlalchemy', 'PySide6') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_missing_database_folder_is_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = cli("--db", str(tmp_path / "gone" / "x.db"), "backup", str(tmp_path / "b.db"))
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and "does not exist" in err
+
+
+def test_unknown_command_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = cli("frobnicate")
+    assert code == 2 and "invalid choice" in err
