@@ -1,9 +1,125 @@
-"""``deskapp customers``: being written (see the open issues)."""
+"""``deskapp import customers FILE.csv`` and ``deskapp export customers FILE.csv``.
+
+``import`` and ``export`` are command groups: other modules add their own kinds of thing
+(``import responses`` …) to the same group with :func:`command_group`.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 from typing import Any
+
+from deskapp.core.i18n import _, ngettext
+
+# Rejections printed on the terminal; the rest are counted (and all go to --rejects).
+SHOWN_REJECTIONS = 20
+# Files at least this large show progress even when stderr is not a terminal (e.g. a log).
+PROGRESS_FILE_BYTES = 10 * 1024 * 1024
+
+
+def command_group(subparsers: Any, name: str, help_text: str) -> Any:
+    """The sub-command list of group ``name`` (``import``, ``export``), created on first use."""
+    parser = subparsers.choices.get(name)
+    if parser is None:
+        parser = subparsers.add_parser(name, help=help_text)
+        parser.deskapp_group = parser.add_subparsers(dest=f"{name}_what", metavar="WHAT", required=True)
+    return parser.deskapp_group
 
 
 def register(subparsers: Any) -> None:
-    """Nothing registered yet."""
+    """Add ``import customers`` and ``export customers``."""
+    imports = command_group(subparsers, "import", _("import data from a file"))
+    parser = imports.add_parser(
+        "customers", help=_("add or update customers from a CSV file"),
+        description=_("Add or update customers (matched by account number) from a CSV file. Rows that "
+                      "cannot be imported are listed with their line and reason; the exit code is 1 "
+                      "when any row was rejected."),
+    )
+    parser.add_argument("file", metavar="FILE.csv")
+    parser.add_argument("--region", metavar="CC",
+                        help=_("country of national phone numbers (e.g. FI) for brands not yet in the database"))
+    parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, but change nothing"))
+    parser.add_argument("--rejects", metavar="OUT.csv", help=_("write the rejected rows, with line and reason, here"))
+    parser.set_defaults(handler=run_import)
+
+    exports = command_group(subparsers, "export", _("export data to a file"))
+    parser = exports.add_parser("customers", help=_("write all customers to a CSV file"))
+    parser.add_argument("file", metavar="FILE.csv")
+    parser.set_defaults(handler=run_export)
+
+
+def _progress_printer(path: str) -> Any:
+    tty = sys.stderr.isatty()
+    try:
+        large = os.path.getsize(path) >= PROGRESS_FILE_BYTES
+    except OSError:
+        large = False
+    if not (tty or large):
+        return None
+
+    def show(rows: int) -> None:
+        text = ngettext("{n} row read…", "{n} rows read…", rows).format(n=rows)
+        print(f"\r{text}" if tty else text, end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import ``args.file``; print rejections on stderr and the summary on stdout."""
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.customer_csv import check_region, import_customers
+
+    region = check_region(args.region)  # a typo in --region fails before the database is opened
+    engine = open_database(args)
+    progress = _progress_printer(args.file)
+    summary = import_customers(engine, args.file, region=region, dry_run=args.dry_run,
+                               rejects_path=args.rejects, progress=progress)
+    if progress is not None and sys.stderr.isatty():
+        print(file=sys.stderr)
+    if summary.unknown_columns:
+        print(_("Ignored columns deskapp does not know: {columns}").format(
+            columns=", ".join(summary.unknown_columns)), file=sys.stderr)
+    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
+        print(_("{path}, {problem}").format(path=args.file, problem=rejection.describe()), file=sys.stderr)
+    hidden = summary.rejected - SHOWN_REJECTIONS
+    if hidden > 0:
+        more = ngettext("… and {n} more rejected row.", "… and {n} more rejected rows.", hidden).format(n=hidden)
+        if not args.rejects:
+            more += " " + _("Use --rejects OUT.csv to get them all in a file.")
+        print(more, file=sys.stderr)
+    print(_summary_line(summary.created, summary.updated, summary.rejected, dry_run=args.dry_run))
+    if args.rejects and summary.rejected:
+        print(_("Rejected rows written to {path}.").format(path=args.rejects))
+    return 1 if summary.rejected else 0
+
+
+def _summary_line(created: int, updated: int, rejected: int, *, dry_run: bool) -> str:
+    if dry_run:
+        parts = (
+            ngettext("{n} new customer would be imported", "{n} new customers would be imported",
+                     created).format(n=created),
+            ngettext("{n} would be updated", "{n} would be updated", updated).format(n=updated),
+            ngettext("{n} row would be rejected", "{n} rows would be rejected", rejected).format(n=rejected),
+        )
+        return _("Dry run, nothing was changed: {created}, {updated}, {rejected}.").format(
+            created=parts[0], updated=parts[1], rejected=parts[2])
+    parts = (
+        ngettext("{n} new customer imported", "{n} new customers imported", created).format(n=created),
+        ngettext("{n} updated", "{n} updated", updated).format(n=updated),
+        ngettext("{n} row rejected", "{n} rows rejected", rejected).format(n=rejected),
+    )
+    return _("{created}, {updated}, {rejected}.").format(created=parts[0], updated=parts[1], rejected=parts[2])
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export every customer to ``args.file``."""
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.customer_csv import export_customers
+
+    engine = open_database(args)
+    count = export_customers(engine, args.file)
+    print(ngettext("Exported {n} customer to {path}.", "Exported {n} customers to {path}.", count).format(
+        n=count, path=args.file))
+    return 0

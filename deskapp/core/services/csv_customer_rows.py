@@ -1,0 +1,254 @@
+"""The customer CSV columns, and turning one row of cells into a customer or a rejection.
+
+Every check a row can fail names the column and says what is wrong, so whoever prepared the
+file can fix it. Nothing here touches the database: brands are passed in as a snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from deskapp.core.domain.enums import CustomerKind
+from deskapp.core.errors import InputFileError
+from deskapp.core.i18n import _, normalise_locale
+from deskapp.core.search.phones import to_e164
+from deskapp.core.services.csv_io import unneutralise
+from deskapp.core.services.customer_store import CustomerRecord
+
+REQUIRED_COLUMNS = (
+    "account_number", "kind", "given_name", "family_name", "organisation",
+    "email", "phone", "preferred_locale", "brand",
+)
+OPTIONAL_COLUMNS = ("birth_year", "age_band", "gender", "income_band", "lifestyle", "occupation", "alerts")
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Columns our own rejects file adds; importing a corrected rejects file ignores them quietly.
+REJECT_COLUMNS = ("line", "reason")
+MULTI_SEPARATOR = "|"
+FIRST_BIRTH_YEAR = 1900
+
+# The database's column sizes; a longer value is refused rather than cut.
+MAX_LENGTH = {
+    "account_number": 40, "given_name": 100, "family_name": 100, "organisation": 200, "email": 254,
+    "brand": 40, "age_band": 20, "gender": 30, "income_band": 30, "lifestyle": 100, "occupation": 100,
+    "alerts": 200,
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_EMAIL = re.compile(r"[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\"]+\.[^@\s,;<>()\[\]\".]+")
+_HEADER_SPACE = re.compile(r"[\s\-]+")
+_SHOWN_VALUE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class BrandDefaults:
+    """What an existing brand decides for rows that leave it open."""
+
+    region: str | None
+    locale: str
+
+
+@dataclass(slots=True)
+class Rejection:
+    """A row that was not imported: where it is, which column is wrong and why."""
+
+    line: int
+    column: str | None
+    reason: str
+    cells: list[str]
+
+    def explain(self) -> str:
+        """The column and the reason, without the line (the rejects file has a line column)."""
+        if self.column:
+            return _("column {column}: {reason}").format(column=self.column, reason=self.reason)
+        return self.reason
+
+    def describe(self) -> str:
+        """One line for the user, e.g. ``line 12, column phone: …``."""
+        if self.column:
+            return _("line {line}, column {column}: {reason}").format(
+                line=self.line, column=self.column, reason=self.reason
+            )
+        return _("line {line}: {reason}").format(line=self.line, reason=self.reason)
+
+
+class _Invalid(Exception):
+    def __init__(self, column: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMap:
+    """Where each known column is in the file, and the header cells nobody asked for."""
+
+    index: dict[str, int]
+    unknown: list[str]
+    width: int
+
+
+def canonical_column(name: str) -> str:
+    """``" Account Number "`` → ``"account_number"`` (case, spaces and hyphens ignored)."""
+    return _HEADER_SPACE.sub("_", name.strip().casefold()).strip("_")
+
+
+def map_header(header: Sequence[str], path: object) -> HeaderMap:
+    """Locate the columns; raise :class:`InputFileError` if a required one is missing or doubled."""
+    index: dict[str, int] = {}
+    unknown: list[str] = []
+    for position, cell in enumerate(header):
+        name = canonical_column(unneutralise(cell.strip()))
+        if not name or name in REJECT_COLUMNS:
+            continue  # trailing delimiters in spreadsheets make nameless columns
+        if name not in ALL_COLUMNS:
+            unknown.append(cell.strip())
+        elif name in index:
+            raise InputFileError(
+                _("{path}: the column {column} appears twice in the header row.").format(path=path, column=name)
+            )
+        else:
+            index[name] = position
+    missing = [name for name in REQUIRED_COLUMNS if name not in index]
+    if missing:
+        raise InputFileError(
+            _("{path}: the header row lacks the column(s) {columns}. Required columns: {required}.").format(
+                path=path, columns=", ".join(missing), required=", ".join(REQUIRED_COLUMNS)
+            )
+        )
+    return HeaderMap(index, unknown, len(header))
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= _SHOWN_VALUE else value[: _SHOWN_VALUE - 1] + "…"
+
+
+class RowValidator:
+    """Turns the cells of one row into a :class:`CustomerRecord`, or a :class:`Rejection`."""
+
+    def __init__(self, header: HeaderMap, brands: Mapping[str, BrandDefaults], region: str | None) -> None:
+        """Validate rows laid out as ``header``; ``brands`` maps casefolded codes to their defaults."""
+        self._index = header.index
+        self._width = header.width
+        self._brands = brands
+        self._region = region
+        self._this_year = dt.date.today().year
+
+    def validate(self, line: int, cells: list[str]) -> CustomerRecord | Rejection:
+        """The record for ``cells`` (the row starting at ``line``), or why it cannot be imported."""
+        try:
+            return self._record(cells)
+        except _Invalid as bad:
+            return Rejection(line, bad.column, bad.reason, cells)
+
+    def _cell(self, cells: list[str], name: str) -> str:
+        position = self._index.get(name)
+        if position is None or position >= len(cells):
+            return ""
+        value = unneutralise(cells[position].strip())
+        if _CONTROL.search(value):
+            raise _Invalid(name, _("contains a control character (such as a tab or line break)"))
+        limit = MAX_LENGTH.get(name)
+        if limit is not None and name not in ("email", "alerts") and len(value) > limit:
+            raise _Invalid(name, _("is longer than {limit} characters").format(limit=limit))
+        return value
+
+    def _record(self, cells: list[str]) -> CustomerRecord:
+        if len(cells) > self._width and any(cell.strip() for cell in cells[self._width:]):
+            raise _Invalid(None, _("the row has {cells} cells but the header row names {columns} columns").format(
+                cells=len(cells), columns=self._width))
+        cell = self._cell
+        account = cell(cells, "account_number")
+        if not account:
+            raise _Invalid("account_number", _("the account number is missing"))
+        kind_text = cell(cells, "kind").casefold()
+        if not kind_text:
+            kind = CustomerKind.EXTERNAL
+        elif kind_text in ("external", "internal"):
+            kind = CustomerKind(kind_text)
+        else:
+            raise _Invalid("kind", _("\"{value}\" is not a kind; use external or internal").format(
+                value=_shown(kind_text)))
+        given, family, organisation = cell(cells, "given_name"), cell(cells, "family_name"), cell(cells, "organisation")
+        if not given and not family and not (kind is CustomerKind.INTERNAL and organisation):
+            if kind is CustomerKind.INTERNAL:
+                raise _Invalid("given_name", _("no name: give a given or family name, or the department "
+                                               "in organisation"))
+            raise _Invalid("given_name", _("no name: give a given or family name"))
+        brand_code = cell(cells, "brand")
+        brand = self._brands.get(brand_code.casefold() or "default")
+        region = brand.region if brand is not None and brand.region else self._region
+        record = CustomerRecord(
+            account_number=account,
+            brand_code=brand_code,
+            kind=kind,
+            given_name=given,
+            family_name=family,
+            organisation=organisation or None,
+            emails=self._emails(cell(cells, "email")),
+            phones=self._phones(cell(cells, "phone"), region),
+            preferred_locale=self._locale(cell(cells, "preferred_locale"), brand),
+            birth_year=self._birth_year(cell(cells, "birth_year")),
+            age_band=cell(cells, "age_band") or None,
+            gender=cell(cells, "gender") or None,
+            income_band=cell(cells, "income_band") or None,
+            lifestyle=cell(cells, "lifestyle") or None,
+            occupation=cell(cells, "occupation") or None,
+            alerts=self._alerts(cell(cells, "alerts")),
+        )
+        return record
+
+    @staticmethod
+    def _parts(text: str) -> list[str]:
+        if not text:
+            return []
+        return [part for part in (piece.strip() for piece in text.split(MULTI_SEPARATOR)) if part]
+
+    def _emails(self, text: str) -> list[str]:
+        emails = self._parts(text)
+        for address in emails:
+            if len(address) > MAX_LENGTH["email"] or not _EMAIL.fullmatch(address):
+                raise _Invalid("email", _("\"{value}\" is not a valid email address").format(value=_shown(address)))
+        return emails
+
+    def _phones(self, text: str, region: str | None) -> list[str]:
+        phones: list[str] = []
+        for part in self._parts(text):
+            e164 = to_e164(part, region)
+            if e164 is None:
+                if region is None and not part.startswith(("+", "00")):
+                    reason = _("\"{value}\" is not a valid phone number; write it with its country code "
+                               "(+358 …) or import with --region").format(value=_shown(part))
+                else:
+                    reason = _("\"{value}\" is not a valid phone number").format(value=_shown(part))
+                raise _Invalid("phone", reason)
+            if e164 not in phones:
+                phones.append(e164)
+        return phones
+
+    @staticmethod
+    def _locale(text: str, brand: BrandDefaults | None) -> str:
+        if not text:
+            return brand.locale if brand is not None else "en"
+        code = normalise_locale(text)
+        if code is None:
+            raise _Invalid("preferred_locale", _("\"{value}\" is not a supported language; use en, fi, fil "
+                                                 "(or tl) or es").format(value=_shown(text)))
+        return code
+
+    def _birth_year(self, text: str) -> int | None:
+        if not text:
+            return None
+        if text.isascii() and text.isdigit() and FIRST_BIRTH_YEAR <= int(text) <= self._this_year:
+            return int(text)
+        raise _Invalid("birth_year", _("\"{value}\" is not a plausible birth year ({first}–{last})").format(
+            value=_shown(text), first=FIRST_BIRTH_YEAR, last=self._this_year))
+
+    def _alerts(self, text: str) -> list[str]:
+        alerts = self._parts(text)
+        for alert in alerts:
+            if len(alert) > MAX_LENGTH["alerts"]:
+                raise _Invalid("alerts", _("an alert is longer than {limit} characters").format(
+                    limit=MAX_LENGTH["alerts"]))
+        return alerts

@@ -1,0 +1,243 @@
+"""Import customers from CSV and export them to CSV (``deskapp import customers`` / ``export customers``).
+
+Import streams: rows are read, validated and handed to :func:`write_customers` as a generator,
+so a million-row file never sits in memory. A bad row is set aside with its line, column and
+reason; good rows still go in. Problems with the file as a whole (missing, not UTF-8, a
+required column missing) stop the import before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import phonenumbers
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
+from deskapp.core.errors import DeskappError
+from deskapp.core.i18n import _
+from deskapp.core.services.csv_customer_rows import (
+    ALL_COLUMNS,
+    MULTI_SEPARATOR,
+    REJECT_COLUMNS,
+    BrandDefaults,
+    Rejection,
+    RowValidator,
+    map_header,
+)
+from deskapp.core.services.csv_io import CsvWriter, open_csv, unneutralise
+from deskapp.core.services.customer_store import CustomerRecord, WriteCounts, write_customers
+
+BATCH_SIZE = 5000
+PROGRESS_EVERY = 10_000
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    delimiter: str = ","
+    dry_run: bool = False
+
+    @property
+    def rejected(self) -> int:
+        """How many rows were not imported."""
+        return len(self.rejections)
+
+
+def check_region(region: str | None) -> str | None:
+    """``region`` upper-cased if phonenumbers knows it; raise :class:`DeskappError` otherwise."""
+    if not region:
+        return None
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise DeskappError(
+            _("{region} is not a known country code for phone numbers; use two letters such as FI, PH or ES.")
+            .format(region=region)
+        )
+    return code
+
+
+def brand_defaults(engine: Engine) -> dict[str, BrandDefaults]:
+    """The existing brands' defaults, by casefolded code."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(Brand.code, Brand.default_region, Brand.default_locale)).all()
+    return {code.casefold(): BrandDefaults((region or "").upper() or None, locale or "en")
+            for code, region, locale in rows}
+
+
+def import_customers(
+    engine: Engine,
+    path: str | os.PathLike[str],
+    *,
+    region: str | None = None,
+    dry_run: bool = False,
+    rejects_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
+    """Import the customers in the CSV file ``path``, upserting by account number.
+
+    Args:
+        engine: the migrated database.
+        path: the CSV file (UTF-8 with or without BOM; ``,``, ``;`` or tab between cells).
+        region: country for national phone numbers when the row's brand does not exist yet.
+        dry_run: validate and count, but write nothing to the database.
+        rejects_path: where to write the rejected rows (original cells plus ``line`` and ``reason``).
+        progress: called with the number of rows read so far, every ``PROGRESS_EVERY`` rows.
+        batch_size: rows per database transaction.
+
+    Returns:
+        The counts and every rejected row with its line, column and reason.
+
+    Raises:
+        InputFileError: the file cannot be read or lacks a required column; nothing was imported.
+    """
+    region = check_region(region)
+    summary = ImportSummary(dry_run=dry_run)
+    with open_csv(path) as source:
+        header = map_header(source.header, source.path)
+        summary.unknown_columns = header.unknown
+        summary.delimiter = source.delimiter
+        validator = RowValidator(header, brand_defaults(engine), region)
+        rejects = CsvWriter(rejects_path, [*source.header, *REJECT_COLUMNS], source.delimiter) if rejects_path else None
+
+        def records() -> Iterator[CustomerRecord]:
+            for row in source.rows():
+                if not row.error and not any(cell.strip() for cell in row.cells):
+                    continue  # blank lines and rows of empty cells are not customers
+                summary.rows += 1
+                if progress is not None and summary.rows % PROGRESS_EVERY == 0:
+                    progress(summary.rows)
+                if row.error:
+                    result: CustomerRecord | Rejection = Rejection(row.line, None, row.error, row.cells)
+                else:
+                    result = validator.validate(row.line, row.cells)
+                if isinstance(result, CustomerRecord):
+                    yield result
+                    continue
+                summary.rejections.append(result)
+                if rejects is not None:
+                    rejects.write(_reject_row(result, header.width))
+
+        try:
+            counts = (_count_only(engine, records(), batch_size) if dry_run
+                      else write_customers(engine, records(), batch_size))
+        except BaseException:
+            if rejects is not None:
+                rejects.abort()
+            raise
+        if rejects is not None:
+            rejects.commit()
+    summary.created, summary.updated = counts.created, counts.updated
+    return summary
+
+
+def _reject_row(rejection: Rejection, width: int) -> list[str]:
+    # Cells go back as they were written (minus our own neutralising quote, which the writer puts
+    # back), padded to the header; surplus cells of a ragged row follow line and reason.
+    cells = [unneutralise(cell) for cell in rejection.cells]
+    padded = cells[:width] + [""] * (width - len(cells))
+    return [*padded, str(rejection.line), rejection.explain(), *cells[width:]]
+
+
+def _count_only(engine: Engine, records: Iterable[CustomerRecord], batch_size: int) -> WriteCounts:
+    """What :func:`write_customers` would count, without writing."""
+    counts = WriteCounts()
+    seen: set[str] = set()
+    batch: list[str] = []
+
+    def flush() -> None:
+        unique = [acc for acc in dict.fromkeys(batch) if acc not in seen]
+        with engine.connect() as connection:
+            existing = set(connection.scalars(
+                select(Customer.account_number).where(Customer.account_number.in_(unique))
+            ))
+        counts.created += len(unique) - len(existing)
+        counts.updated += len(existing) + sum(1 for acc in dict.fromkeys(batch) if acc in seen)
+        seen.update(unique)
+        batch.clear()
+
+    for record in records:
+        batch.append(record.account_number)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return counts
+
+
+def export_customers(engine: Engine, path: str | os.PathLike[str], *, page_size: int = 5000) -> int:
+    """Write every customer to the CSV file ``path`` (UTF-8, ``,``); returns how many were written.
+
+    Columns are :data:`ALL_COLUMNS`; lists are joined with ``|``; cells a spreadsheet would run
+    as a formula get a leading ``'``, which :func:`import_customers` removes again.
+    """
+    writer = CsvWriter(path, ALL_COLUMNS)
+    written = 0
+    try:
+        for row in _customer_rows(engine, page_size):
+            writer.write(row)
+            written += 1
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
+    return written
+
+
+def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
+    # Pages keyed on account number keep memory flat and give a stable order, so exporting the
+    # same data twice gives the same file.
+    customer = Customer.__table__.c
+    after = ""
+    columns = (customer.id, customer.account_number, customer.kind, customer.given_name, customer.family_name,
+               customer.organisation, customer.preferred_locale, Brand.code, customer.birth_year,
+               customer.age_band, customer.gender, customer.income_band, customer.lifestyle, customer.occupation)
+    while True:
+        with engine.connect() as connection:
+            page = connection.execute(
+                select(*columns).join(Brand, Brand.id == customer.brand_id)
+                .where(customer.account_number > after).order_by(customer.account_number).limit(page_size)
+            ).all()
+            if not page:
+                return
+            ids = [row[0] for row in page]
+            emails = _children(connection, CustomerEmail, CustomerEmail.address, ids)
+            phones = _children(connection, CustomerPhone, CustomerPhone.e164, ids)
+            alerts = _children(connection, CustomerAlert, CustomerAlert.text, ids)
+        for (cid, account, kind, given, family, organisation, locale, brand, birth_year, age_band, gender,
+             income_band, lifestyle, occupation) in page:
+            yield [
+                account, str(kind), given, family, organisation or "",
+                MULTI_SEPARATOR.join(emails.get(cid, ())), MULTI_SEPARATOR.join(phones.get(cid, ())),
+                locale, brand, "" if birth_year is None else str(birth_year), age_band or "", gender or "",
+                income_band or "", lifestyle or "", occupation or "", MULTI_SEPARATOR.join(alerts.get(cid, ())),
+            ]
+        after = page[-1][1]
+
+
+def _children(
+    connection: Connection,
+    model: type[CustomerEmail] | type[CustomerPhone] | type[CustomerAlert],
+    value: InstrumentedAttribute[str],
+    ids: list[int],
+) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    rows = connection.execute(
+        select(model.customer_id, value).where(model.customer_id.in_(ids))
+        .order_by(model.customer_id, model.position)
+    )
+    for cid, text in rows:
+        found.setdefault(cid, []).append(text)
+    return found
