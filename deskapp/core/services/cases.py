@@ -1,0 +1,372 @@
+"""Customers' profiles and cases: look up, open, change status, assign, record feedback.
+
+Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns plain frozen rows
+(no ORM object leaves the function) and commits its own unit of work, so the UI can run each
+call in a background job with a session of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import CaseStatus, Channel, CustomerKind, Priority, PurchasePhase, SupportStage
+from deskapp.core.domain.models import Agent, AuditEvent, Case, Customer, Feedback
+from deskapp.core.errors import DeskappError, PermissionDenied
+from deskapp.core.i18n import _
+from deskapp.core.services.customer_store import PROFILE_FIELDS
+
+SUBJECT_MAX = 200
+COMMENT_MAX = 4000
+MANAGING_ROLES = frozenset({"supervisor", "admin"})
+
+
+class CaseConflict(DeskappError):
+    """Someone else changed the case since the rep loaded it; nothing was overwritten."""
+
+
+class RecordNotFound(DeskappError):
+    """The customer, case, note or agent asked for does not exist (any more)."""
+
+
+class InvalidInput(DeskappError):
+    """A value the rep entered cannot be stored as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    """What a rep sees of a customer at a glance."""
+
+    customer_id: int
+    account_number: str
+    kind: CustomerKind
+    given_name: str
+    family_name: str
+    display_name: str
+    organisation: str | None
+    preferred_locale: str
+    brand_id: int
+    brand_code: str
+    brand_name: str
+    profile: tuple[tuple[str, str | int], ...]  # only the fields that are filled in, in PROFILE_FIELDS order
+    alerts: tuple[str, ...]
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]  # E.164
+    version_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One case as lists and the case view show it."""
+
+    id: int
+    customer_id: int
+    brand_id: int
+    subject: str
+    purchase_phase: PurchasePhase
+    support_stage: SupportStage
+    channel: Channel
+    priority: Priority
+    status: CaseStatus
+    owner_id: int | None
+    owner_name: str | None
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+    version_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    """A customer's satisfaction score for a case."""
+
+    id: int
+    case_id: int
+    agent_id: int | None
+    score: int
+    comment: str | None
+    channel: Channel
+    captured_at: dt.datetime
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL characters, which some databases and drivers refuse."""
+    return text.replace("\x00", "")
+
+
+def active_agent(session: Session, agent_id: int) -> Agent:
+    """The agent ``agent_id``, who must exist and be active (deny by default)."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or not agent.active:
+        raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
+    return agent
+
+
+def audit(session: Session, agent_id: int | None, action: str, entity: str, entity_id: int, *,
+          detail: dict[str, Any] | None = None) -> None:
+    """Add an audit event to the session (ids and codes only, never customer data)."""
+    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity=entity,
+                           entity_id=entity_id, detail=detail or {}))
+
+
+def customer_profile(session: Session, customer: int | str) -> ProfileRow:
+    """Load a customer's profile by id (int) or account number (str).
+
+    Args:
+        session: An open session.
+        customer: The customer's id, or their account number ("FI-000001").
+
+    Returns:
+        The profile with brand, alerts, emails and phones.
+
+    Raises:
+        RecordNotFound: No such customer.
+    """
+    query = select(Customer).options(
+        selectinload(Customer.emails), selectinload(Customer.phones),
+        selectinload(Customer.alerts), selectinload(Customer.brand),
+    )
+    if isinstance(customer, int):
+        query = query.where(Customer.id == customer)
+    else:
+        query = query.where(Customer.account_number == customer.strip())
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise RecordNotFound(_("No customer with account {account} was found.").format(account=customer))
+    profile = tuple((name, value) for name in PROFILE_FIELDS
+                    if (value := getattr(row, name)) not in (None, ""))
+    return ProfileRow(
+        customer_id=row.id, account_number=row.account_number, kind=row.kind,
+        given_name=row.given_name, family_name=row.family_name, display_name=row.display_name,
+        organisation=row.organisation, preferred_locale=row.preferred_locale,
+        brand_id=row.brand_id, brand_code=row.brand.code, brand_name=row.brand.name, profile=profile,
+        alerts=tuple(a.text for a in row.alerts), emails=tuple(e.address for e in row.emails),
+        phones=tuple(p.e164 for p in row.phones), version_id=row.version_id,
+    )
+
+
+def case_history(session: Session, customer_id: int, open_only: bool = False) -> list[CaseRow]:
+    """A customer's cases, newest first.
+
+    Args:
+        session: An open session.
+        customer_id: The customer.
+        open_only: Only cases that are open or waiting.
+
+    Returns:
+        The cases as plain rows.
+    """
+    query = (select(Case).options(selectinload(Case.owner)).where(Case.customer_id == customer_id)
+             .order_by(Case.opened_at.desc(), Case.id.desc()))
+    if open_only:
+        query = query.where(Case.status.in_((CaseStatus.OPEN, CaseStatus.WAITING)))
+    return [_case_row(case) for case in session.scalars(query)]
+
+
+def get_case(session: Session, case_id: int) -> CaseRow:
+    """One case by id.
+
+    Raises:
+        RecordNotFound: No such case.
+    """
+    return _case_row(_load_case(session, case_id))
+
+
+def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
+    session: Session, agent_id: int, customer_id: int, subject: str,
+    purchase_phase: PurchasePhase | str, support_stage: SupportStage | str,
+    channel: Channel | str, priority: Priority | str = Priority.NORMAL,
+) -> CaseRow:
+    """Open a new case for a customer, owned by the agent who opens it.
+
+    Args:
+        session: An open session.
+        agent_id: The acting agent (becomes the owner).
+        customer_id: The customer the case is for.
+        subject: A short subject line (at most 200 characters).
+        purchase_phase: Before, during or after purchase.
+        support_stage: Planning, installation, … disposal, other.
+        channel: How the customer reached the desk.
+        priority: Low, normal, high or urgent.
+
+    Returns:
+        The new case.
+
+    Raises:
+        InvalidInput: Empty or too long subject.
+        RecordNotFound: No such customer.
+        PermissionDenied: The agent is unknown or disabled.
+    """
+    active_agent(session, agent_id)
+    text = " ".join(clean_text(subject).split())
+    if not text:
+        raise InvalidInput(_("Write a subject for the case."))
+    if len(text) > SUBJECT_MAX:
+        raise InvalidInput(_("The subject is too long: at most {limit} characters.").format(limit=SUBJECT_MAX))
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise RecordNotFound(_("The customer no longer exists."))
+    now = utcnow()
+    case = Case(customer_id=customer.id, brand_id=customer.brand_id, subject=text,
+                purchase_phase=PurchasePhase(purchase_phase), support_stage=SupportStage(support_stage),
+                channel=Channel(channel), priority=Priority(priority), status=CaseStatus.OPEN,
+                owner_id=agent_id, opened_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    audit(session, agent_id, "case.open", "support_case", case.id)
+    row = _case_row(case)
+    session.commit()
+    return row
+
+
+def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus | str,
+               expected_version: int) -> CaseRow:
+    """Change a case's status; closing stamps ``closed_at``, reopening clears it.
+
+    Args:
+        session: An open session.
+        agent_id: The acting agent.
+        case_id: The case.
+        status: The new status.
+        expected_version: The ``version_id`` the rep's screen shows.
+
+    Returns:
+        The case after the change (unchanged when it already had ``status``).
+
+    Raises:
+        CaseConflict: The case changed since the rep loaded it.
+    """
+    new_status = CaseStatus(status)
+    active_agent(session, agent_id)
+    case = _load_case(session, case_id)
+    _check_version(case, expected_version)
+    if case.status == new_status:
+        return _case_row(case)
+    old = case.status
+    case.status = new_status
+    if new_status == CaseStatus.CLOSED:
+        case.closed_at = utcnow()
+    elif new_status in (CaseStatus.OPEN, CaseStatus.WAITING):
+        case.closed_at = None
+    audit(session, agent_id, "case.status", "support_case", case.id,
+          detail={"from": old.value, "to": new_status.value})
+    return _commit_case(session, case)
+
+
+def assign(session: Session, case_id: int, agent_id: int | None, expected_version: int,
+           *, actor_id: int | None = None) -> CaseRow:
+    """Give a case to ``agent_id`` (``None`` puts it back in the queue).
+
+    A rep may take a case for themselves; giving it to someone else, or unassigning, needs a
+    supervisor or admin as ``actor_id``.
+
+    Args:
+        session: An open session.
+        case_id: The case.
+        agent_id: The new owner, or ``None``.
+        expected_version: The ``version_id`` the screen shows.
+        actor_id: Who does it; defaults to ``agent_id`` (taking the case oneself).
+
+    Returns:
+        The case after the change.
+
+    Raises:
+        CaseConflict: The case changed since it was loaded.
+        PermissionDenied: The actor may not assign cases to others, or the new owner is disabled.
+    """
+    actor_key = actor_id if actor_id is not None else agent_id
+    if actor_key is None:
+        raise PermissionDenied(_("Only a supervisor can put a case back in the queue."))
+    actor = active_agent(session, actor_key)
+    if agent_id != actor.id and actor.role.value not in MANAGING_ROLES:
+        raise PermissionDenied(_("Only a supervisor can give a case to someone else."))
+    if agent_id is not None:
+        active_agent(session, agent_id)
+    case = _load_case(session, case_id)
+    _check_version(case, expected_version)
+    if case.owner_id == agent_id:
+        return _case_row(case)
+    case.owner_id = agent_id
+    audit(session, actor.id, "case.assign", "support_case", case.id, detail={"owner": agent_id})
+    return _commit_case(session, case)
+
+
+def record_feedback(session: Session, case_id: int, agent_id: int | None, score: int,
+                    comment: str | None = None) -> FeedbackRow:
+    """Store the customer's satisfaction score (CSAT 1-5) for a case, on the case's channel.
+
+    Args:
+        session: An open session.
+        case_id: The case the feedback is about.
+        agent_id: The rep the feedback is credited to.
+        score: 1 (very dissatisfied) to 5 (very satisfied).
+        comment: The customer's own words, if any.
+
+    Returns:
+        The stored feedback.
+
+    Raises:
+        InvalidInput: The score is not a whole number from 1 to 5.
+    """
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidInput(_("The satisfaction score must be a whole number from 1 to 5."))
+    case = _load_case(session, case_id)
+    if agent_id is not None:
+        active_agent(session, agent_id)
+    text = clean_text(comment).strip() if comment else ""
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
+    feedback = Feedback(case_id=case.id, agent_id=agent_id, score=score, comment=text or None,
+                        channel=case.channel, captured_at=utcnow())
+    session.add(feedback)
+    session.flush()
+    row = FeedbackRow(id=feedback.id, case_id=case.id, agent_id=agent_id, score=score,
+                      comment=feedback.comment, channel=feedback.channel, captured_at=feedback.captured_at)
+    session.commit()
+    return row
+
+
+def _load_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id, options=[selectinload(Case.owner)])
+    if case is None:
+        raise RecordNotFound(_("The case no longer exists."))
+    return case
+
+
+def _check_version(case: Case, expected_version: int) -> None:
+    if case.version_id != expected_version:
+        raise _conflict()
+
+
+def _conflict() -> CaseConflict:
+    return CaseConflict(_("Someone else changed this case a moment ago. Reload it to see their change, "
+                          "then try again."))
+
+
+def _commit_case(session: Session, case: Case) -> CaseRow:
+    try:
+        session.flush()  # the version_id_col check happens here, against the row on disk
+    except StaleDataError:
+        session.rollback()
+        raise _conflict() from None
+    session.refresh(case, attribute_names=["owner"])
+    row = _case_row(case)
+    session.commit()
+    return row
+
+
+def _case_row(case: Case) -> CaseRow:
+    return CaseRow(
+        id=case.id, customer_id=case.customer_id, brand_id=case.brand_id, subject=case.subject,
+        purchase_phase=case.purchase_phase, support_stage=case.support_stage, channel=case.channel,
+        priority=case.priority, status=case.status, owner_id=case.owner_id,
+        owner_name=case.owner.display_name if case.owner is not None else None,
+        opened_at=case.opened_at, closed_at=case.closed_at, updated_at=case.updated_at,
+        version_id=case.version_id,
+    )

@@ -1,0 +1,318 @@
+"""Case notes and drafts: the rep's words must never be lost.
+
+* While a rep types, the UI calls :func:`save_draft` every few seconds; each call commits on its
+  own (the SQLite engine runs with ``synchronous=FULL``), so text shown as saved survives a crash
+  or a power cut. :func:`pending_drafts` lists what was left unsaved, for the restore dialog.
+* :func:`add_note` and :func:`edit_note` promote a draft to a note revision and delete the draft in
+  the same transaction: either the revision exists or the draft still does.
+* Revisions are append-only and chained: each stores the SHA-256 of the previous revision's hash,
+  the author, the time and the body, so :func:`verify_chain` detects an edit made behind the
+  application's back.
+
+Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns frozen rows and
+commits its own unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import NoteKind
+from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
+from deskapp.core.errors import DeskappError, PermissionDenied
+from deskapp.core.i18n import _
+from deskapp.core.services.cases import InvalidInput, RecordNotFound, active_agent, audit, clean_text
+
+# Fields are joined with NUL, which never occurs in a stored body (it is stripped), so no two
+# different (prev_hash, author, time, body) tuples can produce the same hashed text.
+_SEPARATOR = "\x00"
+
+
+class NoteConflict(DeskappError):
+    """Another revision of the note was saved at the same moment; the draft is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRow:
+    """An autosaved, not yet saved note text, with enough context to offer restoring it."""
+
+    id: int
+    agent_id: int
+    case_id: int | None
+    note_id: int | None
+    body: str
+    saved_at: dt.datetime
+    case_subject: str | None
+    customer_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """A note as the case view shows it: its latest text and how often it was revised."""
+
+    id: int
+    case_id: int
+    kind: NoteKind
+    author_id: int
+    author_name: str
+    body: str
+    revision_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_editor_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    """One saved version of a note's text."""
+
+    note_id: int
+    number: int
+    body: str
+    author_id: int
+    author_name: str
+    created_at: dt.datetime
+    prev_hash: str | None
+    hash: str
+
+
+def revision_hash(prev_hash: str | None, author_id: int, created_at: dt.datetime, body: str) -> str:
+    """The chained hash of a revision: SHA-256 over previous hash, author, UTC time and body.
+
+    Args:
+        prev_hash: The previous revision's hash; ``None`` for revision 1.
+        author_id: The revision's author.
+        created_at: When it was written (made UTC; naive values are taken as UTC).
+        body: The stored text.
+
+    Returns:
+        64 lower-case hex digits.
+    """
+    moment = created_at.replace(tzinfo=dt.UTC) if created_at.tzinfo is None else created_at.astimezone(dt.UTC)
+    text = _SEPARATOR.join((prev_hash or "", str(author_id), moment.isoformat(timespec="microseconds"), body))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clean_body(body: str) -> str:
+    """The text as it will be stored: NUL characters removed, everything else kept as typed."""
+    return clean_text(body)
+
+
+def save_draft(session: Session, agent_id: int, case_id: int | None, body: str,
+               note_id: int | None = None) -> DraftRow:
+    """Autosave what the agent is typing; one draft per (agent, case, note), committed at once.
+
+    Args:
+        session: An open session.
+        agent_id: The agent typing.
+        case_id: The case the note belongs to.
+        body: The text so far (any Unicode; NUL characters are dropped).
+        note_id: The note being edited, or ``None`` for a new note.
+
+    Returns:
+        The stored draft.
+    """
+    active_agent(session, agent_id)
+    if note_id is not None:
+        note = session.get(CaseNote, note_id)
+        if note is None:
+            raise RecordNotFound(_("The note no longer exists."))
+        case_id = note.case_id
+    drafts = _drafts(session, agent_id, case_id, note_id)
+    draft = drafts[0] if drafts else Draft(agent_id=agent_id, case_id=case_id, note_id=note_id)
+    for extra in drafts[1:]:  # two windows raced to create it; keep the newest
+        session.delete(extra)
+    draft.body = clean_body(body)
+    draft.saved_at = utcnow()
+    session.add(draft)
+    session.flush()
+    row = _draft_row(session, draft)
+    session.commit()
+    return row
+
+
+def discard_draft(session: Session, agent_id: int, case_id: int | None, note_id: int | None = None) -> int:
+    """Delete the agent's draft for (case, note), when they throw the text away on purpose.
+
+    Returns:
+        How many drafts were deleted (0 or 1).
+    """
+    count = _delete_drafts(session, agent_id, case_id, note_id)
+    session.commit()
+    return count
+
+
+def pending_drafts(session: Session, agent_id: int) -> list[DraftRow]:
+    """Every draft of the agent with text in it, newest first, for "restore your unsaved notes".
+
+    Returns:
+        The drafts with the case subject and customer name for each.
+    """
+    query = (select(Draft).where(Draft.agent_id == agent_id)
+             .order_by(Draft.saved_at.desc(), Draft.id.desc()))
+    return [_draft_row(session, draft) for draft in session.scalars(query) if draft.body.strip()]
+
+
+def add_note(session: Session, agent_id: int, case_id: int, body: str) -> NoteRow:
+    """Save a new note on a case (revision 1) and delete the draft it came from.
+
+    Raises:
+        InvalidInput: The note is empty or only whitespace.
+        RecordNotFound: No such case.
+    """
+    text = _valid_body(body)
+    author = active_agent(session, agent_id)
+    if session.get(Case, case_id) is None:
+        raise RecordNotFound(_("The case no longer exists."))
+    now = utcnow()
+    note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.TEXT, created_at=now)
+    session.add(note)
+    session.flush()
+    _append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=text)
+    _delete_drafts(session, agent_id, case_id, None)
+    audit(session, agent_id, "note.add", "case_note", note.id, detail={"case": case_id})
+    return _commit_note(session, note.id)
+
+
+def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteRow:
+    """Append a new revision to a note; nothing already saved is changed.
+
+    An unchanged body adds no revision. Only the note's author may edit it.
+
+    Raises:
+        InvalidInput: The new text is empty or only whitespace.
+        PermissionDenied: The agent did not write this note.
+        NoteConflict: Another revision was saved at the same moment (the draft is kept).
+    """
+    text = _valid_body(body)
+    editor = active_agent(session, agent_id)
+    note = session.get(CaseNote, note_id)
+    if note is None:
+        raise RecordNotFound(_("The note no longer exists."))
+    if note.author_id != editor.id:
+        raise PermissionDenied(_("Only the author of a note can change it. Add a note of your own instead."))
+    latest = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
+                             .order_by(NoteRevision.number.desc()).limit(1)).one()
+    _delete_drafts(session, agent_id, note.case_id, note_id)
+    if latest.body != text:
+        _append_revision(session, note_id, latest.number + 1, latest.hash,
+                         author_id=editor.id, created_at=utcnow(), body=text)
+        audit(session, agent_id, "note.edit", "case_note", note_id, detail={"revision": latest.number + 1})
+    return _commit_note(session, note_id)
+
+
+def case_notes(session: Session, case_id: int) -> list[NoteRow]:
+    """The notes of a case, oldest first, each with its latest text."""
+    ids = session.scalars(select(CaseNote.id).where(CaseNote.case_id == case_id)
+                          .order_by(CaseNote.created_at, CaseNote.id)).all()
+    return _note_rows(session, list(ids))
+
+
+def note_history(session: Session, note_id: int) -> list[RevisionRow]:
+    """Every revision of a note, revision 1 first."""
+    query = (select(NoteRevision, Agent.display_name).join(Agent, Agent.id == NoteRevision.author_id)
+             .where(NoteRevision.note_id == note_id).order_by(NoteRevision.number))
+    return [RevisionRow(note_id=rev.note_id, number=rev.number, body=rev.body, author_id=rev.author_id,
+                        author_name=name, created_at=rev.created_at, prev_hash=rev.prev_hash, hash=rev.hash)
+            for rev, name in session.execute(query)]
+
+
+def verify_chain(session: Session, note_id: int) -> bool:
+    """Whether the note's revisions are intact: numbered 1..n, linked, and each hash recomputes.
+
+    Returns:
+        False when any revision was changed, removed or inserted outside the application.
+    """
+    revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
+                                .order_by(NoteRevision.number)).all()
+    if not revisions:
+        return False
+    prev: str | None = None
+    for expected_number, rev in enumerate(revisions, start=1):
+        if rev.number != expected_number or rev.prev_hash != prev:
+            return False
+        if revision_hash(prev, rev.author_id, rev.created_at, rev.body) != rev.hash:
+            return False
+        prev = rev.hash
+    return True
+
+
+def _valid_body(body: str) -> str:
+    text = clean_body(body)
+    if not text.strip():
+        raise InvalidInput(_("The note is empty. Write something before saving."))
+    return text
+
+
+def _append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
+                     author_id: int, created_at: dt.datetime, body: str) -> None:
+    session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
+                             created_at=created_at, prev_hash=prev_hash,
+                             hash=revision_hash(prev_hash, author_id, created_at, body)))
+
+
+def _commit_note(session: Session, note_id: int) -> NoteRow:
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise NoteConflict(_("This note was changed somewhere else at the same moment. Your text is "
+                             "kept as a draft: reload the note and save again.")) from None
+    row = _note_rows(session, [note_id])[0]
+    session.commit()
+    return row
+
+
+def _note_rows(session: Session, note_ids: list[int]) -> list[NoteRow]:
+    if not note_ids:
+        return []
+    stats = (select(NoteRevision.note_id, func.max(NoteRevision.number).label("latest"),
+                    func.count().label("revisions"))
+             .where(NoteRevision.note_id.in_(note_ids)).group_by(NoteRevision.note_id).subquery())
+    author, editor = aliased(Agent), aliased(Agent)
+    query = (select(CaseNote, NoteRevision, stats.c.revisions, author.display_name, editor.display_name)
+             .join(stats, stats.c.note_id == CaseNote.id)
+             .join(NoteRevision, (NoteRevision.note_id == CaseNote.id)
+                   & (NoteRevision.number == stats.c.latest))
+             .join(author, author.id == CaseNote.author_id)
+             .join(editor, editor.id == NoteRevision.author_id))
+    by_id = {
+        note.id: NoteRow(id=note.id, case_id=note.case_id, kind=note.kind, author_id=note.author_id,
+                         author_name=author_name, body=rev.body, revision_count=count,
+                         created_at=note.created_at, updated_at=rev.created_at, last_editor_name=editor_name)
+        for note, rev, count, author_name, editor_name in session.execute(query)
+    }
+    return [by_id[note_id] for note_id in note_ids if note_id in by_id]
+
+
+def _drafts(session: Session, agent_id: int, case_id: int | None, note_id: int | None) -> list[Draft]:
+    query = select(Draft).where(Draft.agent_id == agent_id)
+    query = query.where(Draft.case_id.is_(None) if case_id is None else Draft.case_id == case_id)
+    query = query.where(Draft.note_id.is_(None) if note_id is None else Draft.note_id == note_id)
+    return list(session.scalars(query.order_by(Draft.saved_at.desc(), Draft.id.desc())))
+
+
+def _delete_drafts(session: Session, agent_id: int, case_id: int | None, note_id: int | None) -> int:
+    ids = [draft.id for draft in _drafts(session, agent_id, case_id, note_id)]
+    if ids:
+        session.execute(delete(Draft).where(Draft.id.in_(ids)))
+    return len(ids)
+
+
+def _draft_row(session: Session, draft: Draft) -> DraftRow:
+    subject: str | None = None
+    customer_name: str | None = None
+    if draft.case_id is not None:
+        found = session.execute(select(Case.subject, Customer).join(Customer, Customer.id == Case.customer_id)
+                                .where(Case.id == draft.case_id)).first()
+        if found is not None:
+            subject, customer_name = found[0], found[1].display_name
+    return DraftRow(id=draft.id, agent_id=draft.agent_id, case_id=draft.case_id, note_id=draft.note_id,
+                    body=draft.body, saved_at=draft.saved_at, case_subject=subject, customer_name=customer_name)
