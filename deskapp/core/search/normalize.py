@@ -3,6 +3,10 @@
 NFKD splits letters from their accents (and maps fullwidth forms to ASCII), combining marks are
 dropped, and the result is casefolded. Letters that Unicode does not decompose (ø, æ, ł, đ) are
 mapped by hand. Apostrophes inside names are dropped, so "O'Brien" and "obrien" meet.
+
+Words are runs of Unicode letters and digits, so names in other scripts ("Дмитрий", "王") are kept
+and found rather than silently dropped; everything else (punctuation, symbols, emoji, control
+characters) separates words.
 """
 
 from __future__ import annotations
@@ -12,8 +16,7 @@ import unicodedata
 
 _EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 _APOSTROPHES = re.compile(r"[\'’‘`´ʼ]")
-_NON_WORD = re.compile(r"[^0-9a-z@._+-]+")
-_SPLIT = re.compile(r"[^0-9a-z]+")
+_SPLIT = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
@@ -51,6 +54,15 @@ def search_text(*fields: str | None) -> str:
             for word in index_words(field):
                 seen.setdefault(word, None)
     return " ".join(seen)
+
+
+def compact(text: str) -> str:
+    """``text`` as one word, separators dropped ("Dela Cruz" -> "delacruz", "Mäki-Petäjä" -> "makipetaja").
+
+    Indexed for names made of several words or parts, so a rep who types them run together still
+    finds the person.
+    """
+    return "".join(tokens(text))
 
 
 def email_key(address: str) -> str:

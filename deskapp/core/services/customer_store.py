@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
-from deskapp.core.search.normalize import email_key, fold, search_text
+from deskapp.core.search.normalize import compact, email_key, search_text, tokens
 from deskapp.core.search.phones import digits_reversed
 
 PROFILE_FIELDS = ("birth_year", "age_band", "gender", "income_band", "lifestyle", "occupation")
@@ -45,11 +45,16 @@ class CustomerRecord:
 
 
 def customer_search_text(record: CustomerRecord) -> str:
-    """Normalised words a customer is found by: names, organisation, emails, account number."""
+    """Normalised words a customer is found by: names, organisation, emails, account number.
+
+    Names of several words or parts are also indexed run together ("Dela Cruz" -> "delacruz",
+    "Mäki-Petäjä" -> "makipetaja"), so "delacruz" and "dela cruz" both find the person.
+    """
     account = record.account_number
-    compact = "".join(ch for ch in fold(account) if ch.isalnum())
+    names = [record.given_name, record.family_name]
+    joined = [compact(name) for name in names if len(tokens(name)) > 1]
     return search_text(
-        record.given_name, record.family_name, record.organisation, *record.emails, account, compact
+        *names, record.organisation, *record.emails, record.account_number, compact(account), *joined
     )
 
 
