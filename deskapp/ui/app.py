@@ -1,19 +1,35 @@
-"""Start the Qt application (placeholder window until the representative's window lands)."""
+"""Start the Qt application: paint the window first, open the database after."""
 
 from __future__ import annotations
 
+import sys
+
 
 def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = None) -> int:
-    """Open the main window; with ``smoke_test`` close it once shown and return 0."""
+    """Open the main window; with ``smoke_test``, exit 0 once painted and the database is ready."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QApplication
 
-    from deskapp.core.i18n import _
+    from deskapp import APP_ID
+    from deskapp.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
-    window = QLabel(_("deskapp"))
-    window.resize(640, 400)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("deskapp")
+    app.setOrganizationName("deskapp")
+    app.setDesktopFileName(APP_ID)
+    window = MainWindow(db)
     window.show()
+    outcome = {"code": 0}
     if smoke_test:
-        QTimer.singleShot(0, app.quit)
-    return int(app.exec())
+        def failed(message: str) -> None:
+            print(f"deskapp: {message}", file=sys.stderr)
+            outcome["code"] = 1
+            app.quit()
+
+        window.ready.connect(lambda: QTimer.singleShot(0, window.close))
+        window.failed.connect(failed)
+        QTimer.singleShot(120_000, lambda: failed("timed out waiting for the database"))
+    # Opening the database waits for the first event-loop turn, i.e. after the first paint.
+    QTimer.singleShot(0, window.start)
+    code = app.exec()
+    return outcome["code"] or int(code)

@@ -1,0 +1,154 @@
+"""The representative's desk: one object the window talks to, every call a short session.
+
+The UI runs these methods on its background worker; each opens its own session and returns plain
+rows, so no ORM object crosses threads. Importing this module pulls in SQLAlchemy, which is why
+the window imports it only after it has painted.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deskapp.core.config import database_url
+from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
+from deskapp.core.domain.models import Agent
+from deskapp.core.services import cases, lookup, notes
+from deskapp.core.storage import migrate
+from deskapp.core.storage.engine import make_engine, session_factory
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DeskInfo:
+    """What the window needs to know once the database is open."""
+
+    database: str
+    agent_id: int
+    agent_name: str
+    agent_role: Role
+    ui_locale: str
+    station_channel: Channel
+    pending_drafts: tuple[notes.DraftRow, ...]
+
+
+class Desk:
+    """Opens the database and offers the rep's operations."""
+
+    def __init__(self, db: str | None = None) -> None:
+        """Remember which database to open (``--db``, ``DESKAPP_DB`` or the default)."""
+        self.url = database_url(db)
+        self.engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self.agent_id = 0
+
+    def open(self, username: str | None = None) -> DeskInfo:
+        """Open and migrate the database and choose the acting agent."""
+        self.engine = make_engine(self.url)
+        migrate.upgrade(self.engine)
+        self._sessions = session_factory(self.engine)
+        with self._sessions() as session:
+            agent = _pick_agent(session, username or getpass.getuser())
+            session.commit()
+            self.agent_id = agent.id
+            channel = Channel(agent.preferences.get("station_channel", Channel.PHONE.value))
+            info = DeskInfo(
+                database=self.engine.url.render_as_string(hide_password=True),
+                agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
+                ui_locale=agent.ui_locale, station_channel=channel,
+                pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
+            )
+        return info
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        if self._sessions is None:
+            raise RuntimeError("Desk.open() was not called")
+        with self._sessions() as session:
+            return work(session)
+
+    # --- lookup and customers -------------------------------------------------------------
+    def lookup(self, query: str, limit: int = 50) -> list[lookup.LookupRow]:
+        """Customers matching what the rep typed."""
+        return self._run(lambda s: lookup.lookup(s, query, limit=limit))
+
+    def profile(self, customer_id: int) -> cases.ProfileRow:
+        """The customer's profile."""
+        return self._run(lambda s: cases.customer_profile(s, customer_id))
+
+    def case_history(self, customer_id: int, open_only: bool = False) -> list[cases.CaseRow]:
+        """The customer's cases, newest first."""
+        return self._run(lambda s: cases.case_history(s, customer_id, open_only=open_only))
+
+    # --- cases ----------------------------------------------------------------------------
+    def case_customer(self, case_id: int) -> int:
+        """The customer a case belongs to."""
+        return self._run(lambda s: cases.get_case(s, case_id).customer_id)
+
+    def open_case(self, customer_id: int, subject: str, phase: PurchasePhase, stage: SupportStage,  # noqa: PLR0917
+                  channel: Channel, priority: Priority = Priority.NORMAL) -> cases.CaseRow:
+        """Open a new case owned by the acting agent."""
+        return self._run(lambda s: cases.open_case(s, self.agent_id, customer_id, subject, phase, stage,
+                                                   channel, priority))
+
+    def set_status(self, case_id: int, status: CaseStatus, expected_version: int) -> cases.CaseRow:
+        """Move a case to ``status`` (fails with a conflict if someone changed it meanwhile)."""
+        return self._run(lambda s: cases.set_status(s, self.agent_id, case_id, status, expected_version))
+
+    def assign_to_me(self, case_id: int, expected_version: int) -> cases.CaseRow:
+        """Make the acting agent the case's owner."""
+        return self._run(lambda s: cases.assign(s, case_id, self.agent_id, expected_version))
+
+    def record_feedback(self, case_id: int, score: int) -> cases.FeedbackRow:
+        """Store the customer's satisfaction score (1-5)."""
+        return self._run(lambda s: cases.record_feedback(s, case_id, self.agent_id, score))
+
+    # --- notes ----------------------------------------------------------------------------
+    def case_notes(self, case_id: int) -> list[notes.NoteRow]:
+        """The notes of a case with their latest text."""
+        return self._run(lambda s: notes.case_notes(s, case_id))
+
+    def note_history(self, note_id: int) -> list[notes.RevisionRow]:
+        """Every revision of a note, oldest first."""
+        return self._run(lambda s: notes.note_history(s, note_id))
+
+    def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> notes.DraftRow:
+        """Autosave the text being typed."""
+        return self._run(lambda s: notes.save_draft(s, self.agent_id, case_id, body, note_id))
+
+    def discard_draft(self, case_id: int, note_id: int | None = None) -> None:
+        """Throw away the draft for a case (after the rep chose to)."""
+        self._run(lambda s: notes.discard_draft(s, self.agent_id, case_id, note_id))
+
+    def draft_for(self, case_id: int, note_id: int | None = None) -> notes.DraftRow | None:
+        """The unsaved draft for a case, if any."""
+        return self._run(lambda s: next((d for d in notes.pending_drafts(s, self.agent_id)
+                                         if d.case_id == case_id and d.note_id == note_id), None))
+
+    def save_note(self, case_id: int, body: str, note_id: int | None = None) -> notes.NoteRow:
+        """Save the note: a new note, or a new revision of ``note_id``."""
+        if note_id is None:
+            return self._run(lambda s: notes.add_note(s, self.agent_id, case_id, body))
+        return self._run(lambda s: notes.edit_note(s, self.agent_id, note_id, body))
+
+
+def _pick_agent(session: Session, username: str) -> Agent:
+    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep."""
+    agent = session.scalars(select(Agent).where(Agent.username == username, Agent.active)).first()
+    if agent is None:
+        agent = session.scalars(select(Agent).where(Agent.active).order_by(Agent.role != Role.REP, Agent.id)).first()
+    if agent is None:
+        agent = Agent(username=username, display_name=username, role=Role.REP)
+        session.add(agent)
+        session.flush()
+    return agent

@@ -1,0 +1,286 @@
+"""The open customer: who they are, what to watch out for, their cases, and opening a new case."""
+
+from __future__ import annotations
+
+import html
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
+from deskapp.core.i18n import N_, _, current_locale, language_name
+from deskapp.ui.models import MASK, CasesModel
+
+PROFILE_LABELS = {
+    "birth_year": N_("Birth year"), "age_band": N_("Age band"), "gender": N_("Gender"),
+    "income_band": N_("Income band"), "lifestyle": N_("Lifestyle"), "occupation": N_("Occupation"),
+}
+PRIVATE_FIELDS = {"birth_year", "income_band"}
+
+
+def fill_enum_combo(combo: QComboBox, enum_cls: type[Enum], keep: Any = None) -> None:
+    """(Re)fill ``combo`` with the translated labels of ``enum_cls``; keeps the current value."""
+    current = combo.currentData() if keep is None else keep
+    combo.blockSignals(True)
+    combo.clear()
+    for member in enum_cls:
+        combo.addItem(member.label, member)  # type: ignore[attr-defined]
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+class NewCaseForm(QGroupBox):
+    """An inline form (no modal dialog): Ctrl+N, type a subject, Enter."""
+
+    submitted = Signal(str, object, object, object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.subject = QLineEdit()
+        self.subject.setMaxLength(200)
+        self.phase, self.stage, self.channel, self.priority = QComboBox(), QComboBox(), QComboBox(), QComboBox()
+        self.create = QPushButton()
+        self.cancel = QPushButton()
+        self.form = QFormLayout(self)
+        self.form.addRow("", self.subject)
+        for widget in (self.phase, self.stage, self.channel, self.priority):
+            self.form.addRow("", widget)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.create)
+        self.form.addRow(buttons)
+        self.subject.returnPressed.connect(self._submit)
+        self.create.clicked.connect(self._submit)
+        self.cancel.clicked.connect(self.hide)
+        self.station_channel = Channel.PHONE
+        self.retranslate_ui()
+        self.hide()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language."""
+        self.setTitle(_("New case"))
+        labels = (_("Subject"), _("Purchase phase"), _("Support stage"), _("Channel"), _("Priority"))
+        for row, text in enumerate(labels):
+            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label is not None and isinstance(label.widget(), QLabel):
+                label.widget().setText(text)  # type: ignore[union-attr]
+        for widget, text in zip((self.subject, self.phase, self.stage, self.channel, self.priority), labels,
+                                strict=True):
+            widget.setAccessibleName(text)
+        self.subject.setPlaceholderText(_("What is the customer asking about?"))
+        fill_enum_combo(self.phase, PurchasePhase)
+        fill_enum_combo(self.stage, SupportStage)
+        fill_enum_combo(self.channel, Channel)
+        fill_enum_combo(self.priority, Priority)
+        self.create.setText(_("Create case"))
+        self.cancel.setText(_("Cancel"))
+
+    def open_form(self) -> None:
+        """Show the form with the station's defaults, focus on the subject."""
+        self.subject.clear()
+        fill_enum_combo(self.phase, PurchasePhase, PurchasePhase.AFTER)
+        fill_enum_combo(self.stage, SupportStage, SupportStage.TROUBLESHOOTING)
+        fill_enum_combo(self.channel, Channel, self.station_channel)
+        fill_enum_combo(self.priority, Priority, Priority.NORMAL)
+        self.show()
+        self.subject.setFocus()
+
+    def _submit(self) -> None:
+        subject = self.subject.text().strip()
+        if not subject:
+            self.subject.setFocus()
+            self.subject.setPlaceholderText(_("A subject is needed to create a case"))
+            return
+        # Qt hands enum members back as plain strings; turn them into members again.
+        self.submitted.emit(subject, PurchasePhase(self.phase.currentData()), SupportStage(self.stage.currentData()),
+                            Channel(self.channel.currentData()), Priority(self.priority.currentData()))
+        self.hide()
+
+
+class CustomerPanel(QWidget):
+    """Profile, alerts and case history of the customer being served."""
+
+    case_selected = Signal(object)
+    filter_changed = Signal(bool)
+    status_requested = Signal(object, object)
+    assign_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile: Any = None
+        self.privacy = False
+        self.name = QLabel()
+        self.name.setStyleSheet("font-size:18px; font-weight:700;")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.alerts = QLabel()
+        self.alerts.setWordWrap(True)
+        self.alerts.setStyleSheet("background:#fde8e8; color:#7a1212; border:1px solid #e6a1a1;"
+                                  "border-radius:4px; padding:6px; font-weight:700;")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.filter = QComboBox()
+        self.cases_title = QLabel()
+        self.cases_title.setStyleSheet("font-weight:600;")
+        self.cases_model = CasesModel()
+        self.cases = QTableView()
+        self.cases.setModel(self.cases_model)
+        self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases.verticalHeader().hide()
+        self.cases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cases.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.status = QComboBox()
+        self.assign = QPushButton()
+        self.new_case_button = QPushButton()
+        self.new_case = NewCaseForm()
+
+        header = QVBoxLayout()
+        header.addWidget(self.name)
+        header.addWidget(self.summary)
+        header.addWidget(self.alerts)
+        header.addWidget(self.details)
+        case_bar = QHBoxLayout()
+        case_bar.addWidget(self.cases_title)
+        case_bar.addStretch(1)
+        case_bar.addWidget(self.filter)
+        case_bar.addWidget(self.new_case_button)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.status)
+        actions.addWidget(self.assign)
+        self.identity = QFrame()
+        self.identity.setLayout(header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.identity)
+        self.history = QWidget()
+        history_layout = QVBoxLayout(self.history)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addLayout(case_bar)
+        history_layout.addWidget(self.new_case)
+        history_layout.addWidget(self.cases, 1)
+        history_layout.addLayout(actions)
+        layout.addWidget(self.history, 1)
+
+        self.cases.selectionModel().currentRowChanged.connect(self._on_case_row)
+        self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit(self.open_only))
+        self.status.activated.connect(self._on_status)
+        self.assign.clicked.connect(lambda: self.assign_requested.emit(self.current_case()))
+        self.new_case_button.clicked.connect(self.new_case.open_form)
+        self.retranslate_ui()
+        self.show_profile(None)
+
+    @property
+    def open_only(self) -> bool:
+        """Whether the history shows open cases only."""
+        return bool(self.filter.currentData())
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language."""
+        keep = self.filter.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem(_("All cases"), False)
+        self.filter.addItem(_("Open cases"), True)
+        self.filter.setCurrentIndex(1 if keep else 0)
+        self.filter.blockSignals(False)
+        self.filter.setAccessibleName(_("Show cases"))
+        self.cases_title.setText(_("Case history"))
+        self.cases.setAccessibleName(_("Case history"))
+        fill_enum_combo(self.status, CaseStatus)
+        self.status.setAccessibleName(_("Status of the selected case"))
+        self.status.setToolTip(_("Change the status of the selected case"))
+        self.assign.setText(_("Assign to me"))
+        self.new_case_button.setText(_("New case…"))
+        self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
+        self.new_case.retranslate_ui()
+        self.cases_model.retranslate()
+        self.show_profile(self.profile)
+
+    def set_privacy(self, on: bool) -> None:
+        """Mask phone, email, birth year and income while the customer can see the screen."""
+        self.privacy = on
+        self.show_profile(self.profile)
+
+    def show_profile(self, profile: Any) -> None:
+        """Show ``profile`` (a ProfileRow) or the empty state."""
+        self.profile = profile
+        self.history.setVisible(profile is not None)
+        if profile is None:
+            self.name.setText(_("No customer open"))
+            self.summary.setText(_("Search by name, phone, email or account number, then press Enter."))
+            self.alerts.hide()
+            self.details.clear()
+            self.cases_model.set_rows([])
+            return
+        self.name.setText(profile.display_name or profile.account_number)
+        kind = profile.kind.label
+        if profile.organisation:
+            kind = _("{kind} · {organisation}").format(kind=kind, organisation=profile.organisation)
+        language = _("Speaks {customer_language} (you: {rep_language})").format(
+            customer_language=language_name(profile.preferred_locale),
+            rep_language=language_name(current_locale()))
+        self.summary.setText(" · ".join((profile.account_number, kind, profile.brand_name, language)))
+        self.alerts.setVisible(bool(profile.alerts))
+        self.alerts.setText("⚠ " + " · ".join(profile.alerts))
+        lines = []
+        phones = [MASK if self.privacy else p for p in profile.phones]
+        emails = [MASK if self.privacy else e for e in profile.emails]
+        if phones:
+            lines.append((_("Phone"), ", ".join(phones)))
+        if emails:
+            lines.append((_("Email"), ", ".join(emails)))
+        for key, value in profile.profile:
+            shown = MASK if self.privacy and key in PRIVATE_FIELDS else str(value)
+            lines.append((_(PROFILE_LABELS.get(key, key)), shown))
+        self.details.setText("<br>".join(f"<span style='color:#555'>{html.escape(label)}:</span> "
+                                         f"{html.escape(value)}" for label, value in lines))
+
+    def show_cases(self, cases: list[Any], select_id: int | None = None) -> None:
+        """Fill the case history; re-select ``select_id`` (or the first case)."""
+        self.cases_model.set_rows(cases)
+        row = next((i for i, c in enumerate(cases) if c.id == select_id), 0 if cases else -1)
+        if row >= 0:
+            self.cases.selectRow(row)
+        else:
+            self.case_selected.emit(None)
+
+    def current_case(self) -> Any:
+        """The selected case row, or None."""
+        index = self.cases.currentIndex()
+        return self.cases_model.row(index.row()) if index.isValid() else None
+
+    def _on_case_row(self, current: Any, _previous: Any) -> None:
+        case = self.cases_model.row(current.row()) if current.isValid() else None
+        if case is not None:
+            self.status.setCurrentIndex(max(self.status.findData(case.status), 0))
+        self.case_selected.emit(case)
+
+    def _on_status(self, _index: int) -> None:
+        case = self.current_case()
+        if case is not None and self.status.currentData() != case.status:
+            self.status_requested.emit(case, self.status.currentData())

@@ -1,0 +1,101 @@
+"""The one way the UI does database work: off the UI thread, results delivered back on it.
+
+Like Anki's CollectionOp: ``runner.submit(work, on_done, on_failed)`` runs ``work()`` on a worker
+thread and calls ``on_done(result)`` or ``on_failed(exc)`` on the UI thread. One worker thread
+keeps writes in the order they were asked for (a draft queued before a save lands before it).
+Submissions with a ``key`` supersede older ones with the same key: a stale lookup is skipped if it
+has not started, and its result is dropped if it has, so it can never replace a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    finished = Signal(object, object)  # (result, exception)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals, is_current: Callable[[], bool]) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work = work
+        self._signals = signals
+        self._is_current = is_current
+
+    def run(self) -> None:
+        if not self._is_current():
+            self._signals.finished.emit(None, _Superseded())
+            return
+        try:
+            result = self._work()
+        except Exception as exc:
+            log.debug("background job failed", exc_info=True)
+            self._signals.finished.emit(None, exc)
+        else:
+            self._signals.finished.emit(result, None)
+
+
+class _Superseded(Exception):
+    """A newer job with the same key was submitted before this one ran."""
+
+
+class JobRunner(QObject):
+    """Runs callables on one worker thread and reports back on the UI thread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._generation: dict[str, int] = {}
+        self._live: set[_Signals] = set()
+
+    def submit(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Run ``work`` in the background; see the module docstring."""
+        generation = self._generation.get(key, 0) + 1 if key else 0
+        if key:
+            self._generation[key] = generation
+
+        def is_current() -> bool:
+            return key is None or self._generation.get(key) == generation
+
+        signals = _Signals()
+        self._live.add(signals)
+        if len(self._live) == 1:
+            self.busy_changed.emit(True)
+
+        def deliver(result: Any, exc: Exception | None) -> None:
+            self._live.discard(signals)
+            if not self._live:
+                self.busy_changed.emit(False)
+            if isinstance(exc, _Superseded) or not is_current():
+                return
+            if exc is not None:
+                if on_failed is not None:
+                    on_failed(exc)
+                else:
+                    log.error("background job failed: %s", type(exc).__name__)
+            elif on_done is not None:
+                on_done(result)
+
+        signals.finished.connect(deliver)
+        self._pool.start(_Job(work, signals, is_current))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until every queued job ran (for shutdown and tests)."""
+        return bool(self._pool.waitForDone(msecs))

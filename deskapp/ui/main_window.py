@@ -1,0 +1,411 @@
+"""The representative's window: find the caller, see who they are, open a case, write the note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.i18n import N_, _
+from deskapp.ui.customer_panel import CustomerPanel
+from deskapp.ui.jobs import JobRunner
+from deskapp.ui.models import ResultsModel
+from deskapp.ui.note_editor import NoteEditor
+from deskapp.ui.widgets import Banner, ShortcutOverlay
+
+# (action name, shortcuts, description) — the F1 overlay lists exactly these.
+SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("focus_search", ("Ctrl+L", "F3"), N_("Find a customer")),
+    ("search_clipboard", ("Ctrl+Shift+V",), N_("Search for the phone, account or email on the clipboard")),
+    ("new_case", ("Ctrl+N",), N_("New case for the open customer")),
+    ("focus_note", ("Ctrl+E",), N_("Write in the note")),
+    ("save_note", ("Ctrl+S",), N_("Save the note")),
+    ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
+    ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),
+    ("compact", ("Ctrl+Shift+M",), N_("Compact always-on-top window on or off")),
+    ("help", ("F1",), N_("Show these shortcuts")),
+    ("quit", ("Ctrl+Q",), N_("Quit")),
+)
+
+
+class MainWindow(QMainWindow):
+    """Paints at once; the database opens in the background and the window becomes ready."""
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, db: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._db = db
+        self.desk: Any = None
+        self.info: Any = None
+        self.customer_id: int | None = None
+        self._describe = _plain_description
+        self.runner = JobRunner(self)
+        self.is_ready = False
+        self.compact = False
+
+        self.banner = Banner()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumHeight(34)
+        self.search.setStyleSheet("font-size:15px; padding:2px 6px;")
+        self.results_model = ResultsModel()
+        self.results = QTableView()
+        self.results.setModel(self.results_model)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.setAlternatingRowColors(True)
+        self.results_hint = QLabel()
+        self.results_hint.setStyleSheet("color:#666;")
+        self.panel = CustomerPanel()
+        self.notes = NoteEditor(self.runner, _DeskProxy(self), self._describe)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.results, 1)
+        left_layout.addWidget(self.results_hint)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.panel)
+        self.right.addWidget(self.notes)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(left)
+        self.split.addWidget(self.right)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.search)
+        layout.addWidget(self.split, 1)
+        self.setCentralWidget(central)
+        self.status_agent = QLabel()
+        self.statusBar().addPermanentWidget(self.status_agent)
+        self.overlay = ShortcutOverlay(central, [])
+        self.actions_by_name: dict[str, QAction] = {}
+        self._make_actions()
+
+        self.search.textChanged.connect(self._on_search_text)
+        self.search.returnPressed.connect(self.open_selected)
+        self.search.installEventFilter(self)
+        self.results.activated.connect(lambda _index: self.open_selected())
+        self.panel.case_selected.connect(self._on_case_selected)
+        self.panel.filter_changed.connect(lambda _open: self._load_cases())
+        self.panel.status_requested.connect(self._change_status)
+        self.panel.assign_requested.connect(self._assign)
+        self.panel.new_case.submitted.connect(self._create_case)
+        self.notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
+        self.notes.note_saved.connect(lambda _note: self.banner.hide() if self.banner.kind == "error" else None)
+        self.banner.action_clicked.connect(self._restore_drafts)
+        self.setTabOrder(self.search, self.results)
+        self.setTabOrder(self.results, self.panel.cases)
+        self.setTabOrder(self.panel.cases, self.notes.editor)
+        self.resize(1200, 760)
+        self.retranslate_ui()
+        self.search.setEnabled(True)
+        self.search.setFocus()
+
+    # --- start-up -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the database in the background (imports SQLAlchemy off the paint path)."""
+        self.statusBar().showMessage(_("Opening the database…"))
+        db = self._db
+
+        def open_desk() -> tuple[Any, Any, Any]:
+            from deskapp.core.services.desk import Desk
+            from deskapp.core.storage.engine import describe_storage_error
+
+            desk = Desk(db)
+            try:
+                return desk, desk.open(), describe_storage_error
+            except Exception as exc:
+                exc.describe = describe_storage_error  # type: ignore[attr-defined]
+                raise
+
+        self.runner.submit(open_desk, self._on_ready, self._on_open_failed)
+
+    def _on_ready(self, result: tuple[Any, Any, Any]) -> None:
+        self.desk, self.info, self._describe = result
+        self.is_ready = True
+        self.panel.new_case.station_channel = self.info.station_channel
+        self.statusBar().showMessage(_("Ready"), 3000)
+        self._update_status()
+        if self.info.pending_drafts:
+            self._offer_drafts()
+        if self.search.text().strip():
+            self._on_search_text(self.search.text())
+        self.ready.emit()
+
+    def _on_open_failed(self, exc: Exception) -> None:
+        describe = getattr(exc, "describe", _plain_description)
+        message = describe(exc)
+        self.banner.show_message(_("The database could not be opened: {reason}").format(reason=message), "error")
+        self.statusBar().showMessage(_("Not connected"))
+        self.failed.emit(message)
+
+    def _offer_drafts(self) -> None:
+        count = len(self.info.pending_drafts)
+        from deskapp.core.i18n import ngettext
+
+        text = ngettext("You have {n} unsaved note from last time. Nothing was lost.",
+                        "You have {n} unsaved notes from last time. Nothing was lost.", count).format(n=count)
+        self.banner.show_message(text, "warning", _("Open it"))
+
+    def _restore_drafts(self) -> None:
+        drafts = [d for d in (self.info.pending_drafts if self.info else ()) if d.case_id is not None]
+        if not drafts:
+            self.banner.hide()
+            return
+        draft = drafts[0]
+        self.banner.hide()
+        desk = self.desk
+        self.runner.submit(lambda: desk.case_customer(draft.case_id),
+                           lambda customer_id: self.open_customer(customer_id, select_case=draft.case_id),
+                           self._show_error)
+
+    # --- actions and shortcuts ------------------------------------------------------------
+    def _make_actions(self) -> None:
+        handlers = {
+            "focus_search": self.focus_search, "search_clipboard": self.search_clipboard,
+            "new_case": self.new_case, "focus_note": self.notes.editor.setFocus,
+            "save_note": self.notes.save_note, "next_caller": self.next_caller,
+            "privacy": self.toggle_privacy, "compact": self.toggle_compact,
+            "help": self.overlay.popup, "quit": self.close,
+        }
+        for name, keys, _text in SHORTCUTS:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(name in {"privacy", "compact"})
+            action.triggered.connect(handlers[name])
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+    def retranslate_ui(self) -> None:
+        """Every text of the window in the current UI language (called on LanguageChange)."""
+        self.setWindowTitle(_("deskapp — service desk"))
+        self.search.setPlaceholderText(_("Find a customer: name, phone, email or account number (Ctrl+L)"))
+        self.search.setAccessibleName(_("Customer search"))
+        self.results.setAccessibleName(_("Search results"))
+        for name, keys, text in SHORTCUTS:
+            self.actions_by_name[name].setText(_(text))
+            self.actions_by_name[name].setToolTip(f"{_(text)} ({', '.join(keys)})")
+        self.overlay.set_shortcuts([(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS])
+        self.results_model.retranslate()
+        self.panel.retranslate_ui()
+        self.notes.retranslate_ui()
+        self.banner.retranslate_ui()
+        self._update_status()
+        self._update_hint()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _update_status(self) -> None:
+        parts = []
+        if self.info is not None:
+            parts.append(_("Signed in as {name}").format(name=self.info.agent_name))
+        if self.panel.privacy:
+            parts.append(_("Privacy mask on"))
+        self.status_agent.setText(" · ".join(parts))
+
+    def _update_hint(self, count: int | None = None) -> None:
+        from deskapp.core.i18n import ngettext
+
+        text = self.search.text().strip()
+        if count is None or not text:
+            self.results_hint.setText(_("Press F1 for keyboard shortcuts."))
+        elif count == 0:
+            self.results_hint.setText(_("No customer matches “{query}”.").format(query=text))
+        else:
+            self.results_hint.setText(ngettext("{n} customer found. Enter opens the selected one.",
+                                               "{n} customers found. Enter opens the selected one.",
+                                               count).format(n=count))
+
+    # --- searching ------------------------------------------------------------------------
+    def _on_search_text(self, text: str) -> None:
+        if not self.is_ready:
+            return
+        query = text.strip()
+        if not query:
+            self.results_model.set_rows([])
+            self._update_hint()
+            return
+        desk = self.desk
+        self.runner.submit(lambda: desk.lookup(query), self._show_results, self._show_error, key="lookup")
+
+    def _show_results(self, rows: list[Any]) -> None:
+        self.results_model.set_rows(rows)
+        if rows:
+            self.results.selectRow(0)
+        self._update_hint(len(rows))
+
+    def focus_search(self) -> None:
+        """Ctrl+L / F3: back to the search box, text selected for typing over."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def search_clipboard(self) -> None:
+        """Ctrl+Shift+V: search for what is on the clipboard (a number copied from the phone system)."""
+        text = (QGuiApplication.clipboard().text() or "").strip().splitlines()
+        self.search.setText(text[0][:200] if text else "")
+        self.focus_search()
+
+    def open_selected(self) -> None:
+        """Enter: open the selected (or first) result."""
+        index = self.results.currentIndex()
+        row = index.row() if index.isValid() else 0
+        if row < self.results_model.rowCount():
+            self.open_customer(self.results_model.row(row).customer_id)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results_model.rowCount():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.currentIndex().row() + step, self.results_model.rowCount() - 1))
+                self.results.selectRow(row)
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- the open customer and cases ------------------------------------------------------
+    def open_customer(self, customer_id: int, select_case: int | None = None) -> None:
+        """Load the customer's profile and cases."""
+        self.notes.flush()
+        self.customer_id = customer_id
+        desk, open_only = self.desk, self.panel.open_only
+        self.runner.submit(lambda: (desk.profile(customer_id), desk.case_history(customer_id, open_only)),
+                           lambda result: self._show_customer(customer_id, select_case, *result),
+                           self._show_error, key="customer")
+
+    def _show_customer(self, customer_id: int, select_case: int | None, profile: Any, cases: list[Any]) -> None:
+        if customer_id != self.customer_id:
+            return
+        self.panel.show_profile(profile)
+        self.panel.show_cases(cases, select_case)
+        if select_case is not None:
+            self.notes.editor.setFocus()
+        else:
+            self.panel.cases.setFocus()
+
+    def _load_cases(self, select_case: int | None = None) -> None:
+        if self.customer_id is None:
+            return
+        customer_id, desk, open_only = self.customer_id, self.desk, self.panel.open_only
+        keep = select_case or getattr(self.panel.current_case(), "id", None)
+        self.runner.submit(lambda: desk.case_history(customer_id, open_only),
+                           lambda cases: self.panel.show_cases(cases, keep), self._show_error)
+
+    def _on_case_selected(self, case: Any) -> None:
+        case_id = case.id if case is not None else None
+        if case_id != self.notes.case_id:
+            self.notes.set_case(case_id)
+
+    def new_case(self) -> None:
+        """Ctrl+N: the inline new-case form for the open customer."""
+        if self.customer_id is not None:
+            self.panel.new_case.open_form()
+
+    def _create_case(self, subject: str, phase: Any, stage: Any, channel: Any, priority: Any) -> None:
+        customer_id, desk = self.customer_id, self.desk
+        if customer_id is None:
+            return
+        self.runner.submit(lambda: desk.open_case(customer_id, subject, phase, stage, channel, priority),
+                           self._case_created, self._show_error)
+
+    def _case_created(self, case: Any) -> None:
+        self._load_cases(case.id)
+        self.notes.editor.setFocus()
+
+    def _change_status(self, case: Any, status: Any) -> None:
+        desk = self.desk
+        self.runner.submit(lambda: desk.set_status(case.id, status, case.version_id),
+                           lambda row: self._load_cases(row.id), self._conflict_or_error)
+
+    def _assign(self, case: Any) -> None:
+        if case is None:
+            return
+        desk = self.desk
+        self.runner.submit(lambda: desk.assign_to_me(case.id, case.version_id),
+                           lambda row: self._load_cases(row.id), self._conflict_or_error)
+
+    def _conflict_or_error(self, exc: Exception) -> None:
+        self._show_error(exc)
+        self._load_cases()
+
+    def _show_error(self, exc: Exception) -> None:
+        self.banner.show_message(self._describe(exc), "error")
+
+    # --- modes ----------------------------------------------------------------------------
+    def next_caller(self) -> None:
+        """Ctrl+Shift+N: keep the note safe, clear the customer, search again."""
+        self.notes.flush()
+        self.notes.set_case(None)
+        self.customer_id = None
+        self.panel.show_profile(None)
+        self.search.clear()
+        self.focus_search()
+
+    def toggle_privacy(self) -> None:
+        """Mask personal data while the customer can see the screen."""
+        on = not self.panel.privacy
+        self.actions_by_name["privacy"].setChecked(on)
+        self.panel.set_privacy(on)
+        self.results_model.set_privacy(on)
+        self._update_status()
+
+    def toggle_compact(self) -> None:
+        """A small always-on-top window: search, current customer and note."""
+        self.compact = not self.compact
+        self.actions_by_name["compact"].setChecked(self.compact)
+        for widget in (self.panel.history, self.panel.details, self.notes.splitter.widget(1)):
+            widget.setVisible(not self.compact and (widget is not self.panel.history or bool(self.panel.profile)))
+        self.split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
+        self.resize(440, 680) if self.compact else self.resize(1200, 760)
+        self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.notes.flush()
+        self.runner.wait()
+        if self.desk is not None:
+            self.desk.close()
+        super().closeEvent(event)
+
+
+class _DeskProxy:
+    """Lets the note editor call the desk that opens later, without holding a stale reference."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._window.desk, name)
+
+
+def _plain_description(exc: BaseException) -> str:
+    message = getattr(exc, "message", None)
+    return str(message or exc)

@@ -1,0 +1,106 @@
+"""Thin Qt table models over lists of plain rows from core services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from deskapp.core.i18n import N_, _
+from deskapp.core.i18n.formatting import format_date
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+MASK = "••••"
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """A read-only table of ``rows``; each column is (untranslated header, row -> text)."""
+
+    columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> R:
+        """The plain row behind table row ``number``."""
+        return self._rows[number]
+
+    def rows(self) -> list[R]:
+        """All rows."""
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.columns[index.column()][1](self._rows[index.row()])
+        return self.extra_data(self._rows[index.row()], index.column(), role)
+
+    def extra_data(self, row: R, column: int, role: int) -> Any:
+        """Roles other than display (colours, tooltips); none by default."""
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.columns)):
+            return _(self.columns[section][0])
+        return None
+
+    def retranslate(self) -> None:
+        """Headers and cells are translated when asked for: tell the views to ask again."""
+        if self.columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
+
+
+class ResultsModel(RowsModel[Any]):
+    """Lookup results. With privacy on, phone and email are masked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.privacy = False
+        self.columns = (
+            (N_("Name"), lambda r: ("⚠ " if r.has_alerts else "") + r.name),
+            (N_("Account"), lambda r: r.account_number),
+            (N_("Phone"), lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or "")),
+            (N_("Email"), lambda r: MASK if self.privacy and r.email else (r.email or "")),
+            (N_("Organisation"), lambda r: r.organisation or ""),
+            (N_("Language"), lambda r: r.preferred_locale),
+            (N_("Brand"), lambda r: r.brand),
+        )
+
+    def set_privacy(self, on: bool) -> None:
+        """Mask or unmask personal contact data."""
+        self.privacy = on
+        self.retranslate()
+
+
+class CasesModel(RowsModel[Any]):
+    """A customer's case history."""
+
+    columns = (
+        (N_("Opened"), lambda c: format_date(c.opened_at, width="short")),
+        (N_("Subject"), lambda c: c.subject),
+        (N_("Purchase phase"), lambda c: c.purchase_phase.label),
+        (N_("Support stage"), lambda c: c.support_stage.label),
+        (N_("Channel"), lambda c: c.channel.label),
+        (N_("Status"), lambda c: c.status.label),
+        (N_("Owner"), lambda c: c.owner_name or "—"),
+    )

@@ -1,0 +1,280 @@
+"""The note editor: autosaves drafts, tells the rep the truth about saving, keeps every revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.i18n import _, ngettext
+from deskapp.core.i18n.formatting import format_datetime, format_time
+from deskapp.ui.jobs import JobRunner
+
+AUTOSAVE_DELAY_MS = 700
+RETRY_DELAY_MS = 5000
+
+
+class NoteEditor(QWidget):
+    """Notes of the current case; typing autosaves a draft, Save writes a revision."""
+
+    note_saved = Signal(object)
+    storage_failed = Signal(str)
+
+    def __init__(self, runner: JobRunner, desk: Any, describe_error: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._desk = desk
+        self._describe = describe_error
+        self.case_id: int | None = None
+        self.note_id: int | None = None
+        self._loading = False
+        self._dirty = False
+        self._in_flight: str | None = None
+        self.state = "idle"  # idle | unsaved | saving | saved | failed
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight:600;")
+        self.editor = QPlainTextEdit()
+        self.editor.setTabChangesFocus(True)
+        self.editor.installEventFilter(self)
+        self.status = QLabel()
+        self.status.setObjectName("saveStatus")
+        self.save_button = QPushButton()
+        self.new_button = QPushButton()
+        self.notes_list = QListWidget()
+        self.history = QTextBrowser()
+        self.history.setOpenLinks(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.new_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.save_button)
+        editing = QWidget()
+        edit_layout = QVBoxLayout(editing)
+        edit_layout.setContentsMargins(0, 0, 0, 0)
+        edit_layout.addLayout(top)
+        edit_layout.addWidget(self.editor, 1)
+        edit_layout.addLayout(bottom)
+        past = QSplitter(Qt.Orientation.Vertical)
+        past.addWidget(self.notes_list)
+        past.addWidget(self.history)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(editing)
+        self.splitter.addWidget(past)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.save_button.clicked.connect(self.save_note)
+        self.new_button.clicked.connect(self.start_new_note)
+        self.notes_list.currentItemChanged.connect(self._on_note_selected)
+        self._notes: list[Any] = []
+        self.setEnabled(False)
+        self.retranslate_ui()
+
+    # --- texts ----------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        """Every text in the current UI language."""
+        self.editor.setPlaceholderText(_("Type the case note here. It is saved as you type."))
+        self.editor.setAccessibleName(_("Case note"))
+        self.save_button.setText(_("Save note"))
+        self.save_button.setToolTip(_("Save this note to the case history (Ctrl+S)"))
+        self.new_button.setText(_("New note"))
+        self.new_button.setAccessibleName(_("Start a new note"))
+        self.notes_list.setAccessibleName(_("Notes of this case"))
+        self.history.setAccessibleName(_("Revision history of the selected note"))
+        self._update_title()
+        self._show_state(self.state, self._state_detail)
+        self._fill_notes(self._notes)
+
+    _state_detail = ""
+
+    def _update_title(self) -> None:
+        if self.case_id is None:
+            self.title.setText(_("Open a case to write notes"))
+        elif self.note_id is None:
+            self.title.setText(_("New note"))
+        else:
+            self.title.setText(_("Editing a saved note (saving adds a revision)"))
+
+    def _show_state(self, state: str, detail: str = "") -> None:
+        self.state, self._state_detail = state, detail
+        texts = {
+            "idle": "",
+            "unsaved": _("Unsaved changes…"),
+            "saving": _("Saving…"),
+            "saved": _("Saved {time}").format(time=detail),
+            "note_saved": _("Note saved {time}").format(time=detail),
+            "failed": _("Not saved: {reason} — your text is kept").format(reason=detail),
+        }
+        self.status.setText(texts.get(state, ""))
+        colour = "#a11" if state == "failed" else "#555"
+        self.status.setStyleSheet(f"color:{colour}; font-weight:{'600' if state == 'failed' else '400'};")
+        self.status.setAccessibleName(self.status.text())
+
+    # --- loading a case -------------------------------------------------------------------
+    def set_case(self, case_id: int | None) -> None:
+        """Switch to ``case_id``: the current draft is saved first, then the case's draft loads."""
+        self.flush()
+        self.case_id = case_id
+        self.note_id = None
+        self._set_text("")
+        self._show_state("idle")
+        self._update_title()
+        self.setEnabled(case_id is not None)
+        self._fill_notes([])
+        if case_id is None:
+            return
+        desk = self._desk
+        self._runner.submit(lambda: (desk.draft_for(case_id), desk.case_notes(case_id)),
+                            lambda result: self._loaded(case_id, *result), self._failed)
+
+    def _loaded(self, case_id: int, draft: Any, notes: list[Any]) -> None:
+        if case_id != self.case_id:
+            return
+        self._fill_notes(notes)
+        if draft is not None and not self.editor.toPlainText():
+            self._set_text(draft.body)
+            self._show_state("saved", format_time(draft.saved_at))
+
+    def _fill_notes(self, notes: list[Any]) -> None:
+        self._notes = list(notes)
+        self.notes_list.blockSignals(True)
+        self.notes_list.clear()
+        for note in self._notes:
+            first_line = (note.body.strip().splitlines() or [""])[0][:80]
+            revisions = ngettext("{n} revision", "{n} revisions", note.revision_count).format(n=note.revision_count)
+            when = format_datetime(note.updated_at)
+            item = QListWidgetItem(f"{first_line}\n{when} · {note.author_name} · {revisions}")
+            item.setData(Qt.ItemDataRole.UserRole, note.id)
+            self.notes_list.addItem(item)
+        self.notes_list.blockSignals(False)
+        self.history.clear()
+
+    def _set_text(self, text: str) -> None:
+        self._loading = True
+        self.editor.setPlainText(text)
+        self._loading = False
+        self._dirty = False
+
+    # --- autosave -------------------------------------------------------------------------
+    def _on_text_changed(self) -> None:
+        if self._loading or self.case_id is None:
+            return
+        self._dirty = True
+        self._show_state("unsaved")
+        self._timer.start(AUTOSAVE_DELAY_MS)
+
+    def flush(self) -> None:
+        """Save the draft now if there is anything unsaved (debounce, switch, focus loss, close)."""
+        self._timer.stop()
+        if not self._dirty or self.case_id is None:
+            return
+        body, case_id, note_id = self.editor.toPlainText(), self.case_id, self.note_id
+        self._dirty = False
+        self._in_flight = body
+        self._show_state("saving")
+        desk = self._desk
+        self._runner.submit(lambda: desk.save_draft(case_id, body, note_id),
+                            lambda draft: self._draft_saved(case_id, body, draft),
+                            lambda exc: self._draft_failed(case_id, exc))
+
+    def _draft_saved(self, case_id: int, body: str, draft: Any) -> None:
+        if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
+            self._show_state("saved", format_time(draft.saved_at))
+
+    def _draft_failed(self, case_id: int, exc: Exception) -> None:
+        reason = self._describe(exc)
+        if case_id == self.case_id:
+            self._dirty = True  # the text is still only in the editor: keep trying
+            self._show_state("failed", reason)
+            self._timer.start(RETRY_DELAY_MS)
+        self.storage_failed.emit(reason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return super().eventFilter(watched, event)
+
+    # --- saving notes ---------------------------------------------------------------------
+    def save_note(self) -> None:
+        """Write the note (or a new revision of the note being edited)."""
+        body = self.editor.toPlainText()
+        if self.case_id is None:
+            return
+        if not body.strip():
+            self._show_state("failed", _("the note is empty"))
+            return
+        self._timer.stop()
+        case_id, note_id = self.case_id, self.note_id
+        self._show_state("saving")
+        desk = self._desk
+        self._runner.submit(lambda: (desk.save_note(case_id, body, note_id), desk.case_notes(case_id)),
+                            lambda result: self._note_saved(case_id, body, *result),
+                            lambda exc: self._draft_failed(case_id, exc))
+
+    def _note_saved(self, case_id: int, body: str, note: Any, notes: list[Any]) -> None:
+        if case_id != self.case_id:
+            return
+        self._fill_notes(notes)
+        if self.editor.toPlainText() == body:
+            self._set_text("")
+            self.note_id = None
+            self._update_title()
+        self._show_state("note_saved", format_time(dt.datetime.now(dt.UTC)))
+        self.note_saved.emit(note)
+
+    def start_new_note(self) -> None:
+        """Leave the note being edited and start an empty one."""
+        self.flush()
+        self.note_id = None
+        self.notes_list.clearSelection()
+        self._set_text("")
+        self._update_title()
+        self.editor.setFocus()
+
+    def _on_note_selected(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is None:
+            return
+        note_id = int(current.data(Qt.ItemDataRole.UserRole))
+        self.flush()
+        note = next(n for n in self._notes if n.id == note_id)
+        self.note_id = note_id
+        self._set_text(note.body)
+        self._update_title()
+        desk = self._desk
+        self._runner.submit(lambda: desk.note_history(note_id), self._show_history, self._failed)
+
+    def _show_history(self, revisions: list[Any]) -> None:
+        parts = []
+        for rev in reversed(revisions):
+            heading = _("Revision {number} · {author} · {time}").format(
+                number=rev.number, author=html.escape(rev.author_name), time=format_datetime(rev.created_at))
+            body = html.escape(rev.body).replace("\n", "<br>")
+            parts.append(f"<p><b>{heading}</b><br>{body}</p>")
+        self.history.setHtml("<hr>".join(parts))
+
+    def _failed(self, exc: Exception) -> None:
+        self.storage_failed.emit(self._describe(exc))

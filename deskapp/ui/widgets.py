@@ -1,0 +1,97 @@
+"""Small widgets: the message banner and the keyboard-shortcut overlay."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from deskapp.core.i18n import _
+
+_STYLES = {
+    "error": "background:#fde8e8; color:#7a1212; border:1px solid #e6a1a1;",
+    "warning": "background:#fff4d6; color:#5c4400; border:1px solid #e8cf85;",
+    "info": "background:#e6f0fb; color:#113a66; border:1px solid #a9c6ea;",
+}
+
+
+class Banner(QFrame):
+    """A strip across the top of the window for what the rep must not miss."""
+
+    action_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action = QPushButton()
+        self.action.clicked.connect(self.action_clicked)
+        self.close_button = QPushButton("×")
+        self.close_button.setFlat(True)
+        self.close_button.setFixedWidth(28)
+        self.close_button.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.action)
+        layout.addWidget(self.close_button)
+        self.kind = ""
+        self.hide()
+        self.retranslate_ui()
+
+    def show_message(self, text: str, kind: str = "error", action: str | None = None) -> None:
+        """Show ``text``; ``action`` adds a button whose click emits ``action_clicked``."""
+        self.kind = kind
+        self.setStyleSheet(f"#banner {{{_STYLES[kind]} border-radius:4px;}} QLabel {{font-weight:600;}}")
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.action.setVisible(action is not None)
+        self.action.setText(action or "")
+        self.show()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language."""
+        self.close_button.setToolTip(_("Dismiss"))
+        self.close_button.setAccessibleName(_("Dismiss message"))
+
+
+class ShortcutOverlay(QFrame):
+    """F1: every shortcut on one card over the window; any key or click closes it."""
+
+    def __init__(self, parent: QWidget, shortcuts: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutOverlay")
+        self.setStyleSheet("#shortcutOverlay {background: rgba(20,24,32,235); border-radius: 10px;}"
+                           "QLabel {color: white; font-size: 13px;}")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setMargin(18)
+        self.set_shortcuts(shortcuts)
+        self.hide()
+
+    def set_shortcuts(self, shortcuts: list[tuple[str, str]]) -> None:
+        """Fill the card (keys are shown as written, descriptions already translated)."""
+        rows = "".join(
+            f"<tr><td style='padding:3px 18px 3px 0'><b>{keys}</b></td><td>{text}</td></tr>"
+            for keys, text in shortcuts
+        )
+        title = _("Keyboard shortcuts")
+        self.label.setText(f"<h3 style='margin:0 0 8px 0'>{title}</h3><table>{rows}</table>")
+        self.label.adjustSize()
+        self.resize(self.label.size())
+
+    def popup(self) -> None:
+        """Show centred over the parent."""
+        parent = self.parentWidget()
+        self.move((parent.width() - self.width()) // 2, (parent.height() - self.height()) // 3)
+        self.show()
+        self.raise_()
+        self.setFocus()
+
+    def keyPressEvent(self, event: object) -> None:
+        self.hide()
+
+    def mousePressEvent(self, event: object) -> None:
+        self.hide()

@@ -1,0 +1,69 @@
+"""A small real database and a main window on it, ready to type into."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.enums import Channel, CustomerKind, PurchasePhase, Role, SupportStage
+from deskapp.core.domain.models import Agent
+from deskapp.core.services import cases
+from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.storage import migrate
+from deskapp.core.storage.engine import make_engine
+
+CUSTOMERS = [
+    CustomerRecord(account_number="FI-000001", brand_code="nordic", given_name="Jukka", family_name="Mäkinen",
+                   emails=["jukka.makinen@example.fi"], phones=["+358401234567"], preferred_locale="fi",
+                   birth_year=1971, income_band="40-60k", occupation="Teacher", alerts=["Hard of hearing"]),
+    CustomerRecord(account_number="ES-000001", brand_code="iberia", given_name="Dolores", family_name="Muñoz",
+                   emails=["dolores@example.es"], phones=["+34612345678"], preferred_locale="es"),
+    CustomerRecord(account_number="INT-000001", brand_code="nordic", kind=CustomerKind.INTERNAL,
+                   organisation="Finance", given_name="", family_name="", preferred_locale="en"),
+]
+
+
+@pytest.fixture
+def desk_db(tmp_path: Path) -> Path:
+    """A migrated SQLite file with three customers, one rep and one open case for Mäkinen."""
+    path = tmp_path / "desk.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    write_customers(engine, CUSTOMERS)
+    with Session(engine) as session:
+        rep = Agent(username="anna", display_name="Anna Rep", role=Role.REP,
+                    preferences={"station_channel": "phone"})
+        session.add(rep)
+        session.commit()
+        profile = cases.customer_profile(session, "FI-000001")
+        cases.open_case(session, rep.id, profile.customer_id, "Router keeps restarting", PurchasePhase.AFTER,
+                        SupportStage.TROUBLESHOOTING, Channel.PHONE)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., object]]:
+    """Open a ready main window on a database (acting as the demo rep "anna")."""
+    from deskapp.ui.main_window import MainWindow
+
+    monkeypatch.setattr("getpass.getuser", lambda: "anna")
+    windows: list[MainWindow] = []
+
+    def make(db: str, wait_ready: bool = True) -> MainWindow:
+        window = MainWindow(db)
+        qtbot.addWidget(window)
+        window.show()
+        window.start()
+        if wait_ready:
+            qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.runner.wait()

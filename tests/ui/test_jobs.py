@@ -1,0 +1,51 @@
+"""The background-job wrapper delivers on the UI thread and drops superseded results."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QThread
+from pytestqt.qtbot import QtBot
+
+from deskapp.ui.jobs import JobRunner
+
+
+def test_result_arrives_on_the_ui_thread(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    seen: dict[str, object] = {}
+    ui_thread = QThread.currentThread()
+
+    def work() -> int:
+        seen["worker"] = threading.current_thread() is not threading.main_thread()
+        return 42
+
+    runner.submit(work, lambda result: seen.update(result=result, on_ui=QThread.currentThread() is ui_thread))
+    qtbot.waitUntil(lambda: "result" in seen)
+    assert seen == {"worker": True, "result": 42, "on_ui": True}
+
+
+def test_failures_are_delivered_not_raised(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    errors: list[Exception] = []
+    runner.submit(lambda: 1 / 0, on_failed=errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ZeroDivisionError)
+
+
+def test_a_slow_old_lookup_cannot_replace_a_newer_one(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    shown: list[str] = []
+
+    def slow() -> str:
+        time.sleep(0.3)
+        return "old"
+
+    runner.submit(slow, shown.append, key="lookup")
+    time.sleep(0.05)  # the slow job is running now
+    runner.submit(lambda: "newer", shown.append, key="lookup")
+    runner.submit(lambda: "newest", shown.append, key="lookup")
+    qtbot.waitUntil(lambda: "newest" in shown, timeout=3000)
+    runner.wait()
+    qtbot.wait(50)
+    assert shown == ["newest"]
