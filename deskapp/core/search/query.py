@@ -24,6 +24,8 @@ MAX_ACCOUNT_CHARS = 40
 MAX_EMAIL_CHARS = 254
 # Fewer digits than this match thousands of numbers; a rep always has the last four at hand.
 MIN_SUFFIX_DIGITS = 4
+# E.164 allows 15 digits; anything longer cannot be the end of a stored number.
+MAX_PHONE_DIGITS = 15
 # National numbers with a trunk "0" ("040 123 4567") are also matched on the digits after it,
 # so they are found even when the desk's region is not the number's; shorter input is a suffix
 # the rep typed, where a leading zero is a real digit.
@@ -145,18 +147,20 @@ def _looks_like_email(cleaned: str) -> bool:
 def _phone_parts(cleaned: str, regions: Iterable[str]) -> tuple[tuple[str, ...], str | None]:
     if not looks_like_phone(cleaned):
         return (), None
-    international = cleaned.startswith("+") or digits_only(cleaned[:2]) == "00"
+    raw = unicodedata.normalize("NFKC", cleaned)  # fullwidth "＋３５８" is what some keyboards type
+    international = raw.startswith(("+", "00"))
     found: dict[str, None] = {}
     for region in (*regions, None):
-        number = to_e164(cleaned, region)
+        number = to_e164(raw, region)
         if number:
             found.setdefault(number, None)
         if international:
             break  # the number carries its own country code; regions cannot change it
-    digits = digits_only(cleaned)
-    if international and found:
+    digits = digits_only(raw)
+    if international or len(digits) > MAX_PHONE_DIGITS:
+        # After a country code the digits are the number's beginning, not its end.
         return tuple(found), None
-    if not international and len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
+    if len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
         digits = digits.lstrip("0")
     if len(digits) < MIN_SUFFIX_DIGITS:
         return tuple(found), None
