@@ -17,7 +17,11 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
     app.setApplicationName("deskapp")
     app.setOrganizationName("deskapp")
     app.setDesktopFileName(APP_ID)
-    window = MainWindow(db)
+    if lang:
+        from deskapp.ui.language import switch_language
+
+        switch_language(lang)
+    window = MainWindow(db, follow_agent_language=not lang)
     window.show()
     outcome = {"code": 0}
     if smoke_test:

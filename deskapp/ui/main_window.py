@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, _, current_locale
 from deskapp.ui.customer_panel import CustomerPanel
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import language_choices, switch_language
 from deskapp.ui.models import ResultsModel
 from deskapp.ui.note_editor import NoteEditor
 from deskapp.ui.widgets import Banner, ShortcutOverlay
@@ -35,6 +36,7 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
     ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),
     ("compact", ("Ctrl+Shift+M",), N_("Compact always-on-top window on or off")),
+    ("language", ("Ctrl+Shift+L",), N_("Next user-interface language")),
     ("help", ("F1",), N_("Show these shortcuts")),
     ("quit", ("Ctrl+Q",), N_("Quit")),
 )
@@ -46,8 +48,9 @@ class MainWindow(QMainWindow):
     ready = Signal()
     failed = Signal(str)
 
-    def __init__(self, db: str | None = None) -> None:
+    def __init__(self, db: str | None = None, follow_agent_language: bool = True) -> None:
         super().__init__()
+        self._follow_agent_language = follow_agent_language
         self.setObjectName("mainWindow")
         self._db = db
         self.desk: Any = None
@@ -76,7 +79,7 @@ class MainWindow(QMainWindow):
         self.results_hint = QLabel()
         self.results_hint.setStyleSheet("color:#666;")
         self.panel = CustomerPanel()
-        self.notes = NoteEditor(self.runner, _DeskProxy(self), self._describe)
+        self.notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -122,6 +125,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.results, self.panel.cases)
         self.setTabOrder(self.panel.cases, self.notes.editor)
         self.resize(1200, 760)
+        self.split.setSizes([430, 770])
+        self.right.setSizes([430, 330])
         self.retranslate_ui()
         self.search.setEnabled(True)
         self.search.setFocus()
@@ -149,6 +154,8 @@ class MainWindow(QMainWindow):
         self.desk, self.info, self._describe = result
         self.is_ready = True
         self.panel.new_case.station_channel = self.info.station_channel
+        if self._follow_agent_language and self.info.ui_locale and self.info.ui_locale != current_locale():
+            switch_language(self.info.ui_locale)
         self.statusBar().showMessage(_("Ready"), 3000)
         self._update_status()
         if self.info.pending_drafts:
@@ -191,7 +198,7 @@ class MainWindow(QMainWindow):
             "new_case": self.new_case, "focus_note": self.notes.editor.setFocus,
             "save_note": self.notes.save_note, "next_caller": self.next_caller,
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
-            "help": self.overlay.popup, "quit": self.close,
+            "help": self.overlay.popup, "quit": self.close, "language": self.next_language,
         }
         for name, keys, _text in SHORTCUTS:
             action = QAction(self)
@@ -201,6 +208,28 @@ class MainWindow(QMainWindow):
             action.triggered.connect(handlers[name])
             self.addAction(action)
             self.actions_by_name[name] = action
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in language_choices():
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, code=code: self.set_language(code))
+            self.language_actions[code] = action
+        self.view_menu = self.menuBar().addMenu("")
+        for name in ("privacy", "compact", "help"):
+            self.view_menu.addAction(self.actions_by_name[name])
+
+    def set_language(self, code: str) -> None:
+        """Switch the whole UI to ``code`` now, and remember it for this agent."""
+        used = switch_language(code)
+        if self.desk is not None:
+            desk = self.desk
+            self.runner.submit(lambda: desk.set_ui_locale(used), None, self._show_error)
+
+    def next_language(self) -> None:
+        """Ctrl+Shift+L: the next language in the menu."""
+        codes = [code for code, _name in language_choices()]
+        self.set_language(codes[(codes.index(current_locale()) + 1) % len(codes)])
 
     def retranslate_ui(self) -> None:
         """Every text of the window in the current UI language (called on LanguageChange)."""
@@ -212,6 +241,10 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name].setText(_(text))
             self.actions_by_name[name].setToolTip(f"{_(text)} ({', '.join(keys)})")
         self.overlay.set_shortcuts([(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS])
+        self.language_menu.setTitle(_("&Language"))
+        self.view_menu.setTitle(_("&View"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == current_locale())
         self.results_model.retranslate()
         self.panel.retranslate_ui()
         self.notes.retranslate_ui()
@@ -356,8 +389,12 @@ class MainWindow(QMainWindow):
         self._show_error(exc)
         self._load_cases()
 
+    def describe_error(self, exc: Exception) -> str:
+        """A sentence for the rep; the storage-aware describer arrives with the database."""
+        return self._describe(exc)
+
     def _show_error(self, exc: Exception) -> None:
-        self.banner.show_message(self._describe(exc), "error")
+        self.banner.show_message(self.describe_error(exc), "error")
 
     # --- modes ----------------------------------------------------------------------------
     def next_caller(self) -> None:

@@ -105,6 +105,7 @@ class NoteEditor(QWidget):
         self.new_button.setAccessibleName(_("Start a new note"))
         self.notes_list.setAccessibleName(_("Notes of this case"))
         self.history.setAccessibleName(_("Revision history of the selected note"))
+        self.history.setPlaceholderText(_("Select a saved note to see every revision of it."))
         self._update_title()
         self._show_state(self.state, self._state_detail)
         self._fill_notes(self._notes)

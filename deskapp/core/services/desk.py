@@ -33,7 +33,7 @@ class DeskInfo:
     agent_id: int
     agent_name: str
     agent_role: Role
-    ui_locale: str
+    ui_locale: str  # "" until the agent picks a language; then the UI follows it
     station_channel: Channel
     pending_drafts: tuple[notes.DraftRow, ...]
 
@@ -61,7 +61,8 @@ class Desk:
             info = DeskInfo(
                 database=self.engine.url.render_as_string(hide_password=True),
                 agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
-                ui_locale=agent.ui_locale, station_channel=channel,
+                ui_locale=agent.ui_locale if agent.preferences.get("ui_locale_chosen") else "",
+                station_channel=channel,
                 pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
             )
         return info
@@ -76,6 +77,17 @@ class Desk:
             raise RuntimeError("Desk.open() was not called")
         with self._sessions() as session:
             return work(session)
+
+    def set_ui_locale(self, code: str) -> None:
+        """Remember the acting agent's UI language."""
+        def work(session: Session) -> None:
+            agent = session.get(Agent, self.agent_id)
+            if agent is not None:
+                agent.ui_locale = code
+                agent.preferences = {**agent.preferences, "ui_locale_chosen": True}
+                session.commit()
+
+        self._run(work)
 
     # --- lookup and customers -------------------------------------------------------------
     def lookup(self, query: str, limit: int = 50) -> list[lookup.LookupRow]:

@@ -1,0 +1,41 @@
+"""Switch the UI language at runtime: our catalog, Qt's own strings, then one LanguageChange."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+
+from deskapp.core.i18n import UI_LOCALES, language_name, set_locale
+
+_qt_translator: QTranslator | None = None
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name written in that language) for the language menu: "Suomi", "Español"…"""
+    return [(code, language_name(code, code).capitalize()) for code in UI_LOCALES]
+
+
+def switch_language(code: str) -> str:
+    """Make ``code`` the UI language everywhere; returns the code used.
+
+    Qt's own dialogs follow through the qtbase translations shipped with PySide6 where they exist
+    (fi, es); Filipino has none, so Qt's few built-in strings stay in English there.
+    """
+    global _qt_translator  # noqa: PLW0603 - one installed Qt translator per process
+    used = set_locale(code)
+    app = QCoreApplication.instance()
+    if app is None:
+        return used
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    QLocale.setDefault(QLocale(used))
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if used != "en" and translator.load(f"qtbase_{used}", path):
+        app.installTranslator(translator)
+        _qt_translator = translator
+    # installTranslator already posts LanguageChange, but not when there is no Qt catalog
+    # (English, Filipino); one explicit event to every window keeps a single code path.
+    for widget in app.topLevelWidgets():  # type: ignore[attr-defined]
+        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
+    return used
