@@ -10,7 +10,7 @@ _qt_translator: QTranslator | None = None
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(code, name written in that language) for the language menu: "Suomi", "Español"…"""
+    """Pairs of (code, name written in that language) for the language menu, e.g. "Suomi"."""
     return [(code, language_name(code, code).capitalize()) for code in UI_LOCALES]
 
 
