@@ -131,3 +131,15 @@ def test_parse_query_never_raises(text: str) -> None:
     parsed = parse_query(text, ("FI", "PH"))
     assert all(parsed.words)
     match_expression(list(parsed.words))
+
+
+def test_letters_and_digits_are_separate_words() -> None:
+    # Keeps "makinen84@..." from adding a "makinen84" index term per customer (slow prefix merges).
+    assert tokens("jukka.makinen84@posti.fi") == ["jukka", "makinen", "84", "posti", "fi"]
+    assert tokens("FI-1001") == ["fi", "1001"]
+
+
+def test_a_whole_email_address_is_an_exact_lookup_only() -> None:
+    parsed = parse_query("jukka.makinen84@gmail.com")
+    assert parsed.email == "jukka.makinen84@gmail.com"
+    assert parsed.text_mode == TextMode.NONE

@@ -4,7 +4,7 @@ NFKD splits letters from their accents (and maps fullwidth forms to ASCII), comb
 dropped, and the result is casefolded. Letters that Unicode does not decompose (ø, æ, ł, đ) are
 mapped by hand. Apostrophes inside names are dropped, so "O'Brien" and "obrien" meet.
 
-Words are runs of Unicode letters and digits, so names in other scripts ("Дмитрий", "王") are kept
+Words are runs of Unicode letters or of digits, so names in other scripts ("Дмитрий", "王") are kept
 and found rather than silently dropped; everything else (punctuation, symbols, emoji, control
 characters) separates words.
 """
@@ -17,6 +17,14 @@ import unicodedata
 _EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 _APOSTROPHES = re.compile(r"[\'’‘`´ʼ]")
 _SPLIT = re.compile(r"[\W_]+")
+# Letters and digits are separate words ("makinen84" -> "makinen", "84"). Email local parts carry
+# numbers, and every "makinen1".."makinen999" would otherwise be its own index term that a prefix
+# query for "makinen" has to merge: measured 7.6 ms instead of 0.15 ms on a million customers.
+_LETTERS_OR_DIGITS = re.compile(r"\d+|[^\d]+")
+
+
+def _words(text: str) -> list[str]:
+    return [part for tok in _SPLIT.split(text) if tok for part in _LETTERS_OR_DIGITS.findall(tok)]
 
 
 def fold(text: str) -> str:
@@ -28,7 +36,7 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Split ``text`` into normalised word tokens, apostrophes joined ("O'Brien" -> ["obrien"])."""
-    return [tok for tok in _SPLIT.split(_APOSTROPHES.sub("", fold(text))) if tok]
+    return _words(_APOSTROPHES.sub("", fold(text)))
 
 
 def index_words(text: str) -> list[str]:
@@ -38,9 +46,9 @@ def index_words(text: str) -> list[str]:
     """
     words: list[str] = []
     for chunk in fold(text).split():
-        joined = [tok for tok in _SPLIT.split(_APOSTROPHES.sub("", chunk)) if tok]
+        joined = _words(_APOSTROPHES.sub("", chunk))
         words.extend(joined)
-        parts = [tok for tok in _SPLIT.split(chunk) if tok]
+        parts = _words(chunk)
         if len(parts) > 1:
             words.extend(part for part in parts if part not in joined)
     return words

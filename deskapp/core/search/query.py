@@ -110,11 +110,16 @@ def parse_query(text: str, regions: Iterable[str] = ()) -> ParsedQuery:
     else:
         mode = TextMode.NONE
     phones, suffix = _phone_parts(cleaned, regions)
+    email = email_key(cleaned) if _looks_like_email(cleaned) else None
+    if email is not None:
+        # A whole address is an exact lookup; its words ("gmail", "com") would match half the
+        # desk and make the full-text search the slowest part of the query.
+        mode = TextMode.NONE
     return ParsedQuery(
         words=words,
         text_mode=mode,
         account_keys=_account_keys(cleaned),
-        email=email_key(cleaned) if _looks_like_email(cleaned) else None,
+        email=email,
         phones=phones,
         phone_suffix=suffix,
     )
