@@ -142,3 +142,17 @@ def test_no_progress_noise_for_small_files(cli, db_path: Path) -> None:  # type:
     _code, _out, err = cli("--db", str(db_path), "import", "customers", str(FIXTURES / "customers_formats.csv"),
                            "--region", "FI")
     assert "rows read" not in err
+
+
+def test_progress_for_large_files_goes_to_stderr(cli, db_path: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import deskapp.cli.customers as command
+    import deskapp.core.services.customer_csv as service
+
+    monkeypatch.setattr(command, "PROGRESS_FILE_BYTES", 0)
+    monkeypatch.setattr(service, "PROGRESS_EVERY", 2)
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "\n" + "".join(f"P{i},,Ann,Lee,,,,en,\n" for i in range(4)), encoding="utf-8")
+    code, out, err = cli("--db", str(db_path), "import", "customers", str(path))
+    assert code == 0 and out.startswith("4 new customers imported")
+    assert err.splitlines() == ["2 rows read…", "4 rows read…"]

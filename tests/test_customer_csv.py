@@ -320,3 +320,32 @@ def test_import_keeps_the_search_index_in_step(engine: Engine) -> None:
             pytest.skip("no FTS index in this schema yet")
         hits = connection.execute(text("SELECT count(*) FROM customer_fts WHERE customer_fts MATCH 'makinen'"))
         assert hits.scalar_one() == 1
+
+
+def test_unparseable_row_is_rejected_and_reading_goes_on(engine: Engine, tmp_path: Path) -> None:
+    huge = '"' + "x" * 200_000 + '"'
+    path = write_csv(tmp_path / "c.csv", f"A,,Ann,Lee,,,,en,\nB,,{huge},Lee,,,,en,\nC,,Cid,Lee,,,,en,\n")
+    summary = import_customers(engine, path)
+    [rejection] = summary.rejections
+    assert rejection.line == 3 and "cannot be read as CSV" in rejection.reason
+    assert sorted(db_customers(engine)) == ["A", "C"]
+
+
+def test_dry_run_counts_match_the_real_import(engine: Engine, tmp_path: Path) -> None:
+    import_customers(engine, write_csv(tmp_path / "a.csv", "K1,,Ann,Lee,,,,en,\n"))
+    body = "".join(f"K{i % 4},,N{i},Lee,,,,en,\n" for i in range(9))
+    path = write_csv(tmp_path / "b.csv", body)
+    dry = import_customers(engine, path, dry_run=True, batch_size=2)
+    real = import_customers(engine, path, batch_size=2)
+    assert (dry.created, dry.updated) == (real.created, real.updated)
+
+
+def test_progress_is_reported_every_so_many_rows(engine: Engine, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import deskapp.core.services.customer_csv as module
+
+    monkeypatch.setattr(module, "PROGRESS_EVERY", 2)
+    seen: list[int] = []
+    path = write_csv(tmp_path / "c.csv", "".join(f"P{i},,Ann,Lee,,,,en,\n" for i in range(5)))
+    import_customers(engine, path, progress=seen.append)
+    assert seen == [2, 4]
