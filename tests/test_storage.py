@@ -23,7 +23,8 @@ from deskapp.core.storage.engine import describe_storage_error, make_engine
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": migrate.include_name})
+        differences = compare_metadata(context, Base.metadata)
     assert differences == []
     assert migrate.current_revision(engine) == migrate.head_revision()
 

@@ -56,6 +56,8 @@ class Customer(Base):
     """A person or an internal department the desk serves."""
 
     __tablename__ = "customer"
+    # Family-name matches come out of this index already in display order (migration 0002).
+    __table_args__ = (Index("ix_customer_family_sort", "family_key", "given_name", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
     kind: Mapped[CustomerKind] = mapped_column(str_enum(CustomerKind), default=CustomerKind.EXTERNAL)

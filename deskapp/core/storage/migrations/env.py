@@ -6,6 +6,7 @@ from alembic import context
 
 from deskapp.core.domain import models  # noqa: F401 - registers the tables on Base.metadata
 from deskapp.core.domain.base import Base
+from deskapp.core.storage.migrate import include_name
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -21,6 +22,7 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite can only change tables by rebuilding them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
