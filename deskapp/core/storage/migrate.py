@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 SCRIPT_LOCATION = "deskapp.core.storage:migrations"
 
 
-def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     """Leave out of schema comparison what no model describes: the FTS5 tables and the trigram index.
 
     Both are created by raw SQL in migration 0002 and are backend-specific.
