@@ -422,7 +422,14 @@ class MainWindow(QMainWindow):
             widget.setVisible(not self.compact and (widget is not self.panel.history or bool(self.panel.profile)))
         self.split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
-        self.resize(440, 680) if self.compact else self.resize(1200, 760)
+        if self.compact:
+            self.resize(440, 680)
+            self.split.setSizes([200, 420])
+            self.right.setSizes([self.panel.identity.sizeHint().height(), 400])
+        else:
+            self.resize(1200, 760)
+            self.split.setSizes([430, 770])
+            self.right.setSizes([430, 330])
         self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:

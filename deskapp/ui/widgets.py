@@ -74,7 +74,7 @@ class ShortcutOverlay(QFrame):
     def set_shortcuts(self, shortcuts: list[tuple[str, str]]) -> None:
         """Fill the card (keys are shown as written, descriptions already translated)."""
         rows = "".join(
-            f"<tr><td style='padding:3px 18px 3px 0'><b>{keys}</b></td><td>{text}</td></tr>"
+            f"<tr><td style='padding:3px 18px 3px 0'><b>{keys}</b></td><td style='padding:3px 0'>{text}</td></tr>"
             for keys, text in shortcuts
         )
         title = _("Keyboard shortcuts")
