@@ -93,7 +93,9 @@ class CsvSource:
 
 def _chain(first: str, handle: IO[str]) -> Iterator[str]:
     yield first
-    yield from handle
+    # Not "yield from handle": closing this generator would then close (detached) handle too.
+    for line in handle:  # noqa: UP028
+        yield line
 
 
 def sniff_delimiter(header_line: str) -> str:
