@@ -3,6 +3,31 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
+
+
+def _start_after_first_paint(window: Any) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def __init__(self) -> None:
+            super().__init__(window)
+            self.started = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.start()
+            return False
+
+        def start(self) -> None:
+            if not self.started:
+                self.started = True
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, window.start)
+
+    watcher = FirstPaint()
+    window.installEventFilter(watcher)
+    QTimer.singleShot(500, watcher.start)
 
 
 def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = None) -> int:
@@ -33,7 +58,8 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
         window.ready.connect(lambda: QTimer.singleShot(0, window.close))
         window.failed.connect(failed)
         QTimer.singleShot(120_000, lambda: failed("timed out waiting for the database"))
-    # Opening the database waits for the first event-loop turn, i.e. after the first paint.
-    QTimer.singleShot(0, window.start)
+    # Open the database (and import SQLAlchemy) only once the window has painted, so the rep sees
+    # the window at once; a fallback timer covers a platform that never sends a paint event.
+    _start_after_first_paint(window)
     code = app.exec()
     return outcome["code"] or int(code)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
-from deskapp.core.search.phones import format_international
 from deskapp.ui.models import MASK, CasesModel
 
 PROFILE_LABELS = {
@@ -249,6 +248,8 @@ class CustomerPanel(QWidget):
         self.alerts.setVisible(bool(profile.alerts))
         self.alerts.setText("⚠ " + " · ".join(profile.alerts))
         lines = []
+        from deskapp.core.search.phones import format_international  # phonenumbers loads after paint
+
         phones = [MASK if self.privacy else format_international(p) for p in profile.phones]
         emails = [MASK if self.privacy else e for e in profile.emails]
         if phones:

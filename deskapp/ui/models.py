@@ -8,7 +8,6 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from deskapp.core.i18n import N_, _
-from deskapp.core.i18n.formatting import format_date
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -92,11 +91,17 @@ class ResultsModel(RowsModel[Any]):
         self.retranslate()
 
 
+def _opened(case: Any) -> str:
+    from deskapp.core.i18n.formatting import format_date  # Babel's date data stays off the start-up path
+
+    return format_date(case.opened_at, width="short")
+
+
 class CasesModel(RowsModel[Any]):
     """A customer's case history."""
 
     columns = (
-        (N_("Opened"), lambda c: format_date(c.opened_at, width="short")),
+        (N_("Opened"), _opened),
         (N_("Subject"), lambda c: c.subject),
         (N_("Purchase phase"), lambda c: c.purchase_phase.label),
         (N_("Support stage"), lambda c: c.support_stage.label),

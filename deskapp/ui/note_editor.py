@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import _, ngettext
-from deskapp.core.i18n.formatting import format_datetime, format_time
 from deskapp.ui.jobs import JobRunner
 
 AUTOSAVE_DELAY_MS = 700
@@ -153,6 +152,8 @@ class NoteEditor(QWidget):
                             lambda result: self._loaded(case_id, *result), self._failed)
 
     def _loaded(self, case_id: int, draft: Any, notes: list[Any]) -> None:
+        from deskapp.core.i18n.formatting import format_time
+
         if case_id != self.case_id:
             return
         self._fill_notes(notes)
@@ -161,6 +162,8 @@ class NoteEditor(QWidget):
             self._show_state("saved", format_time(draft.saved_at))
 
     def _fill_notes(self, notes: list[Any]) -> None:
+        from deskapp.core.i18n.formatting import format_datetime  # off the start-up path
+
         self._notes = list(notes)
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
@@ -203,6 +206,8 @@ class NoteEditor(QWidget):
                             lambda exc: self._draft_failed(case_id, exc))
 
     def _draft_saved(self, case_id: int, body: str, draft: Any) -> None:
+        from deskapp.core.i18n.formatting import format_time
+
         if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
             self._show_state("saved", format_time(draft.saved_at))
 
@@ -237,6 +242,8 @@ class NoteEditor(QWidget):
                             lambda exc: self._draft_failed(case_id, exc))
 
     def _note_saved(self, case_id: int, body: str, note: Any, notes: list[Any]) -> None:
+        from deskapp.core.i18n.formatting import format_time
+
         if case_id != self.case_id:
             return
         self._fill_notes(notes)
@@ -269,6 +276,8 @@ class NoteEditor(QWidget):
         self._runner.submit(lambda: desk.note_history(note_id), self._show_history, self._failed)
 
     def _show_history(self, revisions: list[Any]) -> None:
+        from deskapp.core.i18n.formatting import format_datetime
+
         parts = []
         for rev in reversed(revisions):
             heading = _("Revision {number} · {author} · {time}").format(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gettext
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from babel import Locale
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "deskapp"
 SOURCE_LOCALE = "en"
@@ -84,11 +86,15 @@ def pgettext(context: str, message: str) -> str:
 
 def babel_locale(code: str | None = None) -> Locale:
     """A Babel ``Locale`` for formatting in ``code`` (default: the UI locale)."""
+    from babel import Locale  # imported when first needed: keeps Babel off the start-up path
+
     return Locale.parse(normalise_locale(code) or _current_locale)
 
 
 def language_name(code: str, in_locale: str | None = None) -> str:
     """The name of language ``code`` written in ``in_locale`` (default: the UI locale)."""
+    from babel import Locale
+
     try:
         return Locale.parse(code).get_display_name(babel_locale(in_locale)) or code
     except (ValueError, TypeError):
