@@ -37,7 +37,10 @@ def register(subparsers: Any) -> None:
                       "cannot be imported are listed with their line and reason; the exit code is 1 "
                       "when any row was rejected."),
     )
-    parser.add_argument("file", metavar="FILE.csv")
+    parser.add_argument("file", metavar="FILE.csv", help=_(
+        "UTF-8 CSV with a header row: account_number, kind, given_name, family_name, organisation, email, "
+        "phone, preferred_locale, brand (optional: birth_year, age_band, gender, income_band, lifestyle, "
+        "occupation, alerts); several emails, phones or alerts in one cell are separated by |"))
     parser.add_argument("--region", metavar="CC",
                         help=_("country of national phone numbers (e.g. FI) for brands not yet in the database"))
     parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, but change nothing"))
@@ -46,7 +49,7 @@ def register(subparsers: Any) -> None:
 
     exports = command_group(subparsers, "export", _("export data to a file"))
     parser = exports.add_parser("customers", help=_("write all customers to a CSV file"))
-    parser.add_argument("file", metavar="FILE.csv")
+    parser.add_argument("file", metavar="FILE.csv", help=_("the file to write (UTF-8, comma-separated)"))
     parser.set_defaults(handler=run_export)
 
 
