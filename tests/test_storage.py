@@ -29,6 +29,12 @@ def test_migrations_build_exactly_the_models(engine: Engine) -> None:
     assert migrate.current_revision(engine) == migrate.head_revision()
 
 
+def test_expected_head_is_the_newest_migration_script(engine: Engine) -> None:
+    # start-up trusts EXPECTED_HEAD to skip Alembic; a new migration must update it
+    assert migrate.head_revision() == migrate.EXPECTED_HEAD
+    assert migrate.current_revision(engine) == migrate.EXPECTED_HEAD
+
+
 def test_migrations_go_down_to_nothing_and_back(engine: Engine) -> None:
     migrate.downgrade(engine, "base")
     assert "customer" not in inspect(engine).get_table_names()

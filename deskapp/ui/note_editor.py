@@ -162,18 +162,11 @@ class NoteEditor(QWidget):
             self._show_state("saved", format_time(draft.saved_at))
 
     def _fill_notes(self, notes: list[Any]) -> None:
-        from deskapp.core.i18n.formatting import format_datetime  # off the start-up path
-
         self._notes = list(notes)
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
         for note in self._notes:
-            first_line = (note.body.strip().splitlines() or [""])[0][:80]
-            revisions = ngettext("{n} revision", "{n} revisions", note.revision_count).format(n=note.revision_count)
-            when = format_datetime(note.updated_at)
-            item = QListWidgetItem(f"{first_line}\n{when} · {note.author_name} · {revisions}")
-            item.setData(Qt.ItemDataRole.UserRole, note.id)
-            self.notes_list.addItem(item)
+            self.notes_list.addItem(_note_item(note))
         self.notes_list.blockSignals(False)
         self.history.clear()
 
@@ -288,3 +281,15 @@ class NoteEditor(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.storage_failed.emit(self._describe(exc))
+
+
+def _note_item(note: Any) -> QListWidgetItem:
+    """A list entry: the note's first line, then when, who and how many revisions."""
+    from deskapp.core.i18n.formatting import format_datetime  # Babel's date data loads after paint
+
+    first_line = (note.body.strip().splitlines() or [""])[0][:80]
+    revisions = ngettext("{n} revision", "{n} revisions", note.revision_count).format(n=note.revision_count)
+    when = format_datetime(note.updated_at)
+    item = QListWidgetItem(f"{first_line}\n{when} · {note.author_name} · {revisions}")
+    item.setData(Qt.ItemDataRole.UserRole, note.id)
+    return item

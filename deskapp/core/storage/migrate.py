@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest migration shipped with this version. Checked against the scripts by a test, so that
+# start-up can see a database is current without importing Alembic and parsing every script.
+EXPECTED_HEAD = "0002"
 
 SCRIPT_LOCATION = "deskapp.core.storage:migrations"
 
@@ -25,6 +29,8 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration bound to ``engine`` (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.attributes["engine"] = engine
@@ -32,30 +38,41 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str | None:
-    """The newest migration shipped with this version of deskapp."""
+    """The newest migration shipped with this version of deskapp (read from the scripts)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_plain_config())
     return script.get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at, or ``None`` for an empty database."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):  # no alembic_version table: a new database
+        return None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema of ``engine``'s database up to ``revision``."""
-    if revision == "head" and current_revision(engine) == head_revision():
+    if revision == "head" and current_revision(engine) == EXPECTED_HEAD:
         return
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to ``revision`` (used by migration tests)."""
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
 def _plain_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return config
