@@ -31,3 +31,14 @@ def test_missing_database_folder_is_one_line(cli, tmp_path: Path) -> None:  # ty
 def test_unknown_command_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = cli("frobnicate")
     assert code == 2 and "invalid choice" in err
+
+
+def test_help_follows_lang(cli) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.core.i18n import load_catalog
+
+    source = "copy the database to FILE while it is in use"
+    expected = load_catalog("fi").gettext(source)
+    assert expected != source, "the Finnish catalog is not compiled: reinstall (pip install -e .)"
+    code, out, _err = cli("--lang", "fi", "--help")
+    assert code == 0
+    assert expected in " ".join(out.split())

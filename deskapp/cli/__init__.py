@@ -51,10 +51,12 @@ def _startup_locale(explicit: str | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deskapp`` console script; returns the exit code."""
-    set_locale(_startup_locale(None))
+    # --lang must be known before the parser is built, or --help would stay in the system language.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(argv)
+    set_locale(_startup_locale(known.lang))
     args = build_parser().parse_args(argv)
-    if args.lang:
-        set_locale(_startup_locale(args.lang))
     if args.command is None:
         from deskapp.ui.app import run_app
 
