@@ -151,8 +151,14 @@ class CustomerPanel(QWidget):
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.cases.verticalHeader().hide()
-        self.cases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.cases.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.cases.setWordWrap(False)
+        header = self.cases.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The subject is what a rep reads first: a real width of its own (long Spanish or Finnish
+        # headers would otherwise squeeze it to nothing); the last column takes what is left.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 230)
+        header.setStretchLastSection(True)
         self.status = QComboBox()
         self.assign = QPushButton()
         self.new_case_button = QPushButton()

@@ -78,8 +78,7 @@ class MainWindow(QMainWindow):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 95, 130, 230, 140, 70)):
-            header.resizeSection(column, width)
+        self._column_widths = (170, 95, 130, 230, 140, 70)
         self.results.setAlternatingRowColors(True)
         self.results_hint = QLabel()
         self.results_hint.setStyleSheet("color:#666;")
@@ -253,11 +252,20 @@ class MainWindow(QMainWindow):
         for code, action in self.language_actions.items():
             action.setChecked(code == current_locale())
         self.results_model.retranslate()
+        self._fit_result_headers()
         self.panel.retranslate_ui()
         self.notes.retranslate_ui()
         self.banner.retranslate_ui()
         self._update_status()
         self._update_hint()
+
+    def _fit_result_headers(self) -> None:
+        """Each column at least as wide as its (translated) header; cells are never measured."""
+        header = self.results.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column, width in enumerate(self._column_widths):
+            title = str(self.results_model.headerData(column, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

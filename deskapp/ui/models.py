@@ -101,11 +101,12 @@ class CasesModel(RowsModel[Any]):
     """A customer's case history."""
 
     columns = (
+        # What a rep scans first comes first: when, what, and whether it is still open.
         (N_("Opened"), _opened),
         (N_("Subject"), lambda c: c.subject),
-        (N_("Purchase phase"), lambda c: c.purchase_phase.label),
-        (N_("Support stage"), lambda c: c.support_stage.label),
-        (N_("Channel"), lambda c: c.channel.label),
         (N_("Status"), lambda c: c.status.label),
+        (N_("Support stage"), lambda c: c.support_stage.label),
+        (N_("Purchase phase"), lambda c: c.purchase_phase.label),
+        (N_("Channel"), lambda c: c.channel.label),
         (N_("Owner"), lambda c: c.owner_name or "—"),
     )

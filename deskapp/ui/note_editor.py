@@ -104,7 +104,7 @@ class NoteEditor(QWidget):
         self.new_button.setAccessibleName(_("Start a new note"))
         self.notes_list.setAccessibleName(_("Notes of this case"))
         self.history.setAccessibleName(_("Revision history of the selected note"))
-        self.history.setPlaceholderText(_("Select a saved note to see every revision of it."))
+
         self._update_title()
         self._show_state(self.state, self._state_detail)
         self._fill_notes(self._notes)
@@ -168,7 +168,12 @@ class NoteEditor(QWidget):
         for note in self._notes:
             self.notes_list.addItem(_note_item(note))
         self.notes_list.blockSignals(False)
-        self.history.clear()
+        self._show_history_hint()
+
+    def _show_history_hint(self) -> None:
+        # Content, not a placeholder: Qt cuts placeholders off instead of wrapping them.
+        hint = html.escape(_("Select a saved note to see every revision of it."))
+        self.history.setHtml(f"<p style='color:#777'>{hint}</p>")
 
     def _set_text(self, text: str) -> None:
         self._loading = True
