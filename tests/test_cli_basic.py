@@ -42,3 +42,14 @@ def test_help_follows_lang(cli) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = cli("--lang", "fi", "--help")
     assert code == 0
     assert expected in " ".join(out.split())
+
+
+def test_damaged_catalog_falls_back_to_english(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.core import i18n
+
+    broken = tmp_path / "deskapp" / "locale" / "fi" / "LC_MESSAGES"
+    broken.mkdir(parents=True)
+    (broken / "deskapp.mo").write_bytes(b"")
+    monkeypatch.setattr(i18n.resources, "files", lambda _pkg: tmp_path / "deskapp")
+    catalog = i18n.load_catalog("fi")
+    assert catalog.gettext("Save note") == "Save note"

@@ -8,6 +8,7 @@ and translated where they are shown.
 from __future__ import annotations
 
 import gettext
+import struct
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,7 @@ def load_catalog(locale: str) -> gettext.NullTranslations:
     try:
         with mo.open("rb") as handle:
             return gettext.GNUTranslations(handle)
-    except (FileNotFoundError, OSError):
+    except (OSError, struct.error, UnicodeDecodeError):  # missing or damaged: English, not a crash
         return gettext.NullTranslations()
 
 
