@@ -30,6 +30,7 @@ def switch_language(code: str) -> str:
     app = QCoreApplication.instance()
     if app is None:
         return used
+    qt_changed = _qt_translator is not None
     if _qt_translator is not None:
         app.removeTranslator(_qt_translator)
         _qt_translator = None
@@ -39,8 +40,14 @@ def switch_language(code: str) -> str:
     if used != "en" and translator.load(f"qtbase_{used}", path):
         app.installTranslator(translator)
         _qt_translator = translator
-    # installTranslator already posts LanguageChange, but not when there is no Qt catalog
-    # (English, Filipino); one explicit event to every window keeps a single code path.
-    for widget in app.topLevelWidgets():  # type: ignore[attr-defined]
-        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
+        qt_changed = True
+    # Installing or removing a Qt translator makes Qt post LanguageChange to every widget itself;
+    # between English and Filipino nothing of Qt's changes, so send the one event ourselves.
+    # Either way each window retranslates exactly once.
+    if qt_changed:
+        # Deliver Qt's posted events now, so the window reads in the new language on return.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    else:
+        for widget in app.topLevelWidgets():  # type: ignore[attr-defined]
+            QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
     return used

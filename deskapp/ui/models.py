@@ -18,6 +18,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     """A read-only table of ``rows``; each column is (untranslated header, row -> text)."""
 
     columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+    # Whether cell texts depend on the UI language (enum labels, dates) and need a refresh on switch.
+    translated_cells = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,12 +67,19 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         """Headers and cells are translated when asked for: tell the views to ask again."""
         if self.columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self._rows and self.translated_cells:
+            self.refresh_cells()
+
+    def refresh_cells(self) -> None:
+        """Tell the views every cell may read differently now."""
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
 
 
 class ResultsModel(RowsModel[Any]):
     """Lookup results. With privacy on, phone and email are masked."""
+
+    translated_cells = False  # names, numbers and addresses read the same in every language
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,7 +97,7 @@ class ResultsModel(RowsModel[Any]):
     def set_privacy(self, on: bool) -> None:
         """Mask or unmask personal contact data."""
         self.privacy = on
-        self.retranslate()
+        self.refresh_cells()
 
 
 def _opened(case: Any) -> str:

@@ -72,10 +72,18 @@ class ShortcutOverlay(QFrame):
         self.hide()
 
     def set_shortcuts(self, shortcuts: list[tuple[str, str]]) -> None:
-        """Fill the card (keys are shown as written, descriptions already translated)."""
+        """Fill the card (keys are shown as written, descriptions already translated).
+
+        Laid out when shown, not on every language switch: rich-text layout is the slow part.
+        """
+        self._shortcuts = shortcuts
+        if self.isVisible():
+            self._layout_card()
+
+    def _layout_card(self) -> None:
         rows = "".join(
             f"<tr><td style='padding:3px 18px 3px 0'><b>{keys}</b></td><td style='padding:3px 0'>{text}</td></tr>"
-            for keys, text in shortcuts
+            for keys, text in self._shortcuts
         )
         title = _("Keyboard shortcuts")
         self.label.setText(f"<h3 style='margin:0 0 8px 0'>{title}</h3><table>{rows}</table>")
@@ -84,6 +92,7 @@ class ShortcutOverlay(QFrame):
 
     def popup(self) -> None:
         """Show centred over the parent."""
+        self._layout_card()
         parent = self.parentWidget()
         self.move((parent.width() - self.width()) // 2, (parent.height() - self.height()) // 3)
         self.show()

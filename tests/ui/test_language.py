@@ -73,6 +73,7 @@ def test_pseudo_locale_leaves_no_visible_text_untranslated(qtbot: QtBot, open_wi
     assert len(texts) > 40
     untranslated = [(kind, text) for kind, text in texts if MARK not in text]
     assert untranslated == []
+    window.overlay.popup()
     assert MARK in window.overlay.label.text()
 
 
@@ -122,4 +123,19 @@ def test_ctrl_shift_l_cycles_and_remembers_the_agent_language(qtbot: QtBot, open
     assert again.language_actions["fi"].isChecked()
     from deskapp.ui.language import switch_language
 
+    switch_language("en")
+
+
+def test_each_switch_retranslates_the_window_once(qtbot: QtBot, open_window: Any, desk_db: Path,
+                                                  monkeypatch: Any) -> None:
+    from deskapp.ui.language import switch_language
+
+    window = open_window(str(desk_db))
+    calls: list[str] = []
+    original = window.retranslate_ui
+    monkeypatch.setattr(window, "retranslate_ui", lambda: (calls.append(current_locale()), original()))
+    for code in ("fi", "fil", "es", "en", "es", "fi"):  # with and without Qt translators changing
+        switch_language(code)
+    qtbot.wait(20)
+    assert calls == ["fi", "fil", "es", "en", "es", "fi"]
     switch_language("en")
