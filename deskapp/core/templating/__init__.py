@@ -1,0 +1,18 @@
+"""Response and script templates: a Jinja2 sandbox with Babel filters and placeholder discovery.
+
+* :func:`validate` / :func:`inspect` check a template when it is saved or imported.
+* :func:`render` fills it in for one language.
+
+Variables: ``customer``, ``agent``, ``case``, ``brand``, ``today``, ``prompt`` (see
+:data:`VARIABLES`); filters ``date``, ``time``, ``number``, ``money(currency)`` format in the
+language being rendered, ``default`` replaces a missing or (with ``true``) empty value.
+"""
+
+from __future__ import annotations
+
+from deskapp.core.templating.checks import TemplateInfo, TemplateProblem, inspect, prompt_names, validate
+from deskapp.core.templating.environment import FILTER_NAMES, VARIABLES, TemplateError, as_decimal
+from deskapp.core.templating.render import MissingPrompt, render
+
+__all__ = ["FILTER_NAMES", "VARIABLES", "MissingPrompt", "TemplateError", "TemplateInfo", "TemplateProblem",
+           "as_decimal", "inspect", "prompt_names", "render", "validate"]

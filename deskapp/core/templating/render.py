@@ -1,0 +1,60 @@
+"""Render a checked template in one language, turning every failure into a message a rep can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+
+from deskapp.core.i18n import _
+from deskapp.core.templating.checks import inspect
+from deskapp.core.templating.environment import TemplateError, compiled
+
+
+class MissingPrompt(TemplateError):
+    """A fill-in the template needs was not given; ``names`` lists them."""
+
+    def __init__(self, message: str, names: tuple[str, ...]) -> None:
+        """Keep the message and the missing fill-ins' names."""
+        super().__init__(message)
+        self.names = names
+
+
+def render(body: str, locale: str, context: Mapping[str, Any]) -> str:
+    """Render ``body`` with ``context``, formatting dates, numbers and money in ``locale``.
+
+    Args:
+        body: A template; it is validated first, so a broken or unsafe one never runs.
+        locale: The language of the text (the variant's locale), e.g. "fi".
+        context: Values for ``customer``, ``agent``, ``case``, ``brand``, ``today`` and ``prompt``
+            (mappings; missing data should be "" so that ``default(..., true)`` can replace it).
+
+    Returns:
+        The text.
+
+    Raises:
+        TemplateError: The template is invalid, reaches for internals, or a value cannot be formatted.
+        MissingPrompt: A fill-in it uses has no value.
+    """
+    info = inspect(body)
+    if info.problems:
+        raise TemplateError(str(info.problems[0]))
+    try:
+        return compiled(locale, body).render(**context)
+    except UndefinedError:
+        given = context.get("prompt") or {}
+        missing = tuple(name for name in info.prompts if name not in given)
+        if missing:
+            raise MissingPrompt(_("Fill in {names} first.").format(names=", ".join(missing)), missing) from None
+        absent = [name for name in info.variables if name not in context]
+        raise TemplateError(_("The text uses a value that is not available here: {names}.")
+                            .format(names=", ".join(absent) or "?")) from None
+    except SecurityError:
+        raise TemplateError(_("The template tries to use something templates may not use.")) from None
+    except TemplateError:
+        raise
+    except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        raise TemplateError(_("The text could not be filled in: {reason}").format(reason=exc)) from None
