@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.verticalHeader().hide()
         # Fixed starting widths: ResizeToContents measures every cell of every result list, which
-        # made painting 50 results cost 5-10x the lookup itself (bench/typing.py).
+        # made painting 50 results cost 5-10x the lookup itself (bench/typing_latency.py).
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

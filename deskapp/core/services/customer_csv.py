@@ -132,7 +132,7 @@ def import_customers(
 
         try:
             counts = (_count_only(engine, records(), batch_size) if dry_run
-                      else write_customers(engine, records(), batch_size))
+                      else write_customers(engine, records(), batch_size, new_brand_region=region))
         except BaseException:
             if rejects is not None:
                 rejects.abort()

@@ -69,9 +69,10 @@ class WriteCounts:
 class BrandResolver:
     """Brand codes to ids, creating a brand the first time its code is seen."""
 
-    def __init__(self, connection: Connection) -> None:
-        """Load the existing brands."""
+    def __init__(self, connection: Connection, new_region: str | None = None) -> None:
+        """Load the existing brands; a brand created here gets ``new_region`` for its phones."""
         self._connection = connection
+        self._new_region = new_region
         rows = connection.execute(select(Brand.code, Brand.id)).all()
         self._ids: dict[str, int] = {code.casefold(): brand_id for code, brand_id in rows}
         self.created: list[str] = []
@@ -82,31 +83,39 @@ class BrandResolver:
         if key not in self._ids:
             name = code.strip() or "Default"
             self._ids[key] = self._connection.execute(
-                insert(Brand).values(code=key, name=name).returning(Brand.id)
+                insert(Brand).values(code=key, name=name, **({"default_region": self._new_region}
+                                                              if self._new_region else {}))
+                .returning(Brand.id)
             ).scalar_one()
             self.created.append(key)
         return self._ids[key]
 
 
-def write_customers(engine: Engine, records: Iterable[CustomerRecord], batch_size: int = 5000) -> WriteCounts:
-    """Upsert ``records`` by account number, one transaction per batch; returns the counts."""
+def write_customers(engine: Engine, records: Iterable[CustomerRecord], batch_size: int = 5000,
+                    new_brand_region: str | None = None) -> WriteCounts:
+    """Upsert ``records`` by account number, one transaction per batch; returns the counts.
+
+    A brand code seen for the first time creates the brand, with ``new_brand_region`` (the
+    import's ``--region``) as the country its national phone numbers belong to.
+    """
     counts = WriteCounts()
     batch: list[CustomerRecord] = []
     for record in records:
         batch.append(record)
         if len(batch) >= batch_size:
-            _write_batch(engine, batch, counts)
+            _write_batch(engine, batch, counts, new_brand_region)
             batch = []
     if batch:
-        _write_batch(engine, batch, counts)
+        _write_batch(engine, batch, counts, new_brand_region)
     return counts
 
 
-def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteCounts) -> None:
+def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteCounts,
+                 new_brand_region: str | None = None) -> None:
     # A file may name one account twice; the last row wins, as it would row by row.
     unique = {record.account_number: record for record in batch}
     with engine.begin() as connection:
-        brands = BrandResolver(connection)
+        brands = BrandResolver(connection, new_brand_region)
         existing = dict(
             connection.execute(
                 select(Customer.account_number, Customer.id).where(Customer.account_number.in_(unique))
@@ -117,10 +126,9 @@ def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteC
                     for acc, rec in unique.items() if acc not in existing]
         ids: dict[str, int] = dict(existing)
         if new_rows:
-            result = connection.execute(
-                insert(Customer).returning(Customer.account_number, Customer.id, sort_by_parameter_order=True),
-                new_rows,
-            )
+            # Each returned row names its account, so the order does not matter; asking for
+            # sort_by_parameter_order would make SQLite send one INSERT per row (bench/import_csv.py).
+            result = connection.execute(insert(Customer).returning(Customer.account_number, Customer.id), new_rows)
             ids.update(dict(result.all()))
         if existing:
             changed = [_customer_row(unique[acc], brands, now) | {"b_id": cid} for acc, cid in existing.items()]

@@ -1,8 +1,8 @@
 """Typing benchmark: keystroke to results painted in deskapp's main window, on a big database.
 
-    python -m bench.typing                      # 1,000,000 customers (database built once, reused)
-    python -m bench.typing --customers 20000    # a quick run
-    python -m bench.typing --rounds 5 --gap-ms 0
+    python -m bench.typing_latency                      # 1,000,000 customers (database built once, reused)
+    python -m bench.typing_latency --customers 20000    # a quick run
+    python -m bench.typing_latency --rounds 5 --gap-ms 0
 
 One process, ``QT_QPA_PLATFORM=offscreen``: the real :class:`deskapp.ui.main_window.MainWindow`
 opens the database (``window.start``, as ``run_app`` does), waits for ``ready``, then types a fixed
@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import sys
 
-# Run as `python bench/typing.py`, this file's folder would come first on sys.path and this
+# Run as `python bench/typing_latency.py`, this file's folder would come first on sys.path and this
 # module would shadow the standard library's `typing` for everything imported after it.
 if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
     del sys.path[0]
