@@ -11,6 +11,7 @@ characters) separates words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,8 @@ def _words(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Casefold ``text`` and remove diacritics ("Núñez" -> "nunez")."""
+    if text.isascii():  # emails, account numbers, most names: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().translate(_EXTRA)
@@ -44,6 +47,12 @@ def index_words(text: str) -> list[str]:
 
     Indexing the parts of hyphenated and apostrophe names lets a rep start typing at either half.
     """
+    return list(_index_words(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _index_words(text: str) -> tuple[str, ...]:
+    # Cached: an import of a million customers sees the same given and family names again and again.
     words: list[str] = []
     for chunk in fold(text).split():
         joined = _words(_APOSTROPHES.sub("", chunk))
@@ -51,7 +60,7 @@ def index_words(text: str) -> list[str]:
         parts = _words(chunk)
         if len(parts) > 1:
             words.extend(part for part in parts if part not in joined)
-    return words
+    return tuple(words)
 
 
 def search_text(*fields: str | None) -> str:
