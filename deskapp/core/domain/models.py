@@ -223,6 +223,9 @@ class Response(Base):
     tags: Mapped[str] = mapped_column(String(400), default="")
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"))
     source_locale: Mapped[str] = mapped_column(String(10), default="en")
+    # Fill-ins the rep types when using the response: [{"name", "type", "label": {locale: text}}]
+    # (migration 0003).
+    prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -37,6 +37,7 @@ from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import hash_password
 from deskapp.core.services import demo_data as data
 from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.services.library_io import load_starter_library
 from deskapp.core.services.notes import revision_hash
 
 SEED = 20240611
@@ -114,6 +115,7 @@ def build_demo(engine: Engine, customers: int = DEFAULT_CUSTOMERS, *, seed: int 
     summary.customers_written = counts.created + counts.updated
     summary.cases_created, summary.notes_created = _write_cases(engine, eligible, random.Random(seed + 1), moment)
     with Session(engine) as session:
+        load_starter_library(session)  # responses and call scripts; adds only what is missing
         for name, model in (("brands", Brand), ("agents", Agent), ("customers", Customer),
                             ("cases", Case), ("notes", CaseNote)):
             setattr(summary, name, session.scalar(select(func.count()).select_from(model)) or 0)

@@ -1,0 +1,504 @@
+"""Call scripts: versioned, branching call flows, and a run of one on a case.
+
+A script (format ``deskapp-scripts/1``, see ``resources/library/scripts.yaml``) is a set of steps;
+each says something to the customer (a template, in every language), may capture fields and
+offers options that lead to the next step, until a final step (``csat``). Versions are
+immutable: a run's note is pinned to the version it followed, so a changed script gets a new
+version number instead of being edited in place.
+
+:class:`ScriptRun` is plain Python (no session, no Qt): the UI steps it on the UI thread and
+hands it to :func:`finish_run`, which stores the structured note and the customer's feedback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import NoteKind
+from deskapp.core.domain.models import Brand, CallScript, Case, CaseNote
+from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, current_locale, normalise_locale
+from deskapp.core.i18n.formatting import format_date, format_number
+from deskapp.core.services.cases import (
+    FeedbackRow,
+    InvalidInput,
+    RecordNotFound,
+    active_agent,
+    audit,
+    record_feedback,
+)
+from deskapp.core.services.library_io import EntryError, EntryProblem, ImportResult, read_library_text
+from deskapp.core.services.notes import NoteRow, _append_revision, _commit_note, clean_body
+from deskapp.core.services.responses import pick_locale, template_context
+from deskapp.core.templating import TemplateError, as_decimal, render, validate
+
+SCRIPTS_FORMAT = "deskapp-scripts/1"
+FIELD_TYPES = ("text", "choice", "date", "number", "yesno")
+CSAT_FIELD = "csat"
+_YES = frozenset({"yes", "y", "true", "1", "kyllä", "k", "oo", "sí", "si"})
+_NO = frozenset({"no", "n", "false", "0", "ei", "hindi"})
+
+
+def _pick(texts: Mapping[str, str], locale: str | None) -> str:
+    code = normalise_locale(locale) or current_locale()
+    return texts.get(code) or texts.get(SOURCE_LOCALE) or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceOption:
+    """One allowed value of a choice field."""
+
+    value: str
+    labels: Mapping[str, str]
+
+    def label(self, locale: str | None = None) -> str:
+        """The label in ``locale`` (default: the UI language)."""
+        return _pick(self.labels, locale) or self.value
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A value the rep captures at a step."""
+
+    name: str
+    type: str
+    required: bool
+    labels: Mapping[str, str]
+    options: tuple[ChoiceOption, ...] = ()
+
+    def label(self, locale: str | None = None) -> str:
+        """The label in ``locale`` (default: the UI language)."""
+        return _pick(self.labels, locale) or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """A way out of a step, to step ``next``."""
+
+    labels: Mapping[str, str]
+    next: str
+
+    def label(self, locale: str | None = None) -> str:
+        """The label in ``locale`` (default: the UI language)."""
+        return _pick(self.labels, locale)
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    """One step: what to say, guidance for the rep, a response to offer, fields, options."""
+
+    id: str
+    say: Mapping[str, str]
+    note: Mapping[str, str]
+    response: str | None
+    fields: tuple[FieldSpec, ...]
+    options: tuple[OptionSpec, ...]
+    final: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptDefinition:
+    """One version of a call script."""
+
+    key: str
+    version: int
+    titles: Mapping[str, str]
+    start: str
+    steps: Mapping[str, StepSpec]
+
+    def title(self, locale: str | None = None) -> str:
+        """The title in ``locale`` (default: the UI language)."""
+        return _pick(self.titles, locale) or self.key
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The languages every step can be said in."""
+        return tuple(code for code in CUSTOMER_LOCALES if all(code in s.say for s in self.steps.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRow:
+    """A script as the list shows it (its newest version)."""
+
+    key: str
+    version: int
+    title: str
+    titles: Mapping[str, str]
+    locales: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SayText:
+    """What to say at a step: in the customer's language, with the rep's language beside it."""
+
+    customer_locale: str
+    customer_text: str
+    rep_locale: str
+    rep_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRunResult:
+    """What finishing a run stored."""
+
+    note: NoteRow
+    feedback: FeedbackRow | None
+
+
+def parse_script(raw: Any) -> ScriptDefinition:
+    """Check one script of a ``deskapp-scripts/1`` file.
+
+    Raises:
+        EntryError: Why it cannot be used (unknown step, bad field type, template error, ...).
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not raw["key"]:
+        raise EntryError(_("a script needs a key"))
+    version = raw.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise EntryError(_("the version must be a whole number from 1"))
+    titles = raw.get("title")
+    titles = {SOURCE_LOCALE: titles} if isinstance(titles, str) else titles
+    if not isinstance(titles, dict) or not titles:
+        raise EntryError(_("a script needs a title"))
+    raw_steps = raw.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise EntryError(_("a script needs steps"))
+    steps: dict[str, StepSpec] = {}
+    for item in raw_steps:
+        step = _parse_step(item)
+        if step.id in steps:
+            raise EntryError(_("step “{step}” appears twice").format(step=step.id))
+        steps[step.id] = step
+    start = raw.get("start", next(iter(steps)))
+    for step in steps.values():
+        for option in step.options:
+            if option.next not in steps:
+                raise EntryError(_("step “{step}” leads to “{next}”, which does not exist")
+                                 .format(step=step.id, next=option.next))
+    if start not in steps:
+        raise EntryError(_("the start step “{step}” does not exist").format(step=start))
+    return ScriptDefinition(key=raw["key"], version=version, titles=dict(titles), start=start, steps=steps)
+
+
+def _parse_step(raw: Any) -> StepSpec:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise EntryError(_("every step needs an id"))
+    step_id = raw["id"]
+    say = raw.get("say") or {}
+    if not isinstance(say, dict) or not say:
+        raise EntryError(_("step “{step}” has nothing to say").format(step=step_id))
+    for locale, text in say.items():
+        problems = validate(str(text), prompts=())
+        if problems:
+            raise EntryError(_("step “{step}”, {locale} text, {problem}")
+                             .format(step=step_id, locale=locale, problem=problems[0]))
+    fields = tuple(_parse_field(step_id, f) for f in raw.get("fields") or [])
+    options = tuple(OptionSpec(labels=dict(o.get("label") or {}), next=str(o.get("next")))
+                    for o in raw.get("options") or [])
+    final = bool(raw.get("final", False))
+    if not final and not options:
+        raise EntryError(_("step “{step}” has no options and is not final").format(step=step_id))
+    return StepSpec(id=step_id, say={str(k): str(v) for k, v in say.items()}, note=dict(raw.get("note") or {}),
+                    response=raw.get("response"), fields=fields, options=options, final=final)
+
+
+def _parse_field(step_id: str, raw: Any) -> FieldSpec:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise EntryError(_("step “{step}”: every field needs a name").format(step=step_id))
+    kind = raw.get("type", "text")
+    if kind not in FIELD_TYPES:
+        raise EntryError(_("step “{step}”, field “{name}”: unknown type “{type}”")
+                         .format(step=step_id, name=raw["name"], type=kind))
+    options = tuple(ChoiceOption(value=str(o["value"]), labels=dict(o.get("label") or {}))
+                    for o in raw.get("options") or [])
+    if kind == "choice" and not options:
+        raise EntryError(_("step “{step}”, field “{name}”: a choice needs options")
+                         .format(step=step_id, name=raw["name"]))
+    return FieldSpec(name=raw["name"], type=kind, required=bool(raw.get("required", False)),
+                     labels=dict(raw.get("label") or {}), options=options)
+
+
+def import_scripts(session: Session, text: str) -> ImportResult:
+    """Add the scripts of a ``deskapp-scripts/1`` document; a version that exists is never changed.
+
+    Returns:
+        Counts; an existing version with different content is reported as a problem (give it a new version).
+    """
+    result = ImportResult()
+    brands = dict(session.execute(select(Brand.code, Brand.id)).all())
+    for index, (raw, line) in enumerate(read_library_text(text, SCRIPTS_FORMAT, "scripts")):
+        key = raw.get("key") if isinstance(raw, dict) else None
+        if isinstance(raw, dict) and _same_as_stored(session, raw):
+            result.unchanged += 1  # the usual case when the starter library is loaded again
+            continue
+        try:
+            script = parse_script(raw)
+            brand = raw.get("brand")
+            if brand is not None and brand not in brands:
+                raise EntryError(_("unknown brand “{brand}”").format(brand=brand))
+        except EntryError as exc:
+            result.problems.append(EntryProblem(index, key, line, str(exc)))
+            continue
+        definition = {name: value for name, value in raw.items() if name not in {"key", "version", "brand"}}
+        stored = session.scalars(select(CallScript).where(CallScript.key == script.key,
+                                                          CallScript.version == script.version)).one_or_none()
+        if stored is None:
+            session.add(CallScript(key=script.key, version=script.version, title=script.title(SOURCE_LOCALE),
+                                   brand_id=brands.get(brand) if brand else None, definition=definition))
+            session.flush()
+            result.created += 1
+        elif stored.definition == definition:
+            result.unchanged += 1
+        else:
+            result.problems.append(EntryProblem(index, key, line, _(
+                "version {version} already exists with different content; give the changed script a new "
+                "version").format(version=script.version)))
+    session.commit()
+    return result
+
+
+def _same_as_stored(session: Session, raw: Mapping[str, Any]) -> bool:
+    stored = session.scalars(select(CallScript.definition).where(
+        CallScript.key == raw.get("key"), CallScript.version == raw.get("version", 1))).one_or_none()
+    return stored is not None and stored == {k: v for k, v in raw.items() if k not in {"key", "version", "brand"}}
+
+
+def list_scripts(session: Session, brand_id: int | None = None) -> list[ScriptRow]:
+    """The newest version of every script (for ``brand_id``: its own and the shared ones), by key."""
+    newest: dict[str, CallScript] = {}
+    for script in session.scalars(select(CallScript).order_by(CallScript.key, CallScript.version)):
+        if brand_id is None or script.brand_id in (None, brand_id):
+            newest[script.key] = script
+    rows = []
+    for script in newest.values():
+        definition = _definition(script)
+        rows.append(ScriptRow(key=script.key, version=script.version, title=definition.title(),
+                              titles=definition.titles, locales=definition.locales))
+    return rows
+
+
+def get_script(session: Session, key: str, version: int | None = None) -> ScriptDefinition:
+    """One script: ``version``, or the newest.
+
+    Raises:
+        RecordNotFound: No such script or version.
+    """
+    query = select(CallScript).where(CallScript.key == key)
+    query = query.where(CallScript.version == version) if version is not None else query
+    script = session.scalars(query.order_by(CallScript.version.desc()).limit(1)).first()
+    if script is None:
+        raise RecordNotFound(_("There is no call script “{key}”.").format(key=key))
+    return _definition(script)
+
+
+def _definition(script: CallScript) -> ScriptDefinition:
+    return parse_script({**script.definition, "key": script.key, "version": script.version})
+
+
+def start_run(session: Session, key: str, customer: int | str | None, *, rep_locale: str,
+              agent_id: int | None = None, case_id: int | None = None,
+              customer_locale: str | None = None) -> ScriptRun:
+    """Begin a run of the newest version of ``key`` for a customer (their language, else brand's, else English)."""
+    script = get_script(session, key)
+    context = template_context(session, customer, agent_id=agent_id, case_id=case_id)
+    brand_default = session.scalar(select(Brand.default_locale).where(Brand.code == context["brand"]["code"]))
+    wanted = customer_locale or context["customer"]["preferred_locale"] or None
+    chosen = pick_locale(script.locales, wanted, brand_default) or SOURCE_LOCALE
+    rep = pick_locale(script.locales, rep_locale) or SOURCE_LOCALE
+    return ScriptRun(script, customer_locale=chosen, rep_locale=rep, context=context)
+
+
+@dataclass(slots=True)
+class ScriptRun:
+    """A run of a script in progress: where it is, the path taken and the fields captured."""
+
+    script: ScriptDefinition
+    customer_locale: str = SOURCE_LOCALE
+    rep_locale: str = SOURCE_LOCALE
+    context: dict[str, Any] = field(default_factory=dict)
+    path: list[str] = field(default_factory=list)
+    choices: dict[int, int] = field(default_factory=dict)  # position in path -> option index chosen
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Stand at the start step."""
+        if not self.path:
+            self.path.append(self.script.start)
+
+    @property
+    def current(self) -> StepSpec:
+        """The step the run is at."""
+        return self.script.steps[self.path[-1]]
+
+    def say(self) -> SayText:
+        """The current step's words, for the customer and (beside them) for the rep.
+
+        Raises:
+            TemplateError: The text could not be filled in.
+        """
+        step = self.current
+        return SayText(self.customer_locale, self._render(step.say, self.customer_locale),
+                       self.rep_locale, self._render(step.say, self.rep_locale))
+
+    def note(self) -> str:
+        """Guidance for the rep at the current step, in the rep's language ("" when there is none)."""
+        return _pick(self.current.note, self.rep_locale) if self.current.note else ""
+
+    def _render(self, texts: Mapping[str, str], locale: str) -> str:
+        text = texts.get(locale) or texts.get(SOURCE_LOCALE) or next(iter(texts.values()))
+        used = locale if locale in texts else SOURCE_LOCALE
+        return render(text, used, self.context) if self.context else text
+
+    def set_field(self, name: str, value: Any) -> None:
+        """Capture ``value`` for a field of the current step; "" or ``None`` clears it.
+
+        Raises:
+            InvalidInput: No such field here, or the value does not fit its type or choices.
+        """
+        spec = next((f for f in self.current.fields if f.name == name), None)
+        if spec is None:
+            raise InvalidInput(_("This step has no field “{name}”.").format(name=name))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.values.pop(name, None)
+            return
+        self.values[name] = _convert(spec, value, self.rep_locale)
+
+    def missing_fields(self) -> list[FieldSpec]:
+        """Required fields of the current step that have no value yet."""
+        return [f for f in self.current.fields if f.required and f.name not in self.values]
+
+    def choose(self, option: int) -> StepSpec:
+        """Take option number ``option`` (0-based) of the current step and move to its next step.
+
+        Raises:
+            InvalidInput: A required field is empty, or there is no such option.
+        """
+        self.require_fields()
+        if not 0 <= option < len(self.current.options):
+            raise InvalidInput(_("This step has no option {number}.").format(number=option + 1))
+        self.choices[len(self.path) - 1] = option
+        self.path.append(self.current.options[option].next)
+        return self.current
+
+    def back(self) -> StepSpec:
+        """Return to the previous step (captured values are kept)."""
+        if len(self.path) > 1:
+            self.path.pop()
+            self.choices.pop(len(self.path) - 1, None)
+        return self.current
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run is at a final step with every required field filled in."""
+        return self.current.final and not self.missing_fields()
+
+    @property
+    def csat(self) -> int | None:
+        """The customer's satisfaction score, when captured."""
+        value = self.values.get(CSAT_FIELD)
+        return int(value) if value is not None and str(value).isdigit() else None
+
+    def require_fields(self) -> None:
+        """Raise :class:`InvalidInput` naming the required fields of this step that are still empty."""
+        missing = self.missing_fields()
+        if missing:
+            raise InvalidInput(_("Fill in {names} first.").format(
+                names=", ".join(f.label(self.rep_locale) for f in missing)))
+
+    def summary(self) -> str:
+        """The readable text of the run's note: the steps taken and the fields captured."""
+        locale = self.rep_locale
+        lines = [_("Call script “{title}” ({key}, version {version})").format(
+            title=self.script.title(locale), key=self.script.key, version=self.script.version), "",
+            _("Steps taken:")]
+        for position, step_id in enumerate(self.path):
+            step = self.script.steps[step_id]
+            chosen = self.choices.get(position)
+            label = step.options[chosen].label(locale) if chosen is not None else ""
+            lines.append("{n}. {step}{label}".format(n=position + 1, step=step_id,
+                                                     label=" — " + label if label else ""))
+        captured = [(spec, self.values[spec.name]) for spec in self._path_fields() if spec.name in self.values]
+        if captured:
+            lines += ["", _("Captured:")]
+            lines += [f"- {spec.label(locale)}: {_shown(spec, value, locale)}"
+                      for spec, value in captured]
+        return "\n".join(lines)
+
+    def _path_fields(self) -> list[FieldSpec]:
+        seen: dict[str, FieldSpec] = {}
+        for step_id in self.path:
+            for spec in self.script.steps[step_id].fields:
+                seen.setdefault(spec.name, spec)
+        return list(seen.values())
+
+
+def _convert(spec: FieldSpec, value: Any, locale: str) -> Any:
+    try:
+        if spec.type == "choice":
+            text = str(value).strip()
+            if text not in {o.value for o in spec.options}:
+                raise InvalidInput(_("{label}: choose one of {values}.").format(
+                    label=spec.label(locale), values=", ".join(o.value for o in spec.options)))
+            return text
+        if spec.type == "date":
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+        if spec.type == "number":
+            return as_decimal(value)
+        if spec.type == "yesno":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().casefold()
+            if word in _YES | _NO:
+                return word in _YES
+            raise ValueError(word)
+    except (ValueError, TemplateError):
+        raise InvalidInput(_("{label}: “{value}” is not a valid {type}.").format(
+            label=spec.label(locale), value=value, type=spec.type)) from None
+    return str(value).strip()
+
+
+def _shown(spec: FieldSpec, value: Any, locale: str) -> str:
+    if spec.type == "choice":
+        return next((o.label(locale) for o in spec.options if o.value == value), str(value))
+    if isinstance(value, dt.date):
+        return format_date(value, locale)
+    if isinstance(value, Decimal):
+        return format_number(value, locale)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def finish_run(session: Session, agent_id: int, case_id: int, run: ScriptRun) -> ScriptRunResult:
+    """Store a finished run: a script-run note pinned to the script's key and version, and the CSAT.
+
+    The note's revision 1 is written and hash-chained exactly as :func:`notes.add_note` does it.
+
+    Raises:
+        InvalidInput: The run is not at a final step or lacks a required field.
+        RecordNotFound: No such case.
+    """
+    if not run.current.final:
+        raise InvalidInput(_("The script is not finished yet: continue to its last step."))
+    run.require_fields()
+    author = active_agent(session, agent_id)
+    if session.get(Case, case_id) is None:
+        raise RecordNotFound(_("The case no longer exists."))
+    now = utcnow()
+    note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.SCRIPT_RUN, created_at=now,
+                    script_key=run.script.key, script_version=run.script.version)
+    session.add(note)
+    session.flush()
+    _append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=clean_body(run.summary()))
+    audit(session, agent_id, "note.script_run", "case_note", note.id,
+          detail={"case": case_id, "script": run.script.key, "version": run.script.version})
+    row = _commit_note(session, note.id)
+    feedback = record_feedback(session, case_id, agent_id, run.csat) if run.csat is not None else None
+    return ScriptRunResult(note=row, feedback=feedback)

@@ -1,0 +1,413 @@
+"""Scripted responses: find one, pick the customer's language, fill it in, keep translations honest.
+
+* :func:`list_responses` finds responses by title, tags, key or the text of any language variant,
+  with or without accents. The library is small (tens to a few hundred entries), so it is read
+  once per call and matched in Python with the same folding the customer search uses.
+* :func:`pick_locale` chooses the variant: the customer's preferred language, else the brand's
+  default language, else English, else the response's source language.
+* :func:`save_variant` validates the template, bumps the variant's revision and, for a
+  translation, records which revision of the source it was translated from; a translation whose
+  source has moved on since is *stale* until someone saves it again.
+* :func:`render_response` fills a response in for a customer, formatting in the variant's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from deskapp.core.domain.enums import ResponseCategory
+from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
+from deskapp.core.errors import PermissionDenied
+from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, current_locale, normalise_locale
+from deskapp.core.search.normalize import fold, tokens
+from deskapp.core.services.cases import (
+    MANAGING_ROLES,
+    InvalidInput,
+    RecordNotFound,
+    active_agent,
+    audit,
+    clean_text,
+    customer_profile,
+)
+from deskapp.core.templating import MissingPrompt, TemplateError, TemplateProblem, as_decimal, render, validate
+
+PROMPT_TYPES = ("text", "date", "number", "money")
+
+
+class InvalidTemplate(InvalidInput):
+    """A response text that cannot be saved; ``problems`` says where and why."""
+
+    def __init__(self, message: str, problems: Iterable[TemplateProblem]) -> None:
+        """Keep the summary message and every problem."""
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptSpec:
+    """A fill-in the rep types when using a response (a date, an amount, a ticket number)."""
+
+    name: str
+    type: str
+    labels: Mapping[str, str]
+    required: bool = True
+
+    def label(self, locale: str | None = None) -> str:
+        """The label in ``locale`` (default: the UI language), else English, else the name."""
+        code = normalise_locale(locale) or current_locale()
+        return self.labels.get(code) or self.labels.get(SOURCE_LOCALE) or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class VariantRow:
+    """A response in one language."""
+
+    locale: str
+    title: str
+    body: str
+    revision: int
+    translated_from_revision: int | None
+    stale: bool
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    """A response as the library list shows it."""
+
+    key: str
+    title: str
+    category: ResponseCategory
+    tags: tuple[str, ...]
+    brand_id: int | None
+    locales: tuple[str, ...]
+    stale: tuple[str, ...]
+    titles: Mapping[str, str]
+
+    def title_in(self, locale: str | None) -> str:
+        """The variant's title in ``locale`` when there is one, else the response's title."""
+        return self.titles.get(normalise_locale(locale) or "", "") or self.title
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseDetail:
+    """A response with its fill-ins and every language variant."""
+
+    key: str
+    title: str
+    category: ResponseCategory
+    tags: tuple[str, ...]
+    brand_id: int | None
+    source_locale: str
+    prompts: tuple[PromptSpec, ...]
+    variants: tuple[VariantRow, ...]
+
+    def variant(self, locale: str) -> VariantRow | None:
+        """The variant in ``locale``, if there is one."""
+        return next((v for v in self.variants if v.locale == locale), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedResponse:
+    """A filled-in response; ``locale`` is the language actually used."""
+
+    key: str
+    locale: str
+    text: str
+    requested_locale: str | None = None
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether the requested language had no variant and another one was used."""
+        return self.requested_locale is not None and self.requested_locale != self.locale
+
+
+@dataclass(frozen=True, slots=True)
+class SideBySide:
+    """The variant for the customer and the one the rep reads for understanding."""
+
+    key: str
+    customer: VariantRow
+    rep: VariantRow
+
+    @property
+    def same_language(self) -> bool:
+        """Whether both sides are the same variant (nothing to show beside it)."""
+        return self.customer.locale == self.rep.locale
+
+
+def split_tags(tags: str) -> tuple[str, ...]:
+    """Tags as stored ("phone,opening") as a tuple."""
+    return tuple(tag for tag in (part.strip() for part in tags.split(",")) if tag)
+
+
+def parse_prompts(raw: Iterable[Mapping[str, Any]]) -> tuple[PromptSpec, ...]:
+    """The stored JSON list of fill-ins as :class:`PromptSpec` rows."""
+    return tuple(PromptSpec(name=str(p["name"]), type=str(p.get("type", "text")),
+                            labels=dict(p.get("label") or {}), required=bool(p.get("required", True)))
+                 for p in raw)
+
+
+def list_responses(session: Session, query: str = "", category: ResponseCategory | str | None = None,
+                   brand_id: int | None = None) -> list[ResponseRow]:
+    """Responses in library order; with ``query``, those matching every word of it.
+
+    Args:
+        session: An open session.
+        query: Words to find in key, title, tags or any variant's title or text (accents ignored).
+        category: Only this category.
+        brand_id: Only responses for this brand or for every brand.
+
+    Returns:
+        Title matches first, then text matches, each in library order.
+    """
+    stmt = select(Response).options(selectinload(Response.variants)).order_by(Response.id)
+    if category is not None:
+        stmt = stmt.where(Response.category == ResponseCategory(category))
+    if brand_id is not None:
+        stmt = stmt.where((Response.brand_id.is_(None)) | (Response.brand_id == brand_id))
+    words = tokens(query)
+    title_hits: list[ResponseRow] = []
+    text_hits: list[ResponseRow] = []
+    for response in session.scalars(stmt):
+        if not words:
+            title_hits.append(_response_row(response))
+            continue
+        head = fold(" ".join([response.key, response.title, response.tags.replace(",", " "),
+                              *(v.title for v in response.variants)]))
+        if all(word in head for word in words):
+            title_hits.append(_response_row(response))
+        elif all(word in head or any(word in fold(v.body) for v in response.variants) for word in words):
+            text_hits.append(_response_row(response))
+    return title_hits + text_hits
+
+
+def get_response(session: Session, key: str) -> ResponseDetail:
+    """One response with its variants.
+
+    Raises:
+        RecordNotFound: No response has this key.
+    """
+    response = _load(session, key)
+    variants = sorted(response.variants, key=lambda v: _locale_order(v.locale))
+    return ResponseDetail(
+        key=response.key, title=response.title, category=response.category, tags=split_tags(response.tags),
+        brand_id=response.brand_id, source_locale=response.source_locale,
+        prompts=parse_prompts(response.prompts),
+        variants=tuple(_variant_row(v, _source(response)) for v in variants))
+
+
+def pick_locale(available: Iterable[str], preferred: str | None, brand_default: str | None = None,
+                source: str = SOURCE_LOCALE) -> str | None:
+    """The language to answer in: preferred, else the brand's default, else English, else ``source``.
+
+    Returns:
+        One of ``available``, or ``None`` when it is empty.
+    """
+    have = list(available)
+    for candidate in (normalise_locale(preferred), normalise_locale(brand_default), SOURCE_LOCALE, source):
+        if candidate in have:
+            return candidate
+    return have[0] if have else None
+
+
+def side_by_side(session: Session, key: str, customer_locale: str, rep_locale: str,
+                 brand_default: str | None = None) -> SideBySide:
+    """The customer's variant and, beside it, the rep's (each with the usual fallback)."""
+    detail = get_response(session, key)
+    available = [v.locale for v in detail.variants]
+    if not available:
+        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+    customer = pick_locale(available, customer_locale, brand_default, detail.source_locale)
+    rep = pick_locale(available, rep_locale, None, detail.source_locale)
+    first = detail.variant(customer or available[0])
+    second = detail.variant(rep or available[0])
+    if first is None or second is None:  # pragma: no cover - both were picked from the available ones
+        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+    return SideBySide(key=key, customer=first, rep=second)
+
+
+def save_variant(session: Session, agent_id: int, key: str, locale: str, body: str, *,
+                 title: str | None = None) -> VariantRow:
+    """Create or change one language variant of a response (supervisors and admins only).
+
+    A changed text gets the next revision; a translation (not the source language) records the
+    source's current revision, so it is no longer stale.
+
+    Raises:
+        InvalidTemplate: The text has template problems (each with its line).
+        InvalidInput: Unknown language or empty text.
+        PermissionDenied: The agent may not edit the library.
+    """
+    agent = active_agent(session, agent_id)
+    if agent.role.value not in MANAGING_ROLES:
+        raise PermissionDenied(_("Only a supervisor can change the response library."))
+    code = normalise_locale(locale)
+    if code is None or code not in CUSTOMER_LOCALES:
+        raise InvalidInput(_("“{locale}” is not a language the desk answers in.").format(locale=locale))
+    text = clean_text(body)
+    if not text.strip():
+        raise InvalidInput(_("The response text is empty."))
+    response = _load(session, key)
+    problems = validate(text, [p.name for p in parse_prompts(response.prompts)])
+    if problems:
+        raise InvalidTemplate(_("The text cannot be saved: {problem}").format(problem=problems[0]), problems)
+    variant = next((v for v in response.variants if v.locale == code), None)
+    new_title = clean_text(title).strip() if title is not None else (variant.title if variant else response.title)
+    if variant is None:
+        variant = ResponseVariant(locale=code, title=new_title, body=text, revision=1)
+        response.variants.append(variant)
+    elif variant.body != text or variant.title != new_title:
+        variant.body, variant.title, variant.revision = text, new_title, variant.revision + 1
+    source = _source(response)
+    variant.translated_from_revision = None if code == response.source_locale or source is None \
+        else source.revision
+    session.flush()
+    audit(session, agent_id, "response.save", "response", response.id,
+          detail={"locale": code, "revision": variant.revision})
+    row = _variant_row(variant, source)
+    session.commit()
+    return row
+
+
+def template_context(session: Session, customer: int | str | None, *, agent_id: int | None = None,
+                     case_id: int | None = None, prompts: Mapping[str, Any] | None = None,
+                     today: dt.date | None = None) -> dict[str, Any]:
+    """Values for a template: what is not known (no case open, no given name) is "" so ``default`` applies."""
+    ctx: dict[str, Any] = {
+        "customer": dict.fromkeys(("given_name", "family_name", "display_name", "account_number",
+                                   "organisation", "preferred_locale"), ""),
+        "agent": {"given_name": "", "display_name": ""},
+        "case": {"reference": "", "subject": ""},
+        "brand": {"name": "", "code": ""},
+        "today": today or dt.date.today(),
+        "prompt": dict(prompts or {}),
+    }
+    brand_id: int | None = None
+    if customer is not None:
+        profile = customer_profile(session, customer)
+        ctx["customer"] = {"given_name": profile.given_name, "family_name": profile.family_name,
+                           "display_name": profile.display_name, "account_number": profile.account_number,
+                           "organisation": profile.organisation or "", "preferred_locale": profile.preferred_locale}
+        brand_id = profile.brand_id
+    if agent_id is not None:
+        agent = session.get(Agent, agent_id)
+        if agent is None:
+            raise RecordNotFound(_("This user account does not exist."))
+        ctx["agent"] = {"given_name": agent.display_name.split(" ")[0], "display_name": agent.display_name}
+    if case_id is not None:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise RecordNotFound(_("The case no longer exists."))
+        ctx["case"] = {"reference": case_reference(case.id), "subject": case.subject}
+        brand_id = brand_id or case.brand_id
+    brand = session.get(Brand, brand_id) if brand_id is not None else None
+    if brand is not None:
+        ctx["brand"] = {"name": brand.name, "code": brand.code}
+    return ctx
+
+
+def case_reference(case_id: int) -> str:
+    """The reference a customer quotes for a case: its number."""
+    return str(case_id)
+
+
+def prompt_values(specs: Iterable[PromptSpec], given: Mapping[str, Any], locale: str | None = None) -> dict[str, Any]:
+    """Check and convert the rep's fill-ins: dates from YYYY-MM-DD, amounts to Decimal.
+
+    Raises:
+        MissingPrompt: A required fill-in is empty (the message names it, in the UI language).
+        InvalidInput: A value has the wrong form for its type.
+    """
+    values: dict[str, Any] = {}
+    missing: list[PromptSpec] = []
+    for spec in specs:
+        raw = given.get(spec.name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                missing.append(spec)
+            continue
+        try:
+            if spec.type == "date" and not isinstance(raw, dt.date):
+                values[spec.name] = dt.date.fromisoformat(str(raw).strip())
+            elif spec.type in {"money", "number"}:
+                values[spec.name] = as_decimal(raw)
+            else:
+                values[spec.name] = raw
+        except (ValueError, TemplateError):
+            raise InvalidInput(_("{label} ({name}): “{value}” is not a valid {type}.").format(
+                label=spec.label(locale), name=spec.name, value=raw, type=spec.type)) from None
+    if missing:
+        names = ", ".join(_("{label} ({name})").format(label=s.label(locale), name=s.name) for s in missing)
+        raise MissingPrompt(_("Fill in {names} first.").format(names=names), tuple(s.name for s in missing))
+    return values
+
+
+def render_response(session: Session, key: str, customer_account: int | str | None, *, locale: str | None = None,
+                    agent_id: int | None = None, case_id: int | None = None,
+                    prompts: Mapping[str, Any] | None = None) -> RenderedResponse:
+    """Fill in response ``key`` for a customer, in their language (or ``locale``, with the usual fallback).
+
+    Raises:
+        RecordNotFound: No such response, customer, agent or case.
+        MissingPrompt: A required fill-in was not given (named in the message).
+        TemplateError: The text could not be filled in.
+    """
+    detail = get_response(session, key)
+    ctx = template_context(session, customer_account, agent_id=agent_id, case_id=case_id)
+    brand_default = None
+    if ctx["brand"]["code"]:
+        brand_default = session.scalar(select(Brand.default_locale).where(Brand.code == ctx["brand"]["code"]))
+    wanted = normalise_locale(locale) or normalise_locale(ctx["customer"]["preferred_locale"] or None)
+    chosen = pick_locale([v.locale for v in detail.variants], wanted, brand_default, detail.source_locale)
+    variant = detail.variant(chosen) if chosen else None
+    if variant is None:
+        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+    ctx["prompt"] = prompt_values(detail.prompts, prompts or {})
+    return RenderedResponse(key=key, locale=variant.locale, text=render(variant.body, variant.locale, ctx),
+                            requested_locale=wanted)
+
+
+def _load(session: Session, key: str) -> Response:
+    response = session.scalars(select(Response).options(selectinload(Response.variants))
+                               .where(Response.key == key)).one_or_none()
+    if response is None:
+        raise RecordNotFound(_("There is no response “{key}”.").format(key=key))
+    return response
+
+
+def _source(response: Response) -> ResponseVariant | None:
+    return next((v for v in response.variants if v.locale == response.source_locale), None)
+
+
+def is_stale(variant: ResponseVariant, source: ResponseVariant | None) -> bool:
+    """Whether a translation predates the current revision of its source variant."""
+    if source is None or variant is source or variant.locale == source.locale:
+        return False
+    return variant.translated_from_revision is None or source.revision > variant.translated_from_revision
+
+
+def _variant_row(variant: ResponseVariant, source: ResponseVariant | None) -> VariantRow:
+    return VariantRow(locale=variant.locale, title=variant.title, body=variant.body, revision=variant.revision,
+                      translated_from_revision=variant.translated_from_revision,
+                      stale=is_stale(variant, source), updated_at=variant.updated_at)
+
+
+def _locale_order(locale: str) -> tuple[int, str]:
+    return (CUSTOMER_LOCALES.index(locale) if locale in CUSTOMER_LOCALES else len(CUSTOMER_LOCALES), locale)
+
+
+def _response_row(response: Response) -> ResponseRow:
+    source = _source(response)
+    variants = sorted(response.variants, key=lambda v: _locale_order(v.locale))
+    return ResponseRow(key=response.key, title=response.title, category=response.category,
+                       tags=split_tags(response.tags), brand_id=response.brand_id,
+                       locales=tuple(v.locale for v in variants),
+                       stale=tuple(v.locale for v in variants if is_stale(v, source)),
+                       titles={v.locale: v.title for v in variants})
