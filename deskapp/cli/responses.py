@@ -1,0 +1,166 @@
+"""``deskapp responses``: list, render, export and import the scripted-response library.
+
+JSON keys are a contract. ``list --json``: key, title, category, locales, stale.
+``render --json``: key, locale, text. ``list`` and ``render`` load the starter library into a
+desk that has no responses and no call scripts yet (first run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from deskapp.core.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``responses`` command and its subcommands."""
+    parser = subparsers.add_parser("responses", help=_("list, fill in, export or import scripted responses"))
+    commands = parser.add_subparsers(dest="responses_command", metavar="SUBCOMMAND", required=True)
+
+    listing = commands.add_parser("list", help=_("list the responses, their languages and stale translations"))
+    listing.add_argument("--search", metavar="WORDS", default="", help=_("only responses with these words"))
+    listing.add_argument("--category", metavar="CATEGORY", help=_("only this category, e.g. apology"))
+    listing.add_argument("--json", action="store_true", help=_("print results as JSON"))
+    listing.set_defaults(handler=run_list)
+
+    rendering = commands.add_parser("render", help=_("fill in a response for a customer, in their language"))
+    rendering.add_argument("key", metavar="KEY")
+    rendering.add_argument("--customer", required=True, metavar="ACCOUNT", help=_("the customer's account number"))
+    rendering.add_argument("--locale", metavar="LOCALE", help=_("answer in this language instead: en, fi, fil or es"))
+    rendering.add_argument("--prompt", action="append", default=[], metavar="NAME=VALUE",
+                           help=_("a fill-in value, e.g. new_date=2025-03-14 (repeat for more)"))
+    rendering.add_argument("--agent", metavar="USERNAME", help=_("the representative who answers"))
+    rendering.add_argument("--case", type=int, metavar="ID", help=_("the case the answer is about"))
+    rendering.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    rendering.set_defaults(handler=run_render)
+
+    export = commands.add_parser("export", help=_("write the whole library to a YAML file"))
+    export.add_argument("file", metavar="FILE", help=_("the YAML file to write (- for standard output)"))
+    export.set_defaults(handler=run_export)
+
+    importing = commands.add_parser(
+        "import", help=_("add or update responses from a YAML file; faulty entries are reported and skipped"))
+    importing.add_argument("file", metavar="FILE", help=_("a YAML file in the deskapp-responses/1 format"))
+    importing.set_defaults(handler=run_import)
+
+
+def _utf8() -> bool:
+    return (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the library as a table or as JSON."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.domain.enums import ResponseCategory
+    from deskapp.core.errors import DeskappError
+    from deskapp.core.i18n import current_locale
+    from deskapp.core.services.library_io import ensure_library
+    from deskapp.core.services.responses import list_responses
+
+    if args.category is not None and args.category not in {c.value for c in ResponseCategory}:
+        raise DeskappError(_("Unknown category “{category}”. Use one of: {names}.").format(
+            category=args.category, names=", ".join(c.value for c in ResponseCategory)))
+    with Session(open_database(args)) as session:
+        ensure_library(session)
+        rows = list_responses(session, args.search, category=args.category)
+    if args.json:
+        print(json.dumps([{"key": r.key, "title": r.title, "category": r.category.value, "locales": list(r.locales),
+                           "stale": list(r.stale)} for r in rows], ensure_ascii=not _utf8(), indent=2))
+        return 0
+    if not rows:
+        print(_("No responses found."))
+        return 0
+    headers = [_("Key"), _("Category"), _("Title"), _("Languages"), _("Stale")]
+    table = [[r.key, r.category.label, r.title_in(current_locale()), " ".join(r.locales), " ".join(r.stale)]
+             for r in rows]
+    _print_table(headers, table)
+    return 0
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Fill in one response and print it."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.domain.models import Agent
+    from deskapp.core.errors import DeskappError
+    from deskapp.core.services.library_io import ensure_library
+    from deskapp.core.services.responses import render_response
+
+    prompts: dict[str, str] = {}
+    for item in args.prompt:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise DeskappError(_("Write each fill-in as NAME=VALUE, e.g. new_date=2025-03-14 (got “{item}”).")
+                               .format(item=item))
+        prompts[name.strip()] = value
+    with Session(open_database(args)) as session:
+        ensure_library(session)
+        agent_id = None
+        if args.agent:
+            agent_id = session.scalar(select(Agent.id).where(Agent.username == args.agent))
+            if agent_id is None:
+                raise DeskappError(_("There is no user “{username}”.").format(username=args.agent))
+        result = render_response(session, args.key, args.customer, locale=args.locale, agent_id=agent_id,
+                                 case_id=args.case, prompts=prompts)
+    if args.json:
+        print(json.dumps({"key": result.key, "locale": result.locale, "text": result.text},
+                         ensure_ascii=not _utf8(), indent=2))
+    else:
+        if result.fell_back:
+            print(_("(No text in {wanted}; showing {used}.)").format(wanted=result.requested_locale,
+                                                                     used=result.locale), file=sys.stderr)
+        print(result.text)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the library to ``args.file`` (or standard output)."""
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.errors import InputFileError
+    from deskapp.core.services.library_io import export_responses
+
+    with Session(open_database(args)) as session:
+        text = export_responses(session)
+    if args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.file).write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InputFileError(_("{path}: {reason}").format(path=args.file, reason=exc.strerror or exc)) from None
+    print(_("Exported {count} responses to {path}.").format(count=text.count("\n  - key: "), path=args.file))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import ``args.file``; every rejected entry is one line on stderr, and the exit code is then 1."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import EXIT_FAILED, error, open_database
+    from deskapp.core.services.library_io import import_responses, read_file_text
+
+    text = read_file_text(args.file)
+    with Session(open_database(args)) as session:
+        result = import_responses(session, text)
+    for problem in result.problems:
+        error(str(problem))
+    print(_("Imported: {created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected.").format(
+        created=result.created, updated=result.updated, unchanged=result.unchanged, rejected=len(result.problems)))
+    return EXIT_FAILED if result.problems else 0
+
+
+def _print_table(headers: list[str], table: list[list[str]]) -> None:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *table, strict=True)]
+    for line in (headers, *table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
