@@ -43,6 +43,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         bundled = package / "resources"
         if bundled.exists():
             shutil.rmtree(bundled)
-        shutil.copytree(root / "resources", bundled)
+        # Data only: helper scripts kept beside the data (e.g. the icon renderer) stay out.
+        shutil.copytree(root / "resources", bundled, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
         if version != "editable":
             build_data["artifacts"].extend(["deskapp/locale/", "deskapp/resources/"])

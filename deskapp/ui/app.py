@@ -42,6 +42,13 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
     app.setApplicationName("deskapp")
     app.setOrganizationName("deskapp")
     app.setDesktopFileName(APP_ID)
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    icon = resources.files("deskapp") / "resources" / "icons" / "deskapp.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     if lang:
         from deskapp.ui.language import switch_language
 
