@@ -1,9 +1,19 @@
-# Sourced by .ci/run: a PostgreSQL cluster that lives only for this run, on a Unix socket in a
-# temporary folder (nothing listens on the network). Exports DESKAPP_TEST_PG_URL for the tests.
-start_postgres() {
+# Sourced by .ci/run and scripts/test: a PostgreSQL cluster that lives only for this run, on a Unix
+# socket in a temporary folder (nothing listens on the network). Exports DESKAPP_TEST_PG_URL for
+# the tests. Without it the PostgreSQL tests are skipped, which scripts/test refuses when CI is set.
+
+# The newest installed server's bin folder (Debian/Ubuntu layout, else initdb on PATH), or nothing.
+postgres_bindir() {
   local bindir
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  if [[ -z "$bindir" ]]; then echo "== PostgreSQL not found; team-mode tests will fail"; return 0; fi
+  if [[ -z "$bindir" ]] && command -v initdb >/dev/null 2>&1; then bindir=$(dirname "$(command -v initdb)"); fi
+  echo "$bindir"
+}
+
+start_postgres() {
+  local bindir
+  bindir=$(postgres_bindir)
+  if [[ -z "$bindir" ]]; then echo "== PostgreSQL not found; the PostgreSQL tests will be skipped"; return 0; fi
   PG_TMP=$(mktemp -d)
   chown postgres "$PG_TMP" 2>/dev/null || true
   local as=()

@@ -1,4 +1,4 @@
-"""``deskapp lookup``: the table, --json and the --stdin JSON-lines contract."""
+"""``deskapp lookup``: the table, --json and the --stdin JSON-lines contract, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -19,17 +18,18 @@ CONTRACT_KEYS = {"account_number", "name", "kind", "organisation", "phone", "ema
 
 
 @pytest.fixture
-def desk(engine: Engine, db_path: Path) -> Path:
-    write_customers(engine, [
+def desk(any_engine: Engine, any_db_url: str) -> str:
+    """The ``--db`` URL of a small desk (SQLite, then PostgreSQL)."""
+    write_customers(any_engine, [
         R("FI-1001", "pohjola", given_name="Jukka", family_name="Mäkinen", emails=["jukka.makinen@posti.fi"],
           phones=["+358401234567"], preferred_locale="fi", alerts=["VIP"]),
         R("ES-2001", "iberia", given_name="María", family_name="Muñoz", phones=["+34612345678"]),
         R("PH-3001", "bayani", given_name="José", family_name="Dela Cruz", phones=["+639171234567"]),
     ])
-    return db_path
+    return any_db_url
 
 
-def test_table_output(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
+def test_table_output(cli, desk: str) -> None:  # type: ignore[no-untyped-def]
     code, out, err = cli("--db", str(desk), "lookup", "jukka", "mak")
     assert (code, err) == (0, "")
     header, row = out.splitlines()
@@ -39,13 +39,13 @@ def test_table_output(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
     assert header.index("Name") == row.index("Jukka")  # columns are aligned
 
 
-def test_table_when_nothing_matches(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
+def test_table_when_nothing_matches(cli, desk: str) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = cli("--db", str(desk), "lookup", "zzzz")
     assert code == 0
     assert out.strip() == "No customers found."
 
 
-def test_json_output(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_output(cli, desk: str) -> None:  # type: ignore[no-untyped-def]
     code, out, _err = cli("--db", str(desk), "lookup", "--json", "0401234567", "--brand", "pohjola")
     assert code == 0
     (row,) = json.loads(out)
@@ -57,7 +57,7 @@ def test_json_output(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def test_limit_and_brand(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
+def test_limit_and_brand(cli, desk: str) -> None:  # type: ignore[no-untyped-def]
     _code, out, _err = cli("--db", str(desk), "lookup", "--json", "--limit", "1", "4567")
     assert len(json.loads(out)) == 1
     _code, out, _err = cli("--db", str(desk), "lookup", "--json", "--brand", "bayani", "4567")
@@ -65,19 +65,19 @@ def test_limit_and_brand(cli, desk: Path) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize("limit", ["0", "-3", "many"])
-def test_bad_limit_is_a_usage_error(cli, desk: Path, limit: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_limit_is_a_usage_error(cli, desk: str, limit: str) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = cli("--db", str(desk), "lookup", "--limit", limit, "maki")
     assert code == 2
     assert "--limit" in err
 
 
-def test_no_query_is_a_usage_error(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_query_is_a_usage_error(cli, desk: str) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = cli("--db", str(desk), "lookup")
     assert code == 2
     assert "Traceback" not in err and "--stdin" in err
 
 
-def test_stdin_json_lines(cli, desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_stdin_json_lines(cli, desk: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     lines = [b"maki", b"", b"   ", b'"OR" NEAR( * :^-', b"\xed\xa0\x80 lone surrogate", b"dela\x00cruz",
              b"\xff\xfe not utf-8", "＋３５８ ４０ １２３ ４５６７".encode(), b"x" * 5000, b"munoz\r"]
     stream = io.TextIOWrapper(io.BytesIO(b"\n".join(lines) + b"\n"), encoding="utf-8")
@@ -91,7 +91,7 @@ def test_stdin_json_lines(cli, desk: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert all(set(row) == CONTRACT_KEYS for rows in results for row in rows)
 
 
-def test_stdin_overlong_line_stays_in_step(cli, desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_stdin_overlong_line_stays_in_step(cli, desk: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     data = b"maki " + b"y" * 200_000 + b"\nmunoz\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     _code, out, _err = cli("--db", str(desk), "lookup", "--json", "--stdin")
@@ -99,7 +99,7 @@ def test_stdin_overlong_line_stays_in_step(cli, desk: Path, monkeypatch: pytest.
         [], "ES-2001"]
 
 
-def test_stdin_is_answered_line_by_line(desk: Path) -> None:
+def test_stdin_is_answered_line_by_line(desk: str) -> None:
     """A co-process gets each answer before it sends the next query (flushed per line)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "deskapp", "--db", str(desk), "lookup", "--json", "--stdin"],

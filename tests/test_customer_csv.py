@@ -1,4 +1,7 @@
-"""Customer CSV import and export in the core: formats, validation, upsert, formula safety, round trip."""
+"""Customer CSV import and export in the core: formats, validation, upsert, formula safety, round trip.
+
+Every test that uses ``engine`` runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,16 @@ from deskapp.core.services.csv_io import neutralise, unneutralise
 from deskapp.core.services.customer_csv import export_customers, import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
+from tests.helpers_pg import sqlite_only
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand"
+
+
+@pytest.fixture
+def engine(any_engine: Engine) -> Engine:
+    """This module's database: SQLite, then PostgreSQL (see ``any_engine``)."""
+    return any_engine
 
 
 def db_customers(engine: Engine) -> dict[str, dict[str, Any]]:
@@ -310,6 +320,7 @@ def test_export_to_missing_folder_is_a_clear_error(engine: Engine, tmp_path: Pat
     assert not list(tmp_path.iterdir()) or all(p.suffix != ".tmp" for p in tmp_path.iterdir())
 
 
+@sqlite_only()
 def test_import_keeps_the_search_index_in_step(engine: Engine) -> None:
     import_customers(engine, FIXTURES / "customers_formats.csv", region="FI")
     with engine.connect() as connection:

@@ -1,4 +1,4 @@
-"""The lookup service on a real, migrated SQLite file."""
+"""The lookup service on a real, migrated database: SQLite and PostgreSQL give the same answers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from deskapp.core.services.customer_store import CustomerRecord, write_customers
 from deskapp.core.services.lookup import SHORT_LIMIT, LookupRow, lookup
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import session_factory
+from tests.helpers_pg import sqlite_only
 
 R = CustomerRecord
 PEOPLE = [
@@ -32,7 +33,8 @@ PEOPLE = [
 
 
 @pytest.fixture
-def desk(engine: Engine) -> Engine:
+def desk(any_engine: Engine) -> Engine:
+    engine = any_engine
     write_customers(engine, PEOPLE)
     with engine.begin() as connection:
         connection.execute(text("UPDATE brand SET default_region = 'PH' WHERE code = 'bayani'"))
@@ -127,6 +129,7 @@ def test_three_digits_are_not_a_phone_search(desk: Engine) -> None:
     assert lookup(desk, "567") == []
 
 
+@sqlite_only()
 def test_phone_suffix_uses_the_reversed_digits_index(desk: Engine) -> None:
     statements: list[tuple[str, object]] = []
 
@@ -259,34 +262,49 @@ def test_delete_removes_from_the_index(desk: Engine) -> None:
                                 "(SELECT id FROM customer WHERE account_number = 'ES-2001')"))
         connection.execute(text("DELETE FROM customer WHERE account_number = 'ES-2001'"))
     assert lookup(desk, "munoz") == []
-    with desk.connect() as connection:
-        check = connection.exec_driver_sql("INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")
-        check.close()
+    if desk.dialect.name == "sqlite":
+        with desk.connect() as connection:
+            check = connection.exec_driver_sql(
+                "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")
+            check.close()
 
 
 def test_profile_update_keeps_the_index_consistent(desk: Engine) -> None:
     with desk.begin() as connection:
         connection.execute(text("UPDATE customer SET occupation = 'nurse' WHERE account_number = 'FI-1001'"))
         connection.execute(text("UPDATE customer SET search_text = 'renamed person' WHERE account_number = 'FI-1002'"))
-        connection.exec_driver_sql("INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")
+        if desk.dialect.name == "sqlite":
+            connection.exec_driver_sql("INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")
     assert accounts(lookup(desk, "renamed")) == ["FI-1002"]
     assert accounts(lookup(desk, "jukka mak")) == ["FI-1001"]
 
 
-def test_migration_indexes_existing_rows_and_downgrades(db_url: str) -> None:
+def _schema_names(eng: Engine) -> set[str]:
+    if eng.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master"
+    else:
+        query = ("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                 "UNION SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+    with eng.connect() as connection:
+        return set(connection.exec_driver_sql(query).scalars())
+
+
+def test_migration_indexes_existing_rows_and_downgrades(any_empty_db_url: str) -> None:
     from deskapp.core.storage.engine import make_engine
 
-    eng = make_engine(db_url)
+    eng = make_engine(any_empty_db_url)
     try:
         migrate.upgrade(eng, "0001")
-        write_customers(eng, PEOPLE)  # written before the FTS table exists
+        write_customers(eng, PEOPLE)  # written before the search index exists
         migrate.upgrade(eng)
         assert accounts(lookup(eng, "munoz")) == ["ES-2001"]
+        if eng.dialect.name == "postgresql":
+            assert "ix_customer_search_text_trgm" in _schema_names(eng)
         migrate.downgrade(eng, "0001")
-        with eng.connect() as connection:
-            names = set(connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
+        names = _schema_names(eng)
         assert not {n for n in names if n.startswith("customer_fts")}
         assert "ix_customer_family_sort" not in names
+        assert "ix_customer_search_text_trgm" not in names
         migrate.upgrade(eng)
         assert accounts(lookup(eng, "jukka mak")) == ["FI-1001"]
     finally:

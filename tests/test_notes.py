@@ -1,4 +1,4 @@
-"""Notes and drafts on a real SQLite file: append-only revisions, a hash chain, drafts that survive."""
+"""Notes and drafts on SQLite and PostgreSQL: append-only revisions, a hash chain, drafts that survive."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from deskapp.core.services import notes
 from deskapp.core.services.cases import InvalidInput
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests.test_cases import Seed, new_case, seed
+
+
+@pytest.fixture
+def engine(any_engine: Engine) -> Engine:
+    """This module's database: SQLite, then PostgreSQL (see ``any_engine``)."""
+    return any_engine
 
 
 @pytest.fixture
@@ -112,11 +118,11 @@ def test_drafts_are_per_agent_and_discardable(session: Session, s: Seed, case_id
     assert [d.body for d in notes.pending_drafts(session, s.other_rep)] == ["theirs"]
 
 
-def test_pending_drafts_survive_a_restart(db_url: str, engine: Engine, s: Seed, case_id: int) -> None:
+def test_pending_drafts_survive_a_restart(any_db_url: str, engine: Engine, s: Seed, case_id: int) -> None:
     with session_factory(engine)() as session:
         notes.save_draft(session, s.rep, case_id, "Half-typed note about the router\nline two")
     engine.dispose()  # the application "crashes": every connection is gone
-    restarted = make_engine(db_url)
+    restarted = make_engine(any_db_url)
     try:
         with session_factory(restarted)() as session:
             [draft] = notes.pending_drafts(session, s.rep)
