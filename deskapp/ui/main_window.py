@@ -24,6 +24,7 @@ from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import language_choices, switch_language
 from deskapp.ui.models import ResultsModel
 from deskapp.ui.note_editor import NoteEditor
+from deskapp.ui.response_panel import ResponsePanel
 from deskapp.ui.widgets import Banner, ShortcutOverlay
 
 # (action name, shortcuts, description) — the F1 overlay lists exactly these.
@@ -33,6 +34,7 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("new_case", ("Ctrl+N",), N_("New case for the open customer")),
     ("focus_note", ("Ctrl+E",), N_("Write in the note")),
     ("save_note", ("Ctrl+S",), N_("Save the note")),
+    ("responses", ("Ctrl+R",), N_("Find a scripted response (Enter inserts it into the note)")),
     ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
     ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),
     ("compact", ("Ctrl+Shift+M",), N_("Compact always-on-top window on or off")),
@@ -86,6 +88,10 @@ class MainWindow(QMainWindow):
         self.results_hint.setFixedHeight(self.results_hint.fontMetrics().height() + 6)
         self.panel = CustomerPanel()
         self.notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
+        self.responses = ResponsePanel(self.runner, _DeskProxy(self), self._response_context, self.describe_error)
+        self.notes.side_tabs.insertTab(0, self.responses, "")
+        self.notes.side_tabs.setCurrentIndex(0)
+        self.responses.insert_requested.connect(self._insert_response)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -160,6 +166,8 @@ class MainWindow(QMainWindow):
         self.desk, self.info, self._describe = result
         self.is_ready = True
         self.panel.new_case.station_channel = self.info.station_channel
+        self.responses.active = True
+        self.responses.refresh_list()
         if self._follow_agent_language and self.info.ui_locale and self.info.ui_locale != current_locale():
             switch_language(self.info.ui_locale)
         self.statusBar().showMessage(_("Ready"), 3000)
@@ -205,6 +213,7 @@ class MainWindow(QMainWindow):
             "save_note": self.notes.save_note, "next_caller": self.next_caller,
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
             "help": self.overlay.popup, "quit": self.close, "language": self.next_language,
+            "responses": self.focus_responses,
         }
         for name, keys, _text in SHORTCUTS:
             action = QAction(self)
@@ -255,6 +264,8 @@ class MainWindow(QMainWindow):
         self._fit_result_headers()
         self.panel.retranslate_ui()
         self.notes.retranslate_ui()
+        self.responses.retranslate_ui()
+        self.notes.side_tabs.setTabText(0, _("Responses"))
         self.banner.retranslate_ui()
         self._update_status()
         self._update_hint()
@@ -354,6 +365,7 @@ class MainWindow(QMainWindow):
             return
         self.panel.show_profile(profile)
         self.panel.show_cases(cases, select_case)
+        self.responses.refresh_preview()
         if select_case is not None:
             self.notes.editor.setFocus()
         else:
@@ -371,6 +383,7 @@ class MainWindow(QMainWindow):
         case_id = case.id if case is not None else None
         if case_id != self.notes.case_id:
             self.notes.set_case(case_id)
+            self.responses.refresh_preview()  # the customer and case fill in the placeholders
 
     def new_case(self) -> None:
         """Ctrl+N: the inline new-case form for the open customer."""
@@ -410,6 +423,25 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, exc: Exception) -> None:
         self.banner.show_message(self.describe_error(exc), "error")
+
+    # --- scripted responses ---------------------------------------------------------------
+    def _response_context(self) -> tuple[int | None, int | None]:
+        return self.customer_id, self.notes.case_id
+
+    def focus_responses(self) -> None:
+        """Ctrl+R: the response search, beside the note."""
+        self.notes.side_tabs.setCurrentWidget(self.responses)
+        self.responses.search.setFocus()
+        self.responses.search.selectAll()
+
+    def _insert_response(self, text: str) -> None:
+        if self.notes.case_id is None:
+            QGuiApplication.clipboard().setText(text)
+            self.banner.show_message(_("Open or create a case to write a note; the response was copied "
+                                       "to the clipboard instead."), "info")
+            return
+        self.notes.editor.insertPlainText(text)
+        self.notes.editor.setFocus()
 
     # --- modes ----------------------------------------------------------------------------
     def next_caller(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -73,9 +74,13 @@ class NoteEditor(QWidget):
         past = QSplitter(Qt.Orientation.Vertical)
         past.addWidget(self.notes_list)
         past.addWidget(self.history)
+        # Beside the note: saved notes here; the window adds the response library as another tab.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(past, "")
+        self._past = past
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(editing)
-        self.splitter.addWidget(past)
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -90,7 +95,8 @@ class NoteEditor(QWidget):
         self.new_button.clicked.connect(self.start_new_note)
         self.notes_list.currentItemChanged.connect(self._on_note_selected)
         self._notes: list[Any] = []
-        self.setEnabled(False)
+        self.editing = editing  # only writing needs a case; the tabs beside it work without one
+        self.editing.setEnabled(False)
         self.retranslate_ui()
 
     # --- texts ----------------------------------------------------------------------------
@@ -103,6 +109,7 @@ class NoteEditor(QWidget):
         self.new_button.setText(_("New note"))
         self.new_button.setAccessibleName(_("Start a new note"))
         self.notes_list.setAccessibleName(_("Notes of this case"))
+        self.side_tabs.setTabText(self.side_tabs.indexOf(self._past), _("Saved notes"))
         self.history.setAccessibleName(_("Revision history of the selected note"))
 
         self._update_title()
@@ -143,7 +150,7 @@ class NoteEditor(QWidget):
         self._set_text("")
         self._show_state("idle")
         self._update_title()
-        self.setEnabled(case_id is not None)
+        self.editing.setEnabled(case_id is not None)
         self._fill_notes([])
         if case_id is None:
             return

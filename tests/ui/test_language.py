@@ -39,7 +39,8 @@ def _open(qtbot: QtBot, window: Any) -> None:
 
 def _visible_texts(window: Any) -> list[tuple[str, str]]:
     data_labels = {window.panel.name, window.panel.summary, window.panel.details, window.panel.alerts,
-                   window.status_agent, window.notes.status}
+                   window.status_agent, window.notes.status, window.responses.customer_text,
+                   window.responses.rep_text, window.responses.problem}
     texts: list[tuple[str, str]] = []
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window) or widget in data_labels:

@@ -113,7 +113,7 @@ def test_new_case_defaults_to_the_station_channel(qtbot: QtBot, open_window: Any
 def test_note_autosaves_and_is_offered_back_after_restart(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.isEnabled)
+    qtbot.waitUntil(window.notes.editing.isEnabled)
     qtbot.keyClicks(window.notes.editor, "Customer restarted the router twice")
     qtbot.waitUntil(lambda: window.notes.status.text().startswith("Saved"), timeout=5000)
     with sqlite3.connect(desk_db) as db:
@@ -130,7 +130,7 @@ def test_note_autosaves_and_is_offered_back_after_restart(qtbot: QtBot, open_win
 def test_saving_writes_revisions_with_history(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.isEnabled)
+    qtbot.waitUntil(window.notes.editing.isEnabled)
     qtbot.keyClicks(window.notes.editor, "First version")
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.notes.notes_list.count() == 1, timeout=5000)
@@ -152,7 +152,7 @@ def test_saving_writes_revisions_with_history(qtbot: QtBot, open_window: Any, de
 def test_long_note_and_pasted_rich_text_are_kept_as_plain_text(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.isEnabled)
+    qtbot.waitUntil(window.notes.editing.isEnabled)
     from PySide6.QtCore import QMimeData
 
     mime = QMimeData()
@@ -170,7 +170,7 @@ def test_long_note_and_pasted_rich_text_are_kept_as_plain_text(qtbot: QtBot, ope
 def test_read_only_database_shows_banner_and_keeps_text(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(f"sqlite:///file:{desk_db}?mode=ro&uri=true")
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.isEnabled)
+    qtbot.waitUntil(window.notes.editing.isEnabled)
     qtbot.keyClicks(window.notes.editor, "Important callback number 040 555")
     window.notes.flush()
     qtbot.waitUntil(lambda: window.notes.status.text().startswith("Not saved"), timeout=5000)

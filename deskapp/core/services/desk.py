@@ -8,21 +8,37 @@ the window imports it only after it has painted.
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.config import database_url
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
-from deskapp.core.services import cases, lookup, notes
+from deskapp.core.services import cases, library_io, lookup, notes, responses
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
+from deskapp.core.templating.render import MissingPrompt
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsePreview:
+    """A response filled in for the customer, and beside it in the rep's language."""
+
+    detail: responses.ResponseDetail
+    customer_locale: str
+    customer_text: str
+    rep_locale: str
+    rep_text: str
+    problem: str | None  # e.g. a fill-in still missing; the texts are then the templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +70,12 @@ class Desk:
         migrate.upgrade(self.engine)
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
+            try:  # the starter responses and call scripts, on first run
+                library_io.ensure_library(session)
+            except SQLAlchemyError:
+                # A read-only or busy database still opens for lookups; the library loads next time.
+                session.rollback()
+                log.warning("starter library not loaded", exc_info=True)
             agent = _pick_agent(session, username or getpass.getuser())
             session.commit()
             self.agent_id = agent.id
@@ -124,6 +146,40 @@ class Desk:
     def record_feedback(self, case_id: int, score: int) -> cases.FeedbackRow:
         """Store the customer's satisfaction score (1-5)."""
         return self._run(lambda s: cases.record_feedback(s, case_id, self.agent_id, score))
+
+    # --- scripted responses ---------------------------------------------------------------
+    def find_responses(self, query: str = "") -> list[responses.ResponseRow]:
+        """Responses matching ``query`` (title, tags or text, any language)."""
+        return self._run(lambda s: responses.list_responses(s, query))
+
+    def response_preview(self, key: str, customer_id: int | None, case_id: int | None, rep_locale: str,
+                         prompts: dict[str, str]) -> ResponsePreview:
+        """Both texts the panel shows; with fill-ins missing, the templates and what is missing."""
+        def work(session: Session) -> ResponsePreview:
+            detail = responses.get_response(session, key)
+            pair = responses.side_by_side(session, key, self._customer_locale(session, customer_id), rep_locale)
+            try:
+                mine = responses.render_response(session, key, customer_id, agent_id=self.agent_id,
+                                                 case_id=case_id, prompts=prompts)
+                theirs = responses.render_response(session, key, customer_id, locale=pair.rep.locale,
+                                                   agent_id=self.agent_id, case_id=case_id, prompts=prompts)
+            except MissingPrompt as exc:
+                return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
+                                       pair.rep.body, str(exc))
+            return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, None)
+
+        return self._run(work)
+
+    def render_response(self, key: str, customer_id: int | None, case_id: int | None,
+                        prompts: dict[str, str]) -> responses.RenderedResponse:
+        """The response filled in, in the customer's language, ready to insert."""
+        return self._run(lambda s: responses.render_response(s, key, customer_id, agent_id=self.agent_id,
+                                                             case_id=case_id, prompts=prompts))
+
+    def _customer_locale(self, session: Session, customer_id: int | None) -> str:
+        if customer_id is None:
+            return "en"
+        return cases.customer_profile(session, customer_id).preferred_locale
 
     # --- notes ----------------------------------------------------------------------------
     def case_notes(self, case_id: int) -> list[notes.NoteRow]:

@@ -1,0 +1,69 @@
+"""The response panel: find, fill in, insert in the customer's language, the rep's beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+
+def _open_customer_case(qtbot: QtBot, window: Any) -> None:
+    window.search.setText("maki")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    window.open_selected()
+    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
+
+
+def _select(qtbot: QtBot, window: Any, query: str, key: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.responses.search.hasFocus()
+    qtbot.keyClicks(window.responses.search, query)
+    qtbot.waitUntil(lambda: window.responses.selected_key() == key, timeout=5000)
+    qtbot.waitUntil(lambda: window.responses._preview is not None and window.responses._preview.detail.key == key,
+                    timeout=5000)
+
+
+def test_enter_inserts_the_customers_language_at_the_cursor(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open_customer_case(qtbot, window)
+    window.notes.editor.setPlainText("Called back. ")
+    window.notes.editor.moveCursor(window.notes.editor.textCursor().MoveOperation.End)
+    _select(qtbot, window, "phone greeting", "greeting.phone")
+    # Mäkinen prefers Finnish, the rep works in English: both are shown
+    qtbot.waitUntil(lambda: "Suomi" in window.responses.customer_label.text(), timeout=5000)
+    assert window.responses.rep_label.isVisible() and "English" in window.responses.rep_label.text()
+    assert window.responses.customer_text.text() != window.responses.rep_text.text()
+    qtbot.keyClick(window.responses.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.notes.editor.toPlainText() != "Called back. ", timeout=5000)
+    text = window.notes.editor.toPlainText()
+    assert text.startswith("Called back. ")
+    assert text[len("Called back. "):] == window.responses.customer_text.text()
+    assert "{{" not in text and window.notes.editor.hasFocus()
+
+
+def test_fill_ins_are_asked_for_and_used(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open_customer_case(qtbot, window)
+    _select(qtbot, window, "refund processed", "billing.refund")
+    inputs = window.responses._inputs
+    assert set(inputs) == {"refund_amount", "refund_date"}
+    qtbot.waitUntil(lambda: "Refund amount" in window.responses.problem.text(), timeout=5000)
+    inputs["refund_amount"].setText("12,50")
+    inputs["refund_date"].setDate(QDate(2026, 12, 4))
+    qtbot.waitUntil(lambda: not window.responses.problem.isVisible(), timeout=5000)
+    customer_text = window.responses.customer_text.text()
+    assert "12,50" in customer_text and "€" in customer_text and "2026" in customer_text
+    window.responses.copy_selected()
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == customer_text, timeout=5000)
+
+
+def test_without_a_case_the_response_goes_to_the_clipboard(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    QGuiApplication.clipboard().clear()
+    _select(qtbot, window, "phone greeting", "greeting.phone")
+    window.responses.insert_selected()
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=5000)
+    assert window.banner.isVisible() and "clipboard" in window.banner.label.text()
