@@ -151,3 +151,11 @@ def sqlite_only() -> Any:
     import pytest
 
     return pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+def postgres_only() -> Any:
+    """Run a test of a backend-parametrised fixture on PostgreSQL only (many concurrent writers)."""
+    import pytest
+
+    return pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                                   indirect=True)

@@ -1,0 +1,226 @@
+"""Working while the database server is away: tell connection loss apart, and keep drafts locally.
+
+* :func:`is_connection_error` says whether a failure means "the server cannot be reached" (show
+  the offline banner, keep typing) rather than "the server said no" (show the error).
+* :class:`LocalDraftSpool` keeps the note drafts autosaved while offline in a JSON-lines file in
+  the user data folder, written atomically and fsynced, one draft per (agent, case, note) as on
+  the server. :meth:`LocalDraftSpool.flush` hands them to the server when it is back. Flushing is
+  idempotent: a draft is an upsert on the server, and it leaves the spool only after its
+  transaction committed, so a crash in between writes the same text again, never a second copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
+from sqlalchemy.orm import Session
+
+from deskapp.core.config import data_dir
+from deskapp.core.domain.models import Draft
+from deskapp.core.errors import DeskappError
+
+SPOOL_NAME = "offline-drafts.jsonl"
+
+# SQLSTATE classes and codes that mean the connection, not the statement, failed: 08 connection
+# exception; 57P01-57P03 server shutting down or starting; 53300 too many connections.
+_CONNECTION_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+_CONNECTION_WORDS = (
+    "could not connect", "connection refused", "connection timed out", "timeout expired",
+    "server closed the connection", "connection is closed", "connection already closed",
+    "no such file or directory", "could not translate host name", "name or service not known",
+    "network is unreachable", "no route to host", "terminating connection", "connection reset",
+    "the database system is starting up", "the database system is shutting down", "ssl syscall error",
+    "consuming input failed", "server conn crashed", "lost synchronization",
+)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database server cannot be reached (or dropped the connection).
+
+    True for SQLAlchemy's ``DisconnectionError``, a DBAPI error SQLAlchemy marked as invalidating
+    its connection, and psycopg ``OperationalError``s with connection semantics (SQLSTATE class 08,
+    server shutdown, or the libpq messages for refused, unreachable and lost connections). False
+    for everything the server *answered*, including a wrong password and SQLite's "locked".
+    """
+    if isinstance(exc, DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        return _driver_connection_error(exc.orig)
+    return _driver_connection_error(exc)
+
+
+def _driver_connection_error(exc: BaseException | None) -> bool:
+    if exc is None or not type(exc).__module__.startswith("psycopg"):
+        return False
+    if type(exc).__name__ not in {"OperationalError", "ConnectionFailure", "ConnectionTimeout",
+                                  "InterfaceError", "AdminShutdown", "CannotConnectNow",
+                                  "SqlclientUnableToEstablishSqlconnection", "ConnectionException",
+                                  "TooManyConnections", "CrashShutdown"}:
+        return False
+    state = getattr(exc, "sqlstate", None)
+    if state:
+        return any(state.startswith(prefix) for prefix in _CONNECTION_STATES)
+    text = str(exc).lower()
+    if "password" in text or "authentication" in text:
+        return False
+    return any(word in text for word in _CONNECTION_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class SpooledDraft:
+    """A draft typed while offline."""
+
+    uid: str
+    agent_id: int
+    case_id: int | None
+    note_id: int | None
+    body: str
+    saved_at: str  # ISO 8601, UTC
+
+    @property
+    def key(self) -> tuple[int, int | None, int | None]:
+        """One draft per agent, case and note, as on the server."""
+        return (self.agent_id, self.case_id, self.note_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FlushResult:
+    """What :meth:`LocalDraftSpool.flush` did."""
+
+    saved: int = 0
+    skipped_newer: int = 0  # the server already had a newer draft for the same note
+    failed: int = 0  # refused by the server (e.g. the case is gone); kept in the spool
+    remaining: int = 0
+    offline: bool = False  # the server went away again during the flush
+
+
+class LocalDraftSpool:
+    """Drafts kept on this computer while the server is unreachable (see the module docstring).
+
+    Safe to use from several threads of one process; one deskapp process per user data folder.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        """Use ``path``, by default ``offline-drafts.jsonl`` in the user data folder."""
+        self.path = path if path is not None else data_dir() / SPOOL_NAME
+        self._lock = threading.Lock()
+
+    def save(self, agent_id: int, case_id: int | None, body: str, note_id: int | None = None) -> SpooledDraft:
+        """Keep the text being typed; replaces the previous offline draft of the same note.
+
+        Returns once the spool file is on disk (written to a temporary file, fsynced, renamed).
+        """
+        draft = SpooledDraft(uid=uuid.uuid4().hex, agent_id=agent_id, case_id=case_id, note_id=note_id,
+                             body=body.replace("\x00", ""), saved_at=_now())
+        with self._lock:
+            drafts = [d for d in self._read() if d.key != draft.key]
+            drafts.append(draft)
+            self._write(drafts)
+        return draft
+
+    def pending(self) -> list[SpooledDraft]:
+        """The drafts not yet handed to the server, oldest first."""
+        with self._lock:
+            return self._read()
+
+    def flush(self, session_factory: Callable[[], Session]) -> FlushResult:
+        """Save every spooled draft on the server (as :func:`notes.save_draft` would) and forget it.
+
+        A server draft newer than the spooled one wins (the rep typed on after reconnecting).
+        Stops at the first connection error; what is left stays for the next flush.
+        """
+        from deskapp.core.services import notes
+
+        saved = skipped = failed = 0
+        offline = False
+        for draft in self.pending():
+            try:
+                with session_factory() as session:
+                    if _server_is_newer(session, draft):
+                        skipped += 1
+                    else:
+                        notes.save_draft(session, draft.agent_id, draft.case_id, draft.body, draft.note_id)
+                        saved += 1
+            except (DeskappError, IntegrityError):  # the case or note is gone, the agent disabled
+                failed += 1
+                continue
+            except Exception as exc:
+                if is_connection_error(exc):
+                    offline = True
+                    break
+                raise
+            self._forget(draft.uid)
+        return FlushResult(saved=saved, skipped_newer=skipped, failed=failed,
+                           remaining=len(self.pending()), offline=offline)
+
+    def _forget(self, uid: str) -> None:
+        with self._lock:
+            self._write([d for d in self._read() if d.uid != uid])
+
+    def _read(self) -> list[SpooledDraft]:
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        drafts = []
+        for line in lines:
+            with contextlib.suppress(ValueError, TypeError, KeyError):  # a torn line is skipped, not fatal
+                drafts.append(SpooledDraft(**json.loads(line)))
+        return drafts
+
+    def _write(self, drafts: list[SpooledDraft]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in drafts)
+        fd, tmp = tempfile.mkstemp(prefix=".offline-drafts.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.path.parent)
+
+
+def _server_is_newer(session: Session, draft: SpooledDraft) -> bool:
+    query = select(Draft.saved_at).where(Draft.agent_id == draft.agent_id)
+    query = query.where(Draft.case_id.is_(None) if draft.case_id is None else Draft.case_id == draft.case_id)
+    query = query.where(Draft.note_id.is_(None) if draft.note_id is None else Draft.note_id == draft.note_id)
+    newest = session.scalars(query.order_by(Draft.saved_at.desc()).limit(1)).first()
+    if newest is None:
+        return False
+    spooled = dt.datetime.fromisoformat(draft.saved_at)
+    server = newest if newest.tzinfo is not None else newest.replace(tzinfo=dt.UTC)
+    return server > spooled
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the folder's entry is on disk (POSIX); Windows has no
+    # directory handles to sync and its rename is already durable.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,137 @@
+"""Changing a customer's details, with optimistic locking: a conflict is shown, never overwritten.
+
+The rep's screen carries the ``version_id`` it loaded. :func:`update_customer` writes only when the
+row on the server still has that version (SQLAlchemy's ``version_id_col`` makes the UPDATE say
+``WHERE id = ? AND version_id = ?``); otherwise it raises :class:`CustomerConflict`, which carries
+both sides so a conflict view can show "your change" beside "their current profile" and let the
+rep re-apply theirs on top (call again with ``conflict.theirs.version_id``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from deskapp.core.domain.models import Customer, CustomerEmail
+from deskapp.core.errors import DeskappError
+from deskapp.core.i18n import _
+from deskapp.core.search.normalize import search_text
+from deskapp.core.services.cases import (
+    InvalidInput,
+    ProfileRow,
+    RecordNotFound,
+    active_agent,
+    audit,
+    clean_text,
+    customer_profile,
+)
+from deskapp.core.services.customer_store import PROFILE_FIELDS, CustomerRecord, customer_search_text
+
+TEXT_LIMITS = {
+    "given_name": 100, "family_name": 100, "organisation": 200, "preferred_locale": 10,
+    "age_band": 20, "gender": 30, "income_band": 30, "lifestyle": 100, "occupation": 100,
+}
+EDITABLE = frozenset({"given_name", "family_name", "organisation", "preferred_locale", *PROFILE_FIELDS})
+# Fields whose change alters what the customer is found by.
+_SEARCHED = frozenset({"given_name", "family_name", "organisation"})
+
+
+class CustomerConflict(DeskappError):
+    """Someone else saved the customer since the rep loaded it; nothing was overwritten.
+
+    Attributes:
+        mine: The changes the rep tried to save, as given.
+        theirs: The customer as it is on the server now (its ``version_id`` is the one to send
+            when the rep re-applies their change).
+    """
+
+    def __init__(self, mine: dict[str, Any], theirs: ProfileRow) -> None:
+        """Keep both sides for the conflict view."""
+        super().__init__(_("Someone else changed this customer a moment ago. Compare their version with "
+                           "yours, then save again."))
+        self.mine = dict(mine)
+        self.theirs = theirs
+
+
+def update_customer(session: Session, agent_id: int, customer_id: int, changes: dict[str, Any],
+                    expected_version: int) -> ProfileRow:
+    """Save ``changes`` to a customer if nobody else saved it since ``expected_version``.
+
+    Args:
+        session: An open session.
+        agent_id: The acting agent.
+        customer_id: The customer.
+        changes: Field name to new value; names from :data:`EDITABLE`. Text is trimmed, an empty
+            optional field becomes empty (``None``).
+        expected_version: The ``version_id`` of the profile the rep edited.
+
+    Returns:
+        The profile after the change (unchanged when ``changes`` change nothing).
+
+    Raises:
+        CustomerConflict: The customer changed meanwhile; carries ``mine`` and ``theirs``.
+        InvalidInput: An unknown field or a value that cannot be stored.
+        RecordNotFound: No such customer.
+        PermissionDenied: The agent is unknown or disabled.
+    """
+    values = _validated(changes)
+    active_agent(session, agent_id)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise RecordNotFound(_("The customer no longer exists."))
+    if customer.version_id != expected_version:
+        raise CustomerConflict(changes, customer_profile(session, customer_id))
+    changed = sorted(name for name, value in values.items() if getattr(customer, name) != value)
+    if not changed:
+        return customer_profile(session, customer_id)
+    for name in changed:
+        setattr(customer, name, values[name])
+    if _SEARCHED.intersection(changed):
+        _reindex(session, customer)
+    audit(session, agent_id, "customer.update", "customer", customer_id, detail={"fields": changed})
+    try:
+        session.flush()  # UPDATE … WHERE id = ? AND version_id = ?: the check against the server's row
+    except StaleDataError:
+        session.rollback()
+        raise CustomerConflict(changes, customer_profile(session, customer_id)) from None
+    row = customer_profile(session, customer_id)
+    session.commit()
+    return row
+
+
+def _validated(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise InvalidInput(_("These customer fields cannot be changed here: {names}.").format(
+            names=", ".join(unknown)))
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "birth_year":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InvalidInput(_("The birth year must be a whole number."))
+            values[name] = value
+            continue
+        text = " ".join(clean_text(str(value)).split()) if value is not None else ""
+        if len(text) > TEXT_LIMITS[name]:
+            raise InvalidInput(_("{field} is too long: at most {limit} characters.").format(
+                field=name, limit=TEXT_LIMITS[name]))
+        if name in {"given_name", "family_name"}:
+            values[name] = text
+        elif name == "preferred_locale":
+            values[name] = text or "en"
+        else:
+            values[name] = text or None
+    return values
+
+
+def _reindex(session: Session, customer: Customer) -> None:
+    emails = list(session.scalars(select(CustomerEmail.address).where(CustomerEmail.customer_id == customer.id)
+                                  .order_by(CustomerEmail.position)))
+    record = CustomerRecord(account_number=customer.account_number, brand_code="",
+                            given_name=customer.given_name, family_name=customer.family_name,
+                            organisation=customer.organisation, emails=emails)
+    customer.search_text = customer_search_text(record)
+    customer.family_key = " ".join(search_text(customer.family_name).split()[:1])
