@@ -25,6 +25,7 @@ from deskapp.ui.language import language_choices, switch_language
 from deskapp.ui.models import ResultsModel
 from deskapp.ui.note_editor import NoteEditor
 from deskapp.ui.response_panel import ResponsePanel
+from deskapp.ui.script_panel import ScriptPanel
 from deskapp.ui.widgets import Banner, ShortcutOverlay
 
 # (action name, shortcuts, description) — the F1 overlay lists exactly these.
@@ -90,7 +91,10 @@ class MainWindow(QMainWindow):
         self.notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
         self.responses = ResponsePanel(self.runner, _DeskProxy(self), self._response_context, self.describe_error)
         self.notes.side_tabs.insertTab(0, self.responses, "")
+        self.scripts = ScriptPanel(self.runner, _DeskProxy(self), self._response_context, self.describe_error)
+        self.notes.side_tabs.insertTab(1, self.scripts, "")
         self.notes.side_tabs.setCurrentIndex(0)
+        self.scripts.finished.connect(lambda _result: self.notes.reload_notes())
         self.responses.insert_requested.connect(self._insert_response)
 
         left = QWidget()
@@ -168,6 +172,8 @@ class MainWindow(QMainWindow):
         self.panel.new_case.station_channel = self.info.station_channel
         self.responses.active = True
         self.responses.refresh_list()
+        self.scripts.active = True
+        self.scripts.refresh_list()
         if self._follow_agent_language and self.info.ui_locale and self.info.ui_locale != current_locale():
             switch_language(self.info.ui_locale)
         self.statusBar().showMessage(_("Ready"), 3000)
@@ -265,7 +271,9 @@ class MainWindow(QMainWindow):
         self.panel.retranslate_ui()
         self.notes.retranslate_ui()
         self.responses.retranslate_ui()
+        self.scripts.retranslate_ui()
         self.notes.side_tabs.setTabText(0, _("Responses"))
+        self.notes.side_tabs.setTabText(1, _("Call script"))
         self.banner.retranslate_ui()
         self._update_status()
         self._update_hint()

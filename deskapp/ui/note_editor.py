@@ -76,6 +76,9 @@ class NoteEditor(QWidget):
         past.addWidget(self.history)
         # Beside the note: saved notes here; the window adds the response library as another tab.
         self.side_tabs = QTabWidget()
+        # Three tabs in a narrow pane: shorten titles rather than hide tabs behind scroll arrows.
+        self.side_tabs.setUsesScrollButtons(False)
+        self.side_tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.side_tabs.addTab(past, "")
         self._past = past
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -167,6 +170,14 @@ class NoteEditor(QWidget):
         if draft is not None and not self.editor.toPlainText():
             self._set_text(draft.body)
             self._show_state("saved", format_time(draft.saved_at))
+
+    def reload_notes(self) -> None:
+        """Refresh the saved notes list (after something else added a note to this case)."""
+        case_id, desk = self.case_id, self._desk
+        if case_id is not None:
+            self._runner.submit(lambda: desk.case_notes(case_id),
+                                lambda notes: self._fill_notes(notes) if case_id == self.case_id else None,
+                                self._failed)
 
     def _fill_notes(self, notes: list[Any]) -> None:
         self._notes = list(notes)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskapp.core.config import database_url
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
-from deskapp.core.services import cases, library_io, lookup, notes, responses
+from deskapp.core.services import call_scripts, cases, library_io, lookup, notes, responses
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 from deskapp.core.templating.render import MissingPrompt
@@ -175,6 +175,20 @@ class Desk:
         """The response filled in, in the customer's language, ready to insert."""
         return self._run(lambda s: responses.render_response(s, key, customer_id, agent_id=self.agent_id,
                                                              case_id=case_id, prompts=prompts))
+
+    def scripts(self) -> list[call_scripts.ScriptRow]:
+        """The call scripts (newest version of each)."""
+        return self._run(call_scripts.list_scripts)
+
+    def start_script(self, key: str, customer_id: int | None, case_id: int | None,
+                     rep_locale: str) -> call_scripts.ScriptRun:
+        """A run of script ``key`` for the customer, in their language (plain object, no session)."""
+        return self._run(lambda s: call_scripts.start_run(s, key, customer_id, rep_locale=rep_locale,
+                                                          agent_id=self.agent_id, case_id=case_id))
+
+    def finish_script(self, case_id: int, run: call_scripts.ScriptRun) -> call_scripts.ScriptRunResult:
+        """Store the run as a structured note on the case, and its satisfaction score."""
+        return self._run(lambda s: call_scripts.finish_run(s, self.agent_id, case_id, run))
 
     def _customer_locale(self, session: Session, customer_id: int | None) -> str:
         if customer_id is None:

@@ -1,0 +1,227 @@
+"""Call scripts beside the note: say what the step says, capture its fields, branch, save the run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.errors import DeskappError
+from deskapp.core.i18n import _, current_locale
+from deskapp.ui.jobs import JobRunner
+
+FieldWidget = QLineEdit | QDateEdit | QComboBox
+
+
+class ScriptPanel(QWidget):
+    """Pick a script, walk its steps with the keyboard (Alt+1…9 choose), finish to store it on the case."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, runner: JobRunner, desk: Any, context: Callable[[], tuple[int | None, int | None]],
+                 describe: Callable[[Exception], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
+        self.run: Any = None
+        self.active = False
+        self._fields: dict[str, FieldWidget] = {}
+        self.picker = QComboBox()
+        self.start = QPushButton()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight:700;")
+        self.say = QLabel()
+        self.say.setWordWrap(True)
+        self.say.setStyleSheet("font-size:14px;")
+        self.say_rep = QLabel()
+        self.say_rep.setWordWrap(True)
+        self.say_rep.setStyleSheet("color:#555;")
+        self.guidance = QLabel()
+        self.guidance.setWordWrap(True)
+        self.guidance.setStyleSheet("color:#35608a; font-style:italic;")
+        self.form = QFormLayout()
+        self.options = QVBoxLayout()
+        self.back = QPushButton()
+        self.finish = QPushButton()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color:#a11;")
+        top = QHBoxLayout()
+        top.addWidget(self.picker, 1)
+        top.addWidget(self.start)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back)
+        bottom.addStretch(1)
+        bottom.addWidget(self.finish)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        for widget in (self.title, self.say, self.say_rep, self.guidance):
+            layout.addWidget(widget)
+        layout.addLayout(self.form)
+        layout.addLayout(self.options)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        layout.addStretch(1)
+        self.start.clicked.connect(self.start_selected)
+        self.back.clicked.connect(self.go_back)
+        self.finish.clicked.connect(self.finish_run)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language (the step's rep-side text follows at the next step)."""
+        self.picker.setAccessibleName(_("Call script"))
+        self.start.setText(_("Start"))
+        self.back.setText(_("Back"))
+        self.finish.setText(_("Finish and save to the case"))
+        self.refresh_list()
+        self._show_step()
+
+    def refresh_list(self) -> None:
+        """Load the scripts once the database is open."""
+        if not self.active:
+            return
+        desk = self._desk
+        self._runner.submit(desk.scripts, self._fill_picker, self._failed, key="scripts")
+
+    def _fill_picker(self, rows: list[Any]) -> None:
+        keep = self.picker.currentData()
+        self.picker.clear()
+        for row in rows:
+            self.picker.addItem(row.titles.get(current_locale()) or row.title, row.key)
+        self.picker.setCurrentIndex(max(self.picker.findData(keep), 0))
+
+    def start_selected(self) -> None:
+        """Begin the chosen script for the open customer and case."""
+        key = self.picker.currentData()
+        if key is None:
+            return
+        customer_id, case_id = self._context()
+        desk, rep = self._desk, current_locale()
+        self._runner.submit(lambda: desk.start_script(key, customer_id, case_id, rep), self._started, self._failed)
+
+    def _started(self, run: Any) -> None:
+        self.run = run
+        self._show_step()
+
+    def _show_step(self) -> None:
+        running = self.run is not None
+        for widget in (self.title, self.say, self.back, self.finish, self.guidance):
+            widget.setVisible(running)
+        self.message.clear()
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        while self.options.count():
+            item = self.options.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        self._fields = {}
+        if not running:
+            self.say_rep.hide()
+            return
+        run, rep = self.run, self.run.rep_locale
+        step = run.current
+        self.title.setText(run.script.title(rep))
+        said = run.say()
+        self.say.setText(said.customer_text)
+        self.say_rep.setText(said.rep_text)
+        self.say_rep.setVisible(said.rep_locale != said.customer_locale)
+        self.guidance.setText(run.note())
+        self.guidance.setVisible(bool(run.note()))
+        for spec in step.fields:
+            widget = self._field_widget(spec, rep)
+            self._fields[spec.name] = widget
+            label = spec.label(rep) + (" *" if spec.required else "")
+            widget.setAccessibleName(label)
+            self.form.addRow(label, widget)
+        for number, option in enumerate(step.options, start=1):
+            button = QPushButton(f"&{number}  {option.label(rep)}" if number < 10 else option.label(rep))
+            button.clicked.connect(lambda _checked=False, index=number - 1: self.choose(index))
+            self.options.addWidget(button)
+        self.back.setEnabled(len(run.path) > 1)
+        self.finish.setVisible(step.final)
+        first = next(iter(self._fields.values()), None)
+        if first is not None:
+            first.setFocus()
+
+    def _field_widget(self, spec: Any, locale: str) -> FieldWidget:
+        value = self.run.values.get(spec.name)
+        if spec.type == "date":
+            widget = QDateEdit(QDate(value) if value else QDate.currentDate())
+            widget.setCalendarPopup(True)
+            return widget
+        if spec.type in {"choice", "yesno"}:
+            combo = QComboBox()
+            combo.addItem("", None)
+            choices = spec.options if spec.type == "choice" else ()
+            for option in choices:
+                combo.addItem(option.label(locale), option.value)
+            if spec.type == "yesno":
+                combo.addItem(_("yes"), "yes")
+                combo.addItem(_("no"), "no")
+            combo.setCurrentIndex(max(combo.findData(str(value) if value is not None else None), 0))
+            return combo
+        line = QLineEdit("" if value is None else str(value))
+        return line
+
+    def _capture(self) -> bool:
+        """Copy the field widgets into the run; False (with a message) when a value is wrong."""
+        try:
+            for name, widget in self._fields.items():
+                if isinstance(widget, QDateEdit):
+                    value: Any = widget.date().toPython()
+                elif isinstance(widget, QComboBox):
+                    value = widget.currentData()
+                else:
+                    value = widget.text()
+                self.run.set_field(name, value)
+            self.run.require_fields()
+        except DeskappError as exc:  # a value that does not fit, or a required field left empty
+            self.message.setText(self._describe(exc))
+            return False
+        return True
+
+    def choose(self, index: int) -> None:
+        """Take option ``index`` of the current step."""
+        if self.run is None or not self._capture():
+            return
+        self.run.choose(index)
+        self._show_step()
+
+    def go_back(self) -> None:
+        """Return to the previous step."""
+        if self.run is not None:
+            self.run.back()
+            self._show_step()
+
+    def finish_run(self) -> None:
+        """Store the run on the open case as a structured note (and the satisfaction score)."""
+        if self.run is None or not self._capture():
+            return
+        _customer_id, case_id = self._context()
+        if case_id is None:
+            self.message.setText(_("Open or create a case first: the script is saved to a case."))
+            return
+        run, desk = self.run, self._desk
+        self._runner.submit(lambda: desk.finish_script(case_id, run), self._saved, self._failed)
+
+    def _saved(self, result: Any) -> None:
+        self.run = None
+        self._show_step()
+        self.finished.emit(result)
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(self._describe(exc))
+        self.failed.emit(self._describe(exc))

@@ -1,0 +1,60 @@
+"""Running a call script from the window stores a structured note pinned to the script version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+
+def _fill_fields(panel: Any) -> None:
+    for widget in panel._fields.values():
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.count() - 1)  # the last choice: "5" for CSAT, "no" for yes/no
+        elif isinstance(widget, QLineEdit):
+            widget.setText("12" if "number" in widget.accessibleName().lower() else "Test value")
+        elif isinstance(widget, QDateEdit):
+            pass  # today is a valid date
+
+
+def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    window.search.setText("maki")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    window.open_selected()
+    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
+    panel = window.scripts
+    window.notes.side_tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.picker.count() >= 5, timeout=5000)
+    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
+    panel.start.click()
+    qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    assert panel.say.text() and "{{" not in panel.say.text()
+    assert panel.say_rep.isVisibleTo(panel)  # Finnish for the customer, English for the rep beside it
+    steps = 0
+    while not panel.run.current.final and steps < 20:
+        _fill_fields(panel)
+        # the first option that leads somewhere new (scripts may loop back, e.g. "something else?")
+        options = panel.run.current.options
+        index = next((i for i, o in enumerate(options) if o.next not in panel.run.path), 0)
+        buttons = [w for w in panel.findChildren(QPushButton) if w.text().startswith(f"&{index + 1} ")]
+        buttons[-1].click()  # the current step's button (older ones are only scheduled for deletion)
+        steps += 1
+    assert panel.run.current.final, panel.message.text()
+    assert panel.finish.isVisibleTo(panel)
+    panel.finish.click()  # CSAT still empty: refused with a message, nothing saved
+    assert panel.message.text() and panel.run is not None
+    _fill_fields(panel)
+    panel.finish.click()
+    qtbot.waitUntil(lambda: panel.run is None, timeout=5000)
+    with sqlite3.connect(desk_db) as db:
+        kind, key, version = db.execute("SELECT kind, script_key, script_version FROM case_note").fetchone()
+        body = db.execute("SELECT body FROM note_revision").fetchone()[0]
+        score = db.execute("SELECT score FROM feedback").fetchone()[0]
+    assert (kind, key, version) == ("script_run", "phone_greeting_identity", 1)
+    assert "Test value" in body
+    assert score == 5
+    qtbot.waitUntil(lambda: window.notes.notes_list.count() == 1, timeout=5000)
