@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.panel.cases, self.notes.editor)
         self.resize(1200, 760)
         self.split.setSizes([430, 770])
-        self.right.setSizes([430, 330])
+        self.right.setSizes([310, 450])
         self.retranslate_ui()
         self.search.setEnabled(True)
         self.search.setFocus()
@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1200, 760)
             self.split.setSizes([430, 770])
-            self.right.setSizes([430, 330])
+            self.right.setSizes([310, 450])
         self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -43,6 +43,8 @@ class ResponsePanel(QWidget):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.prompts = QFormLayout()
         self.customer_label, self.customer_text = QLabel(), QLabel()
         self.rep_label, self.rep_text = QLabel(), QLabel()
