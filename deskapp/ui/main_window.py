@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +44,9 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("help", ("F1",), N_("Show these shortcuts")),
     ("quit", ("Ctrl+Q",), N_("Quit")),
 )
+
+
+RECONNECT_MS = 10_000
 
 
 class MainWindow(QMainWindow):
@@ -137,6 +141,11 @@ class MainWindow(QMainWindow):
         self.notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
         self.notes.note_saved.connect(lambda _note: self.banner.hide() if self.banner.kind == "error" else None)
         self.banner.action_clicked.connect(self._restore_drafts)
+        self.notes.went_offline.connect(self._offline)
+        self._offline_since = 0.0
+        self._reconnect = QTimer(self)
+        self._reconnect.setInterval(RECONNECT_MS)
+        self._reconnect.timeout.connect(self.try_reconnect)
         self.setTabOrder(self.search, self.results)
         self.setTabOrder(self.results, self.panel.cases)
         self.setTabOrder(self.panel.cases, self.notes.editor)
@@ -174,6 +183,7 @@ class MainWindow(QMainWindow):
         self.responses.refresh_list()
         self.scripts.active = True
         self.scripts.refresh_list()
+        self.try_reconnect()  # drafts kept on this computer during an earlier outage
         if self._follow_agent_language and self.info.ui_locale and self.info.ui_locale != current_locale():
             switch_language(self.info.ui_locale)
         self.statusBar().showMessage(_("Ready"), 3000)
@@ -431,6 +441,29 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, exc: Exception) -> None:
         self.banner.show_message(self.describe_error(exc), "error")
+
+    # --- offline --------------------------------------------------------------------------
+    def _offline(self) -> None:
+        self._offline_since = time.monotonic()
+        self.banner.show_message(_("The database server cannot be reached. Your notes are kept on this computer "
+                                   "and sent as soon as it is back."), "warning")
+        self.banner.kind = "offline"
+        if not self._reconnect.isActive():
+            self._reconnect.start()
+
+    def try_reconnect(self) -> None:
+        """Send the drafts kept on this computer; when all are through, the banner goes."""
+        desk, asked = self.desk, time.monotonic()
+        self.runner.submit(desk.flush_offline_drafts, lambda result: self._flushed(result, asked),
+                           lambda _exc: None, key="reconnect")
+
+    def _flushed(self, result: Any, asked: float) -> None:
+        # Only a flush asked for after the outage began can tell that the server is back.
+        if result.offline or result.remaining or asked < self._offline_since:
+            return
+        self._reconnect.stop()
+        if self.banner.kind == "offline":
+            self.banner.show_message(_("The database server is back. Your notes were saved."), "info")
 
     # --- scripted responses ---------------------------------------------------------------
     def _response_context(self) -> tuple[int | None, int | None]:

@@ -32,6 +32,7 @@ class NoteEditor(QWidget):
     """Notes of the current case; typing autosaves a draft, Save writes a revision."""
 
     note_saved = Signal(object)
+    went_offline = Signal()
     storage_failed = Signal(str)
 
     def __init__(self, runner: JobRunner, desk: Any, describe_error: Any, parent: QWidget | None = None) -> None:
@@ -136,6 +137,7 @@ class NoteEditor(QWidget):
             "unsaved": _("Unsaved changes…"),
             "saving": _("Saving…"),
             "saved": _("Saved {time}").format(time=detail),
+            "offline": _("Kept on this computer {time}: the server is unreachable").format(time=detail),
             "note_saved": _("Note saved {time}").format(time=detail),
             "failed": _("Not saved: {reason} — your text is kept").format(reason=detail),
         }
@@ -225,7 +227,9 @@ class NoteEditor(QWidget):
         from deskapp.core.i18n.formatting import format_time
 
         if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
-            self._show_state("saved", format_time(draft.saved_at))
+            self._show_state("offline" if getattr(draft, "offline", False) else "saved", format_time(draft.saved_at))
+        if getattr(draft, "offline", False):
+            self.went_offline.emit()
 
     def _draft_failed(self, case_id: int, exc: Exception) -> None:
         reason = self._describe(exc)

@@ -7,6 +7,7 @@ the window imports it only after it has painted.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import logging
 from collections.abc import Callable
@@ -18,15 +19,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.config import database_url
+from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
-from deskapp.core.services import call_scripts, cases, library_io, lookup, notes, responses
+from deskapp.core.services import call_scripts, cases, connectivity, library_io, lookup, notes, responses
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 from deskapp.core.templating.render import MissingPrompt
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDraft:
+    """Where an autosaved draft went: the database, or this computer while the server is away."""
+
+    saved_at: dt.datetime
+    offline: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,7 @@ class Desk:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self.agent_id = 0
+        self.spool = connectivity.LocalDraftSpool()
 
     def open(self, username: str | None = None) -> DeskInfo:
         """Open and migrate the database and choose the acting agent."""
@@ -204,9 +215,26 @@ class Desk:
         """Every revision of a note, oldest first."""
         return self._run(lambda s: notes.note_history(s, note_id))
 
-    def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> notes.DraftRow:
-        """Autosave the text being typed."""
-        return self._run(lambda s: notes.save_draft(s, self.agent_id, case_id, body, note_id))
+    def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> SavedDraft:
+        """Autosave the text being typed; with the server unreachable, keep it on this computer."""
+        try:
+            row = self._run(lambda s: notes.save_draft(s, self.agent_id, case_id, body, note_id))
+        except SQLAlchemyError as exc:
+            if not connectivity.is_connection_error(exc):
+                raise
+            self.spool.save(self.agent_id, case_id, body, note_id)
+            return SavedDraft(utcnow(), offline=True)
+        return SavedDraft(row.saved_at, offline=False)
+
+    def offline_drafts(self) -> int:
+        """How many drafts wait on this computer for the server."""
+        return len(self.spool.pending())
+
+    def flush_offline_drafts(self) -> connectivity.FlushResult:
+        """Hand the drafts kept on this computer to the server (when it is back)."""
+        if self._sessions is None:
+            raise RuntimeError("Desk.open() was not called")
+        return self.spool.flush(self._sessions)
 
     def discard_draft(self, case_id: int, note_id: int | None = None) -> None:
         """Throw away the draft for a case (after the rep chose to)."""
