@@ -12,6 +12,7 @@ from deskapp.core.i18n import set_locale
 from deskapp.core.services import notes
 from deskapp.core.services.cases import InvalidInput
 from deskapp.core.storage.engine import make_engine, session_factory
+from tests.test_append_only import triggers_bypassed
 from tests.test_cases import Seed, new_case, seed
 
 
@@ -76,7 +77,7 @@ def test_tampered_body_breaks_the_chain(engine: Engine, session: Session, s: See
     note = notes.add_note(session, s.rep, case_id, "Promised a refund of 20 EUR.")
     notes.edit_note(session, s.rep, note.id, "Promised a refund of 20 EUR. Approved by Sam.")
     other = notes.add_note(session, s.rep, case_id, "Untouched note")
-    with engine.begin() as conn:
+    with engine.begin() as conn, triggers_bypassed(conn):  # the database refuses it otherwise (0004)
         conn.execute(text("UPDATE note_revision SET body = 'Promised a refund of 200 EUR.' "
                           "WHERE note_id = :id AND number = 1"), {"id": note.id})
     with Session(engine) as fresh:
@@ -88,7 +89,7 @@ def test_deleted_revision_breaks_the_chain(engine: Engine, session: Session, s: 
     note = notes.add_note(session, s.rep, case_id, "a")
     notes.edit_note(session, s.rep, note.id, "b")
     notes.edit_note(session, s.rep, note.id, "c")
-    with engine.begin() as conn:
+    with engine.begin() as conn, triggers_bypassed(conn):
         conn.execute(text("DELETE FROM note_revision WHERE note_id = :id AND number = 2"), {"id": note.id})
     with Session(engine) as fresh:
         assert not notes.verify_chain(fresh, note.id)

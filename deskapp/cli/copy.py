@@ -90,8 +90,7 @@ def copy_database(source: Any, target: Any, *, replace: bool = False) -> list[Ta
             raise DeskappError(_("The target database already holds data (in {tables}). Copy into an empty "
                                  "database, or add --replace to delete what is there.").format(
                                      tables=", ".join(filled)))
-        for table in reversed(tables):
-            connection.execute(table.delete())
+        _empty(connection, tables)
         with source.connect() as reader:
             for table in tables:
                 _copy_table(reader, connection, table)
@@ -99,6 +98,29 @@ def copy_database(source: Any, target: Any, *, replace: bool = False) -> list[Ta
             _reset_sequences(connection, tables)
     with source.connect() as reader, target.connect() as written:
         return [TableCount(t.name, _count(reader, t), _count(written, t)) for t in tables]
+
+
+def _empty(connection: Any, tables: list[Any]) -> None:
+    """Delete everything in the target, in the copy's transaction.
+
+    Note revisions and audit events refuse row deletes (append-only triggers, migration 0004);
+    replacing a whole database on request is not rewriting its history, so PostgreSQL truncates
+    (row triggers do not fire) and SQLite sets the two delete triggers aside until the rows are gone.
+    """
+    from sqlalchemy import text
+
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " CASCADE"))
+        return
+    kept = connection.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND name IN ('note_revision_no_delete', 'audit_event_no_delete')")).all()
+    for name, _sql in kept:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    for table in reversed(tables):
+        connection.execute(table.delete())
+    for _name, sql in kept:
+        connection.execute(text(sql))
 
 
 def _tables() -> list[Any]:
