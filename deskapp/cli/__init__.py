@@ -16,7 +16,8 @@ from deskapp import __version__
 from deskapp.core.i18n import _, normalise_locale, set_locale
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
-COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy")
+COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",
+                   "users", "report", "cases_export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ from deskapp.core.domain.enums import CaseStatus, Channel, CustomerKind, Priorit
 from deskapp.core.domain.models import Agent, AuditEvent, Case, Customer, Feedback
 from deskapp.core.errors import DeskappError, PermissionDenied
 from deskapp.core.i18n import _
+from deskapp.core.security.permissions import require
 from deskapp.core.services.customer_store import PROFILE_FIELDS
 
 SUBJECT_MAX = 200
@@ -115,12 +116,13 @@ def audit(session: Session, agent_id: int | None, action: str, entity: str, enti
                            entity_id=entity_id, detail=detail or {}))
 
 
-def customer_profile(session: Session, customer: int | str) -> ProfileRow:
+def customer_profile(session: Session, customer: int | str, *, actor_id: int | None = None) -> ProfileRow:
     """Load a customer's profile by id (int) or account number (str).
 
     Args:
         session: An open session.
         customer: The customer's id, or their account number ("FI-000001").
+        actor_id: The agent looking (checked for ``customer.view``); ``None`` only for internal callers.
 
     Returns:
         The profile with brand, alerts, emails and phones.
@@ -128,6 +130,8 @@ def customer_profile(session: Session, customer: int | str) -> ProfileRow:
     Raises:
         RecordNotFound: No such customer.
     """
+    if actor_id is not None:
+        require(session, actor_id, "customer.view")
     query = select(Customer).options(
         selectinload(Customer.emails), selectinload(Customer.phones),
         selectinload(Customer.alerts), selectinload(Customer.brand),
@@ -151,17 +155,21 @@ def customer_profile(session: Session, customer: int | str) -> ProfileRow:
     )
 
 
-def case_history(session: Session, customer_id: int, open_only: bool = False) -> list[CaseRow]:
+def case_history(session: Session, customer_id: int, open_only: bool = False, *,
+                 actor_id: int | None = None) -> list[CaseRow]:
     """A customer's cases, newest first.
 
     Args:
         session: An open session.
         customer_id: The customer.
         open_only: Only cases that are open or waiting.
+        actor_id: The agent looking (checked for ``customer.view``); ``None`` only for internal callers.
 
     Returns:
         The cases as plain rows.
     """
+    if actor_id is not None:
+        require(session, actor_id, "customer.view")
     query = (select(Case).options(selectinload(Case.owner)).where(Case.customer_id == customer_id)
              .order_by(Case.opened_at.desc(), Case.id.desc()))
     if open_only:
@@ -169,12 +177,14 @@ def case_history(session: Session, customer_id: int, open_only: bool = False) ->
     return [_case_row(case) for case in session.scalars(query)]
 
 
-def get_case(session: Session, case_id: int) -> CaseRow:
-    """One case by id.
+def get_case(session: Session, case_id: int, *, actor_id: int | None = None) -> CaseRow:
+    """One case by id (``actor_id``, when given, is checked for ``customer.view``).
 
     Raises:
         RecordNotFound: No such case.
     """
+    if actor_id is not None:
+        require(session, actor_id, "customer.view")
     return _case_row(_load_case(session, case_id))
 
 
@@ -201,9 +211,9 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
     Raises:
         InvalidInput: Empty or too long subject.
         RecordNotFound: No such customer.
-        PermissionDenied: The agent is unknown or disabled.
+        PermissionDenied: The agent is unknown, disabled or may not open cases.
     """
-    active_agent(session, agent_id)
+    require(session, agent_id, "case.open")
     text = " ".join(clean_text(subject).split())
     if not text:
         raise InvalidInput(_("Write a subject for the case."))
@@ -243,7 +253,7 @@ def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus
         CaseConflict: The case changed since the rep loaded it.
     """
     new_status = CaseStatus(status)
-    active_agent(session, agent_id)
+    require(session, agent_id, "case.update")
     case = _load_case(session, case_id)
     _check_version(case, expected_version)
     if case.status == new_status:
@@ -283,9 +293,7 @@ def assign(session: Session, case_id: int, agent_id: int | None, expected_versio
     actor_key = actor_id if actor_id is not None else agent_id
     if actor_key is None:
         raise PermissionDenied(_("Only a supervisor can put a case back in the queue."))
-    actor = active_agent(session, actor_key)
-    if agent_id != actor.id and actor.role.value not in MANAGING_ROLES:
-        raise PermissionDenied(_("Only a supervisor can give a case to someone else."))
+    actor = require(session, actor_key, "case.assign_self" if agent_id == actor_key else "case.assign_other")
     if agent_id is not None:
         active_agent(session, agent_id)
     case = _load_case(session, case_id)
@@ -298,7 +306,7 @@ def assign(session: Session, case_id: int, agent_id: int | None, expected_versio
 
 
 def record_feedback(session: Session, case_id: int, agent_id: int | None, score: int,
-                    comment: str | None = None) -> FeedbackRow:
+                    comment: str | None = None, *, actor_id: int | None = None) -> FeedbackRow:
     """Store the customer's satisfaction score (CSAT 1-5) for a case, on the case's channel.
 
     Args:
@@ -307,13 +315,16 @@ def record_feedback(session: Session, case_id: int, agent_id: int | None, score:
         agent_id: The rep the feedback is credited to.
         score: 1 (very dissatisfied) to 5 (very satisfied).
         comment: The customer's own words, if any.
+        actor_id: Who records it (checked for ``feedback.record``); defaults to ``agent_id``.
 
     Returns:
         The stored feedback.
 
     Raises:
         InvalidInput: The score is not a whole number from 1 to 5.
+        PermissionDenied: The recording agent may not record feedback.
     """
+    require(session, actor_id if actor_id is not None else agent_id, "feedback.record")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput(_("The satisfaction score must be a whole number from 1 to 5."))
     case = _load_case(session, case_id)

@@ -28,7 +28,8 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
 from deskapp.core.errors import DeskappError, PermissionDenied
 from deskapp.core.i18n import _
-from deskapp.core.services.cases import InvalidInput, RecordNotFound, active_agent, audit, clean_text
+from deskapp.core.security.permissions import require
+from deskapp.core.services.cases import InvalidInput, RecordNotFound, audit, clean_text
 
 # Fields are joined with NUL, which never occurs in a stored body (it is stripped), so no two
 # different (prev_hash, author, time, body) tuples can produce the same hashed text.
@@ -119,7 +120,7 @@ def save_draft(session: Session, agent_id: int, case_id: int | None, body: str,
     Returns:
         The stored draft.
     """
-    active_agent(session, agent_id)
+    require(session, agent_id, "draft.save")
     if note_id is not None:
         note = session.get(CaseNote, note_id)
         if note is None:
@@ -144,6 +145,7 @@ def discard_draft(session: Session, agent_id: int, case_id: int | None, note_id:
     Returns:
         How many drafts were deleted (0 or 1).
     """
+    require(session, agent_id, "draft.save")
     count = _delete_drafts(session, agent_id, case_id, note_id)
     session.commit()
     return count
@@ -167,8 +169,8 @@ def add_note(session: Session, agent_id: int, case_id: int, body: str) -> NoteRo
         InvalidInput: The note is empty or only whitespace.
         RecordNotFound: No such case.
     """
+    author = require(session, agent_id, "note.write")
     text = _valid_body(body)
-    author = active_agent(session, agent_id)
     if session.get(Case, case_id) is None:
         raise RecordNotFound(_("The case no longer exists."))
     now = utcnow()
@@ -191,8 +193,8 @@ def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteR
         PermissionDenied: The agent did not write this note.
         NoteConflict: Another revision was saved at the same moment (the draft is kept).
     """
+    editor = require(session, agent_id, "note.edit_own")
     text = _valid_body(body)
-    editor = active_agent(session, agent_id)
     note = session.get(CaseNote, note_id)
     if note is None:
         raise RecordNotFound(_("The note no longer exists."))
@@ -208,15 +210,22 @@ def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteR
     return _commit_note(session, note_id)
 
 
-def case_notes(session: Session, case_id: int) -> list[NoteRow]:
-    """The notes of a case, oldest first, each with its latest text."""
+def case_notes(session: Session, case_id: int, *, actor_id: int | None = None) -> list[NoteRow]:
+    """The notes of a case, oldest first, each with its latest text.
+
+    ``actor_id``, when given, is checked for ``customer.view`` (the case view shows the notes).
+    """
+    if actor_id is not None:
+        require(session, actor_id, "customer.view")
     ids = session.scalars(select(CaseNote.id).where(CaseNote.case_id == case_id)
                           .order_by(CaseNote.created_at, CaseNote.id)).all()
     return _note_rows(session, list(ids))
 
 
-def note_history(session: Session, note_id: int) -> list[RevisionRow]:
-    """Every revision of a note, revision 1 first."""
+def note_history(session: Session, note_id: int, *, actor_id: int | None = None) -> list[RevisionRow]:
+    """Every revision of a note, revision 1 first (``actor_id``, when given, needs ``note.history``)."""
+    if actor_id is not None:
+        require(session, actor_id, "note.history")
     query = (select(NoteRevision, Agent.display_name).join(Agent, Agent.id == NoteRevision.author_id)
              .where(NoteRevision.note_id == note_id).order_by(NoteRevision.number))
     return [RevisionRow(note_id=rev.note_id, number=rev.number, body=rev.body, author_id=rev.author_id,

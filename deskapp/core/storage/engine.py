@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get deskapp's pragmas on every connection."""
+    # Customer data must never reach a log: no statement parameters in logs or error texts, and
+    # a root logger set to DEBUG does not turn on SQLAlchemy's SQL and row echo (tests/test_log_canary.py).
+    kwargs.setdefault("hide_parameters", True)
+    sql_log = logging.getLogger("sqlalchemy.engine")
+    if sql_log.level == logging.NOTSET:
+        sql_log.setLevel(logging.WARNING)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database

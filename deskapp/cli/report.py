@@ -1,0 +1,71 @@
+"""``deskapp report csat``: average satisfaction per rep, channel, brand, support stage or language."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any
+
+from deskapp.core.i18n import _
+
+GROUPS = ("agent", "channel", "brand", "stage", "locale")
+
+
+def parse_day(text: str) -> dt.date:
+    """A YYYY-MM-DD date for ``--since`` (argparse reports anything else as a usage error)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("not a date (YYYY-MM-DD): {text}").format(text=text)) from None
+
+
+def register(subparsers: Any) -> None:
+    """Add ``report csat``."""
+    parser = subparsers.add_parser("report", help=_("satisfaction figures for supervisors"))
+    reports = parser.add_subparsers(dest="report_what", metavar="REPORT", required=True)
+    csat = reports.add_parser("csat", help=_("average customer satisfaction (1-5) per group"))
+    csat.add_argument("--by", choices=GROUPS, default="agent",
+                      help=_("group by agent, channel, brand, stage or locale (default: agent)"))
+    csat.add_argument("--since", type=parse_day, metavar="DATE",
+                      help=_("count feedback from this day on (YYYY-MM-DD, UTC)"))
+    csat.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
+    csat.set_defaults(handler=run_csat)
+
+
+def run_csat(args: argparse.Namespace) -> int:
+    """Print the CSAT report as a table or as JSON rows ``{key, label, average, count}``."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.reports import csat_report
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        rows = csat_report(session, None, by=args.by, since=args.since)
+    if args.json:
+        print(json.dumps([{"key": r.key, "label": r.label, "average": r.average, "count": r.count} for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(_("No feedback in this period."))
+        return 0
+    from deskapp.core.i18n import babel_locale
+
+    locale = babel_locale()
+    headers = (_("Group"), _("Average"), _("Responses"))
+    table = [(r.label or r.key, _format(r.average, locale), str(r.count)) for r in rows]
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *table, strict=False)]
+    for index, line in enumerate((headers, *table)):
+        cells = [line[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:],
+                                                                                        strict=True)]
+        print("  ".join(cells))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    return 0
+
+
+def _format(value: float, locale: Any) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="0.00", locale=locale))

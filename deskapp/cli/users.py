@@ -1,0 +1,125 @@
+"""``deskapp users add|list|set-role|disable``: accounts, from the console.
+
+The console acts with the database file in hand, so it needs no sign-in; every change is audited
+as made from the console. Passwords are read with getpass (twice) or, for scripts, one line from
+standard input with ``--password-stdin``; they never appear on the command line or in any output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from deskapp.core.i18n import _
+
+ROLES = ("rep", "supervisor", "admin")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``users`` command group."""
+    parser = subparsers.add_parser("users", help=_("add, list, change and disable user accounts"))
+    commands = parser.add_subparsers(dest="users_what", metavar="ACTION", required=True)
+
+    add = commands.add_parser("add", help=_("create a user account (the password is asked for)"))
+    add.add_argument("name", metavar="NAME", help=_("the username (letters, digits, . _ -)"))
+    add.add_argument("--role", choices=ROLES, default="rep", help=_("the account's role (default: rep)"))
+    add.add_argument("--display-name", metavar="TEXT", help=_("the name colleagues see (default: NAME)"))
+    add.add_argument("--password-stdin", action="store_true",
+                     help=_("read the password from the first line of standard input"))
+    add.set_defaults(handler=run_add)
+
+    listing = commands.add_parser("list", help=_("list the user accounts"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
+    listing.set_defaults(handler=run_list)
+
+    role = commands.add_parser("set-role", help=_("change the role of an account"))
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE", choices=ROLES, help=_("rep, supervisor or admin"))
+    role.set_defaults(handler=run_set_role)
+
+    disable = commands.add_parser("disable", help=_("disable an account so it can no longer sign in"))
+    disable.add_argument("name", metavar="NAME")
+    disable.set_defaults(handler=run_disable)
+
+
+def read_password(from_stdin: bool) -> str:
+    """The new password: one line of stdin, or typed twice at the terminal."""
+    from deskapp.core.errors import InputFileError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InputFileError(_("No terminal to ask for the password: use --password-stdin."))
+    import getpass
+
+    first = getpass.getpass(_("Password: "))
+    second = getpass.getpass(_("Password again: "))
+    if first != second:
+        raise InputFileError(_("The passwords do not match. Nothing was changed."))
+    return first
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Create the account ``args.name``."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.auth import add_user
+
+    password = read_password(args.password_stdin)
+    engine = open_database(args)
+    with Session(engine) as session:
+        row = add_user(session, None, args.name, password, role=args.role, display_name=args.display_name)
+    print(_("Added {username} ({role}).").format(username=row.username, role=row.role.label))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the accounts as a table or JSON."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.auth import list_users
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        rows = list_users(session, None)
+    if args.json:
+        print(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    headers = (_("Username"), _("Name"), _("Role"), _("Status"))
+    table = [(r.username, r.display_name, r.role.label, _("active") if r.active else _("disabled")) for r in rows]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *table, strict=False)]
+    for line in (headers, *table):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    return 0
+
+
+def run_set_role(args: argparse.Namespace) -> int:
+    """Change the role of ``args.name``."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.auth import set_role
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        row = set_role(session, None, args.name, args.role)
+    print(_("{username} is now: {role}.").format(username=row.username, role=row.role.label))
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    """Disable ``args.name``."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.auth import disable_user
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        row = disable_user(session, None, args.name)
+    print(_("{username} is disabled.").format(username=row.username))
+    return 0

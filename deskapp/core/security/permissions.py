@@ -1,0 +1,139 @@
+"""Who may do what: one explicit matrix of actions by role, deny by default.
+
+An action that is not in :data:`MATRIX` is denied to everyone, and so is a role that is not
+listed for an action. Services call :func:`require` first thing, with the acting agent's id, so
+a disabled or unknown account and a role without the right both stop before anything is read
+or written.
+
+Separation of duties: the administrator sets up accounts, imports and backs up; it does not work
+cases or score reps. A person who does both has two accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from deskapp.core.domain.enums import Role
+from deskapp.core.errors import PermissionDenied
+from deskapp.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.domain.models import Agent
+
+REP, SUPERVISOR, ADMIN = Role.REP, Role.SUPERVISOR, Role.ADMIN
+_ALL = frozenset(Role)
+_DESK = frozenset({REP, SUPERVISOR})  # people who serve customers
+
+# action -> roles allowed. Keep sorted by area; the test walks every entry.
+MATRIX: Mapping[str, frozenset[Role]] = {
+    "customer.lookup": _ALL,
+    "customer.view": _ALL,
+    "customer.edit": _DESK,
+    "customer.import": frozenset({ADMIN}),
+    "customer.export": frozenset({ADMIN}),
+    "case.open": _DESK,
+    "case.update": _DESK,
+    "case.assign_self": _DESK,
+    "case.assign_other": frozenset({SUPERVISOR}),
+    "note.write": _DESK,
+    "note.edit_own": _DESK,
+    "note.history": _DESK,
+    "draft.save": _DESK,
+    "response.use": _DESK,
+    "response.edit": frozenset({SUPERVISOR}),
+    "script.run": _DESK,
+    "script.edit": frozenset({SUPERVISOR}),
+    "review.create": frozenset({SUPERVISOR}),
+    "review.view_own": _DESK,
+    "review.view_all": frozenset({SUPERVISOR}),
+    "rubric.edit": frozenset({SUPERVISOR}),
+    "feedback.record": _DESK,
+    "report.view": frozenset({SUPERVISOR, ADMIN}),
+    "audit.view": frozenset({SUPERVISOR, ADMIN}),
+    "export.cases": frozenset({SUPERVISOR, ADMIN}),
+    "user.manage": frozenset({ADMIN}),
+    "backup.run": frozenset({ADMIN}),
+}
+
+# What each action is called in a "you may not …" message.
+ACTION_LABELS: Mapping[str, str] = {
+    "customer.lookup": N_("look up customers"),
+    "customer.view": N_("view customer profiles"),
+    "customer.edit": N_("change customer details"),
+    "customer.import": N_("import customers"),
+    "customer.export": N_("export customers"),
+    "case.open": N_("open cases"),
+    "case.update": N_("change cases"),
+    "case.assign_self": N_("take cases"),
+    "case.assign_other": N_("give cases to someone else"),
+    "note.write": N_("write notes"),
+    "note.edit_own": N_("edit notes"),
+    "note.history": N_("see the revisions of notes"),
+    "draft.save": N_("save drafts"),
+    "response.use": N_("use responses"),
+    "response.edit": N_("edit the response library"),
+    "script.run": N_("run call scripts"),
+    "script.edit": N_("edit call scripts"),
+    "review.create": N_("review cases"),
+    "review.view_own": N_("see your reviews"),
+    "review.view_all": N_("see everyone's reviews"),
+    "rubric.edit": N_("edit the QA rubric"),
+    "feedback.record": N_("record customer feedback"),
+    "report.view": N_("see reports"),
+    "audit.view": N_("see the audit log"),
+    "export.cases": N_("export cases"),
+    "user.manage": N_("manage user accounts"),
+    "backup.run": N_("back up the database"),
+}
+
+
+def allowed(role: Role | str, action: str) -> bool:
+    """Whether ``role`` may do ``action``; unknown actions and unknown roles are denied.
+
+    Args:
+        role: A :class:`Role` or its value ("rep", "supervisor", "admin").
+        action: An action name such as ``"case.open"``.
+
+    Returns:
+        True only when the matrix lists the role for the action.
+    """
+    try:
+        member = Role(role)
+    except ValueError:
+        return False
+    return member in MATRIX.get(action, frozenset())
+
+
+def denied_message(action: str) -> str:
+    """The translated "not allowed" message for ``action``."""
+    label = ACTION_LABELS.get(action)
+    what = _(label) if label else action
+    return _("Your account is not allowed to {action}. Ask a supervisor or an administrator if you need "
+             "to.").format(action=what)
+
+
+def require(session: Session, agent_id: int | None, action: str) -> Agent:
+    """The acting agent, after checking they exist, are active and their role may do ``action``.
+
+    Args:
+        session: An open session.
+        agent_id: Who is acting; ``None`` is nobody and is denied.
+        action: The action from :data:`MATRIX`.
+
+    Returns:
+        The agent (for services that need their name or role).
+
+    Raises:
+        PermissionDenied: Unknown or disabled account, or the role may not do ``action``.
+    """
+    from deskapp.core.domain.models import Agent
+
+    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    if agent is None or not agent.active:
+        raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
+    if not allowed(agent.role, action):
+        raise PermissionDenied(denied_message(action))
+    return agent

@@ -1,0 +1,267 @@
+"""Signing in, and the accounts an administrator manages.
+
+Sign-in gives one and the same answer for an unknown user, a wrong password and a disabled account,
+and spends about the same time on each (an unknown name is checked against a dummy hash), so the
+sign-in dialog cannot be used to find out which usernames exist.
+
+Account changes take the acting agent's id, checked for ``user.manage``. ``None`` stands for the
+local console (the ``deskapp users`` command): whoever runs it already holds the database file, and
+it is how the first administrator is created. Every change is audited; agents are staff, so their
+usernames may appear in audit details (customers' data never does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import Role
+from deskapp.core.domain.models import Agent, AuditEvent
+from deskapp.core.errors import DeskappError
+from deskapp.core.i18n import _
+from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
+from deskapp.core.security.permissions import require
+from deskapp.core.services.cases import InvalidInput, RecordNotFound
+
+USERNAME_MAX = 64
+DISPLAY_NAME_MAX = 200
+PASSWORD_MIN = 8
+
+
+class SignInFailed(DeskappError):
+    """Wrong username or password, or a disabled account (deliberately not told apart)."""
+
+
+class LastAdministrator(DeskappError):
+    """The change would leave the desk without an active administrator."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who is signed in: what the window needs to act as them and show their language."""
+
+    agent_id: int
+    username: str
+    display_name: str
+    role: Role
+    ui_locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """An account as the user list shows it (never the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+    ui_locale: str
+    created_at: dt.datetime
+
+    def as_json(self) -> dict[str, Any]:
+        """The public fields for ``deskapp users list --json``."""
+        return {"username": self.username, "display_name": self.display_name, "role": self.role.value,
+                "active": self.active, "ui_locale": self.ui_locale}
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("no such user: this hash only spends the same time")
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are matched without surrounding spaces and without regard to case."""
+    return username.strip().casefold()
+
+
+def sign_in(session: Session, username: str, password: str) -> SignedIn:
+    """Check a username and password and say who signed in.
+
+    A hash made with older parameters is replaced by a fresh argon2id hash on success.
+
+    Args:
+        session: An open session.
+        username: What the person typed as their username (case does not matter).
+        password: The password they typed.
+
+    Returns:
+        The signed-in agent.
+
+    Raises:
+        SignInFailed: Unknown user, wrong password or disabled account: one message for all three.
+    """
+    name = normalise_username(username)[:USERNAME_MAX]
+    agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first() if name else None
+    stored = agent.password_hash if agent is not None and agent.password_hash else _dummy_hash()
+    matches = verify_password(stored, password) and agent is not None and bool(agent.password_hash)
+    if agent is None or not matches or not agent.active:
+        _audit(session, agent.id if agent is not None else None, "auth.sign_in_failed", None, {"username": name})
+        session.commit()
+        raise SignInFailed(_("The username or password is wrong, or the account is disabled. Check them and "
+                             "try again, or ask an administrator."))
+    if agent.password_hash and needs_rehash(agent.password_hash):
+        agent.password_hash = hash_password(password)
+    _audit(session, agent.id, "auth.sign_in", agent.id, {"username": agent.username})
+    result = SignedIn(agent_id=agent.id, username=agent.username, display_name=agent.display_name,
+                      role=agent.role, ui_locale=agent.ui_locale)
+    session.commit()
+    return result
+
+
+def add_user(session: Session, actor_id: int | None, username: str, password: str, *,
+             role: Role | str = Role.REP, display_name: str | None = None, ui_locale: str = "en") -> UserRow:
+    """Create an account.
+
+    Args:
+        session: An open session.
+        actor_id: The administrator doing it, or ``None`` for the local console.
+        username: Letters, digits and ``._-`` (stored in lower case).
+        password: At least :data:`PASSWORD_MIN` characters; stored as an argon2id hash only.
+        role: rep, supervisor or admin.
+        display_name: The name colleagues see; defaults to the username.
+        ui_locale: The account's user-interface language.
+
+    Returns:
+        The new account.
+
+    Raises:
+        InvalidInput: Bad username, taken username, short password, unknown role.
+        PermissionDenied: The actor may not manage accounts.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "user.manage")
+    name = _valid_username(username)
+    member = _valid_role(role)
+    _check_password(password)
+    if session.scalars(select(Agent.id).where(func.lower(Agent.username) == name)).first() is not None:
+        raise InvalidInput(_("The username {username} is already taken.").format(username=name))
+    shown = " ".join((display_name or name).split())[:DISPLAY_NAME_MAX]
+    agent = Agent(username=name, display_name=shown, role=member, ui_locale=ui_locale,
+                  password_hash=hash_password(password), active=True)
+    session.add(agent)
+    session.flush()
+    _audit(session, actor_id, "user.add", agent.id, {"username": name, "role": member.value})
+    row = _user_row(agent)
+    session.commit()
+    return row
+
+
+def list_users(session: Session, actor_id: int | None) -> list[UserRow]:
+    """Every account, by username (``actor_id`` as in :func:`add_user`)."""
+    if actor_id is not None:
+        require(session, actor_id, "user.manage")
+    return [_user_row(agent) for agent in session.scalars(select(Agent).order_by(Agent.username))]
+
+
+def set_role(session: Session, actor_id: int | None, username: str, role: Role | str) -> UserRow:
+    """Change an account's role; the last active administrator cannot be demoted.
+
+    Raises:
+        RecordNotFound: No such account.
+        LastAdministrator: This is the only active administrator.
+        PermissionDenied: The actor may not manage accounts.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "user.manage")
+    member = _valid_role(role)
+    agent = _find(session, username)
+    old = agent.role
+    if old == member:
+        return _user_row(agent)
+    if old == Role.ADMIN and agent.active:
+        _keep_an_admin(session, agent)
+    agent.role = member
+    _audit(session, actor_id, "user.role_change", agent.id,
+           {"username": agent.username, "from": old.value, "to": member.value})
+    row = _user_row(agent)
+    session.commit()
+    return row
+
+
+def disable_user(session: Session, actor_id: int | None, username: str) -> UserRow:
+    """Disable an account (it can no longer sign in; its notes and history stay).
+
+    Raises:
+        RecordNotFound: No such account.
+        LastAdministrator: This is the only active administrator.
+        PermissionDenied: The actor may not manage accounts.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "user.manage")
+    agent = _find(session, username)
+    if not agent.active:
+        return _user_row(agent)
+    if agent.role == Role.ADMIN:
+        _keep_an_admin(session, agent)
+    agent.active = False
+    _audit(session, actor_id, "user.disable", agent.id, {"username": agent.username})
+    row = _user_row(agent)
+    session.commit()
+    return row
+
+
+def set_password(session: Session, actor_id: int | None, username: str, password: str) -> UserRow:
+    """Give an account a new password (an administrator, the console, or the agent themselves)."""
+    agent = _find(session, username)
+    if actor_id is not None and actor_id != agent.id:
+        require(session, actor_id, "user.manage")
+    _check_password(password)
+    agent.password_hash = hash_password(password)
+    _audit(session, actor_id, "user.password", agent.id, {"username": agent.username})
+    row = _user_row(agent)
+    session.commit()
+    return row
+
+
+def _find(session: Session, username: str) -> Agent:
+    name = normalise_username(username)
+    agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first()
+    if agent is None:
+        raise RecordNotFound(_("There is no user {username}.").format(username=name))
+    return agent
+
+
+def _keep_an_admin(session: Session, agent: Agent) -> None:
+    others = session.scalar(select(func.count()).select_from(Agent).where(
+        Agent.role == Role.ADMIN, Agent.active, Agent.id != agent.id)) or 0
+    if not others:
+        raise LastAdministrator(_("{username} is the only active administrator. Make another user an "
+                                  "administrator first.").format(username=agent.username))
+
+
+def _valid_username(username: str) -> str:
+    name = normalise_username(username)
+    if not name or len(name) > USERNAME_MAX or not all(c.isalnum() or c in "._-" for c in name):
+        raise InvalidInput(_("A username is 1 to {limit} letters, digits, dots, hyphens or underscores.").format(
+            limit=USERNAME_MAX))
+    return name
+
+
+def _valid_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidInput(_("Unknown role {role}: use rep, supervisor or admin.").format(role=role)) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(_("The password is too short: at least {limit} characters.").format(limit=PASSWORD_MIN))
+
+
+def _audit(session: Session, agent_id: int | None, action: str, entity_id: int | None,
+           detail: dict[str, Any]) -> None:
+    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity="agent",
+                           entity_id=entity_id, detail=detail))
+
+
+def _user_row(agent: Agent) -> UserRow:
+    return UserRow(id=agent.id, username=agent.username, display_name=agent.display_name, role=agent.role,
+                   active=agent.active, ui_locale=agent.ui_locale, created_at=agent.created_at)

@@ -1,0 +1,159 @@
+"""Figures for the supervisor's dashboard: satisfaction (CSAT) and case volumes per group.
+
+Groups are the rep credited with the feedback or owning the case (``agent``), the channel, the
+brand, the support stage, or the customer's preferred language (``locale``). Keys are stable codes
+(username, channel value, brand code, …) for scripts; labels are for people, in the UI language.
+Days are UTC days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.enums import Channel, SupportStage
+from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback
+from deskapp.core.i18n import _, language_name
+from deskapp.core.security.permissions import require
+from deskapp.core.services.cases import InvalidInput
+
+GroupBy = Literal["agent", "channel", "brand", "stage", "locale"]
+GROUPS: tuple[GroupBy, ...] = ("agent", "channel", "brand", "stage", "locale")
+Bucket = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """The average satisfaction score of one group."""
+
+    key: str
+    label: str
+    average: float  # 1-5, two decimals
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class VolumePoint:
+    """How many cases one group opened in one period."""
+
+    key: str
+    label: str
+    period_start: dt.date
+    count: int
+
+
+def start_of_day(day: dt.date | None) -> dt.datetime | None:
+    """Midnight UTC at the start of ``day`` (``None`` stays ``None``)."""
+    return None if day is None else dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def csat_report(session: Session, actor_id: int | None, by: GroupBy = "agent",
+                since: dt.date | None = None) -> list[ReportRow]:
+    """Average CSAT and number of scores per group, feedback captured on or after ``since``.
+
+    Args:
+        session: An open session.
+        actor_id: Who asks (``report.view``); ``None`` for the local console (``deskapp report``).
+        by: agent, channel, brand, stage or locale.
+        since: First day counted; ``None`` counts everything.
+
+    Returns:
+        One row per group that has feedback, by key.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "report.view")
+    column = _feedback_group(by)
+    query = (select(column, func.avg(Feedback.score), func.count(Feedback.id))
+             .select_from(Feedback).join(Case, Case.id == Feedback.case_id)
+             .outerjoin(Agent, Agent.id == Feedback.agent_id)
+             .join(Brand, Brand.id == Case.brand_id).join(Customer, Customer.id == Case.customer_id)
+             .group_by(column))
+    start = start_of_day(since)
+    if start is not None:
+        query = query.where(Feedback.captured_at >= start)
+    labels = _labels(session, by)
+    rows = [ReportRow(key=_key(key), label=labels(_key(key)), average=round(float(avg), 2), count=int(count))
+            for key, avg, count in session.execute(query)]
+    return sorted(rows, key=lambda r: r.key)
+
+
+def volume_series(session: Session, actor_id: int | None, by: GroupBy = "agent", since: dt.date | None = None,
+                  bucket: Bucket = "week") -> list[VolumePoint]:
+    """Cases opened per group per day, week (starting Monday) or month, oldest period first.
+
+    Args:
+        session: An open session.
+        actor_id: Who asks (``report.view``); ``None`` for the local console.
+        by: agent (the case owner), channel, brand, stage or locale.
+        since: First day counted; ``None`` counts everything.
+        bucket: day, week or month.
+
+    Returns:
+        Points for the periods and groups that have cases (no zero points), by period then key.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "report.view")
+    if bucket not in {"day", "week", "month"}:
+        raise InvalidInput(_("Unknown period {bucket}: use day, week or month.").format(bucket=bucket))
+    column = _case_group(by)
+    query = (select(column, Case.opened_at).select_from(Case).outerjoin(Agent, Agent.id == Case.owner_id)
+             .join(Brand, Brand.id == Case.brand_id).join(Customer, Customer.id == Case.customer_id))
+    start = start_of_day(since)
+    if start is not None:
+        query = query.where(Case.opened_at >= start)
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    for key, opened in session.execute(query):
+        counts[(_period(opened.date(), bucket), _key(key))] += 1
+    labels = _labels(session, by)
+    return [VolumePoint(key=key, label=labels(key), period_start=period, count=count)
+            for (period, key), count in sorted(counts.items())]
+
+
+def _period(day: dt.date, bucket: Bucket) -> dt.date:
+    if bucket == "day":
+        return day
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _key(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "value", value))
+
+
+def _feedback_group(by: str) -> Any:
+    columns = {"agent": Agent.username, "channel": Feedback.channel, "brand": Brand.code,
+               "stage": Case.support_stage, "locale": Customer.preferred_locale}
+    return _column(columns, by)
+
+
+def _case_group(by: str) -> Any:
+    columns = {"agent": Agent.username, "channel": Case.channel, "brand": Brand.code,
+               "stage": Case.support_stage, "locale": Customer.preferred_locale}
+    return _column(columns, by)
+
+
+def _column(columns: dict[str, Any], by: str) -> Any:
+    if by not in columns:
+        raise InvalidInput(_("Cannot group by {by}: use agent, channel, brand, stage or locale.").format(by=by))
+    return columns[by]
+
+
+def _labels(session: Session, by: str) -> Any:
+    """A function from a group key to its label in the UI language."""
+    if by == "agent":
+        names = dict(session.execute(select(Agent.username, Agent.display_name)).all())
+        return lambda key: names.get(key, key) if key else _("(nobody)")
+    if by == "brand":
+        brands = dict(session.execute(select(Brand.code, Brand.name)).all())
+        return lambda key: brands.get(key, key)
+    if by == "channel":
+        return lambda key: Channel(key).label
+    if by == "stage":
+        return lambda key: SupportStage(key).label
+    return lambda key: language_name(key) if key else key

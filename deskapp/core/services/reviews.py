@@ -1,0 +1,408 @@
+"""Quality reviews: the rubric, scoring a case, the rep's coaching, and which cases to review next.
+
+Scores are whole numbers from 0 to 4 per criterion (0 not done, 1 poor, 2 fair, 3 good,
+4 excellent), so "not done at all" scores nothing. The total is the weighted share of the maximum,
+0-100 with one decimal: ``sum(weight * score / 4) / sum(weight) * 100``.
+
+The rubric is versioned: a review keeps the rubric version it was scored with, and changing the
+criteria stores version n+1 rather than rewriting what earlier reviews were scored against. The
+reviewed rep is the case's owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import CaseStatus, Channel, SupportStage
+from deskapp.core.domain.models import Agent, Brand, Case, Customer, Review, Rubric
+from deskapp.core.errors import InputFileError
+from deskapp.core.i18n import _
+from deskapp.core.security.permissions import require
+from deskapp.core.services.cases import InvalidInput, RecordNotFound, audit, clean_text
+
+RUBRIC_FORMAT = "deskapp-rubric/1"
+DEFAULT_RUBRIC = "default"
+SCORE_MIN, SCORE_MAX = 0, 4
+COMMENT_MAX = 4000
+REVIEWABLE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    """One criterion in the reader's language (English where it has no translation)."""
+
+    key: str
+    weight: int
+    title: str
+    guidance: str
+
+
+@dataclass(frozen=True, slots=True)
+class RubricView:
+    """A rubric version as the review form shows it."""
+
+    rubric_id: int
+    key: str
+    version: int
+    title: str
+    criteria: tuple[CriterionRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A stored review, with who was reviewed by whom."""
+
+    id: int
+    case_id: int
+    case_subject: str
+    agent_id: int | None
+    agent_name: str | None
+    supervisor_id: int
+    supervisor_name: str
+    rubric_id: int
+    rubric_version: int
+    scores: Mapping[str, int]
+    total: float
+    coaching_comment: str
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A case suggested for review."""
+
+    case_id: int
+    subject: str
+    owner_id: int
+    owner_name: str
+    status: CaseStatus
+    channel: Channel
+    support_stage: SupportStage
+    brand_code: str
+    customer_locale: str
+    opened_at: dt.datetime
+    ended_at: dt.datetime
+
+
+def parse_rubric(text: str) -> dict[str, Any]:
+    """Read a ``deskapp-rubric/1`` document into ``{"key", "title", "criteria"}`` (titles per locale).
+
+    Raises:
+        InputFileError: Not the format, no criteria, or a criterion without key, weight or English title.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputFileError(_("The rubric file is not valid YAML: {reason}").format(reason=exc)) from None
+    if not isinstance(data, dict) or data.get("format") != RUBRIC_FORMAT or not isinstance(data.get("criteria"), list):
+        raise InputFileError(_("This is not a rubric file: it needs “format: {format}” and a “criteria:” "
+                               "list.").format(format=RUBRIC_FORMAT))
+    criteria = [_criterion(raw) for raw in data["criteria"]]
+    title = data.get("title")
+    return {"key": str(data.get("key") or DEFAULT_RUBRIC), "title": title if isinstance(title, dict) else
+            {"en": str(title or "")}, "criteria": criteria}
+
+
+def ensure_default_rubric(session: Session) -> int:
+    """Store the rubric shipped with deskapp as version 1 when no ``default`` rubric exists yet.
+
+    Returns:
+        The id of the newest ``default`` rubric (idempotent: a second call adds nothing).
+    """
+    latest = _latest(session, DEFAULT_RUBRIC)
+    if latest is not None:
+        return latest.id
+    text = (resources.files("deskapp") / "resources" / "library" / "rubric.yaml").read_text(encoding="utf-8")
+    parsed = parse_rubric(text)
+    rubric = Rubric(key=DEFAULT_RUBRIC, version=1, title=_title_en(parsed["title"]),
+                    criteria=_stored(parsed))
+    session.add(rubric)
+    session.commit()
+    return rubric.id
+
+
+def save_rubric(session: Session, actor_id: int, criteria: Sequence[Mapping[str, Any]], *,
+                key: str = DEFAULT_RUBRIC, title: Mapping[str, str] | None = None) -> RubricView:
+    """Store changed criteria as the next version of rubric ``key`` (unchanged criteria store nothing).
+
+    Args:
+        session: An open session.
+        actor_id: The supervisor (``rubric.edit``).
+        criteria: Items with ``key``, ``weight`` and ``title``/``guidance`` per locale.
+        key: Which rubric.
+        title: The rubric's title per locale; defaults to the current one.
+
+    Returns:
+        The newest version in the actor's language.
+    """
+    require(session, actor_id, "rubric.edit")
+    if key == DEFAULT_RUBRIC:
+        ensure_default_rubric(session)
+    latest = _latest(session, key)
+    titles = dict(title) if title else (latest.criteria[0].get("rubric_title", {}) if latest and latest.criteria
+                                        else {"en": key})
+    try:
+        parsed = {"title": titles, "criteria": [_criterion(dict(item)) for item in criteria]}
+    except InputFileError as exc:
+        raise InvalidInput(exc.message) from None
+    stored = _stored(parsed)
+    if latest is not None and latest.criteria == stored:
+        return _view(latest, None)
+    rubric = Rubric(key=key, version=(latest.version + 1) if latest else 1, title=_title_en(titles), criteria=stored)
+    session.add(rubric)
+    session.flush()
+    audit(session, actor_id, "rubric.edit", "rubric", rubric.id, detail={"key": key, "version": rubric.version})
+    view = _view(rubric, None)
+    session.commit()
+    return view
+
+
+def rubric_criteria(session: Session, locale: str | None = None, *, key: str = DEFAULT_RUBRIC) -> RubricView:
+    """The newest version of rubric ``key`` in ``locale`` (the current UI language by default)."""
+    if key == DEFAULT_RUBRIC:
+        ensure_default_rubric(session)
+    latest = _latest(session, key)
+    if latest is None:
+        raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
+    return _view(latest, locale)
+
+
+def weighted_total(criteria: Sequence[CriterionRow], scores: Mapping[str, int]) -> float:
+    """The 0-100 total of ``scores`` (0-4 per criterion) weighted by the criteria, one decimal."""
+    weights = sum(c.weight for c in criteria)
+    if not weights:
+        return 0.0
+    points = sum(c.weight * scores[c.key] for c in criteria)
+    return round(points * 100 / (weights * SCORE_MAX), 1)
+
+
+def create_review(session: Session, supervisor_id: int, case_id: int, scores: Mapping[str, int],
+                  coaching_comment: str = "") -> ReviewRow:
+    """Score a case against the newest default rubric and leave coaching for its owner.
+
+    Args:
+        session: An open session.
+        supervisor_id: The reviewer (``review.create``).
+        case_id: The case reviewed; its owner is the rep being coached.
+        scores: Every criterion key of the rubric mapped to a whole number 0-4.
+        coaching_comment: Free text for the rep.
+
+    Returns:
+        The stored review with its weighted total (0-100).
+
+    Raises:
+        InvalidInput: A criterion missing, unknown or out of range; the case has no owner.
+        RecordNotFound: No such case.
+    """
+    require(session, supervisor_id, "review.create")
+    view = rubric_criteria(session)
+    known = {c.key for c in view.criteria}
+    unknown = sorted(set(scores) - known)
+    missing = [c.title for c in view.criteria if c.key not in scores]
+    if unknown:
+        raise InvalidInput(_("Unknown criteria: {keys}.").format(keys=", ".join(unknown)))
+    if missing:
+        raise InvalidInput(_("Score every criterion. Missing: {titles}.").format(titles=", ".join(missing)))
+    for value in scores.values():
+        if isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+            raise InvalidInput(_("Each score is a whole number from {low} to {high}.").format(
+                low=SCORE_MIN, high=SCORE_MAX))
+    case = session.get(Case, case_id)
+    if case is None:
+        raise RecordNotFound(_("The case no longer exists."))
+    if case.owner_id is None:
+        raise InvalidInput(_("This case has no owner, so there is nobody to coach. Assign it first."))
+    comment = clean_text(coaching_comment).strip()
+    if len(comment) > COMMENT_MAX:
+        raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
+    review = Review(case_id=case.id, supervisor_id=supervisor_id, rubric_id=view.rubric_id,
+                    scores={c.key: int(scores[c.key]) for c in view.criteria},
+                    total=weighted_total(view.criteria, scores), coaching_comment=comment, created_at=utcnow())
+    session.add(review)
+    session.flush()
+    audit(session, supervisor_id, "review.create", "review", review.id, detail={"case": case.id})
+    row = _review_rows(session, [review.id])[0]
+    session.commit()
+    return row
+
+
+def reviews_for_agent(session: Session, actor_id: int, agent_id: int | None = None) -> list[ReviewRow]:
+    """The reviews of ``agent_id``'s cases, newest first (``None``: every agent's).
+
+    A rep sees their own (``review.view_own``); anyone else's needs ``review.view_all``.
+    """
+    own = agent_id == actor_id
+    require(session, actor_id, "review.view_own" if own else "review.view_all")
+    query = select(Review.id).join(Case, Case.id == Review.case_id).order_by(Review.created_at.desc(),
+                                                                             Review.id.desc())
+    if agent_id is not None:
+        query = query.where(Case.owner_id == agent_id)
+    return _review_rows(session, list(session.scalars(query)))
+
+
+def acknowledge_review(session: Session, agent_id: int, review_id: int) -> ReviewRow:
+    """The rep confirms they read the coaching (the first time counts; later calls change nothing).
+
+    Raises:
+        PermissionDenied: Not the reviewed rep.
+    """
+    from deskapp.core.errors import PermissionDenied
+
+    require(session, agent_id, "review.view_own")
+    review = session.get(Review, review_id)
+    if review is None:
+        raise RecordNotFound(_("The review no longer exists."))
+    owner = session.scalar(select(Case.owner_id).where(Case.id == review.case_id))
+    if owner != agent_id:
+        raise PermissionDenied(_("Only the representative who was reviewed can acknowledge a review."))
+    if review.acknowledged_at is None:
+        review.acknowledged_at = utcnow()
+        audit(session, agent_id, "review.acknowledge", "review", review.id)
+        session.flush()
+    row = _review_rows(session, [review.id])[0]
+    session.commit()
+    return row
+
+
+def sampling_queue(
+    session: Session, supervisor_id: int, *, per_rep: int = 3, since: dt.date | None = None,
+    until: dt.date | None = None, channel: Channel | str | None = None, brand: str | None = None,
+    stage: SupportStage | str | None = None, locale: str | None = None,
+) -> list[QueueRow]:
+    """Up to ``per_rep`` unreviewed resolved or closed cases per rep, picked at random but repeatably.
+
+    The sample is seeded by the period, so the same period gives the same queue however often it
+    is opened (and the rep cannot predict it from anything they do).
+
+    Args:
+        session: An open session.
+        supervisor_id: The reviewer (``review.create``).
+        per_rep: How many cases per rep.
+        since: First day (UTC) the case ended; default 7 days before ``until``.
+        until: Last day (UTC, inclusive); default today.
+        channel: Only this channel.
+        brand: Only this brand (its code).
+        stage: Only this support stage.
+        locale: Only customers who prefer this language.
+
+    Returns:
+        The queue, by rep name, then by when the case ended.
+    """
+    require(session, supervisor_id, "review.create")
+    last = until or utcnow().date()
+    first = since or last - dt.timedelta(days=6)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    ended = func.coalesce(Case.closed_at, Case.updated_at)
+    reviewed = select(Review.id).where(Review.case_id == Case.id).exists()
+    query = (select(Case, Agent.display_name, Brand.code, Customer.preferred_locale, ended)
+             .join(Agent, Agent.id == Case.owner_id).join(Brand, Brand.id == Case.brand_id)
+             .join(Customer, Customer.id == Case.customer_id)
+             .where(Case.status.in_(REVIEWABLE), ended >= start, ended < end, ~reviewed)
+             .order_by(Case.owner_id, Case.id))
+    if channel is not None:
+        query = query.where(Case.channel == Channel(channel))
+    if brand is not None:
+        query = query.where(Brand.code == brand)
+    if stage is not None:
+        query = query.where(Case.support_stage == SupportStage(stage))
+    if locale is not None:
+        query = query.where(Customer.preferred_locale == locale)
+    by_rep: dict[int, list[QueueRow]] = {}
+    for case, owner_name, brand_code, customer_locale, ended_at in session.execute(query):
+        owner_id = int(case.owner_id or 0)  # never 0: the join with agent dropped unowned cases
+        by_rep.setdefault(owner_id, []).append(QueueRow(
+            case_id=case.id, subject=case.subject, owner_id=owner_id, owner_name=owner_name,
+            status=case.status, channel=case.channel, support_stage=case.support_stage, brand_code=brand_code,
+            customer_locale=customer_locale, opened_at=case.opened_at, ended_at=_aware(ended_at)))
+    queue: list[QueueRow] = []
+    for owner_id, candidates in by_rep.items():
+        rng = random.Random(f"{first.isoformat()}/{last.isoformat()}/{owner_id}")  # not for security
+        queue.extend(rng.sample(candidates, min(per_rep, len(candidates))))
+    return sorted(queue, key=lambda r: (r.owner_name, r.ended_at, r.case_id))
+
+
+def _criterion(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict) or not raw.get("key"):
+        raise InputFileError(_("Every criterion needs a key, a weight and a title."))
+    title = raw.get("title")
+    weight = raw.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight <= 0:
+        raise InputFileError(_("The weight of criterion {key} must be a whole number above 0.").format(
+            key=raw["key"]))
+    titles = title if isinstance(title, dict) else {"en": str(title or "")}
+    if not titles.get("en"):
+        raise InputFileError(_("Criterion {key} needs an English title.").format(key=raw["key"]))
+    guidance = raw.get("guidance")
+    return {"key": str(raw["key"]), "weight": weight, "title": {str(k): str(v) for k, v in titles.items()},
+            "guidance": {str(k): str(v) for k, v in guidance.items()} if isinstance(guidance, dict) else {}}
+
+
+def _stored(parsed: Mapping[str, Any]) -> list[dict[str, Any]]:
+    # The rubric's own translated title rides on the first criterion (the table has one title column).
+    criteria = [dict(c) for c in parsed["criteria"]]
+    if criteria:
+        criteria[0]["rubric_title"] = dict(parsed["title"])
+    return criteria
+
+
+def _title_en(titles: Mapping[str, str]) -> str:
+    return str(titles.get("en") or next(iter(titles.values()), ""))[:200]
+
+
+def _latest(session: Session, key: str) -> Rubric | None:
+    return session.scalars(select(Rubric).where(Rubric.key == key).order_by(Rubric.version.desc()).limit(1)).first()
+
+
+def _view(rubric: Rubric, locale: str | None) -> RubricView:
+    from deskapp.core.i18n import current_locale
+
+    code = locale or current_locale()
+
+    def pick(texts: Mapping[str, str]) -> str:
+        return texts.get(code) or texts.get("en") or ""
+
+    titles = rubric.criteria[0].get("rubric_title", {}) if rubric.criteria else {}
+    return RubricView(
+        rubric_id=rubric.id, key=rubric.key, version=rubric.version, title=pick(titles) or rubric.title,
+        criteria=tuple(CriterionRow(key=c["key"], weight=int(c["weight"]), title=pick(c["title"]),
+                                    guidance=pick(c.get("guidance", {}))) for c in rubric.criteria))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # func.coalesce bypasses the column type on SQLite, so its result can come back naive (UTC).
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def _review_rows(session: Session, ids: list[int]) -> list[ReviewRow]:
+    if not ids:
+        return []
+    supervisor, owner = Agent.__table__.alias("supervisor"), Agent.__table__.alias("owner")
+    query = (select(Review, Case.subject, Case.owner_id, owner.c.display_name, supervisor.c.display_name,
+                    Rubric.version)
+             .join(Case, Case.id == Review.case_id).join(Rubric, Rubric.id == Review.rubric_id)
+             .join(supervisor, supervisor.c.id == Review.supervisor_id)
+             .outerjoin(owner, owner.c.id == Case.owner_id).where(Review.id.in_(ids)))
+    by_id = {
+        review.id: ReviewRow(
+            id=review.id, case_id=review.case_id, case_subject=subject, agent_id=owner_id, agent_name=owner_name,
+            supervisor_id=review.supervisor_id, supervisor_name=supervisor_name, rubric_id=review.rubric_id,
+            rubric_version=version, scores=dict(review.scores), total=review.total,
+            coaching_comment=review.coaching_comment, created_at=review.created_at,
+            acknowledged_at=review.acknowledged_at)
+        for review, subject, owner_id, owner_name, supervisor_name, version in session.execute(query)
+    }
+    return [by_id[i] for i in ids if i in by_id]
