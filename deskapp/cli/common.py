@@ -20,9 +20,34 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+def ask_in_terminal(prompt: str) -> tuple[str, bool]:
+    """Ask for a password without echo, then whether to remember it in the system keyring."""
+    import getpass
+
+    password = getpass.getpass(prompt + " ")
+    answer = input(_("Remember this password on this computer? [y/N] ")).strip().casefold()
+    return password, answer in {"y", "yes", _("y"), _("yes")}
+
+
+def open_url(db: str | None) -> Engine:
+    """An engine for ``db`` (path or URL); asks for a PostgreSQL password only at a terminal.
+
+    The password comes from libpq (``PGPASSWORD``, ``~/.pgpass``), the keyring, or the prompt,
+    in that order (:func:`deskapp.core.security.credentials.resolve_database_url`).
+    """
+    from deskapp.core.security.credentials import CredentialStore, resolve_database_url
+
+    store = CredentialStore()
+    ask = ask_in_terminal if sys.stdin.isatty() else None
+    url = resolve_database_url(database_url(db), ask, store=store)
+    if store.notice:
+        print(store.notice, file=sys.stderr)
+    return make_engine(url.render_as_string(hide_password=False))
+
+
 def open_database(args: argparse.Namespace) -> Engine:
-    """The engine for ``--db``/``DESKAPP_DB``/default, migrated to the current schema."""
-    engine = make_engine(database_url(args.db))
+    """The engine for ``--db``/``DESKAPP_DB``/default (password as :func:`open_url`), migrated."""
+    engine = open_url(args.db)
     migrate.upgrade(engine)
     return engine
 

@@ -48,8 +48,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Copy, verify the counts, print the table; exit 1 when any count differs."""
-    from deskapp.cli.common import error
-    from deskapp.cli.migrate import open_url
+    from deskapp.cli.common import error, open_url
     from deskapp.core.errors import DeskappError
     from deskapp.core.storage import migrate
 
