@@ -7,12 +7,9 @@ from the keyring or from the person at the terminal.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from deskapp.core.i18n import _
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(subparsers: Any) -> None:
