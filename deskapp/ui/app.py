@@ -53,7 +53,8 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
         from deskapp.ui.language import switch_language
 
         switch_language(lang)
-    window = MainWindow(db, follow_agent_language=not lang)
+    # Sign-in comes once the database is open (after the first paint); the smoke test acts as today.
+    window = MainWindow(db, follow_agent_language=not lang, sign_in=not smoke_test)
     window.show()
     outcome = {"code": 0}
     if smoke_test:

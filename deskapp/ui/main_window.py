@@ -27,6 +27,7 @@ from deskapp.ui.models import ResultsModel
 from deskapp.ui.note_editor import NoteEditor
 from deskapp.ui.response_panel import ResponsePanel
 from deskapp.ui.script_panel import ScriptPanel
+from deskapp.ui.supervisor.menus import WindowMenus
 from deskapp.ui.widgets import Banner, ShortcutOverlay
 
 # (action name, shortcuts, description) — the F1 overlay lists exactly these.
@@ -55,8 +56,9 @@ class MainWindow(QMainWindow):
     ready = Signal()
     failed = Signal(str)
 
-    def __init__(self, db: str | None = None, follow_agent_language: bool = True) -> None:
+    def __init__(self, db: str | None = None, follow_agent_language: bool = True, sign_in: bool = False) -> None:
         super().__init__()
+        self._sign_in = sign_in  # ask who is at the station once the database is open
         self._follow_agent_language = follow_agent_language
         self.setObjectName("mainWindow")
         self._db = db
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
         self.overlay = ShortcutOverlay(central, [])
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
+        self.menus = WindowMenus(self)  # case, account and supervisor menus (sign-in, reviews, PDF)
 
         self.search.textChanged.connect(self._on_search_text)
         self.search.returnPressed.connect(self.open_selected)
@@ -177,7 +180,19 @@ class MainWindow(QMainWindow):
 
     def _on_ready(self, result: tuple[Any, Any, Any]) -> None:
         self.desk, self.info, self._describe = result
+        if self._sign_in:
+            self.menus.ask_sign_in()
+        else:
+            self._become_ready()
+
+    def signed_in(self, info: Any) -> None:
+        """Someone signed in (or switched user): act as them from now on."""
+        self.info = info
+        self._become_ready()
+
+    def _become_ready(self) -> None:
         self.is_ready = True
+        self.menus.set_role(self.info.agent_role)
         self.panel.new_case.station_channel = self.info.station_channel
         self.responses.active = True
         self.responses.refresh_list()
@@ -285,6 +300,7 @@ class MainWindow(QMainWindow):
         self.notes.side_tabs.setTabText(0, _("Responses"))
         self.notes.side_tabs.setTabText(1, _("Call script"))
         self.banner.retranslate_ui()
+        self.menus.retranslate_ui()
         self._update_status()
         self._update_hint()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -67,3 +68,60 @@ def open_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
     yield make
     for window in windows:
         window.runner.wait()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (agents, 200 customers, cases, notes with revisions, feedback), built once."""
+    from deskapp.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    assert main(["--db", str(path), "demo", "--customers", "200"]) == 0
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database for one test."""
+    import shutil
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """Main windows on a database, acting as ``user`` (the OS user) or waiting at sign-in.
+
+    They are closed only after their background work has been delivered, so no late answer
+    reaches a widget that is already deleted.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from deskapp.ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def make(db: Path | str, user: str = "anna", sign_in: bool = False, wait_ready: bool = True) -> MainWindow:
+        monkeypatch.setattr("getpass.getuser", lambda: user)
+        window = MainWindow(str(db), follow_agent_language=False, sign_in=sign_in)
+        window.show()
+        window.start()
+        if wait_ready and not sign_in:
+            qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        for _round in range(3):
+            window.runner.wait()
+            QApplication.processEvents()
+        window.close()
+        window.runner.wait()
+        QApplication.processEvents()
+        window.deleteLater()
+    # processEvents() leaves deferred deletions alone: delete now, before the next test's event loop.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -12,7 +12,7 @@ import getpass
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,12 +22,14 @@ from deskapp.core.config import database_url
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
-from deskapp.core.services import call_scripts, cases, connectivity, library_io, lookup, notes, responses
+from deskapp.core.i18n import _
+from deskapp.core.services import auth, call_scripts, cases, connectivity, library_io, lookup, notes, responses
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 from deskapp.core.templating.render import MissingPrompt
 
 T = TypeVar("T")
+P = ParamSpec("P")
 log = logging.getLogger(__name__)
 
 
@@ -90,15 +92,18 @@ class Desk:
             agent = _pick_agent(session, username or getpass.getuser())
             session.commit()
             self.agent_id = agent.id
-            channel = Channel(agent.preferences.get("station_channel", Channel.PHONE.value))
-            info = DeskInfo(
-                database=self.engine.url.render_as_string(hide_password=True),
-                agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
-                ui_locale=agent.ui_locale if agent.preferences.get("ui_locale_chosen") else "",
-                station_channel=channel,
-                pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
-            )
-        return info
+            return self._info(session, agent)
+
+    def _info(self, session: Session, agent: Agent) -> DeskInfo:
+        assert self.engine is not None
+        channel = Channel(agent.preferences.get("station_channel", Channel.PHONE.value))
+        return DeskInfo(
+            database=self.engine.url.render_as_string(hide_password=True),
+            agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
+            ui_locale=agent.ui_locale if agent.preferences.get("ui_locale_chosen") else "",
+            station_channel=channel,
+            pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
+        )
 
     def close(self) -> None:
         """Release the database connections."""
@@ -110,6 +115,35 @@ class Desk:
             raise RuntimeError("Desk.open() was not called")
         with self._sessions() as session:
             return work(session)
+
+    # --- sign-in: who the desk acts as ----------------------------------------------------
+    def sign_in(self, username: str, password: str) -> auth.SignedIn:
+        """Check the password and act as that agent from now on.
+
+        Raises:
+            SignInFailed: Wrong username or password, or a disabled account (the acting agent stays).
+        """
+        signed = self._run(lambda s: auth.sign_in(s, username, password))
+        self.agent_id = signed.agent_id
+        return signed
+
+    def agent_info(self) -> DeskInfo:
+        """What the window needs to know about the acting agent (after a sign-in)."""
+        def work(session: Session) -> DeskInfo:
+            agent = session.get(Agent, self.agent_id)
+            if agent is None:
+                raise cases.RecordNotFound(_("This user account does not exist or is disabled. Sign in again."))
+            return self._info(session, agent)
+
+        return self._run(work)
+
+    def as_agent(self, service: Callable[Concatenate[Session, int, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``service(session, acting_agent_id, *args, **kwargs)`` in a short session.
+
+        For the supervisor's views: the services check the permissions; the desk only says who acts.
+        """
+        agent_id = self.agent_id
+        return self._run(lambda s: service(s, agent_id, *args, **kwargs))
 
     def set_ui_locale(self, code: str) -> None:
         """Remember the acting agent's UI language."""

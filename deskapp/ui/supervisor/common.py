@@ -1,0 +1,38 @@
+"""Small helpers the supervisor's views share: start-day pickers and numbers in the UI locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QDateEdit
+
+
+def day_picker(days_back: int) -> QDateEdit:
+    """A date field with a calendar, set to ``days_back`` days ago."""
+    edit = QDateEdit(QDate.currentDate().addDays(-days_back))
+    edit.setCalendarPopup(True)
+    localise_day_picker(edit)
+    return edit
+
+
+def localise_day_picker(edit: QDateEdit) -> None:
+    """Show the date the way the UI language writes it (call again after a language switch)."""
+    from deskapp.core.i18n import current_locale
+
+    edit.setDisplayFormat(QLocale(current_locale()).dateFormat(QLocale.FormatType.ShortFormat))
+
+
+def picked_day(edit: QDateEdit) -> dt.date:
+    """The day shown in ``edit``."""
+    value = edit.date()
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def format_figure(value: float, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals and the UI locale's decimal sign (4.17, 4,17)."""
+    from babel.numbers import format_decimal
+
+    from deskapp.core.i18n import babel_locale
+
+    return str(format_decimal(round(value, digits), format="0." + "0" * digits, locale=babel_locale()))

@@ -1,0 +1,186 @@
+"""The dashboard: satisfaction (CSAT) and case volumes by rep, channel, brand, stage or language.
+
+Two painted charts (see :mod:`deskapp.ui.supervisor.charts` for why they are painted) and the exact
+figures in a table below them, from ``reports.csat_report`` and ``reports.volume_series``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.i18n import N_, _, ngettext
+from deskapp.ui.jobs import JobRunner
+from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
+from deskapp.ui.supervisor.common import day_picker, format_figure, localise_day_picker, picked_day
+from deskapp.ui.supervisor.models import ReportModel
+
+GROUPINGS = (("agent", N_("Representative")), ("channel", N_("Channel")), ("brand", N_("Brand")),
+             ("stage", N_("Support stage")), ("locale", N_("Customer language")))
+DEFAULT_DAYS = 180
+
+
+def _title_style() -> str:
+    return "font-weight:700; font-size:13px;"
+
+
+class DashboardTab(QWidget):
+    """A "by" selector and a "since" date; the charts and the table follow both."""
+
+    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._desk, self._describe = runner, desk, describe
+        self.report: list[Any] = []
+        self.volumes: list[Any] = []
+        self.by_label, self.since_label = QLabel(), QLabel()
+        self.by = QComboBox()
+        self.since = day_picker(DEFAULT_DAYS)
+        self.by_label.setBuddy(self.by)
+        self.since_label.setBuddy(self.since)
+        self.refresh = QPushButton()
+        self.summary = QLabel()
+        self.summary.setObjectName("dashboardSummary")
+        self.summary.setStyleSheet("font-size:14px;")
+        self.csat_title, self.volume_title = QLabel(), QLabel()
+        for title in (self.csat_title, self.volume_title):
+            title.setStyleSheet(_title_style())
+        self.bars = BarChart()
+        self.lines = LineChart()
+        self.model = ReportModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.message = QLabel()
+        self.message.setStyleSheet("color:#a11;")
+        self.message.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.by_label)
+        top.addWidget(self.by)
+        top.addSpacing(12)
+        top.addWidget(self.since_label)
+        top.addWidget(self.since)
+        top.addWidget(self.refresh)
+        top.addSpacing(18)
+        top.addWidget(self.summary, 1)
+        grid = QGridLayout()
+        grid.addWidget(self.csat_title, 0, 0)
+        grid.addWidget(self.volume_title, 0, 1)
+        grid.addWidget(self.bars, 1, 0)
+        grid.addWidget(self.lines, 1, 1)
+        grid.addWidget(self.table, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addLayout(grid, 1)
+        self.by.activated.connect(lambda _i: self.load())
+        self.since.dateChanged.connect(lambda _d: self.load())
+        self.refresh.clicked.connect(self.load)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language; group labels come again from the service."""
+        keep = self.by.currentData() or "agent"
+        self.by.clear()
+        for key, text in GROUPINGS:
+            self.by.addItem(_(text), key)
+        self.by.setCurrentIndex(max(self.by.findData(keep), 0))
+        self.by_label.setText(_("&Group by"))
+        self.since_label.setText(_("&Since"))
+        localise_day_picker(self.since)
+        self.refresh.setText(_("Refresh"))
+        self.bars.count_text = lambda n: ngettext("{n} score", "{n} scores", n).format(n=n)
+        self.lines.period_text = self._period_text
+        self.bars.setAccessibleName(_("Average satisfaction chart"))
+        self.lines.setAccessibleName(_("Cases opened per week chart"))
+        self.table.setAccessibleName(_("Average satisfaction table"))
+        self.model.retranslate()
+        self._titles()
+        self._show_summary()
+
+    @staticmethod
+    def _period_text(day: dt.date) -> str:
+        from babel.dates import format_skeleton
+
+        from deskapp.core.i18n import babel_locale
+
+        return format_skeleton("MMMd", day, locale=babel_locale())
+
+    def _titles(self) -> None:
+        by = _(dict(GROUPINGS).get(self.by.currentData() or "agent", ""))
+        self.csat_title.setText(_("Average satisfaction (CSAT 1–5) by {group}").format(group=by.lower()))
+        self.volume_title.setText(_("Cases opened per week by {group}").format(group=by.lower()))
+
+    def since_date(self) -> dt.date:
+        """The first day counted."""
+        return picked_day(self.since)
+
+    def load(self) -> None:
+        """Fetch the figures for the chosen grouping and start day."""
+        from deskapp.core.services.reports import csat_report, volume_series
+
+        desk, by, since = self._desk, self.by.currentData() or "agent", self.since_date()
+
+        def work(session: Any, me: int) -> tuple[list[Any], list[Any]]:
+            return csat_report(session, me, by, since), volume_series(session, me, by, since, "week")
+
+        self._titles()
+        self._runner.submit(lambda: desk.as_agent(work), self._show, self._failed, key="dashboard")
+
+    def _show(self, result: tuple[list[Any], list[Any]]) -> None:
+        self.report, self.volumes = result
+        self.message.hide()
+        self.model.set_rows(self.report)
+        self._fit_table()
+        self.bars.set_bars([Bar(r.label, r.average, r.count)
+                            for r in sorted(self.report, key=lambda r: (-r.average, r.label))])
+        series: dict[str, Series] = {}
+        for point in self.volumes:
+            series.setdefault(point.key, Series(point.label, {})).points[point.period_start] = point.count
+        self.lines.set_series(list(series.values()), _("Other groups"))
+        self._show_summary()
+
+    def _fit_table(self) -> None:
+        # As tall as its rows (up to eight), so the charts keep the room.
+        rows = min(max(self.model.rowCount(), 1), 8)
+        height = self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth())
+
+    def _show_summary(self) -> None:
+        scores = sum(r.count for r in self.report)
+        cases = sum(p.count for p in self.volumes)
+        if not scores and not cases:
+            self.summary.clear()
+            return
+        average = sum(r.average * r.count for r in self.report) / scores if scores else 0.0
+        parts = [ngettext("{n} case opened", "{n} cases opened", cases).format(n=cases)]
+        if scores:
+            parts.insert(0, ngettext("Average CSAT {average} from {n} score",
+                                     "Average CSAT {average} from {n} scores", scores).format(
+                average=format_figure(average), n=scores))
+        self.summary.setText(" · ".join(parts))
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText(self._describe(exc))
+        self.message.show()

@@ -1,0 +1,112 @@
+"""Table models of the supervisor's views: thin :class:`RowsModel` columns over service rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from deskapp.core.i18n import N_, _
+from deskapp.ui.models import RowsModel
+from deskapp.ui.supervisor.common import format_figure
+
+
+def _date(value: Any) -> str:
+    from deskapp.core.i18n.formatting import format_date
+
+    return format_date(value, width="short")
+
+
+def _datetime(value: Any) -> str:
+    from deskapp.core.i18n.formatting import format_datetime
+
+    return format_datetime(value, width="short")
+
+
+def _language(code: str) -> str:
+    from deskapp.core.i18n import language_name
+
+    return language_name(code) if code else ""
+
+
+class QueueModel(RowsModel[Any]):
+    """Cases suggested for review (``reviews.QueueRow``)."""
+
+    columns = (
+        (N_("Representative"), lambda r: r.owner_name),
+        (N_("Ended"), lambda r: _date(r.ended_at)),
+        (N_("Subject"), lambda r: r.subject),
+        (N_("Channel"), lambda r: r.channel.label),
+        (N_("Support stage"), lambda r: r.support_stage.label),
+        (N_("Brand"), lambda r: r.brand_code),
+        (N_("Customer language"), lambda r: _language(r.customer_locale)),
+    )
+
+
+class ReportModel(RowsModel[Any]):
+    """Average satisfaction per group (``reports.ReportRow``); labels come translated from the service."""
+
+    columns = (
+        (N_("Group"), lambda r: r.label),
+        (N_("Average CSAT"), lambda r: format_figure(r.average)),
+        (N_("Scores"), lambda r: str(r.count)),
+    )
+
+    def extra_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return (row.key, row.average, row.count)[min(column, 2)]
+        return None
+
+
+def _who(row: Any) -> str:
+    return row.agent_name or _("(console)")
+
+
+def _entity(row: Any) -> str:
+    return row.entity if row.entity_id is None else f"{row.entity} {row.entity_id}"
+
+
+def _detail(row: Any) -> str:
+    return ", ".join(f"{key}={value}" for key, value in sorted(row.detail.items()) if value is not None)
+
+
+class AuditModel(RowsModel[Any]):
+    """Audit events, newest first (``audit.AuditRow``); times in the UI locale and local time."""
+
+    columns = (
+        (N_("Time"), lambda r: _datetime(r.at)),
+        (N_("Who"), _who),
+        (N_("Action"), lambda r: r.action),
+        (N_("Record"), _entity),
+        (N_("Details"), _detail),
+    )
+
+
+def _total(row: Any) -> str:
+    return format_figure(row.total, 1)
+
+
+class ReviewsModel(RowsModel[Any]):
+    """Reviews of a rep's cases (``reviews.ReviewRow``), newest first."""
+
+    columns = (
+        (N_("Date"), lambda r: _date(r.created_at)),
+        (N_("Case"), lambda r: f"C-{r.case_id} {r.case_subject}"),
+        (N_("Supervisor"), lambda r: r.supervisor_name),
+        (N_("Total"), _total),
+        (N_("Acknowledged"), lambda r: _date(r.acknowledged_at) if r.acknowledged_at else "—"),
+    )
+
+    def extra_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and row.acknowledged_at is None:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)  # not read yet
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return QColor("#2e8b57" if row.total >= 75 else "#b07d00" if row.total >= 50 else "#c0392b")
+        return None

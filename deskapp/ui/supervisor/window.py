@@ -1,0 +1,101 @@
+"""The supervisor's window: review queue, dashboard, audit log and export, as the role allows.
+
+Each tab is shown only when the signed-in role may use it (``permissions.allowed``); the services
+check again, so hiding a tab is a courtesy, not the protection. The window shares the main
+window's job runner, so its database work queues behind (never beside) the rep's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from deskapp.core.i18n import N_, _
+from deskapp.ui.jobs import JobRunner
+from deskapp.ui.supervisor.audit_view import AuditTab
+from deskapp.ui.supervisor.dashboard import DashboardTab
+from deskapp.ui.supervisor.export_tab import ExportTab
+from deskapp.ui.supervisor.review_queue import ReviewQueueTab
+from deskapp.ui.widgets import Banner
+
+# (attribute, tab title, permission needed, class)
+TABS: tuple[tuple[str, str, str, type[QWidget]], ...] = (
+    ("queue", N_("Review queue"), "review.create", ReviewQueueTab),
+    ("dashboard", N_("Dashboard"), "report.view", DashboardTab),
+    ("audit", N_("Audit log"), "audit.view", AuditTab),
+    ("export", N_("Export"), "export.cases", ExportTab),
+)
+
+
+class SupervisorWindow(QMainWindow):
+    """Tabs for the supervisor's (or administrator's) work, loaded when first shown."""
+
+    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str], role: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from deskapp.core.security.permissions import allowed
+
+        self.setObjectName("supervisorWindow")
+        self._runner, self._desk, self._describe = runner, desk, describe
+        self.banner = Banner()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, QWidget] = {}
+        self._started: set[str] = set()
+        for name, _title, action, cls in TABS:
+            if allowed(role, action):
+                page = cls(runner, desk, self._describe_and_show)  # type: ignore[call-arg]
+                self.pages[name] = page
+                self.tabs.addTab(page, "")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.tabs.currentChanged.connect(lambda _i: self._start_current())
+        self.resize(1280, 800)
+        self.retranslate_ui()
+        self._start_current()
+
+    def page(self, name: str) -> Any:
+        """The tab called ``name`` (queue, dashboard, audit, export), or ``None`` if the role lacks it."""
+        return self.pages.get(name)
+
+    def show_page(self, name: str) -> None:
+        """Bring tab ``name`` to the front."""
+        if name in self.pages:
+            self.tabs.setCurrentWidget(self.pages[name])
+
+    def _start_current(self) -> None:
+        # Each tab loads when first shown; the audit log reloads every time (a review adds to it).
+        for name, page in self.pages.items():
+            if page is self.tabs.currentWidget():
+                if name not in self._started:
+                    self._started.add(name)
+                    getattr(page, "start", getattr(page, "load", lambda: None))()
+                elif name == "audit":
+                    page.load()  # type: ignore[attr-defined]
+
+    def _describe_and_show(self, exc: Exception) -> str:
+        return self._describe(exc)
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current UI language."""
+        self.setWindowTitle(_("deskapp — supervisor"))
+        for name, title, _action, _cls in TABS:
+            if name in self.pages:
+                self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))
+                self.pages[name].retranslate_ui()  # type: ignore[attr-defined]
+        self.banner.retranslate_ui()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            for name in ("dashboard", "queue"):  # group labels and enum labels come from the services
+                if name in self._started:
+                    self.pages[name].load()  # type: ignore[attr-defined]
+        super().changeEvent(event)
