@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, pgettext
 
 GROUPS = ("agent", "channel", "brand", "stage", "locale")
 
@@ -53,7 +53,7 @@ def run_csat(args: argparse.Namespace) -> int:
     from deskapp.core.i18n import babel_locale
 
     locale = babel_locale()
-    headers = (_("Group"), _("Average"), _("Responses"))
+    headers = (_("Group"), _("Average"), pgettext("number of feedback answers", "Answers"))
     table = [(r.label or r.key, _format(r.average, locale), str(r.count)) for r in rows]
     widths = [max(len(cell) for cell in column) for column in zip(headers, *table, strict=False)]
     for index, line in enumerate((headers, *table)):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
+from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.models import MASK, CasesModel
 
 PROFILE_LABELS = {
@@ -178,6 +179,14 @@ class CustomerPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.status)
         actions.addWidget(self.assign)
+        self.edit_button = QPushButton()
+        self.edit_button.setFlat(True)
+        self.edit_button.clicked.connect(lambda: self.edit_form.open_for(self.profile))
+        self.edit_form = CustomerEditForm()
+        self.conflict = ConflictView()
+        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        header.addWidget(self.edit_form)
+        header.addWidget(self.conflict)
         self.identity = QFrame()
         self.identity.setLayout(header)
         layout = QVBoxLayout(self)
@@ -224,6 +233,9 @@ class CustomerPanel(QWidget):
         self.new_case_button.setText(_("New case…"))
         self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
         self.new_case.retranslate_ui()
+        self.edit_button.setText(_("Change details…"))
+        self.edit_form.retranslate_ui()
+        self.conflict.retranslate_ui()
         self.cases_model.retranslate()
         self.show_profile(self.profile)
 
@@ -236,6 +248,10 @@ class CustomerPanel(QWidget):
         """Show ``profile`` (a ProfileRow) or the empty state."""
         self.profile = profile
         self.history.setVisible(profile is not None)
+        self.edit_button.setVisible(profile is not None)
+        if profile is None or profile.customer_id != getattr(self.edit_form.profile, "customer_id", None):
+            self.edit_form.hide()
+            self.conflict.hide()
         if profile is None:
             self.name.setText(_("No customer open"))
             self.summary.setText(_("Search by name, phone, email or account number, then press Enter."))

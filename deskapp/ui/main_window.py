@@ -141,9 +141,13 @@ class MainWindow(QMainWindow):
         self.panel.status_requested.connect(self._change_status)
         self.panel.assign_requested.connect(self._assign)
         self.panel.new_case.submitted.connect(self._create_case)
+        self.panel.edit_form.submitted.connect(self._save_customer)
+        self.panel.conflict.resolved.connect(self._save_customer)
+        self.panel.conflict.discarded.connect(lambda: self.customer_id and self.open_customer(self.customer_id))
         self.notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
         self.notes.note_saved.connect(lambda _note: self.banner.hide() if self.banner.kind == "error" else None)
-        self.banner.action_clicked.connect(self._restore_drafts)
+        self._banner_action = self._restore_drafts
+        self.banner.action_clicked.connect(lambda: self._banner_action())
         self.notes.went_offline.connect(self._offline)
         self._offline_since = 0.0
         self._reconnect = QTimer(self)
@@ -160,7 +164,7 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
 
     # --- start-up -------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, password: str | None = None, remember: bool = False) -> None:
         """Open the database in the background (imports SQLAlchemy off the paint path)."""
         self.statusBar().showMessage(_("Opening the database…"))
         db = self._db
@@ -171,7 +175,7 @@ class MainWindow(QMainWindow):
 
             desk = Desk(db)
             try:
-                return desk, desk.open(), describe_storage_error
+                return desk, desk.open(password=password, remember=remember), describe_storage_error
             except Exception as exc:
                 exc.describe = describe_storage_error  # type: ignore[attr-defined]
                 raise
@@ -212,9 +216,29 @@ class MainWindow(QMainWindow):
     def _on_open_failed(self, exc: Exception) -> None:
         describe = getattr(exc, "describe", _plain_description)
         message = describe(exc)
+        if type(exc).__name__ == "AuthenticationFailed":  # a team server that wants a password
+            self._banner_action = self._ask_password
+            self.banner.show_message(message, "warning", _("Enter password…"))
+            self.statusBar().showMessage(_("Not connected"))
+            return
         self.banner.show_message(_("The database could not be opened: {reason}").format(reason=message), "error")
         self.statusBar().showMessage(_("Not connected"))
         self.failed.emit(message)
+
+    def _ask_password(self) -> None:
+        """The team server's password: asked here, remembered in the keyring only if the rep says so."""
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        password, ok = QInputDialog.getText(self, _("Database password"), _("Password for the team database:"),
+                                            QLineEdit.EchoMode.Password)
+        if not ok or not password:
+            return
+        remember = QMessageBox.question(self, _("Database password"),
+                                        _("Remember this password on this computer?")) == \
+            QMessageBox.StandardButton.Yes
+        self.banner.hide()
+        self._banner_action = self._restore_drafts
+        self.start(password=password, remember=remember)
 
     def _offer_drafts(self) -> None:
         count = len(self.info.pending_drafts)
@@ -434,6 +458,24 @@ class MainWindow(QMainWindow):
     def _case_created(self, case: Any) -> None:
         self._load_cases(case.id)
         self.notes.editor.setFocus()
+
+    def _save_customer(self, customer_id: int, changes: dict[str, str], version: int) -> None:
+        desk = self.desk
+        self.runner.submit(lambda: desk.update_customer(customer_id, changes, version),
+                           self._customer_saved, self._customer_conflict)
+
+    def _customer_saved(self, profile: Any) -> None:
+        self.panel.edit_form.hide()
+        self.panel.show_profile(profile)
+
+    def _customer_conflict(self, exc: Exception) -> None:
+        theirs = getattr(exc, "theirs", None)
+        if theirs is None:  # not a conflict: an ordinary error, the form stays open with the text
+            self._show_error(exc)
+            return
+        self.panel.edit_form.hide()
+        self.panel.show_profile(theirs)
+        self.panel.conflict.show_conflict(getattr(exc, "mine", {}), theirs)
 
     def _change_status(self, case: Any, status: Any) -> None:
         desk = self.desk

@@ -23,7 +23,17 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
 from deskapp.core.i18n import _
-from deskapp.core.services import auth, call_scripts, cases, connectivity, library_io, lookup, notes, responses
+from deskapp.core.services import (
+    auth,
+    call_scripts,
+    cases,
+    connectivity,
+    customers,
+    library_io,
+    lookup,
+    notes,
+    responses,
+)
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 from deskapp.core.templating.render import MissingPrompt
@@ -77,9 +87,20 @@ class Desk:
         self.agent_id = 0
         self.spool = connectivity.LocalDraftSpool()
 
-    def open(self, username: str | None = None) -> DeskInfo:
-        """Open and migrate the database and choose the acting agent."""
-        self.engine = make_engine(self.url)
+    def open(self, username: str | None = None, password: str | None = None, remember: bool = False) -> DeskInfo:
+        """Open and migrate the database and choose the acting agent.
+
+        A team server's password comes from libpq (PGPASSWORD, ~/.pgpass), the keyring, or
+        ``password`` (the window asked the rep; ``remember`` keeps it in the keyring).
+        """
+        from deskapp.core.security.credentials import CredentialStore, resolve_database_url
+
+        def given(_prompt: str) -> tuple[str, bool]:
+            return password or "", remember
+
+        self.credentials = CredentialStore()
+        url = resolve_database_url(self.url, given if password else None, store=self.credentials)
+        self.engine = make_engine(url.render_as_string(hide_password=False))
         migrate.upgrade(self.engine)
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
@@ -163,16 +184,21 @@ class Desk:
 
     def profile(self, customer_id: int) -> cases.ProfileRow:
         """The customer's profile."""
-        return self._run(lambda s: cases.customer_profile(s, customer_id))
+        return self._run(lambda s: cases.customer_profile(s, customer_id, actor_id=self.agent_id))
+
+    def update_customer(self, customer_id: int, changes: dict[str, str], expected_version: int) -> cases.ProfileRow:
+        """Save the rep's changes; raises ``CustomerConflict`` (both versions) if someone saved first."""
+        return self._run(lambda s: customers.update_customer(s, self.agent_id, customer_id, changes,
+                                                             expected_version))
 
     def case_history(self, customer_id: int, open_only: bool = False) -> list[cases.CaseRow]:
         """The customer's cases, newest first."""
-        return self._run(lambda s: cases.case_history(s, customer_id, open_only=open_only))
+        return self._run(lambda s: cases.case_history(s, customer_id, open_only=open_only, actor_id=self.agent_id))
 
     # --- cases ----------------------------------------------------------------------------
     def case_customer(self, case_id: int) -> int:
         """The customer a case belongs to."""
-        return self._run(lambda s: cases.get_case(s, case_id).customer_id)
+        return self._run(lambda s: cases.get_case(s, case_id, actor_id=self.agent_id).customer_id)
 
     def open_case(self, customer_id: int, subject: str, phase: PurchasePhase, stage: SupportStage,  # noqa: PLR0917
                   channel: Channel, priority: Priority = Priority.NORMAL) -> cases.CaseRow:
@@ -243,11 +269,11 @@ class Desk:
     # --- notes ----------------------------------------------------------------------------
     def case_notes(self, case_id: int) -> list[notes.NoteRow]:
         """The notes of a case with their latest text."""
-        return self._run(lambda s: notes.case_notes(s, case_id))
+        return self._run(lambda s: notes.case_notes(s, case_id, actor_id=self.agent_id))
 
     def note_history(self, note_id: int) -> list[notes.RevisionRow]:
         """Every revision of a note, oldest first."""
-        return self._run(lambda s: notes.note_history(s, note_id))
+        return self._run(lambda s: notes.note_history(s, note_id, actor_id=self.agent_id))
 
     def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> SavedDraft:
         """Autosave the text being typed; with the server unreachable, keep it on this computer."""
