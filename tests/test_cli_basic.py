@@ -51,5 +51,9 @@ def test_damaged_catalog_falls_back_to_english(tmp_path, monkeypatch) -> None:  
     broken.mkdir(parents=True)
     (broken / "deskapp.mo").write_bytes(b"")
     monkeypatch.setattr(i18n.resources, "files", lambda _pkg: tmp_path / "deskapp")
-    catalog = i18n.load_catalog("fi")
-    assert catalog.gettext("Save note") == "Save note"
+    i18n.load_catalog.cache_clear()  # catalogs are cached per process
+    try:
+        catalog = i18n.load_catalog("fi")
+        assert catalog.gettext("Save note") == "Save note"
+    finally:
+        i18n.load_catalog.cache_clear()

@@ -154,7 +154,9 @@ class CustomerPanel(QWidget):
         self.cases.verticalHeader().hide()
         self.cases.setWordWrap(False)
         header = self.cases.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the headers, not the cells: measuring every cell on each change (a language
+        # switch, a new case) costs more than the whole lookup.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The subject is what a rep reads first: a real width of its own (long Spanish or Finnish
         # headers would otherwise squeeze it to nothing); the last column takes what is left.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
@@ -237,7 +239,16 @@ class CustomerPanel(QWidget):
         self.edit_form.retranslate_ui()
         self.conflict.retranslate_ui()
         self.cases_model.retranslate()
+        self._fit_case_headers()
         self.show_profile(self.profile)
+
+    def _fit_case_headers(self) -> None:
+        header = self.cases.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(self.cases_model.columnCount()):
+            if column != 1:  # the subject keeps its own width
+                title = str(self.cases_model.headerData(column, Qt.Orientation.Horizontal) or "")
+                header.resizeSection(column, max(70, metrics.horizontalAdvance(title) + 24))
 
     def set_privacy(self, on: bool) -> None:
         """Mask phone, email, birth year and income while the customer can see the screen."""

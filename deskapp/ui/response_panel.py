@@ -38,6 +38,7 @@ class ResponsePanel(QWidget):
         self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
         self._detail: Any = None
         self._preview: Any = None
+        self._rows: list[Any] | None = None
         self.active = False
         self._inputs: dict[str, QLineEdit | QDateEdit] = {}
         self.search = QLineEdit()
@@ -103,7 +104,13 @@ class ResponsePanel(QWidget):
             widget.setAccessibleName(self._prompt_label(spec_name))
         if self._preview is not None:
             self._label_preview(self._preview)
-        self.refresh_list()
+        if self._rows is not None:  # titles in the new language, in place: no query, same selection
+            by_key = {row.key: row for row in self._rows}
+            for index in range(self.list.count()):
+                item = self.list.item(index)
+                row = by_key.get(str(item.data(Qt.ItemDataRole.UserRole)))
+                if row is not None:
+                    item.setText(self._item_text(row))
 
     # --- list -----------------------------------------------------------------------------
     def refresh_list(self) -> None:
@@ -114,14 +121,12 @@ class ResponsePanel(QWidget):
         self._runner.submit(lambda: desk.find_responses(query), self._show_list, self._failed, key="responses")
 
     def _show_list(self, rows: list[Any]) -> None:
+        self._rows = rows
         keep = self._detail.key if self._detail is not None else None
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            text = f"{row.title_in(current_locale())} · {row.category.label}"
-            if row.stale:
-                text += "  " + _("(translation out of date: {locales})").format(locales=", ".join(row.stale))
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(self._item_text(row))
             item.setData(Qt.ItemDataRole.UserRole, row.key)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -130,6 +135,13 @@ class ResponsePanel(QWidget):
             self.list.setCurrentRow(index)
         else:
             self._show_preview(None)
+
+    @staticmethod
+    def _item_text(row: Any) -> str:
+        text = f"{row.title_in(current_locale())} · {row.category.label}"
+        if row.stale:
+            text += "  " + _("(translation out of date: {locales})").format(locales=", ".join(row.stale))
+        return text
 
     def selected_key(self) -> str | None:
         """Key of the selected response."""

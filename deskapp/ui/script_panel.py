@@ -36,6 +36,7 @@ class ScriptPanel(QWidget):
         super().__init__(parent)
         self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
         self.run: Any = None
+        self._rows: list[Any] | None = None
         self.active = False
         self._fields: dict[str, FieldWidget] = {}
         self.picker = QComboBox()
@@ -86,7 +87,10 @@ class ScriptPanel(QWidget):
         self.start.setText(_("Start"))
         self.back.setText(_("Back"))
         self.finish.setText(_("Finish and save to the case"))
-        self.refresh_list()
+        if self._rows is not None:  # titles in the new language, in place: no query
+            titles = {row.key: row.titles.get(current_locale()) or row.title for row in self._rows}
+            for index in range(self.picker.count()):
+                self.picker.setItemText(index, titles.get(self.picker.itemData(index), self.picker.itemText(index)))
         self._show_step()
 
     def refresh_list(self) -> None:
@@ -97,6 +101,7 @@ class ScriptPanel(QWidget):
         self._runner.submit(desk.scripts, self._fill_picker, self._failed, key="scripts")
 
     def _fill_picker(self, rows: list[Any]) -> None:
+        self._rows = rows
         keep = self.picker.currentData()
         self.picker.clear()
         for row in rows:

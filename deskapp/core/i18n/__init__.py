@@ -7,6 +7,7 @@ and translated where they are shown.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import struct
 from importlib import resources
@@ -39,8 +40,12 @@ def normalise_locale(code: str | None) -> str | None:
     return base if base in UI_LOCALES else None
 
 
+@functools.lru_cache(maxsize=16)
 def load_catalog(locale: str) -> gettext.NullTranslations:
-    """Load the compiled catalog for ``locale``; English (the source text) when there is none."""
+    """Load the compiled catalog for ``locale``; English (the source text) when there is none.
+
+    Cached: catalogs do not change while deskapp runs, and a language switch should not re-read them.
+    """
     if locale == SOURCE_LOCALE:
         return gettext.NullTranslations()
     mo = resources.files("deskapp") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
