@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import audit
-from deskapp.core.services.csv_io import CsvWriter
+from deskapp.core.services.csv_io import write_csv
 from deskapp.core.services.reports import start_of_day
 
 COLUMNS = ("reference", "opened_at", "closed_at", "status", "priority", "brand", "channel", "purchase_phase",
@@ -43,16 +43,7 @@ def export_cases_csv(session: Session, agent_id: int | None, path: str | os.Path
     """
     if agent_id is not None:
         require(session, agent_id, "export.cases")
-    writer = CsvWriter(path, COLUMNS)
-    written = 0
-    try:
-        for row in _rows(session, since):
-            writer.write(row)
-            written += 1
-    except BaseException:
-        writer.abort()
-        raise
-    writer.commit()
+    written = write_csv(path, COLUMNS, _rows(session, since))
     audit(session, agent_id, "export.cases", "support_case", 0,
           detail={"count": written, "since": since.isoformat() if since else None})
     session.commit()

@@ -13,7 +13,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,3 +218,21 @@ class CsvWriter:
         """Throw the partial file away."""
         self._handle.close()
         self._temp.unlink(missing_ok=True)
+
+
+def write_csv(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """Write ``rows`` under a header of ``columns``, all or nothing; returns how many rows were written.
+
+    The file appears only once complete (see :class:`CsvWriter`); any failure leaves no partial file.
+    """
+    writer = CsvWriter(path, columns)
+    written = 0
+    try:
+        for row in rows:
+            writer.write(row)
+            written += 1
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
+    return written

@@ -28,7 +28,7 @@ from deskapp.core.services.csv_customer_rows import (
     RowValidator,
     map_header,
 )
-from deskapp.core.services.csv_io import CsvWriter, open_csv, unneutralise
+from deskapp.core.services.csv_io import CsvWriter, open_csv, unneutralise, write_csv
 from deskapp.core.services.customer_store import CustomerRecord, WriteCounts, write_customers
 
 BATCH_SIZE = 5000
@@ -187,17 +187,7 @@ def export_customers(engine: Engine, path: str | os.PathLike[str], *, page_size:
     Columns are :data:`ALL_COLUMNS`; lists are joined with ``|``; cells a spreadsheet would run
     as a formula get a leading ``'``, which :func:`import_customers` removes again.
     """
-    writer = CsvWriter(path, ALL_COLUMNS)
-    written = 0
-    try:
-        for row in _customer_rows(engine, page_size):
-            writer.write(row)
-            written += 1
-    except BaseException:
-        writer.abort()
-        raise
-    writer.commit()
-    return written
+    return write_csv(path, ALL_COLUMNS, _customer_rows(engine, page_size))
 
 
 def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
