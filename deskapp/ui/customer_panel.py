@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePha
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.models import MASK, CasesModel
+from deskapp.ui.widgets import row_table
 
 PROFILE_LABELS = {
     "birth_year": N_("Birth year"), "age_band": N_("Age band"), "gender": N_("Gender"),
@@ -146,12 +145,7 @@ class CustomerPanel(QWidget):
         self.cases_title = QLabel()
         self.cases_title.setStyleSheet("font-weight:600;")
         self.cases_model = CasesModel()
-        self.cases = QTableView()
-        self.cases.setModel(self.cases_model)
-        self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.cases.verticalHeader().hide()
+        self.cases = row_table(self.cases_model)
         self.cases.setWordWrap(False)
         header = self.cases.horizontalHeader()
         # Widths from the headers, not the cells: measuring every cell on each change (a language

@@ -8,13 +8,11 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from deskapp.ui.note_editor import NoteEditor
 from deskapp.ui.response_panel import ResponsePanel
 from deskapp.ui.script_panel import ScriptPanel
 from deskapp.ui.supervisor.menus import WindowMenus
-from deskapp.ui.widgets import Banner, ShortcutOverlay
+from deskapp.ui.widgets import Banner, ShortcutOverlay, row_table
 
 # (action name, shortcuts, description) — the F1 overlay lists exactly these.
 SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -76,12 +74,7 @@ class MainWindow(QMainWindow):
         self.search.setMinimumHeight(34)
         self.search.setStyleSheet("font-size:15px; padding:2px 6px;")
         self.results_model = ResultsModel()
-        self.results = QTableView()
-        self.results.setModel(self.results_model)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.verticalHeader().hide()
+        self.results = row_table(self.results_model)
         # Fixed starting widths: ResizeToContents measures every cell of every result list, which
         # made painting 50 results cost 5-10x the lookup itself (bench/typing_latency.py).
         header = self.results.horizontalHeader()

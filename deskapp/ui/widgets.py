@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from deskapp.core.i18n import _
 
@@ -12,6 +12,17 @@ _STYLES = {
     "warning": "background:#fff4d6; color:#5c4400; border:1px solid #e8cf85;",
     "info": "background:#e6f0fb; color:#113a66; border:1px solid #a9c6ea;",
 }
+
+
+def row_table(model: QAbstractItemModel) -> QTableView:
+    """A read-only table of whole rows (one selected at a time), as every list in deskapp is."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return table
 
 
 class Banner(QFrame):

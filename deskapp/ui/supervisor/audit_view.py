@@ -7,13 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +20,7 @@ from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.common import day_picker, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import AuditModel
+from deskapp.ui.widgets import row_table
 
 # (filter passed to audit_events: an action or a prefix ending in a dot, label)
 ACTION_FILTERS = (
@@ -55,10 +54,7 @@ class AuditTab(QWidget):
         self.since_label.setBuddy(self.since)
         self.refresh = QPushButton()
         self.model = AuditModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

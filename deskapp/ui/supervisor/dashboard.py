@@ -11,14 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
 from deskapp.ui.supervisor.common import day_picker, format_figure, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import ReportModel
+from deskapp.ui.widgets import row_table
 
 GROUPINGS = (("agent", N_("Representative")), ("channel", N_("Channel")), ("brand", N_("Brand")),
              ("stage", N_("Support stage")), ("locale", N_("Customer language")))
@@ -62,11 +61,7 @@ class DashboardTab(QWidget):
         self.bars = BarChart()
         self.lines = LineChart()
         self.model = ReportModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.message = QLabel()
         self.message.setStyleSheet("color:#a11;")

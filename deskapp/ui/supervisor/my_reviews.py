@@ -8,14 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -25,6 +23,7 @@ from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.models import ReviewsModel
 from deskapp.ui.supervisor.review_form import SCORES
+from deskapp.ui.widgets import row_table
 
 
 class MyReviewsDialog(QDialog):
@@ -39,12 +38,7 @@ class MyReviewsDialog(QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.model = ReviewsModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.detail = QTextBrowser()

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.models import QueueModel
 from deskapp.ui.supervisor.note_history import NoteHistoryView
 from deskapp.ui.supervisor.review_form import ReviewForm
+from deskapp.ui.widgets import row_table
 
 PERIODS = ((7, N_("Last 7 days")), (30, N_("Last 30 days")), (90, N_("Last 90 days")), (365, N_("Last 12 months")))
 
@@ -54,12 +53,7 @@ class ReviewQueueTab(QWidget):
         self.filter_labels = [QLabel() for _i in range(6)]
         self.refresh = QPushButton()
         self.model = QueueModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
