@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, _, current_locale
+from deskapp.core.security.permissions import allowed
 from deskapp.ui.customer_panel import CustomerPanel
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import language_choices, switch_language
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         self.menus.set_role(self.info.agent_role)
         self.panel.new_case.station_channel = self.info.station_channel
         self.responses.active = True
+        self.responses.set_can_edit(allowed(self.info.agent_role, "response.edit"))
         self.responses.refresh_list()
         self.scripts.active = True
         self.scripts.refresh_list()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.response_editor import ResponseEditor
 
 NATIVE = {"en": "English", "fi": "Suomi", "fil": "Filipino", "es": "Español"}
 
@@ -60,7 +61,13 @@ class ResponsePanel(QWidget):
         self.problem.setStyleSheet("color:#8a5a00;")
         self.insert = QPushButton()
         self.copy = QPushButton()
+        self.edit = QPushButton()
+        self.edit.hide()  # shown to supervisors (set_can_edit)
+        self.editor = ResponseEditor(runner, desk, describe)
+        self.editor.saved.connect(lambda _key: (self.refresh_list(), self.refresh_preview()))
+        self.edit.clicked.connect(lambda: self.selected_key() and self.editor.open_for(self.selected_key() or ""))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.edit)
         buttons.addStretch(1)
         buttons.addWidget(self.copy)
         buttons.addWidget(self.insert)
@@ -75,6 +82,7 @@ class ResponsePanel(QWidget):
         layout.addWidget(self.rep_text)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
+        layout.addWidget(self.editor)
         layout.addStretch(1)
 
         self._preview_timer = QTimer(self)
@@ -99,6 +107,9 @@ class ResponsePanel(QWidget):
         self.insert.setText(_("Insert into note"))
         self.insert.setToolTip(_("Insert the customer's version at the cursor in the note (Enter)"))
         self.copy.setText(_("Copy"))
+        self.edit.setText(_("Edit…"))
+        self.edit.setToolTip(_("Change this response's text in each language (supervisors)"))
+        self.editor.retranslate_ui()
         self.copy.setToolTip(_("Copy the customer's version to the clipboard (Ctrl+C)"))
         for spec_name, widget in self._inputs.items():
             widget.setAccessibleName(self._prompt_label(spec_name))
@@ -111,6 +122,12 @@ class ResponsePanel(QWidget):
                 row = by_key.get(str(item.data(Qt.ItemDataRole.UserRole)))
                 if row is not None:
                     item.setText(self._item_text(row))
+
+    def set_can_edit(self, can: bool) -> None:
+        """Whether the signed-in agent may edit the library (the core checks again on save)."""
+        self.edit.setVisible(can)
+        if not can:
+            self.editor.hide()
 
     # --- list -----------------------------------------------------------------------------
     def refresh_list(self) -> None:

@@ -241,6 +241,14 @@ class Desk:
 
         return self._run(work)
 
+    def response_detail(self, key: str) -> responses.ResponseDetail:
+        """A response with every language variant (for editing)."""
+        return self._run(lambda s: responses.get_response(s, key))
+
+    def save_variant(self, key: str, locale: str, title: str, body: str) -> responses.VariantRow:
+        """Save one language of a response (supervisors); a broken template raises with line numbers."""
+        return self._run(lambda s: responses.save_variant(s, self.agent_id, key, locale, body, title=title))
+
     def render_response(self, key: str, customer_id: int | None, case_id: int | None,
                         prompts: dict[str, str]) -> responses.RenderedResponse:
         """The response filled in, in the customer's language, ready to insert."""

@@ -1,0 +1,126 @@
+"""Supervisors edit a response's text per language; broken templates are refused with line numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from deskapp.core.i18n import UI_LOCALES, _
+from deskapp.ui.jobs import JobRunner
+
+NATIVE = {"en": "English", "fi": "Suomi", "fil": "Filipino", "es": "Español"}
+
+
+class ResponseEditor(QGroupBox):
+    """Inline editor for one response: pick a language, change title and text, save (no modal dialog)."""
+
+    saved = Signal(str)
+
+    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._desk, self._describe = runner, desk, describe
+        self.detail: Any = None
+        self.locale = QComboBox()
+        for code in UI_LOCALES:
+            self.locale.addItem(NATIVE[code], code)
+        self.title = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.stale = QLabel()
+        self.stale.setWordWrap(True)
+        self.stale.setStyleSheet("color:#8a5a00;")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#a11;")
+        self.save = QPushButton()
+        self.cancel = QPushButton()
+        self.form = QFormLayout(self)
+        self.form.addRow(QLabel(), self.locale)
+        self.form.addRow(QLabel(), self.title)
+        self.form.addRow(QLabel(), self.body)
+        self.form.addRow(self.stale)
+        self.form.addRow(self.problem)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.save)
+        self.form.addRow(buttons)
+        self.locale.currentIndexChanged.connect(lambda _i: self._fill())
+        self.save.clicked.connect(self.save_variant)
+        self.cancel.clicked.connect(self.hide)
+        self.retranslate_ui()
+        self.hide()
+
+    def retranslate_ui(self) -> None:
+        """Texts in the current UI language."""
+        self.setTitle(_("Edit the response"))
+        for row, text in enumerate((_("Language"), _("Title"), _("Text"))):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                item.widget().setText(text)  # type: ignore[union-attr]
+        self.locale.setAccessibleName(_("Language"))
+        self.title.setAccessibleName(_("Title"))
+        self.body.setAccessibleName(_("Text"))
+        self.save.setText(_("Save this language"))
+        self.cancel.setText(_("Close"))
+        self._show_stale()
+
+    def open_for(self, key: str) -> None:
+        """Load response ``key`` and show the editor."""
+        desk = self._desk
+        self._runner.submit(lambda: desk.response_detail(key), self._loaded, self._failed)
+
+    def _loaded(self, detail: Any) -> None:
+        self.detail = detail
+        self.problem.clear()
+        self._fill()
+        self.show()
+        self.body.setFocus()
+
+    def _fill(self) -> None:
+        if self.detail is None:
+            return
+        variant = self.detail.variant(self.locale.currentData())
+        self.title.setText(variant.title if variant else self.detail.title)
+        self.body.setPlainText(variant.body if variant else "")
+        self._show_stale()
+
+    def _show_stale(self) -> None:
+        stale = [NATIVE.get(v.locale, v.locale) for v in getattr(self.detail, "variants", ()) if v.stale]
+        self.stale.setVisible(bool(stale))
+        self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
+                           .format(languages=", ".join(stale)))
+
+    def save_variant(self) -> None:
+        """Save the shown language; problems (with line numbers) are shown and the text is kept."""
+        if self.detail is None:
+            return
+        key, locale, desk = self.detail.key, self.locale.currentData(), self._desk
+        title, body = self.title.text().strip(), self.body.toPlainText()
+        self._runner.submit(lambda: (desk.save_variant(key, locale, title, body), desk.response_detail(key)),
+                            lambda result: self._saved(result[1]), self._failed)
+
+    def _saved(self, detail: Any) -> None:
+        self.detail = detail
+        self.problem.clear()
+        self._show_stale()
+        self.saved.emit(detail.key)
+
+    def _failed(self, exc: Exception) -> None:
+        lines = [self._describe(exc)]
+        lines += [p.message for p in getattr(exc, "problems", ())]
+        self.problem.setText("\n".join(dict.fromkeys(lines)))
