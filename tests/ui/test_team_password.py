@@ -13,8 +13,9 @@ from tests.test_credentials import CANARY, memory_keyring, password_role  # noqa
 
 
 @pytest.mark.postgres
-def test_window_asks_for_the_password_and_remembers_it(qtbot: QtBot, open_window: Any, password_role: URL,
-                                                       memory_keyring: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_window_asks_for_the_password_and_remembers_it(qtbot: QtBot, open_window: Any, password_role: URL,  # noqa: F811
+                                                       memory_keyring: Any,  # noqa: F811
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     from deskapp.core.security.credentials import credential_key

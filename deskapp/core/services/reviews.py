@@ -168,6 +168,24 @@ def save_rubric(session: Session, actor_id: int, criteria: Sequence[Mapping[str,
     return view
 
 
+def rubric_source(session: Session, actor_id: int, key: str = DEFAULT_RUBRIC) -> tuple[int, list[dict[str, Any]]]:
+    """The newest version of rubric ``key`` and its criteria in every language, for editing.
+
+    Returns:
+        ``(version, criteria)``; each criterion has ``key``, ``weight``, ``title`` and ``guidance``
+        (the last two map locale codes to text), ready to change and hand to :func:`save_rubric`.
+    """
+    require(session, actor_id, "rubric.edit")
+    if key == DEFAULT_RUBRIC:
+        ensure_default_rubric(session)
+    latest = _latest(session, key)
+    if latest is None:
+        raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
+    criteria = [{"key": c["key"], "weight": c["weight"], "title": dict(c.get("title", {})),
+                 "guidance": dict(c.get("guidance", {}))} for c in latest.criteria]
+    return latest.version, criteria
+
+
 def rubric_criteria(session: Session, locale: str | None = None, *, key: str = DEFAULT_RUBRIC) -> RubricView:
     """The newest version of rubric ``key`` in ``locale`` (the current UI language by default)."""
     if key == DEFAULT_RUBRIC:

@@ -19,6 +19,7 @@ from deskapp.ui.supervisor.audit_view import AuditTab
 from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
 from deskapp.ui.supervisor.review_queue import ReviewQueueTab
+from deskapp.ui.supervisor.rubric_tab import RubricTab
 from deskapp.ui.widgets import Banner
 
 # (attribute, tab title, permission needed, class)
@@ -27,6 +28,7 @@ TABS: tuple[tuple[str, str, str, type[QWidget]], ...] = (
     ("dashboard", N_("Dashboard"), "report.view", DashboardTab),
     ("audit", N_("Audit log"), "audit.view", AuditTab),
     ("export", N_("Export"), "export.cases", ExportTab),
+    ("rubric", N_("Rubric"), "rubric.edit", RubricTab),
 )
 
 
