@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.supervisor.common import day_picker, localise_day_picker, picked_day
+from deskapp.ui.supervisor.common import day_picker, filter_row, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import AuditModel
 from deskapp.ui.widgets import row_table
 
@@ -61,13 +60,7 @@ class AuditTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.count = QLabel()
         self.count.setStyleSheet("color:#555;")
-        top = QHBoxLayout()
-        top.addWidget(self.action_label)
-        top.addWidget(self.action)
-        top.addSpacing(12)
-        top.addWidget(self.since_label)
-        top.addWidget(self.since)
-        top.addWidget(self.refresh)
+        top = filter_row(self.action_label, self.action, self.since_label, self.since, self.refresh)
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

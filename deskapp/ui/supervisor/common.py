@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QWidget
 
 
 def day_picker(days_back: int) -> QDateEdit:
@@ -36,3 +36,16 @@ def format_figure(value: float, digits: int = 2) -> str:
     from deskapp.core.i18n import babel_locale
 
     return str(format_decimal(round(value, digits), format="0." + "0" * digits, locale=babel_locale()))
+
+
+def filter_row(label: QWidget, choice: QWidget, since_label: QWidget, since: QWidget,
+               refresh: QWidget) -> QHBoxLayout:
+    """The bar above a supervisor table or chart: "<label> [choice]   Since [day] [Refresh]"."""
+    row = QHBoxLayout()
+    row.addWidget(label)
+    row.addWidget(choice)
+    row.addSpacing(12)
+    row.addWidget(since_label)
+    row.addWidget(since)
+    row.addWidget(refresh)
+    return row

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
-from deskapp.ui.supervisor.common import day_picker, format_figure, localise_day_picker, picked_day
+from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import ReportModel
 from deskapp.ui.widgets import row_table
 
@@ -67,13 +66,7 @@ class DashboardTab(QWidget):
         self.message.setStyleSheet("color:#a11;")
         self.message.hide()
 
-        top = QHBoxLayout()
-        top.addWidget(self.by_label)
-        top.addWidget(self.by)
-        top.addSpacing(12)
-        top.addWidget(self.since_label)
-        top.addWidget(self.since)
-        top.addWidget(self.refresh)
+        top = filter_row(self.by_label, self.by, self.since_label, self.since, self.refresh)
         top.addSpacing(18)
         top.addWidget(self.summary, 1)
         grid = QGridLayout()
