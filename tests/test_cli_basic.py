@@ -57,3 +57,26 @@ def test_damaged_catalog_falls_back_to_english(tmp_path, monkeypatch) -> None:  
         assert catalog.gettext("Save note") == "Save note"
     finally:
         i18n.load_catalog.cache_clear()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # `deskapp lookup … | head`: the reader is gone before the output is written (its end of the
+    # pipe is closed here, so every write fails): no "Broken pipe" message, no traceback, exit 0.
+    import os
+
+    from deskapp.cli import main
+
+    db = str(tmp_path / "d.sqlite3")
+    assert main(["--db", db, "demo", "--customers", "60"]) == 0
+    capsys.readouterr()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    closed = os.fdopen(write_end, "w", buffering=1)  # each line is written at once, as to a terminal or pipe
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        code = main(["--db", db, "lookup", "--json", "ma"])
+    finally:
+        monkeypatch.undo()
+        closed.close()
+    assert code == 0
+    assert capsys.readouterr().err == ""

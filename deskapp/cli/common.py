@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -65,8 +67,17 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         error(exc.message)
     except SQLAlchemyError as exc:
         error(describe_storage_error(exc))
+    except BrokenPipeError:
+        # The reader went away (`deskapp lookup … | head`): stop quietly, as other tools do. Point
+        # stdout at devnull so the interpreter's final flush does not complain (Python docs' recipe).
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return EXIT_OK
     except OSError as exc:
-        error(_("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or str(exc)))
+        reason = exc.strerror or str(exc)
+        error(_("{path}: {reason}").format(path=exc.filename, reason=reason) if exc.filename else reason)
     except KeyboardInterrupt:
         error(_("Interrupted."))
         return 130
