@@ -35,3 +35,25 @@ def test_no_translation_is_built_from_an_f_string() -> None:
     offenders = {str(path.relative_to(PACKAGE)): lines for path in _python_files()
                  if (lines := _bad_calls(path.read_text(encoding="utf-8")))}
     assert offenders == {}
+
+
+def _literals_inside_f_strings(source: str) -> list[int]:
+    """Lines where ``_("literal")`` sits inside an f-string: pybabel on Python 3.11 never extracts it."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in GETTEXT_NAMES
+                        and any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in inner.args)):
+                    lines.append(inner.lineno)
+    return lines
+
+
+def test_inside_rule_catches_a_literal_in_an_f_string() -> None:
+    assert _literals_inside_f_strings('x = f"<b>{_(\'Coaching\')}</b>"\ny = f"{_(name)}"') == [1]
+
+
+def test_no_translated_literal_hides_inside_an_f_string() -> None:
+    offenders = {str(path.relative_to(PACKAGE)): lines for path in _python_files()
+                 if (lines := _literals_inside_f_strings(path.read_text(encoding="utf-8")))}
+    assert offenders == {}

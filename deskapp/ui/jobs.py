@@ -9,6 +9,7 @@ has not started, and its result is dropped if it has, so it can never replace a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -32,15 +33,20 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         if not self._is_current():
-            self._signals.finished.emit(None, _Superseded())
+            self._deliver(None, _Superseded())
             return
         try:
             result = self._work()
-        except Exception as exc:
+        except Exception as exc:  # every failure is delivered to the UI thread
             log.debug("background job failed", exc_info=True)
-            self._signals.finished.emit(None, exc)
+            self._deliver(None, exc)
         else:
-            self._signals.finished.emit(result, None)
+            self._deliver(result, None)
+
+    def _deliver(self, result: Any, exc: Exception | None) -> None:
+        # The window that asked may have closed while this ran; then there is nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self._signals.finished.emit(result, exc)
 
 
 class _Superseded(Exception):

@@ -120,10 +120,12 @@ class MyReviewsDialog(QDialog):
             f"<td><b>{score}</b> {html.escape(_(SCORES[score]) if 0 <= score < len(SCORES) else '')}</td></tr>"
             for key, score in review.scores.items())
         comment = html.escape(review.coaching_comment or _("No comment.")).replace("\n", "<br>")
+        # Translated outside the f-string: Babel's extractor cannot see calls inside one on Python 3.11.
+        total = html.escape(_("Total: {total} / 100").format(total=f"{review.total:.1f}"))
+        coaching = html.escape(_("Coaching"))
         self.detail.setHtml(
             f"<h3>C-{review.case_id} {html.escape(review.case_subject)}</h3>"
-            f"<p>{html.escape(_('Total: {total} / 100').format(total=f'{review.total:.1f}'))}</p>"
-            f"<table>{rows}</table><h4>{html.escape(_('Coaching'))}</h4><p>{comment}</p>")
+            f"<p>{total}</p><table>{rows}</table><h4>{coaching}</h4><p>{comment}</p>")
 
     def _criterion(self, key: str) -> str:
         criterion = self.criteria.get(key)
