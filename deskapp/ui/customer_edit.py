@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, UI_LOCALES, _
+from deskapp.ui.language import NATIVE_NAMES
 
-NATIVE = {"en": "English", "fi": "Suomi", "fil": "Filipino", "es": "Español"}
 # (field, label) in the order a rep reads them; preferred_locale is a choice, the rest text.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("given_name", N_("Given name")),
@@ -53,7 +53,7 @@ class CustomerEditForm(QGroupBox):
             if field == "preferred_locale":
                 widget = QComboBox()
                 for code in UI_LOCALES:
-                    widget.addItem(NATIVE[code], code)
+                    widget.addItem(NATIVE_NAMES[code], code)
             else:
                 widget = QLineEdit()
                 widget.returnPressed.connect(self._submit)

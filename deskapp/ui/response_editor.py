@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import UI_LOCALES, _
 from deskapp.ui.jobs import JobRunner
-
-NATIVE = {"en": "English", "fi": "Suomi", "fil": "Filipino", "es": "Español"}
+from deskapp.ui.language import NATIVE_NAMES
 
 
 class ResponseEditor(QGroupBox):
@@ -36,7 +35,7 @@ class ResponseEditor(QGroupBox):
         self.detail: Any = None
         self.locale = QComboBox()
         for code in UI_LOCALES:
-            self.locale.addItem(NATIVE[code], code)
+            self.locale.addItem(NATIVE_NAMES[code], code)
         self.title = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
@@ -100,7 +99,7 @@ class ResponseEditor(QGroupBox):
         self._show_stale()
 
     def _show_stale(self) -> None:
-        stale = [NATIVE.get(v.locale, v.locale) for v in getattr(self.detail, "variants", ()) if v.stale]
+        stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in getattr(self.detail, "variants", ()) if v.stale]
         self.stale.setVisible(bool(stale))
         self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
                            .format(languages=", ".join(stale)))

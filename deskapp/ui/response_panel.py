@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import NATIVE_NAMES
 from deskapp.ui.response_editor import ResponseEditor
-
-NATIVE = {"en": "English", "fi": "Suomi", "fil": "Filipino", "es": "Español"}
 
 
 class ResponsePanel(QWidget):
@@ -249,9 +248,9 @@ class ResponsePanel(QWidget):
 
     def _label_preview(self, preview: Any) -> None:
         self.customer_label.setText(_("For the customer ({language})").format(
-            language=NATIVE.get(preview.customer_locale, preview.customer_locale)))
+            language=NATIVE_NAMES.get(preview.customer_locale, preview.customer_locale)))
         self.rep_label.setText(_("For you ({language})").format(
-            language=NATIVE.get(preview.rep_locale, preview.rep_locale)))
+            language=NATIVE_NAMES.get(preview.rep_locale, preview.rep_locale)))
 
     # --- using a response -----------------------------------------------------------------
     def insert_selected(self) -> None:
