@@ -16,13 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from deskapp.core.i18n import set_locale
 from deskapp.core.storage import migrate
-from deskapp.core.storage.engine import make_engine
+from deskapp.core.storage.engine import make_engine, session_factory
 from tests import helpers_pg
+from tests.seeding import Seed, seed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -155,3 +157,16 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def s(engine: Engine) -> Seed:
+    """The small seeded desk (tests/seeding.py) in the requesting module's ``engine``."""
+    return seed(engine)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A short session on the requesting module's ``engine``."""
+    with session_factory(engine)() as session:
+        yield session

@@ -19,7 +19,7 @@ from deskapp.core.domain.models import AuditEvent, NoteRevision
 from deskapp.core.services import notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-from tests.test_cases import Seed, new_case, seed
+from tests.seeding import Seed, new_case
 
 APPEND_ONLY = ("note_revision", "audit_event")
 
@@ -54,11 +54,6 @@ def triggers_bypassed(conn: Connection) -> Iterator[None]:
 def engine(any_engine: Engine) -> Engine:
     """SQLite, then PostgreSQL (see ``any_engine``)."""
     return any_engine
-
-
-@pytest.fixture
-def s(engine: Engine) -> Seed:
-    return seed(engine)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from deskapp.core.domain.models import AuditEvent
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.services import notes
 from deskapp.core.services.case_export import COLUMNS, NOTE_SEPARATOR, export_cases_csv
-from tests.test_cases import Seed, new_case, seed
+from tests.seeding import Seed, new_case, seed
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
@@ -13,69 +11,14 @@ from deskapp.core.domain.enums import (
     Channel,
     CustomerKind,
     Priority,
-    PurchasePhase,
-    Role,
-    SupportStage,
 )
-from deskapp.core.domain.models import Agent, AuditEvent, Brand, Customer, Feedback
+from deskapp.core.domain.models import AuditEvent, Feedback
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.services import cases
 from deskapp.core.services.cases import CaseConflict, InvalidInput, RecordNotFound
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
 from deskapp.core.storage.engine import session_factory
-
-
-@dataclass
-class Seed:
-    rep: int
-    other_rep: int
-    supervisor: int
-    customer: int
-    internal: int
-
-
-def seed(engine: Engine) -> Seed:
-    """Two brands, three agents, an external and an internal customer."""
-    with Session(engine) as session:
-        session.add_all([
-            Brand(code="nordtel", name="Nordic Telecom", default_region="FI", default_locale="fi"),
-            Brand(code="internal", name="Internal service desk", default_region="FI", default_locale="en"),
-        ])
-        agents = [Agent(username="anna", display_name="Anna Virtanen", role=Role.REP),
-                  Agent(username="jose", display_name="José Ramírez", role=Role.REP),
-                  Agent(username="sam", display_name="Sam Taylor", role=Role.SUPERVISOR)]
-        session.add_all(agents)
-        session.commit()
-        ids = [agent.id for agent in agents]
-    write_customers(engine, [
-        CustomerRecord(account_number="FI-000001", brand_code="nordtel", given_name="Jukka",
-                       family_name="Mäkinen", emails=["jukka.makinen@example.com"],
-                       phones=["+358401234567"], preferred_locale="fi", birth_year=1971,
-                       occupation="electrician", alerts=["hard of hearing"]),
-        CustomerRecord(account_number="INT-000001", brand_code="internal", kind=CustomerKind.INTERNAL,
-                       organisation="Finance"),
-    ])
-    with Session(engine) as session:
-        customer, internal = (session.scalars(select(Customer.id).where(Customer.account_number == acc)).one()
-                              for acc in ("FI-000001", "INT-000001"))
-    return Seed(rep=ids[0], other_rep=ids[1], supervisor=ids[2], customer=customer, internal=internal)
-
-
-def new_case(session: Session, s: Seed, subject: str = "Netti katkeilee") -> cases.CaseRow:
-    return cases.open_case(session, s.rep, s.customer, subject, PurchasePhase.AFTER,
-                           SupportStage.TROUBLESHOOTING, Channel.PHONE)
-
-
-@pytest.fixture
-def s(engine: Engine) -> Seed:
-    return seed(engine)
-
-
-@pytest.fixture
-def session(engine: Engine):  # type: ignore[no-untyped-def]
-    with session_factory(engine)() as session:
-        yield session
+from tests.seeding import Seed, new_case
 
 
 def test_profile_by_account_and_id(session: Session, s: Seed) -> None:

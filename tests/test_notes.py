@@ -12,25 +12,14 @@ from deskapp.core.i18n import set_locale
 from deskapp.core.services import notes
 from deskapp.core.services.cases import InvalidInput
 from deskapp.core.storage.engine import make_engine, session_factory
+from tests.seeding import Seed, new_case
 from tests.test_append_only import triggers_bypassed
-from tests.test_cases import Seed, new_case, seed
 
 
 @pytest.fixture
 def engine(any_engine: Engine) -> Engine:
     """This module's database: SQLite, then PostgreSQL (see ``any_engine``)."""
     return any_engine
-
-
-@pytest.fixture
-def s(engine: Engine) -> Seed:
-    return seed(engine)
-
-
-@pytest.fixture
-def session(engine: Engine):  # type: ignore[no-untyped-def]
-    with session_factory(engine)() as session:
-        yield session
 
 
 @pytest.fixture

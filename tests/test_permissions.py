@@ -22,7 +22,7 @@ from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions
 from deskapp.core.security.permissions import MATRIX, allowed, require
 from deskapp.core.services import audit, auth, case_export, cases, note_diff, notes, reports, reviews
-from tests.test_cases import seed
+from tests.seeding import seed
 from tests.test_catalogs import compiled
 
 ROLES = (Role.REP, Role.SUPERVISOR, Role.ADMIN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
@@ -14,21 +14,10 @@ from deskapp.core.errors import PermissionDenied
 from deskapp.core.services import notes, reviews
 from deskapp.core.services.cases import InvalidInput
 from deskapp.core.services.note_diff import DiffChunk, diff_texts, note_diff
-from tests.test_cases import Seed, new_case, seed
+from tests.seeding import Seed, new_case
 
 FULL = {"greeting": 4, "identity_check": 4, "empathy": 4, "accuracy": 4, "resolution": 4, "closing": 4}
 DAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def s(engine: Engine) -> Seed:
-    return seed(engine)
-
-
-@pytest.fixture
-def session(engine: Engine):  # type: ignore[no-untyped-def]
-    with Session(engine) as session:
-        yield session
 
 
 def closed_case(session: Session, s: Seed, owner: int, *, day: dt.date = DAY, channel: Channel = Channel.PHONE,

@@ -19,7 +19,7 @@ from deskapp.core.services.cases import customer_profile
 from deskapp.core.services.customers import CustomerConflict, update_customer
 from deskapp.core.storage.engine import session_factory
 from tests.helpers_pg import postgres_only, run_threads
-from tests.test_cases import Seed, new_case, seed
+from tests.seeding import Seed, new_case, seed
 
 WORKERS = 8
 ROUNDS = 25

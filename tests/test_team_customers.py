@@ -12,7 +12,7 @@ from deskapp.core.services.cases import InvalidInput, RecordNotFound, customer_p
 from deskapp.core.services.customers import CustomerConflict, update_customer
 from deskapp.core.services.lookup import lookup
 from deskapp.core.storage.engine import session_factory
-from tests.test_cases import Seed, seed
+from tests.seeding import Seed, seed
 
 
 @pytest.fixture

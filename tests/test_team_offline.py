@@ -16,7 +16,7 @@ from deskapp.core.services import notes
 from deskapp.core.services.connectivity import LocalDraftSpool, is_connection_error
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests import helpers_pg
-from tests.test_cases import Seed, new_case, seed
+from tests.seeding import Seed, new_case, seed
 
 
 def _failure(url: str, statement: str = "SELECT 1") -> BaseException:
