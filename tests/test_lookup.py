@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DatabaseError
 
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.services.customer_store import CustomerRecord, write_customers
@@ -200,6 +201,31 @@ def test_limit(desk: Engine) -> None:
     assert len(lookup(desk, "korp")) == 50
     assert accounts(lookup(desk, "korp", limit=3)) == ["K-000", "K-001", "K-002"]
     assert lookup(desk, "korp", limit=0) == []
+
+
+def test_a_full_page_of_family_names_comes_before_other_words(desk: Engine) -> None:
+    # 60 family names "Cruz…" fill a page of 50 on their own, so "Dela Cruz" (a later word of a
+    # family name) is not shown; with room on the page it follows them.
+    write_customers(desk, [R(f"C-{i:03d}", "bayani", given_name="Ana", family_name=f"Cruz{i:03d}")
+                           for i in range(60)])
+    page = accounts(lookup(desk, "cruz"))
+    assert page == [f"C-{i:03d}" for i in range(50)]
+    assert accounts(lookup(desk, "cruz", limit=100)) == [*(f"C-{i:03d}" for i in range(60)), "PH-3001"]
+    assert accounts(lookup(desk, "cruz", brand="pohjola")) == []
+
+
+@sqlite_only()
+def test_a_full_page_of_family_names_never_reads_the_full_text_index(desk: Engine) -> None:
+    write_customers(desk, [R(f"C-{i:03d}", "bayani", given_name="Ana", family_name=f"Cruz{i:03d}")
+                           for i in range(60)])
+    with desk.connect() as connection, connection.begin() as transaction:
+        # Take away the index's segments (rolled back below): any FTS5 read now fails.
+        connection.exec_driver_sql("DELETE FROM customer_fts_data WHERE id > 10")
+        assert len(lookup(connection, "cruz")) == 50  # a full page: the index is not touched
+        with pytest.raises(DatabaseError):
+            lookup(connection, "cruz", limit=100)  # room on the page: the index is read
+        transaction.rollback()
+    assert len(lookup(desk, "cruz", limit=100)) == 61
 
 
 # ------------------------------------------------------------------------- one and two letters

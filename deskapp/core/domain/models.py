@@ -75,7 +75,7 @@ class Customer(Base):
     # Normalised (casefolded, diacritics dropped) text that search matches against; written by services.
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Normalised family name, for ranking family-name prefix matches above other matches.
-    family_key: Mapped[str] = mapped_column(String(100), default="", index=True)
+    family_key: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
@@ -105,8 +105,10 @@ class CustomerEmail(Base):
     """An email address of a customer; ``address_key`` is the casefolded form for exact lookup."""
 
     __tablename__ = "customer_email"
+    # The lookup shows each customer's first address straight from this index (migration 0005).
+    __table_args__ = (Index("ix_customer_email_customer", "customer_id", "position", "address"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     address: Mapped[str] = mapped_column(String(254))
     address_key: Mapped[str] = mapped_column(String(254), index=True)
@@ -117,8 +119,10 @@ class CustomerPhone(Base):
     """A phone number in E.164, plus its digits reversed so "last N digits" is an indexed prefix query."""
 
     __tablename__ = "customer_phone"
+    # The lookup shows each customer's first number straight from this index (migration 0005).
+    __table_args__ = (Index("ix_customer_phone_customer", "customer_id", "position", "e164"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     e164: Mapped[str] = mapped_column(String(20), index=True)
     digits_reversed: Mapped[str] = mapped_column(String(20), index=True)

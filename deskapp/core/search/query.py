@@ -8,7 +8,7 @@ Parsing is pure Python and never fails: any text (quotes, SQL, emoji, NUL, lone 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from deskapp.core.search.normalize import email_key, tokens
@@ -87,13 +87,14 @@ def clean(text: str) -> str:
     return " ".join(kept.split())[:MAX_QUERY_CHARS]
 
 
-def parse_query(text: str, regions: Iterable[str] = ()) -> ParsedQuery:
+def parse_query(text: str, regions: Iterable[str] | Callable[[], Iterable[str]] = ()) -> ParsedQuery:
     """Split ``text`` into words, account, email and phone candidates.
 
     Args:
         text: What the representative typed, as is.
         regions: Default phone regions ("FI", "PH") used to read national numbers; the first that
-            gives a valid number wins, and every valid reading is searched.
+            gives a valid number wins, and every valid reading is searched. A callable is only
+            called when the text looks like a phone number (it may cost a database read).
 
     Returns:
         The parsed query; :attr:`ParsedQuery.is_empty` tells whether it is worth a round trip.
@@ -149,9 +150,13 @@ def _looks_like_email(cleaned: str) -> bool:
     return bool(at and local and domain)
 
 
-def _phone_parts(cleaned: str, regions: Iterable[str]) -> tuple[tuple[str, ...], str | None]:
+def _phone_parts(
+    cleaned: str, regions: Iterable[str] | Callable[[], Iterable[str]]
+) -> tuple[tuple[str, ...], str | None]:
     if not looks_like_phone(cleaned):
         return (), None
+    if callable(regions):
+        regions = regions()
     raw = unicodedata.normalize("NFKC", cleaned)  # fullwidth "＋３５８" is what some keyboards type
     international = raw.startswith(("+", "00"))
     found: dict[str, None] = {}
