@@ -7,21 +7,33 @@ import unicodedata
 
 import phonenumbers
 
+from deskapp.core.search.phone_fast import UNSURE, e164_or_unsure
+
 _DIALLABLE = re.compile(r"^[\s0-9+()./\-]+$")
 
 
 def to_e164(text: str, region: str | None = None) -> str | None:
     """Parse ``text`` ("+358 40 123 4567", "0034 612…", "040 123 4567" with region FI) to E.164.
 
-    Returns ``None`` when it is not a valid number.
+    Returns ``None`` when it is not a valid number. Plain shapes take a shortcut that gives
+    phonenumbers' answer several times faster (:mod:`deskapp.core.search.phone_fast`).
     """
-    raw = unicodedata.normalize("NFKC", text).strip()
+    raw = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()
     if not raw or not _DIALLABLE.match(raw):
         return None
     if raw.startswith("00"):
         raw = "+" + raw[2:]
+    code = region.upper() if region else None
+    found = e164_or_unsure(raw, code)
+    if found is UNSURE:
+        return parse_e164(raw, code)
+    return found
+
+
+def parse_e164(raw: str, region: str | None) -> str | None:
+    """The phonenumbers library's own answer for :func:`to_e164` (``raw`` already normalised, ``00`` made ``+``)."""
     try:
-        number = phonenumbers.parse(raw, (region or "").upper() or None)
+        number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
