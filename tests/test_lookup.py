@@ -335,3 +335,29 @@ def test_migration_indexes_existing_rows_and_downgrades(any_empty_db_url: str) -
         assert accounts(lookup(eng, "jukka mak")) == ["FI-1001"]
     finally:
         eng.dispose()
+
+
+@sqlite_only()
+def test_migration_0006_rebuilds_an_older_index_with_longer_prefixes(any_empty_db_url: str) -> None:
+    from deskapp.core.search import fts
+    from deskapp.core.storage.engine import make_engine
+
+    eng = make_engine(any_empty_db_url)
+    try:
+        migrate.upgrade(eng, "0005")
+        with eng.begin() as connection:  # the index as 0002 used to create it
+            fts.drop_index(connection)
+            fts.create_index(connection, "1 2 3")
+        write_customers(eng, PEOPLE)
+        with eng.connect() as connection:
+            assert fts.prefix_lengths(connection) == "1 2 3"
+        migrate.upgrade(eng)
+        with eng.connect() as connection:
+            assert fts.prefix_lengths(connection) == fts.PREFIX_LENGTHS == "1 2 3 4 5 6"
+        assert accounts(lookup(eng, "jukka maki")) == ["FI-1001"]
+        migrate.downgrade(eng, "0005")
+        with eng.connect() as connection:
+            assert fts.prefix_lengths(connection) == "1 2 3"
+        assert accounts(lookup(eng, "makinen jukka")) == ["FI-1001"]
+    finally:
+        eng.dispose()

@@ -143,3 +143,25 @@ def test_a_whole_email_address_is_an_exact_lookup_only() -> None:
     parsed = parse_query("jukka.makinen84@gmail.com")
     assert parsed.email == "jukka.makinen84@gmail.com"
     assert parsed.text_mode == TextMode.NONE
+
+
+def test_a_whole_phone_number_is_an_exact_lookup_only() -> None:
+    parsed = parse_query("+34 612 345 678")
+    assert parsed.phones == ("+34612345678",)
+    assert parsed.text_mode == TextMode.NONE  # its digit groups are not searched as words
+    assert parse_query("6304").text_mode == TextMode.FULL  # an account number part, maybe
+    assert parse_query("jukka 0401234567", ("FI",)).text_mode == TextMode.FULL
+
+
+def test_regions_are_read_only_for_numbers_long_enough_to_be_whole() -> None:
+    asked: list[str] = []
+
+    def regions() -> tuple[str, ...]:
+        asked.append("asked")
+        return ("FI",)
+
+    assert parse_query("makinen", regions).phones == ()
+    assert parse_query("4567", regions).phone_suffix == "7654"
+    assert asked == []
+    assert parse_query("040 123 4567", regions).phones == ("+358401234567",)
+    assert asked == ["asked"]
