@@ -22,6 +22,9 @@ _SPLIT = re.compile(r"[\W_]+")
 # numbers, and every "makinen1".."makinen999" would otherwise be its own index term that a prefix
 # query for "makinen" has to merge: measured 7.6 ms instead of 0.15 ms on a million customers.
 _LETTERS_OR_DIGITS = re.compile(r"\d+|[^\d]+")
+# The same words for ASCII text, already lower-cased, in one pass: runs of letters or of digits
+# (every other ASCII character is punctuation, a symbol, a space or a control character).
+_ASCII_WORDS = re.compile(r"[a-z]+|[0-9]+")
 
 
 def _words(text: str) -> list[str]:
@@ -39,6 +42,8 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Split ``text`` into normalised word tokens, apostrophes joined ("O'Brien" -> ["obrien"])."""
+    if text.isascii():
+        return _ASCII_WORDS.findall(text.lower().replace("'", "").replace("`", ""))
     return _words(_APOSTROPHES.sub("", fold(text)))
 
 
@@ -47,6 +52,10 @@ def index_words(text: str) -> list[str]:
 
     Indexing the parts of hyphenated and apostrophe names lets a rep start typing at either half.
     """
+    if text.isascii() and "'" not in text and "`" not in text:
+        # Emails and account numbers (unique, so not worth caching): without apostrophes, the
+        # joined form and the parts are the same words.
+        return _ASCII_WORDS.findall(text.lower())
     return list(_index_words(text))
 
 

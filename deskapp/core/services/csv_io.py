@@ -54,9 +54,11 @@ class CsvRow:
 class CsvSource:
     """An open CSV file: its header, delimiter and an iterator over the data rows."""
 
-    def __init__(self, handle: IO[str], path: Path) -> None:
-        """Read the header line and guess the delimiter from it."""
+    def __init__(self, handle: IO[str], path: Path, line_count: int = 0) -> None:
+        """Read the header line and guess the delimiter from it; ``line_count`` is the file's, if known."""
         self.path = path
+        # At least the number of data rows plus the header (a quoted cell may span lines).
+        self.line_count = line_count
         first = handle.readline()
         if not first.strip():
             raise InputFileError(
@@ -127,11 +129,11 @@ def open_csv(path: str | os.PathLike[str]) -> Iterator[CsvSource]:
     except OSError as exc:
         raise InputFileError(_describe_os_error(file, exc)) from exc
     with raw:
-        _check_utf8(raw, file)
+        line_count = _check_utf8(raw, file)
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         try:
-            yield CsvSource(text, file)
+            yield CsvSource(text, file, line_count)
         except UnicodeDecodeError as exc:  # the file changed under us after the check
             raise InputFileError(_("{path} is not UTF-8 text.").format(path=file)) from exc
         finally:
@@ -159,7 +161,8 @@ def _describe_os_error(file: Path, exc: OSError) -> str:
     return _("{path} cannot be read: {reason}").format(path=file, reason=exc.strerror or exc)
 
 
-def _check_utf8(raw: IO[bytes], file: Path) -> None:
+def _check_utf8(raw: IO[bytes], file: Path) -> int:
+    """Raise :class:`InputFileError` unless ``raw`` is UTF-8 throughout; return its number of lines."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     newlines = 0
     while True:
@@ -179,7 +182,7 @@ def _check_utf8(raw: IO[bytes], file: Path) -> None:
                 .format(path=file, line=line)
             ) from exc
         if not chunk:
-            return
+            return newlines + 1
         newlines += chunk.count(b"\n")
 
 

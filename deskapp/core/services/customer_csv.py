@@ -29,6 +29,7 @@ from deskapp.core.services.csv_customer_rows import (
     map_header,
 )
 from deskapp.core.services.csv_io import CsvWriter, open_csv, unneutralise, write_csv
+from deskapp.core.services.customer_bulk import bulk_worthwhile, bulk_write_customers
 from deskapp.core.services.customer_store import CustomerRecord, WriteCounts, write_customers
 
 BATCH_SIZE = 5000
@@ -131,8 +132,13 @@ def import_customers(
                     rejects.write(_reject_row(result, header.width))
 
         try:
-            counts = (_count_only(engine, records(), batch_size) if dry_run
-                      else write_customers(engine, records(), batch_size, new_brand_region=region))
+            if dry_run:
+                counts = _count_only(engine, records(), batch_size)
+            else:
+                # A first load or a large import: one transaction, indexes built once at the end.
+                bulk = bulk_worthwhile(engine, source.line_count - 1)
+                write = bulk_write_customers if bulk else write_customers
+                counts = write(engine, records(), batch_size, new_brand_region=region)
         except BaseException:
             if rejects is not None:
                 rejects.abort()

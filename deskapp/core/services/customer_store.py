@@ -7,6 +7,7 @@ triggers the migrations install, so every path that writes customers stays searc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,13 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
-from deskapp.core.search.normalize import compact, email_key, search_text, tokens
+from deskapp.core.search.normalize import compact, email_key, index_words, tokens
 from deskapp.core.search.phones import digits_reversed
 
 PROFILE_FIELDS = ("birth_year", "age_band", "gender", "income_band", "lifestyle", "occupation")
+# What a write sets on a customer row (a new row also gets created_at and version_id 1).
+CUSTOMER_COLUMNS = ("account_number", "brand_id", "kind", "given_name", "family_name", "organisation",
+                    "preferred_locale", *PROFILE_FIELDS, "search_text", "family_key", "updated_at")
 
 
 @dataclass(slots=True)
@@ -50,12 +54,37 @@ def customer_search_text(record: CustomerRecord) -> str:
     Names of several words or parts are also indexed run together ("Dela Cruz" -> "delacruz",
     "Mäki-Petäjä" -> "makipetaja"), so "delacruz" and "dela cruz" both find the person.
     """
+    return _search_words(record)[0]
+
+
+def _search_words(record: CustomerRecord) -> tuple[str, str]:
+    # The same words, in the same order, as search_text(given, family, organisation, *emails,
+    # account, compact(account), *joined names); the name parts are cached, because an import of
+    # a million customers sees the same names again and again. Also returns the family key.
+    names, joined, key = _name_words(record.given_name, record.family_name)
+    words = list(names)
+    if record.organisation:
+        words += index_words(record.organisation)
+    for email in record.emails:
+        words += index_words(email)
     account = record.account_number
-    names = [record.given_name, record.family_name]
-    joined = [compact(name) for name in names if len(tokens(name)) > 1]
-    return search_text(
-        *names, record.organisation, *record.emails, record.account_number, compact(account), *joined
-    )
+    words += index_words(account)
+    words += index_words(compact(account))
+    words += joined
+    return " ".join(dict.fromkeys(words)), key
+
+
+def family_key(family_name: str) -> str:
+    """The first normalised word of the family name, which the lookup sorts and matches by."""
+    return _name_words("", family_name)[2]
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words(given: str, family: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    names = (*index_words(given), *index_words(family))
+    joined = tuple(word for name in (given, family) if len(tokens(name)) > 1 for word in index_words(compact(name)))
+    family_words = index_words(family)
+    return names, joined, family_words[0] if family_words else ""
 
 
 @dataclass(slots=True)
@@ -150,22 +179,16 @@ def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteC
     counts.updated += len(existing)
 
 
+def customer_values(record: CustomerRecord, brand_id: int, updated_at: Any) -> tuple[Any, ...]:
+    """The values of :data:`CUSTOMER_COLUMNS` for ``record``."""
+    text, key = _search_words(record)
+    return (record.account_number, brand_id, record.kind.value, record.given_name, record.family_name,
+            record.organisation, record.preferred_locale, record.birth_year, record.age_band, record.gender,
+            record.income_band, record.lifestyle, record.occupation, text, key, updated_at)
+
+
 def _customer_row(record: CustomerRecord, brands: BrandResolver, now: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "account_number": record.account_number,
-        "brand_id": brands(record.brand_code),
-        "kind": record.kind.value,
-        "given_name": record.given_name,
-        "family_name": record.family_name,
-        "organisation": record.organisation,
-        "preferred_locale": record.preferred_locale,
-        "search_text": customer_search_text(record),
-        "family_key": " ".join(search_text(record.family_name).split()[:1]),
-        "updated_at": now,
-    }
-    for name in PROFILE_FIELDS:
-        row[name] = getattr(record, name)
-    return row
+    return dict(zip(CUSTOMER_COLUMNS, customer_values(record, brands(record.brand_code), now), strict=True))
 
 
 def _insert_children(connection: Connection, records: Iterable[CustomerRecord], ids: dict[str, int]) -> None:
