@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -41,7 +42,6 @@ class Unsure(enum.Enum):
 UNSURE: Final = Unsure.UNSURE
 
 # Digits, then digits and separators parse() drops without effect (it keeps only the digits).
-_INTERNATIONAL = re.compile(r"\+[0-9][0-9 ()./\-]*")
 _NATIONAL = re.compile(r"[0-9(][0-9 ()./\-]*")
 _SEPARATORS = str.maketrans("", "", " ()./-")
 
@@ -138,7 +138,8 @@ def _plan(metadata: Any) -> _Plan:
     )
 
 
-_CALLING_CODES = {str(code): code for code in COUNTRY_CODE_TO_REGION_CODE}
+_VALIDATORS: dict[int, Callable[[str], bool]] = {}
+_UNKNOWN: Final = object()
 _REGION_PLANS: dict[str, _Plan | None] = {}
 _NON_GEO_PLANS: dict[int, _Plan | None] = {}
 
@@ -161,6 +162,22 @@ def _non_geo_plan(country_code: int) -> _Plan | None:
         return plan
 
 
+class _CallingCodes(dict[str, tuple[int, Any] | None]):
+    """Leading digits -> (calling code, national-prefix matcher of its main region) or None; filled on use."""
+
+    def __missing__(self, key: str) -> tuple[int, Any] | None:
+        found: tuple[int, Any] | None = None
+        if key.isdigit() and key[0] != "0" and int(key) in COUNTRY_CODE_TO_REGION_CODE:
+            code = int(key)
+            plan = _plan_for(code, COUNTRY_CODE_TO_REGION_CODE[code][0])
+            found = (code, _UNKNOWN if plan is None else plan.national_prefix)
+        self[key] = found
+        return found
+
+
+_CALLING_CODES = _CallingCodes()
+
+
 def _plan_for(country_code: int, region: str) -> _Plan | None:
     # PhoneMetadata.metadata_for_region_or_calling_code
     if region == REGION_CODE_FOR_NON_GEO_ENTITY:
@@ -170,21 +187,45 @@ def _plan_for(country_code: int, region: str) -> _Plan | None:
 
 def is_valid(country_code: int, nsn: str) -> bool:
     """``phonenumbers.is_valid_number`` for a number without leading zeros in its national part."""
+    try:
+        check = _VALIDATORS[country_code]
+    except KeyError:
+        check = _VALIDATORS[country_code] = _validator(country_code)
+    return check(nsn)
+
+
+def _never(_nsn: str) -> bool:
+    return False
+
+
+def _validator(country_code: int) -> Callable[[str], bool]:
+    """is_valid_number for one calling code, with what does not depend on the number decided once."""
     regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code)
     if not regions:
-        return False
-    region = regions[0] if len(regions) == 1 else _region_from_list(regions, nsn)
-    if region is None:
-        return False
-    # is_valid_number_for_region
+        return _never
+    if len(regions) > 1:
+        return lambda nsn: _valid_in_region(country_code, _region_from_list(regions, nsn), nsn)
+    plan = _region_plan_checked(country_code, regions[0])
+    return plan.is_valid if plan is not None else _never
+
+
+def _region_plan_checked(country_code: int, region: str) -> _Plan | None:
+    # is_valid_number_for_region: the region's metadata, if its calling code is this one.
     plan = _plan_for(country_code, region.upper())
     if plan is None:
-        return False
+        return None
     if region != REGION_CODE_FOR_NON_GEO_ENTITY:
         own = _region_plan(region.upper())
         if own is None or own.country_code != country_code:
-            return False
-    return plan.is_valid(nsn)
+            return None
+    return plan
+
+
+def _valid_in_region(country_code: int, region: str | None, nsn: str) -> bool:
+    if region is None:
+        return False
+    plan = _region_plan_checked(country_code, region)
+    return plan is not None and plan.is_valid(nsn)
 
 
 def _region_from_list(regions: tuple[str, ...], nsn: str) -> str | None:
@@ -201,15 +242,6 @@ def _region_from_list(regions: tuple[str, ...], nsn: str) -> str | None:
     return None
 
 
-def _country_code(digits: str) -> int:
-    # _extract_country_code: the shortest leading digits that are a known calling code.
-    for size in range(1, _MAX_COUNTRY_CODE_DIGITS + 1):
-        code = _CALLING_CODES.get(digits[:size])
-        if code is not None:
-            return code
-    return 0
-
-
 def _result(country_code: int, nsn: str) -> str | Unsure | None:
     if not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn[0] == "0":
         return UNSURE  # errors, and "Italian leading zeros", are the library's to handle
@@ -217,18 +249,24 @@ def _result(country_code: int, nsn: str) -> str | Unsure | None:
 
 
 def _international(raw: str) -> str | Unsure | None:
-    digits = raw[1:].translate(_SEPARATORS)
-    if len(digits) <= _MIN_NSN or digits[0] == "0":
-        return UNSURE  # too short after "+", or no country code (calling codes never start with 0)
-    country_code = _country_code(digits)
-    if not country_code:
+    rest = raw[1:]
+    digits = rest.translate(_SEPARATORS)
+    # Only digits and separators after the "+", a digit first, and not a 0: calling codes never
+    # start with 0 (parse() then tries other readings).
+    if not (digits.isdigit() and digits.isascii()) or len(digits) <= _MIN_NSN or digits[0] == "0" \
+            or rest[0] != digits[0]:
         return UNSURE
-    nsn = digits[len(str(country_code)):]
+    for size in range(1, _MAX_COUNTRY_CODE_DIGITS + 1):
+        code = _CALLING_CODES[digits[:size]]
+        if code is not None:
+            break
+    else:
+        return UNSURE
+    country_code, national_prefix = code
+    nsn = digits[size:]
     # parse() reads the national number with the metadata of the code's main region and strips a
     # national prefix written after the country code ("+44 (0)20 …"): then the library decides.
-    main = COUNTRY_CODE_TO_REGION_CODE[country_code][0]
-    plan = _plan_for(country_code, main)
-    if plan is None or (plan.national_prefix is not None and plan.national_prefix(nsn)):
+    if national_prefix is _UNKNOWN or (national_prefix is not None and national_prefix(nsn)):
         return UNSURE
     return _result(country_code, nsn)
 
@@ -266,8 +304,6 @@ def e164_or_unsure(raw: str, region: str | None) -> str | Unsure | None:
     if len(raw) > _MAX_INPUT:
         return UNSURE
     if raw[:1] == "+":
-        if _INTERNATIONAL.fullmatch(raw) is None:
-            return UNSURE
         return _international(raw)
     if region is None or region not in SUPPORTED_REGIONS or _NATIONAL.fullmatch(raw) is None:
         return UNSURE

@@ -43,6 +43,8 @@ def parse_e164(raw: str, region: str | None) -> str | None:
 
 def digits_reversed(e164: str) -> str:
     """The digits of ``e164`` backwards, so "ends with 4567" becomes an indexed prefix query."""
+    if e164[:1] == "+" and e164[1:].isdigit():  # what to_e164 returns: a "+" and digits
+        return e164[:0:-1]
     return "".join(ch for ch in e164 if ch.isdigit())[::-1]
 
 

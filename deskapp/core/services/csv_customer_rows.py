@@ -36,7 +36,8 @@ MAX_LENGTH = {
     "alerts": 200,
 }
 # Emails and alerts are lists; their limit applies to each item, checked where they are split.
-_SINGLE_VALUE_LIMITS = tuple((name, limit) for name, limit in MAX_LENGTH.items() if name not in ("email", "alerts"))
+_SINGLE_VALUE_LIMITS = tuple((ALL_COLUMNS.index(name), name, limit) for name, limit in MAX_LENGTH.items()
+                             if name not in ("email", "alerts"))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _EMAIL = re.compile(r"[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\"]+\.[^@\s,;<>()\[\]\".]+")
 _HEADER_SPACE = re.compile(r"[\s\-]+")
@@ -131,11 +132,16 @@ class RowValidator:
 
     def __init__(self, header: HeaderMap, brands: Mapping[str, BrandDefaults], region: str | None) -> None:
         """Validate rows laid out as ``header``; ``brands`` maps casefolded codes to their defaults."""
-        self._index = header.index
         self._width = header.width
+        # Where each of ALL_COLUMNS is in a row; a column the file lacks reads as empty.
+        absent = max(header.width, *header.index.values()) + 1 if header.index else header.width + 1
+        self._positions = [header.index.get(name, absent) for name in ALL_COLUMNS]
         self._brands = brands
         self._region = region
         self._this_year = dt.date.today().year
+        # A file names a handful of brands and languages a million times; look each up once.
+        self._brand_cache: dict[str, tuple[BrandDefaults | None, str | None]] = {}
+        self._locale_cache: dict[str, str | None] = {}
 
     def validate(self, line: int, cells: list[str]) -> CustomerRecord | Rejection:
         """The record for ``cells`` (the row starting at ``line``), or why it cannot be imported."""
@@ -144,20 +150,19 @@ class RowValidator:
         except _Invalid as bad:
             return Rejection(line, bad.column, bad.reason, cells)
 
-    def _values(self, cells: list[str]) -> dict[str, str]:
+    def _values(self, cells: list[str]) -> list[str]:
         # Hot path (a million rows): one pass over the known columns, one control-character search
         # over the whole row, and the column is only looked for when something is wrong.
-        values = dict.fromkeys(ALL_COLUMNS, "")
         count = len(cells)
-        for name, position in self._index.items():
-            if position < count:
-                value = cells[position].strip()
-                values[name] = unneutralise(value) if value[:1] == "'" else value
-        if _CONTROL.search("".join(values.values())):
-            name = next(name for name, value in values.items() if _CONTROL.search(value))
+        values = [cells[position].strip() if position < count else "" for position in self._positions]
+        joined = "".join(values)
+        if "'" in joined:
+            values = [unneutralise(value) if value[:1] == "'" else value for value in values]
+        if _CONTROL.search(joined):
+            name = next(name for name, value in zip(ALL_COLUMNS, values, strict=True) if _CONTROL.search(value))
             raise _Invalid(name, _("contains a control character (such as a tab or line break)"))
-        for name, limit in _SINGLE_VALUE_LIMITS:
-            if len(values[name]) > limit:
+        for at, name, limit in _SINGLE_VALUE_LIMITS:
+            if len(values[at]) > limit:
                 raise _Invalid(name, _("is longer than {limit} characters").format(limit=limit))
         return values
 
@@ -165,27 +170,27 @@ class RowValidator:
         if len(cells) > self._width and any(cell.strip() for cell in cells[self._width:]):
             raise _Invalid(None, _("the row has {cells} cells but the header row names {columns} columns").format(
                 cells=len(cells), columns=self._width))
-        values = self._values(cells)
-        account = values["account_number"]
+        (account, kind_text, given, family, organisation, email, phone, locale, brand_code, birth_year, age_band,
+         gender, income_band, lifestyle, occupation, alerts) = self._values(cells)
         if not account:
             raise _Invalid("account_number", _("the account number is missing"))
-        kind_text = values["kind"].casefold()
         if not kind_text or kind_text == "external":
             kind = CustomerKind.EXTERNAL
         elif kind_text == "internal":
             kind = CustomerKind.INTERNAL
         else:
-            raise _Invalid("kind", _("\"{value}\" is not a kind; use external or internal").format(
-                value=_shown(kind_text)))
-        given, family, organisation = values["given_name"], values["family_name"], values["organisation"]
+            kind = self._kind(kind_text)
         if not given and not family and not (kind is CustomerKind.INTERNAL and organisation):
             if kind is CustomerKind.INTERNAL:
                 raise _Invalid("given_name", _("no name: give a given or family name, or the department "
                                                "in organisation"))
             raise _Invalid("given_name", _("no name: give a given or family name"))
-        brand_code = values["brand"]
-        brand = self._brands.get(brand_code.casefold() or "default")
-        region = brand.region if brand is not None and brand.region else self._region
+        try:
+            brand, region = self._brand_cache[brand_code]
+        except KeyError:
+            brand = self._brands.get(brand_code.casefold() or "default")
+            region = brand.region if brand is not None and brand.region else self._region
+            self._brand_cache[brand_code] = brand, region
         return CustomerRecord(
             account_number=account,
             brand_code=brand_code,
@@ -193,22 +198,32 @@ class RowValidator:
             given_name=given,
             family_name=family,
             organisation=organisation or None,
-            emails=self._emails(values["email"]),
-            phones=self._phones(values["phone"], region),
-            preferred_locale=self._locale(values["preferred_locale"], brand),
-            birth_year=self._birth_year(values["birth_year"]),
-            age_band=values["age_band"] or None,
-            gender=values["gender"] or None,
-            income_band=values["income_band"] or None,
-            lifestyle=values["lifestyle"] or None,
-            occupation=values["occupation"] or None,
-            alerts=self._alerts(values["alerts"]),
+            emails=self._emails(email) if email else [],
+            phones=self._phones(phone, region) if phone else [],
+            preferred_locale=self._locale(locale) if locale else (brand.locale if brand is not None else "en"),
+            birth_year=self._birth_year(birth_year) if birth_year else None,
+            age_band=age_band or None,
+            gender=gender or None,
+            income_band=income_band or None,
+            lifestyle=lifestyle or None,
+            occupation=occupation or None,
+            alerts=self._alerts(alerts) if alerts else [],
         )
 
     @staticmethod
+    def _kind(text: str) -> CustomerKind:
+        folded = text.casefold()
+        if folded == "external":
+            return CustomerKind.EXTERNAL
+        if folded == "internal":
+            return CustomerKind.INTERNAL
+        raise _Invalid("kind", _("\"{value}\" is not a kind; use external or internal").format(value=_shown(folded)))
+
+    @staticmethod
     def _parts(text: str) -> list[str]:
-        if not text:
-            return []
+        # ``text`` is stripped and not empty.
+        if MULTI_SEPARATOR not in text:
+            return [text]
         return [part for part in (piece.strip() for piece in text.split(MULTI_SEPARATOR)) if part]
 
     def _emails(self, text: str) -> list[str]:
@@ -233,19 +248,17 @@ class RowValidator:
                 phones.append(e164)
         return phones
 
-    @staticmethod
-    def _locale(text: str, brand: BrandDefaults | None) -> str:
-        if not text:
-            return brand.locale if brand is not None else "en"
-        code = normalise_locale(text)
+    def _locale(self, text: str) -> str:
+        try:
+            code = self._locale_cache[text]
+        except KeyError:
+            code = self._locale_cache[text] = normalise_locale(text)
         if code is None:
             raise _Invalid("preferred_locale", _("\"{value}\" is not a supported language; use en, fi, fil "
                                                  "(or tl) or es").format(value=_shown(text)))
         return code
 
-    def _birth_year(self, text: str) -> int | None:
-        if not text:
-            return None
+    def _birth_year(self, text: str) -> int:
         if text.isascii() and text.isdigit() and FIRST_BIRTH_YEAR <= int(text) <= self._this_year:
             return int(text)
         raise _Invalid("birth_year", _("\"{value}\" is not a plausible birth year ({first}–{last})").format(
