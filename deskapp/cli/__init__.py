@@ -20,12 +20,7 @@ COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "script
                    "users", "report", "cases_export")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (subcommands registered by their modules)."""
-    parser = argparse.ArgumentParser(
-        prog="deskapp", description=_("A service-desk assistant for customer-service representatives.")
-    )
-    parser.add_argument("--version", action="version", version=f"deskapp {__version__}")
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", metavar="PATH_OR_URL",
         help=_("database file or URL (default: DESKAPP_DB, else a file in your user data folder)"),
@@ -35,10 +30,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke-test", action="store_true",
         help=_("open the main window headless, wait until the database is ready, then exit"),
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (subcommands registered by their modules)."""
+    parser = argparse.ArgumentParser(
+        prog="deskapp", description=_("A service-desk assistant for customer-service representatives.")
+    )
+    parser.add_argument("--version", action="version", version=f"deskapp {__version__}")
+    _add_window_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"deskapp.cli.{name}").register(subparsers)
     return parser
+
+
+def _window_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments when they only open the window, else ``None`` (the full parser's turn).
+
+    Anything else (a subcommand, ``--help``, ``--version``, a mistake) goes to the full parser,
+    which imports and registers every command module: time the window would wait for before its
+    first paint (bench/startup.py).
+    """
+    parser = argparse.ArgumentParser(prog="deskapp", add_help=False, exit_on_error=False)
+    _add_window_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
 
 
 def _startup_locale(explicit: str | None) -> str:
@@ -57,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early.add_argument("--lang")
     known, _rest = early.parse_known_args(argv)
     set_locale(_startup_locale(known.lang))
-    args = build_parser().parse_args(argv)
+    args = _window_arguments(argv) or build_parser().parse_args(argv)
     if args.command is None:
         from deskapp.ui.app import run_app
 

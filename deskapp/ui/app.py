@@ -1,4 +1,4 @@
-"""Start the Qt application: paint the window first, open the database after."""
+"""Start the Qt application: paint the window first; build the rest and open the database after."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import sys
 from typing import Any
 
 
-def _start_after_first_paint(window: Any) -> None:
+def _after_first_paint(app: Any, window: Any) -> None:
+    """Once the window has painted: its side panels, the window icon, then the database.
+
+    The first frame is only what a rep looks at first (see ``deskapp.ui.main_window``); the
+    panels are built, and SQLAlchemy imported on the worker thread, while the window is already
+    on screen. A fallback timer covers a platform that never sends a paint event.
+    """
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
@@ -23,11 +29,26 @@ def _start_after_first_paint(window: Any) -> None:
             if not self.started:
                 self.started = True
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, window.start)
+                QTimer.singleShot(0, self.finish_window)
+
+        def finish_window(self) -> None:
+            window.build_side_panels()
+            _set_window_icon(app)
+            window.start()
 
     watcher = FirstPaint()
     window.installEventFilter(watcher)
     QTimer.singleShot(500, watcher.start)
+
+
+def _set_window_icon(app: Any) -> None:
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    icon = resources.files("deskapp") / "resources" / "icons" / "deskapp.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = None) -> int:
@@ -42,19 +63,13 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
     app.setApplicationName("deskapp")
     app.setOrganizationName("deskapp")
     app.setDesktopFileName(APP_ID)
-    from importlib import resources
-
-    from PySide6.QtGui import QIcon
-
-    icon = resources.files("deskapp") / "resources" / "icons" / "deskapp.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
     if lang:
         from deskapp.ui.language import switch_language
 
         switch_language(lang)
     # Sign-in comes once the database is open (after the first paint); the smoke test acts as today.
     window = MainWindow(db, follow_agent_language=not lang, sign_in=not smoke_test)
+    _after_first_paint(app, window)  # watching before show(): nothing is missed
     window.show()
     outcome = {"code": 0}
     if smoke_test:
@@ -66,8 +81,5 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
         window.ready.connect(lambda: QTimer.singleShot(0, window.close))
         window.failed.connect(failed)
         QTimer.singleShot(120_000, lambda: failed("timed out waiting for the database"))
-    # Open the database (and import SQLAlchemy) only once the window has painted, so the rep sees
-    # the window at once; a fallback timer covers a platform that never sends a paint event.
-    _start_after_first_paint(window)
     code = app.exec()
     return outcome["code"] or int(code)

@@ -1,12 +1,22 @@
-"""The representative's window: find the caller, see who they are, open a case, write the note."""
+"""The representative's window: find the caller, see who they are, open a case, write the note.
+
+The first frame is the search box, the results and the menu bar: what a rep looks at first. The
+customer, note, response and script panels, the case/account/supervisor menus, the banner and the
+shortcut card are built right after the first paint (``build_side_panels``, called by ``run_app``),
+or earlier by whatever first uses them, so the window shows about as fast as a bare Qt window
+(bench/startup.py). Their modules are imported then too. Nothing of the first frame touches Qt's
+``Qt`` namespace, whose first use builds ~100 Python enums (~50 ms): hence the local imports of
+``Qt`` below, and a plain header model standing in for the results model until then (a Python
+model's ``headerData`` receives a ``Qt.Orientation``).
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -18,16 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, _, current_locale
-from deskapp.core.security.permissions import allowed
-from deskapp.ui.customer_panel import CustomerPanel
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import language_choices, switch_language
-from deskapp.ui.models import ResultsModel
-from deskapp.ui.note_editor import NoteEditor
-from deskapp.ui.response_panel import ResponsePanel
-from deskapp.ui.script_panel import ScriptPanel
-from deskapp.ui.supervisor.menus import WindowMenus
-from deskapp.ui.widgets import Banner, ShortcutOverlay, row_table
+from deskapp.ui.models import RESULT_TITLES, ResultsModel
+from deskapp.ui.widgets import row_table
+
+if TYPE_CHECKING:
+    from deskapp.ui.customer_panel import CustomerPanel
+    from deskapp.ui.note_editor import NoteEditor
+    from deskapp.ui.response_panel import ResponsePanel
+    from deskapp.ui.script_panel import ScriptPanel
+    from deskapp.ui.supervisor.menus import WindowMenus
+    from deskapp.ui.widgets import Banner, ShortcutOverlay
 
 # (action name, shortcuts, description) — the F1 overlay lists exactly these.
 SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -68,14 +80,23 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.is_ready = False
         self.compact = False
+        # Built after the first paint, or when first used (see the module docstring).
+        self._panel: CustomerPanel | None = None
+        self._notes: NoteEditor | None = None
+        self._responses: ResponsePanel | None = None
+        self._scripts: ScriptPanel | None = None
+        self._menus: WindowMenus | None = None
+        self._banner: Banner | None = None
+        self._overlay: ShortcutOverlay | None = None
+        self._banner_action = self._restore_drafts
 
-        self.banner = Banner()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(34)
         self.search.setStyleSheet("font-size:15px; padding:2px 6px;")
         self.results_model = ResultsModel()
-        self.results = row_table(self.results_model)
+        self._results_header: QStandardItemModel | None = QStandardItemModel(0, len(RESULT_TITLES), self)
+        self.results = row_table(self._results_header)  # the results model takes over after the first paint
         # Fixed starting widths: ResizeToContents measures every cell of every result list, which
         # made painting 50 results cost 5-10x the lookup itself (bench/typing_latency.py).
         header = self.results.horizontalHeader()
@@ -87,75 +108,150 @@ class MainWindow(QMainWindow):
         self.results_hint.setStyleSheet("color:#666;")
         # A fixed height: a new count must not re-lay-out the whole window on every keystroke.
         self.results_hint.setFixedHeight(self.results_hint.fontMetrics().height() + 6)
-        self.panel = CustomerPanel()
-        self.notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
-        self.responses = ResponsePanel(self.runner, _DeskProxy(self), self._response_context, self.describe_error)
-        self.notes.side_tabs.insertTab(0, self.responses, "")
-        self.scripts = ScriptPanel(self.runner, _DeskProxy(self), self._response_context, self.describe_error)
-        self.notes.side_tabs.insertTab(1, self.scripts, "")
-        self.notes.side_tabs.setCurrentIndex(0)
-        self.scripts.finished.connect(lambda _result: self.notes.reload_notes())
-        self.responses.insert_requested.connect(self._insert_response)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.results, 1)
         left_layout.addWidget(self.results_hint)
-        self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(self.panel)
-        self.right.addWidget(self.notes)
-        self.right.setStretchFactor(0, 3)
-        self.right.setStretchFactor(1, 2)
-        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.right = QSplitter()  # the customer panel above the note, once built
+        self.split = QSplitter()
         self.split.addWidget(left)
         self.split.addWidget(self.right)
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 3)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.search)
-        layout.addWidget(self.split, 1)
-        self.setCentralWidget(central)
+        self._central = QWidget()
+        self._central_layout = QVBoxLayout(self._central)
+        self._central_layout.setContentsMargins(8, 8, 8, 4)
+        self._central_layout.addWidget(self.search)
+        self._central_layout.addWidget(self.split, 1)
+        self.setCentralWidget(self._central)
         self.status_agent = QLabel()
         self.statusBar().addPermanentWidget(self.status_agent)
-        self.overlay = ShortcutOverlay(central, [])
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
-        self.menus = WindowMenus(self)  # case, account and supervisor menus (sign-in, reviews, PDF)
 
         self.search.textChanged.connect(self._on_search_text)
         self.search.returnPressed.connect(self.open_selected)
         self.search.installEventFilter(self)
         self.results.activated.connect(lambda _index: self.open_selected())
-        self.panel.case_selected.connect(self._on_case_selected)
-        self.panel.filter_changed.connect(lambda _open: self._load_cases())
-        self.panel.status_requested.connect(self._change_status)
-        self.panel.assign_requested.connect(self._assign)
-        self.panel.new_case.submitted.connect(self._create_case)
-        self.panel.edit_form.submitted.connect(self._save_customer)
-        self.panel.conflict.resolved.connect(self._save_customer)
-        self.panel.conflict.discarded.connect(lambda: self.customer_id and self.open_customer(self.customer_id))
-        self.notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
-        self.notes.note_saved.connect(lambda _note: self.banner.hide() if self.banner.kind == "error" else None)
-        self._banner_action = self._restore_drafts
-        self.banner.action_clicked.connect(lambda: self._banner_action())
-        self.notes.went_offline.connect(self._offline)
         self._offline_since = 0.0
         self._reconnect = QTimer(self)
         self._reconnect.setInterval(RECONNECT_MS)
         self._reconnect.timeout.connect(self.try_reconnect)
         self.setTabOrder(self.search, self.results)
-        self.setTabOrder(self.results, self.panel.cases)
-        self.setTabOrder(self.panel.cases, self.notes.editor)
         self.resize(1200, 760)
         self.split.setSizes([430, 770])
-        self.right.setSizes([310, 450])
         self.retranslate_ui()
         self.search.setEnabled(True)
         self.search.setFocus()
+
+    # --- built after the first paint ------------------------------------------------------
+    def build_side_panels(self) -> None:
+        """Build the customer, note, response and script panels and the signed-in menus (once)."""
+        if self._panel is not None:
+            return
+        from PySide6.QtCore import Qt
+
+        from deskapp.ui.customer_panel import CustomerPanel
+        from deskapp.ui.note_editor import NoteEditor
+        from deskapp.ui.response_panel import ResponsePanel
+        from deskapp.ui.script_panel import ScriptPanel
+        from deskapp.ui.supervisor.menus import WindowMenus
+
+        self._panel = panel = CustomerPanel()
+        self._notes = notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
+        self._responses = responses = ResponsePanel(self.runner, _DeskProxy(self), self._response_context,
+                                                    self.describe_error)
+        notes.side_tabs.insertTab(0, responses, _("Responses"))
+        self._scripts = scripts = ScriptPanel(self.runner, _DeskProxy(self), self._response_context,
+                                              self.describe_error)
+        notes.side_tabs.insertTab(1, scripts, _("Call script"))
+        notes.side_tabs.setCurrentIndex(0)
+        scripts.finished.connect(lambda _result: notes.reload_notes())
+        responses.insert_requested.connect(self._insert_response)
+        self.results.setModel(self.results_model)
+        self._results_header = None
+        self._fit_result_headers()
+        self.right.setOrientation(Qt.Orientation.Vertical)
+        self.right.addWidget(panel)
+        self.right.addWidget(notes)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self._menus = WindowMenus(self)  # case, account and supervisor menus (sign-in, reviews, PDF)
+
+        panel.case_selected.connect(self._on_case_selected)
+        panel.filter_changed.connect(lambda _open: self._load_cases())
+        panel.status_requested.connect(self._change_status)
+        panel.assign_requested.connect(self._assign)
+        panel.new_case.submitted.connect(self._create_case)
+        panel.edit_form.submitted.connect(self._save_customer)
+        panel.conflict.resolved.connect(self._save_customer)
+        panel.conflict.discarded.connect(lambda: self.customer_id and self.open_customer(self.customer_id))
+        notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
+        notes.note_saved.connect(lambda _note: self._banner.hide()
+                                 if self._banner is not None and self._banner.kind == "error" else None)
+        notes.went_offline.connect(self._offline)
+        self.setTabOrder(self.results, panel.cases)
+        self.setTabOrder(panel.cases, notes.editor)
+        self.right.setSizes([310, 450])  # compact mode, if on, set its own sizes after this
+        self.menus.retranslate_ui()
+        self._update_status()
+
+    @property
+    def panel(self) -> CustomerPanel:
+        """The open customer: profile, alerts, cases."""
+        self.build_side_panels()
+        assert self._panel is not None
+        return self._panel
+
+    @property
+    def notes(self) -> NoteEditor:
+        """The note editor, with the saved notes, responses and call script beside it."""
+        self.build_side_panels()
+        assert self._notes is not None
+        return self._notes
+
+    @property
+    def responses(self) -> ResponsePanel:
+        """The scripted responses tab."""
+        self.build_side_panels()
+        assert self._responses is not None
+        return self._responses
+
+    @property
+    def scripts(self) -> ScriptPanel:
+        """The call script tab."""
+        self.build_side_panels()
+        assert self._scripts is not None
+        return self._scripts
+
+    @property
+    def menus(self) -> WindowMenus:
+        """The Case, Account and Supervisor menus."""
+        self.build_side_panels()
+        assert self._menus is not None
+        return self._menus
+
+    @property
+    def banner(self) -> Banner:
+        """The message strip above the search box (made when there is first something to say)."""
+        if self._banner is None:
+            from deskapp.ui.widgets import Banner
+
+            self._banner = Banner()
+            self._banner.action_clicked.connect(lambda: self._banner_action())
+            self._central_layout.insertWidget(0, self._banner)
+        return self._banner
+
+    @property
+    def overlay(self) -> ShortcutOverlay:
+        """The F1 card of every shortcut (made when first asked for)."""
+        if self._overlay is None:
+            from deskapp.ui.widgets import ShortcutOverlay
+
+            self._overlay = ShortcutOverlay(self._central, self._shortcut_rows())
+        return self._overlay
 
     # --- start-up -------------------------------------------------------------------------
     def start(self, password: str | None = None, remember: bool = False) -> None:
@@ -189,6 +285,8 @@ class MainWindow(QMainWindow):
         self._become_ready()
 
     def _become_ready(self) -> None:
+        from deskapp.core.security.permissions import allowed
+
         self.is_ready = True
         self.menus.set_role(self.info.agent_role)
         self.panel.new_case.station_channel = self.info.station_channel
@@ -259,16 +357,15 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         handlers = {
             "focus_search": self.focus_search, "search_clipboard": self.search_clipboard,
-            "new_case": self.new_case, "focus_note": self.notes.editor.setFocus,
-            "save_note": self.notes.save_note, "next_caller": self.next_caller,
+            "new_case": self.new_case, "focus_note": lambda: self.notes.editor.setFocus(),
+            "save_note": lambda: self.notes.save_note(), "next_caller": self.next_caller,
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
-            "help": self.overlay.popup, "quit": self.close, "language": self.next_language,
+            "help": lambda: self.overlay.popup(), "quit": self.close, "language": self.next_language,
             "responses": self.focus_responses,
         }
         for name, keys, _text in SHORTCUTS:
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setCheckable(name in {"privacy", "compact"})
             action.triggered.connect(handlers[name])
             self.addAction(action)
@@ -305,30 +402,42 @@ class MainWindow(QMainWindow):
         for name, keys, text in SHORTCUTS:
             self.actions_by_name[name].setText(_(text))
             self.actions_by_name[name].setToolTip(f"{_(text)} ({', '.join(keys)})")
-        self.overlay.set_shortcuts([(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS])
+        if self._overlay is not None:
+            self._overlay.set_shortcuts(self._shortcut_rows())
         self.language_menu.setTitle(_("&Language"))
         self.view_menu.setTitle(_("&View"))
         for code, action in self.language_actions.items():
             action.setChecked(code == current_locale())
-        self.results_model.retranslate()
+        if self._results_header is not None:  # the first frame's stand-in
+            self._results_header.setHorizontalHeaderLabels([_(title) for title in RESULT_TITLES])
+        else:
+            self.results_model.retranslate()
         self._fit_result_headers()
-        self.panel.retranslate_ui()
-        self.notes.retranslate_ui()
-        self.responses.retranslate_ui()
-        self.scripts.retranslate_ui()
-        self.notes.side_tabs.setTabText(0, _("Responses"))
-        self.notes.side_tabs.setTabText(1, _("Call script"))
-        self.banner.retranslate_ui()
-        self.menus.retranslate_ui()
+        # Panels not built yet read the current language when they are.
+        if self._panel is not None and self._notes is not None and self._responses is not None \
+                and self._scripts is not None and self._menus is not None:
+            self._panel.retranslate_ui()
+            self._notes.retranslate_ui()
+            self._responses.retranslate_ui()
+            self._scripts.retranslate_ui()
+            self._notes.side_tabs.setTabText(0, _("Responses"))
+            self._notes.side_tabs.setTabText(1, _("Call script"))
+            self._menus.retranslate_ui()
+        if self._banner is not None:
+            self._banner.retranslate_ui()
         self._update_status()
         self._update_hint()
+
+    @staticmethod
+    def _shortcut_rows() -> list[tuple[str, str]]:
+        return [(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS]
 
     def _fit_result_headers(self) -> None:
         """Each column at least as wide as its (translated) header; cells are never measured."""
         header = self.results.horizontalHeader()
         metrics = header.fontMetrics()
         for column, width in enumerate(self._column_widths):
-            title = str(self.results_model.headerData(column, Qt.Orientation.Horizontal) or "")
+            title = _(RESULT_TITLES[column])
             header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -340,7 +449,7 @@ class MainWindow(QMainWindow):
         parts = []
         if self.info is not None:
             parts.append(_("Signed in as {name}").format(name=self.info.agent_name))
-        if self.panel.privacy:
+        if self._panel is not None and self._panel.privacy:
             parts.append(_("Privacy mask on"))
         self.status_agent.setText(" · ".join(parts))
 
@@ -395,6 +504,8 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            from PySide6.QtCore import Qt
+
             key = event.key()  # type: ignore[attr-defined]
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results_model.rowCount():
                 step = 1 if key == Qt.Key.Key_Down else -1
@@ -559,6 +670,12 @@ class MainWindow(QMainWindow):
         """A small always-on-top window: search, current customer and note."""
         self.compact = not self.compact
         self.actions_by_name["compact"].setChecked(self.compact)
+        self._apply_compact()
+        self.show()
+
+    def _apply_compact(self) -> None:
+        from PySide6.QtCore import Qt
+
         for widget in (self.panel.history, self.panel.details, self.notes.splitter.widget(1)):
             widget.setVisible(not self.compact and (widget is not self.panel.history or bool(self.panel.profile)))
         self.split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
@@ -571,10 +688,10 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
             self.split.setSizes([430, 770])
             self.right.setSizes([310, 450])
-        self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.notes.flush()
+        if self._notes is not None:
+            self._notes.flush()
         self.runner.wait()
         if self.desk is not None:
             self.desk.close()

@@ -1,17 +1,32 @@
-"""Thin Qt table models over lists of plain rows from core services."""
+"""Thin Qt table models over lists of plain rows from core services.
+
+Qt's ``Qt`` namespace is looked up when first needed (:func:`qt`), not imported here: importing it
+builds every one of its ~100 Python enums (~50 ms), and the main window imports this module for
+its first frame (bench/startup.py).
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from deskapp.core.i18n import N_, _
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 MASK = "••••"
+DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole, for default arguments
+
+
+@functools.cache
+def qt() -> Any:
+    """PySide6's ``Qt`` namespace (imported on first use, see the module docstring)."""
+    from PySide6.QtCore import Qt
+
+    return Qt
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -45,10 +60,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        roles = qt().ItemDataRole
+        if role in (roles.DisplayRole, roles.AccessibleTextRole):
             return self.columns[index.column()][1](self._rows[index.row()])
         return self.extra_data(self._rows[index.row()], index.column(), role)
 
@@ -56,8 +72,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         """Roles other than display (colours, tooltips); none by default."""
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Any, role: int = DISPLAY_ROLE) -> Any:
+        Qt = qt()
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
                 and 0 <= section < len(self.columns)):
             return _(self.columns[section][0])
@@ -66,7 +82,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def retranslate(self) -> None:
         """Headers and cells are translated when asked for: tell the views to ask again."""
         if self.columns:
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+            self.headerDataChanged.emit(qt().Orientation.Horizontal, 0, len(self.columns) - 1)
         if self._rows and self.translated_cells:
             self.refresh_cells()
 
@@ -74,6 +90,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         """Tell the views every cell may read differently now."""
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
+
+
+# The results' column titles (untranslated): the window's first frame shows them before a model.
+RESULT_TITLES = (N_("Name"), N_("Account"), N_("Phone"), N_("Email"), N_("Organisation"), N_("Language"),
+                 N_("Brand"))
 
 
 class ResultsModel(RowsModel[Any]):
@@ -84,15 +105,16 @@ class ResultsModel(RowsModel[Any]):
     def __init__(self) -> None:
         super().__init__()
         self.privacy = False
-        self.columns = (
-            (N_("Name"), lambda r: ("⚠ " if r.has_alerts else "") + r.name),
-            (N_("Account"), lambda r: r.account_number),
-            (N_("Phone"), lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or "")),
-            (N_("Email"), lambda r: MASK if self.privacy and r.email else (r.email or "")),
-            (N_("Organisation"), lambda r: r.organisation or ""),
-            (N_("Language"), lambda r: r.preferred_locale),
-            (N_("Brand"), lambda r: r.brand),
+        cells: tuple[Callable[[Any], str], ...] = (
+            lambda r: ("⚠ " if r.has_alerts else "") + r.name,
+            lambda r: r.account_number,
+            lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or ""),
+            lambda r: MASK if self.privacy and r.email else (r.email or ""),
+            lambda r: r.organisation or "",
+            lambda r: r.preferred_locale,
+            lambda r: r.brand,
         )
+        self.columns = tuple(zip(RESULT_TITLES, cells, strict=True))
 
     def set_privacy(self, on: bool) -> None:
         """Mask or unmask personal contact data."""

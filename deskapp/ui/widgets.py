@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from deskapp.core.i18n import _
@@ -31,6 +31,8 @@ class Banner(QFrame):
     action_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # not at import: the main window's first frame imports row_table
+
         super().__init__(parent)
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
@@ -71,6 +73,8 @@ class ShortcutOverlay(QFrame):
     """F1: every shortcut on one card over the window; any key or click closes it."""
 
     def __init__(self, parent: QWidget, shortcuts: list[tuple[str, str]]) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setObjectName("shortcutOverlay")
         self.setStyleSheet("#shortcutOverlay {background: rgba(20,24,32,235); border-radius: 10px;}"

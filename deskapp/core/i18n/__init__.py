@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import gettext
 import struct
-from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,6 +47,8 @@ def load_catalog(locale: str) -> gettext.NullTranslations:
     """
     if locale == SOURCE_LOCALE:
         return gettext.NullTranslations()
+    from importlib import resources  # not needed to start in English
+
     mo = resources.files("deskapp") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
         with mo.open("rb") as handle:
