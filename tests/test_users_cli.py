@@ -81,3 +81,29 @@ def test_errors_are_one_line(cli, add, db_url: str) -> None:  # type: ignore[no-
     assert code == 1 and err == "deskapp: There is no user ghost.\n"
     code, _, err = cli("--db", db_url, "users", "set-role", "anna", "king")
     assert code == 2
+
+
+def test_unlock_lets_a_locked_out_account_sign_in_and_is_audited(cli, add, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    add("anna")
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            for _attempt in range(auth.LOCKOUT_ATTEMPTS):
+                with pytest.raises(auth.SignInFailed):
+                    auth.sign_in(session, "anna", "wrong guess")
+            with pytest.raises(auth.SignInLocked):
+                auth.sign_in(session, "anna", "correct horse")
+        assert cli("--db", db_url, "users", "unlock", "Anna") == (0, "anna is unlocked and can sign in again.\n", "")
+        with Session(engine) as session:
+            assert auth.sign_in(session, "anna", "correct horse").username == "anna"
+        assert cli("--db", db_url, "users", "unlock", "anna") == (
+            0, "anna was not locked out; the failed sign-ins so far no longer count.\n", "")
+        with Session(engine) as session:
+            unlocks = [(e.agent_id, e.detail) for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "auth.unlock").order_by(AuditEvent.id))]
+    finally:
+        engine.dispose()
+    assert unlocks == [(None, {"username": "anna", "was_locked": True}),
+                       (None, {"username": "anna", "was_locked": False})]
+    code, out, err = cli("--db", db_url, "users", "unlock", "ghost")
+    assert (code, out, err) == (1, "", "deskapp: There is no user ghost.\n")

@@ -1,4 +1,4 @@
-"""``deskapp users add|list|set-role|disable``: accounts, from the console.
+"""``deskapp users add|list|set-role|disable|unlock``: accounts, from the console.
 
 The console acts with the database file in hand, so it needs no sign-in; every change is audited
 as made from the console. Passwords are read with getpass (twice) or, for scripts, one line from
@@ -42,6 +42,10 @@ def register(subparsers: Any) -> None:
     disable = commands.add_parser("disable", help=_("disable an account so it can no longer sign in"))
     disable.add_argument("name", metavar="NAME")
     disable.set_defaults(handler=run_disable)
+
+    unlock = commands.add_parser("unlock", help=_("let an account locked out by failed sign-ins sign in again now"))
+    unlock.add_argument("name", metavar="NAME")
+    unlock.set_defaults(handler=run_unlock)
 
 
 def read_password(from_stdin: bool) -> str:
@@ -122,4 +126,23 @@ def run_disable(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         row = disable_user(session, None, args.name)
     print(_("{username} is disabled.").format(username=row.username))
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    """Lift the sign-in lockout of ``args.name`` (its failed sign-ins so far stop counting)."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import open_database
+    from deskapp.core.services.auth import normalise_username, unlock_user
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        was_locked = unlock_user(session, None, args.name)
+    username = normalise_username(args.name)
+    if was_locked:
+        print(_("{username} is unlocked and can sign in again.").format(username=username))
+    else:
+        print(_("{username} was not locked out; the failed sign-ins so far no longer count.").format(
+            username=username))
     return 0

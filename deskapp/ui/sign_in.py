@@ -2,7 +2,8 @@
 
 The dialog checks the password on the background worker (argon2id takes a noticeable moment), so
 it stays responsive; on failure it says so in the chosen language, keeps the username and clears
-the password. Picking a language switches the whole UI at once, the dialog included.
+the password; a username locked out after too many failures is told how many minutes to wait.
+Picking a language switches the whole UI at once, the dialog included.
 """
 
 from __future__ import annotations
@@ -143,9 +144,11 @@ class SignInDialog(QDialog):
         self.password.setFocus()
 
     def _show_error(self, exc: Exception) -> None:
-        from deskapp.core.services.auth import SignInFailed
+        from deskapp.core.services.auth import SignInFailed, SignInLocked, lockout_message
 
-        if isinstance(exc, SignInFailed):
+        if isinstance(exc, SignInLocked):
+            text = lockout_message(exc.minutes)
+        elif isinstance(exc, SignInFailed):
             # Re-worded here rather than taken from the exception, so it follows a language switch.
             text = _("The username or password is wrong, or the account is disabled. Check them and "
                      "try again, or ask an administrator.")

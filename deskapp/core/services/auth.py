@@ -8,23 +8,32 @@ Account changes take the acting agent's id, checked for ``user.manage``. ``None`
 local console (the ``deskapp users`` command): whoever runs it already holds the database file, and
 it is how the first administrator is created. Every change is audited; agents are staff, so their
 usernames may appear in audit details (customers' data never does).
+
+Guessing is slowed by a lockout: after :data:`LOCKOUT_ATTEMPTS` failed sign-ins for one typed
+username within :data:`LOCKOUT_WINDOW`, that username is refused, without checking the password,
+until the oldest of those failures is :data:`LOCKOUT_WINDOW` old. Failures count since the
+account's last successful sign-in or an administrator's unlock (``deskapp users unlock``). The
+count is kept in the audit log itself (the failures are audited anyway), so every computer of a
+team sees the same count and nothing new has to be stored. Unknown usernames are counted and
+locked in exactly the same way, so the lockout does not tell which usernames exist either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent, AuditEvent
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import InvalidInput, RecordNotFound
@@ -32,10 +41,31 @@ from deskapp.core.services.cases import InvalidInput, RecordNotFound
 USERNAME_MAX = 64
 DISPLAY_NAME_MAX = 200
 PASSWORD_MIN = 8
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+
+_SIGNED_IN, _FAILED, _REFUSED, _UNLOCKED = "auth.sign_in", "auth.sign_in_failed", "auth.sign_in_locked", "auth.unlock"
 
 
 class SignInFailed(DeskappError):
     """Wrong username or password, or a disabled account (deliberately not told apart)."""
+
+
+class SignInLocked(SignInFailed):
+    """Too many failed sign-ins for this username lately: refused without looking at the password."""
+
+    def __init__(self, minutes: int) -> None:
+        """Say how many minutes (at least 1) are left before the username may try again."""
+        super().__init__(lockout_message(minutes))
+        self.minutes = minutes
+
+
+def lockout_message(minutes: int) -> str:
+    """The translated "wait or ask an administrator" message (the dialog re-words it on a language switch)."""
+    return ngettext("Too many failed sign-ins with this username. Wait {minutes} minute and try again, or ask an "
+                    "administrator to unlock the account.",
+                    "Too many failed sign-ins with this username. Wait {minutes} minutes and try again, or ask an "
+                    "administrator to unlock the account.", minutes).format(minutes=minutes)
 
 
 class LastAdministrator(DeskappError):
@@ -81,38 +111,104 @@ def normalise_username(username: str) -> str:
     return username.strip().casefold()
 
 
-def sign_in(session: Session, username: str, password: str) -> SignedIn:
+def sign_in(session: Session, username: str, password: str, *, now: dt.datetime | None = None) -> SignedIn:
     """Check a username and password and say who signed in.
 
-    A hash made with older parameters is replaced by a fresh argon2id hash on success.
+    A hash made with older parameters is replaced by a fresh argon2id hash on success. A username
+    that is locked out (see the module's description) is refused before the password is looked at.
 
     Args:
         session: An open session.
         username: What the person typed as their username (case does not matter).
         password: The password they typed.
+        now: The current time (tests pass a clock; default: now).
 
     Returns:
         The signed-in agent.
 
     Raises:
+        SignInLocked: Too many failed sign-ins with this username lately (known or not).
         SignInFailed: Unknown user, wrong password or disabled account: one message for all three.
     """
+    now = now or utcnow()
     name = normalise_username(username)[:USERNAME_MAX]
     agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first() if name else None
+    agent_id = agent.id if agent is not None else None
+    until = _locked_until(session, name, agent_id, now)
+    if until is not None:
+        _audit(session, agent_id, _REFUSED, None, {"username": name}, at=now)
+        session.commit()
+        raise SignInLocked(max(1, math.ceil((until - now).total_seconds() / 60)))
     stored = agent.password_hash if agent is not None and agent.password_hash else _dummy_hash()
     matches = verify_password(stored, password) and agent is not None and bool(agent.password_hash)
     if agent is None or not matches or not agent.active:
-        _audit(session, agent.id if agent is not None else None, "auth.sign_in_failed", None, {"username": name})
+        _audit(session, agent_id, _FAILED, None, {"username": name}, at=now)
         session.commit()
         raise SignInFailed(_("The username or password is wrong, or the account is disabled. Check them and "
                              "try again, or ask an administrator."))
     if agent.password_hash and needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
-    _audit(session, agent.id, "auth.sign_in", agent.id, {"username": agent.username})
+    _audit(session, agent.id, _SIGNED_IN, agent.id, {"username": agent.username}, at=now)
     result = SignedIn(agent_id=agent.id, username=agent.username, display_name=agent.display_name,
                       role=agent.role, ui_locale=agent.ui_locale)
     session.commit()
     return result
+
+
+def locked_until(session: Session, username: str, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the lockout of ``username`` ends, or ``None`` when it may try to sign in now."""
+    now = now or utcnow()
+    name = normalise_username(username)[:USERNAME_MAX]
+    agent_id = session.scalar(select(Agent.id).where(func.lower(Agent.username) == name)) if name else None
+    return _locked_until(session, name, agent_id, now)
+
+
+def unlock_user(session: Session, actor_id: int | None, username: str, *, now: dt.datetime | None = None) -> bool:
+    """Let an account try to sign in again at once: its failed sign-ins so far no longer count.
+
+    Args:
+        session: An open session.
+        actor_id: The administrator doing it, or ``None`` for the local console.
+        username: The account.
+        now: The current time (tests pass a clock; default: now).
+
+    Returns:
+        Whether the account was locked out.
+
+    Raises:
+        RecordNotFound: No such account.
+        PermissionDenied: The actor may not manage accounts.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "user.manage")
+    now = now or utcnow()
+    agent = _find(session, username)
+    name = normalise_username(agent.username)
+    was_locked = _locked_until(session, name, agent.id, now) is not None
+    _audit(session, actor_id, _UNLOCKED, agent.id, {"username": name, "was_locked": was_locked}, at=now)
+    session.commit()
+    return was_locked
+
+
+def _locked_until(session: Session, name: str, agent_id: int | None, now: dt.datetime) -> dt.datetime | None:
+    # The failures for this typed name in the window, newest first, back to the account's last
+    # sign-in or unlock. The (at, action) index narrows this to the last minutes' sign-in events.
+    typed = AuditEvent.detail["username"].as_string() == name
+    about = or_(typed, and_(AuditEvent.entity == "agent", AuditEvent.entity_id == agent_id)) \
+        if agent_id is not None else typed
+    events = session.execute(
+        select(AuditEvent.action, AuditEvent.at)
+        .where(AuditEvent.at > now - LOCKOUT_WINDOW, AuditEvent.action.in_((_FAILED, _SIGNED_IN, _UNLOCKED)), about)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(LOCKOUT_ATTEMPTS))
+    failures: list[dt.datetime] = []
+    for action, at in events:
+        if action != _FAILED:
+            break
+        failures.append(at)
+    if len(failures) < LOCKOUT_ATTEMPTS:
+        return None
+    return failures[-1] + LOCKOUT_WINDOW
 
 
 def add_user(session: Session, actor_id: int | None, username: str, password: str, *,
@@ -257,8 +353,8 @@ def _check_password(password: str) -> None:
 
 
 def _audit(session: Session, agent_id: int | None, action: str, entity_id: int | None,
-           detail: dict[str, Any]) -> None:
-    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity="agent",
+           detail: dict[str, Any], *, at: dt.datetime | None = None) -> None:
+    session.add(AuditEvent(at=at or utcnow(), agent_id=agent_id, action=action, entity="agent",
                            entity_id=entity_id, detail=detail))
 
 
