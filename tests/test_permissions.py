@@ -16,16 +16,17 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, Role, SupportStage
-from deskapp.core.domain.models import Agent, AuditEvent, Case, CaseNote, NoteRevision
+from deskapp.core.domain.models import Agent, AuditEvent, CallScript, Case, CaseNote, NoteRevision
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions
 from deskapp.core.security.permissions import MATRIX, allowed, require
-from deskapp.core.services import audit, auth, case_export, cases, note_diff, notes, reports, reviews
+from deskapp.core.services import audit, auth, call_scripts, case_export, cases, note_diff, notes, reports, reviews
 from tests.seeding import seed
 from tests.test_catalogs import compiled
 
 ROLES = (Role.REP, Role.SUPERVISOR, Role.ADMIN)
+TINY_SCRIPT = {"title": {"en": "Tiny"}, "steps": [{"id": "bye", "say": {"en": "Goodbye."}, "final": True}]}
 SCORES = {"greeting": 4, "identity_check": 3, "empathy": 2, "accuracy": 4, "resolution": 1, "closing": 0}
 
 
@@ -62,6 +63,18 @@ class World:
 
 
 Call = Callable[[Session, World, int], object]
+
+
+def _start_script(s: Session, w: World, actor: int) -> object:
+    if s.scalars(select(CallScript).where(CallScript.key == "tiny")).first() is None:
+        s.add(CallScript(key="tiny", version=1, title="Tiny", definition=TINY_SCRIPT))
+        s.flush()
+    return call_scripts.start_run(s, "tiny", w.customer, rep_locale="en", agent_id=actor, actor_id=actor)
+
+
+def _finish_script(s: Session, w: World, actor: int) -> object:
+    run = call_scripts.ScriptRun(call_scripts.parse_script({"key": "tiny", **TINY_SCRIPT}))
+    return call_scripts.finish_run(s, actor, w.case(s).id, run)
 
 
 def _assign_other(s: Session, w: World, actor: int) -> object:
@@ -105,6 +118,9 @@ CALLS: list[tuple[str, str, Call]] = [
         s, a, w.note(s, a if s.get(Agent, a) else w.rep), "changed")),
     ("note.history", "note_history", lambda s, w, a: notes.note_history(s, w.note(s, w.rep), actor_id=a)),
     ("note.history", "note_diff", lambda s, w, a: note_diff.note_diff(s, a, w.note(s, w.rep), 1, 2)),
+    ("script.run", "list_scripts", lambda s, w, a: call_scripts.list_scripts(s, actor_id=a)),
+    ("script.run", "start_run", _start_script),
+    ("script.run", "finish_run", _finish_script),
     ("draft.save", "save_draft", lambda s, w, a: notes.save_draft(s, a, w.case(s).id, "typing")),
     ("draft.save", "discard_draft", lambda s, w, a: notes.discard_draft(s, a, w.case(s).id)),
     ("review.create", "create_review", lambda s, w, a: reviews.create_review(s, a, w.case(s).id, SCORES)),

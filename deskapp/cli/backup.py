@@ -1,4 +1,9 @@
-"""``deskapp backup FILE``: an online, consistent copy of the database."""
+"""``deskapp backup FILE``: an online, consistent copy of the database.
+
+A backup is an operation of the local console, like ``deskapp users``: whoever runs it already
+holds the database file, so there is no sign-in and no permission check (``backup.run`` in the
+permission matrix is for a signed-in caller, should one come); the window does not offer it.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,11 @@
 
 ``import`` and ``export`` are command groups: other modules add their own kinds of thing
 (``import responses`` …) to the same group with :func:`command_group`.
+
+Customer import and export are operations of the local console, like ``deskapp users``: whoever
+runs them already holds the database file (or the team server's login), so there is no sign-in
+and no permission check; the window offers neither. (The ``customer.import`` and
+``customer.export`` entries of the permission matrix are for a signed-in caller, should one come.)
 """
 
 from __future__ import annotations

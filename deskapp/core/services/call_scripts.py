@@ -26,11 +26,11 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Brand, CallScript, Case, CaseNote
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, current_locale, normalise_locale
 from deskapp.core.i18n.formatting import format_date, format_number
+from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import (
     FeedbackRow,
     InvalidInput,
     RecordNotFound,
-    active_agent,
     audit,
     record_feedback,
 )
@@ -270,8 +270,17 @@ def _same_as_stored(session: Session, raw: Mapping[str, Any]) -> bool:
     return stored is not None and stored == {k: v for k, v in raw.items() if k not in {"key", "version", "brand"}}
 
 
-def list_scripts(session: Session, brand_id: int | None = None) -> list[ScriptRow]:
-    """The newest version of every script (for ``brand_id``: its own and the shared ones), by key."""
+def list_scripts(session: Session, brand_id: int | None = None, *, actor_id: int | None = None) -> list[ScriptRow]:
+    """The newest version of every script (for ``brand_id``: its own and the shared ones), by key.
+
+    ``actor_id``, when given, is checked for ``script.run``; ``None`` is for the local console
+    (``deskapp scripts list``) and internal callers.
+
+    Raises:
+        PermissionDenied: The actor may not run call scripts.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "script.run")
     newest: dict[str, CallScript] = {}
     for script in session.scalars(select(CallScript).order_by(CallScript.key, CallScript.version)):
         if brand_id is None or script.brand_id in (None, brand_id):
@@ -304,8 +313,18 @@ def _definition(script: CallScript) -> ScriptDefinition:
 
 def start_run(session: Session, key: str, customer: int | str | None, *, rep_locale: str,
               agent_id: int | None = None, case_id: int | None = None,
-              customer_locale: str | None = None) -> ScriptRun:
-    """Begin a run of the newest version of ``key`` for a customer (their language, else brand's, else English)."""
+              customer_locale: str | None = None, actor_id: int | None = None) -> ScriptRun:
+    """Begin a run of the newest version of ``key`` for a customer (their language, else brand's, else English).
+
+    ``agent_id`` is the rep the texts speak as; ``actor_id``, when given, is checked for
+    ``script.run`` (the desk passes the signed-in agent as both).
+
+    Raises:
+        PermissionDenied: The actor may not run call scripts.
+        RecordNotFound: No such script, customer or case.
+    """
+    if actor_id is not None:
+        require(session, actor_id, "script.run")
     script = get_script(session, key)
     context = template_context(session, customer, agent_id=agent_id, case_id=case_id)
     brand_default = session.scalar(select(Brand.default_locale).where(Brand.code == context["brand"]["code"]))
@@ -482,13 +501,14 @@ def finish_run(session: Session, agent_id: int, case_id: int, run: ScriptRun) ->
     The note's revision 1 is written and hash-chained exactly as :func:`notes.add_note` does it.
 
     Raises:
+        PermissionDenied: ``agent_id`` may not run call scripts (disabled, unknown or wrong role).
         InvalidInput: The run is not at a final step or lacks a required field.
         RecordNotFound: No such case.
     """
+    author = require(session, agent_id, "script.run")
     if not run.current.final:
         raise InvalidInput(_("The script is not finished yet: continue to its last step."))
     run.require_fields()
-    author = active_agent(session, agent_id)
     if session.get(Case, case_id) is None:
         raise RecordNotFound(_("The case no longer exists."))
     now = utcnow()

@@ -23,6 +23,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
 from deskapp.core.i18n import _
+from deskapp.core.security.permissions import require
 from deskapp.core.services import (
     auth,
     call_scripts,
@@ -179,8 +180,18 @@ class Desk:
 
     # --- lookup and customers -------------------------------------------------------------
     def lookup(self, query: str, limit: int = 50) -> list[lookup.LookupRow]:
-        """Customers matching what the rep typed."""
-        return self._run(lambda s: lookup.lookup(s, query, limit=limit))
+        """Customers matching what the rep typed (the acting agent needs ``customer.lookup``).
+
+        Raises:
+            PermissionDenied: The account is disabled or unknown, or its role may not look customers up.
+        """
+        agent_id = self.agent_id
+
+        def work(session: Session) -> list[lookup.LookupRow]:
+            require(session, agent_id, "customer.lookup")  # one primary-key read: cheap next to the search
+            return lookup.lookup(session, query, limit=limit)
+
+        return self._run(work)
 
     def profile(self, customer_id: int) -> cases.ProfileRow:
         """The customer's profile."""
@@ -256,17 +267,23 @@ class Desk:
                                                              case_id=case_id, prompts=prompts))
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
-        """The call scripts (newest version of each)."""
-        return self._run(call_scripts.list_scripts)
+        """The call scripts (newest version of each); the acting agent needs ``script.run``."""
+        agent_id = self.agent_id
+        return self._run(lambda s: call_scripts.list_scripts(s, actor_id=agent_id))
 
     def start_script(self, key: str, customer_id: int | None, case_id: int | None,
                      rep_locale: str) -> call_scripts.ScriptRun:
-        """A run of script ``key`` for the customer, in their language (plain object, no session)."""
+        """A run of script ``key`` for the customer, in their language (plain object, no session).
+
+        Raises:
+            PermissionDenied: The acting agent may not run call scripts.
+        """
+        agent_id = self.agent_id
         return self._run(lambda s: call_scripts.start_run(s, key, customer_id, rep_locale=rep_locale,
-                                                          agent_id=self.agent_id, case_id=case_id))
+                                                          agent_id=agent_id, case_id=case_id, actor_id=agent_id))
 
     def finish_script(self, case_id: int, run: call_scripts.ScriptRun) -> call_scripts.ScriptRunResult:
-        """Store the run as a structured note on the case, and its satisfaction score."""
+        """Store the run as a structured note on the case, and its satisfaction score (``script.run``)."""
         return self._run(lambda s: call_scripts.finish_run(s, self.agent_id, case_id, run))
 
     def _customer_locale(self, session: Session, customer_id: int | None) -> str:
