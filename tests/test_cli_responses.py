@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from deskapp.core.services import auth
 from tests.test_responses import make_desk
 
 LOCALES = ["en", "fi", "fil", "es"]
@@ -49,6 +52,29 @@ def test_render_json_picks_the_customer_language(cli, engine: Engine, db_url: st
                        "--locale", "es", "--agent", "anna")
     assert code == 0
     assert out == "Gracias por llamar a Nordic Telecom, le atiende Anna. ¿En qué puedo ayudarle?\n"
+
+
+def test_render_answers_as_this_computers_user_without_agent(  # type: ignore[no-untyped-def]
+        cli, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_desk(engine)
+    args = ("--db", db_url, "responses", "render", "greeting.phone", "--customer", "FI-1", "--locale", "es")
+    monkeypatch.setattr("getpass.getuser", lambda: "Anna")  # the OS login, matched without regard to case
+    assert cli(*args) == (0, "Gracias por llamar a Nordic Telecom, le atiende Anna. ¿En qué puedo ayudarle?\n", "")
+    assert cli(*args, "--agent", "SAM")[1] == ("Gracias por llamar a Nordic Telecom, le atiende Sam. ¿En qué puedo "
+                                                "ayudarle?\n")  # --agent wins
+    note = ("Note: no --agent given, and no active user account is named like this computer's user (kiosk), so "
+            "the representative's name is left empty. Add --agent USERNAME to fill it in.\n")
+    monkeypatch.setattr("getpass.getuser", lambda: "kiosk")
+    code, out, err = cli(*args, "--json")
+    assert (code, err) == (0, note)
+    assert json.loads(out)["text"] == "Gracias por llamar a Nordic Telecom, le atiende . ¿En qué puedo ayudarle?"
+    with Session(engine) as session:  # a disabled account is not answered as
+        auth.disable_user(session, None, "anna")
+    monkeypatch.setattr("getpass.getuser", lambda: "anna")
+    assert cli(*args)[2] == note.replace("(kiosk)", "(anna)")
+    # A response that does not name the representative needs no note.
+    code, out, err = cli("--db", db_url, "responses", "render", "closing.anything_else", "--customer", "FI-1")
+    assert (code, err) == (0, ""), err
 
 
 def test_render_errors_are_one_clear_line(cli, engine: Engine, db_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,10 @@
 
 JSON keys are a contract. ``list --json``: key, title, category, locales, stale.
 ``render --json``: key, locale, text. ``list`` and ``render`` load the starter library into a
-desk that has no responses and no call scripts yet (first run).
+desk that has no responses and no call scripts yet (first run). ``render`` answers as the
+``--agent`` given, else as the active account named like this computer's user (as the window
+answers as whoever signed in); with neither, the representative's name stays empty and a note on
+standard error says so.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +38,9 @@ def register(subparsers: Any) -> None:
     rendering.add_argument("--locale", metavar="LOCALE", help=_("answer in this language instead: en, fi, fil or es"))
     rendering.add_argument("--prompt", action="append", default=[], metavar="NAME=VALUE",
                            help=_("a fill-in value, e.g. new_date=2025-03-14 (repeat for more)"))
-    rendering.add_argument("--agent", metavar="USERNAME", help=_("the representative who answers"))
+    rendering.add_argument("--agent", metavar="USERNAME",
+                           help=_("the representative who answers (default: the account named like this "
+                                  "computer's user)"))
     rendering.add_argument("--case", type=int, metavar="ID", help=_("the case the answer is about"))
     rendering.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     rendering.set_defaults(handler=run_render)
@@ -84,14 +92,13 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_render(args: argparse.Namespace) -> int:
     """Fill in one response and print it."""
-    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.domain.models import Agent
     from deskapp.core.errors import DeskappError
     from deskapp.core.services.library_io import ensure_library
-    from deskapp.core.services.responses import render_response
+    from deskapp.core.services.responses import get_response, render_response
+    from deskapp.core.templating.checks import inspect
 
     prompts: dict[str, str] = {}
     for item in args.prompt:
@@ -102,13 +109,15 @@ def run_render(args: argparse.Namespace) -> int:
         prompts[name.strip()] = value
     with Session(open_database(args)) as session:
         ensure_library(session)
-        agent_id = None
-        if args.agent:
-            agent_id = session.scalar(select(Agent.id).where(Agent.username == args.agent))
-            if agent_id is None:
-                raise DeskappError(_("There is no user “{username}”.").format(username=args.agent))
+        agent_id, os_user = _answering_agent(session, args.agent)
         result = render_response(session, args.key, args.customer, locale=args.locale, agent_id=agent_id,
                                  case_id=args.case, prompts=prompts)
+        variant = get_response(session, args.key).variant(result.locale)
+        nameless = agent_id is None and variant is not None and "agent" in inspect(variant.body).variables
+    if nameless:
+        print(_("Note: no --agent given, and no active user account is named like this computer's user "
+                "({user}), so the representative's name is left empty. Add --agent USERNAME to fill it in.")
+              .format(user=os_user or "?"), file=sys.stderr)
     if args.json:
         print(json.dumps({"key": result.key, "locale": result.locale, "text": result.text},
                          ensure_ascii=not _utf8(), indent=2))
@@ -118,6 +127,33 @@ def run_render(args: argparse.Namespace) -> int:
                                                                      used=result.locale), file=sys.stderr)
         print(result.text)
     return 0
+
+
+def _answering_agent(session: Session, username: str | None) -> tuple[int | None, str]:
+    """The id of the representative who answers, and this computer's user name (for the note).
+
+    ``--agent`` must name an account; without it, the active account named like the OS user (if any).
+    """
+    import getpass
+
+    from sqlalchemy import func, select
+
+    from deskapp.core.domain.models import Agent
+    from deskapp.core.errors import DeskappError
+    from deskapp.core.services.auth import normalise_username
+
+    if username:
+        agent_id = session.scalar(select(Agent.id).where(func.lower(Agent.username) == normalise_username(username)))
+        if agent_id is None:
+            raise DeskappError(_("There is no user “{username}”.").format(username=username))
+        return agent_id, ""
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment and none in the password database
+        return None, ""
+    agent_id = session.scalar(select(Agent.id).where(func.lower(Agent.username) == normalise_username(os_user),
+                                                     Agent.active))
+    return agent_id, os_user
 
 
 def run_export(args: argparse.Namespace) -> int:
