@@ -143,7 +143,8 @@ class Desk:
         """Check the password and act as that agent from now on.
 
         Raises:
-            SignInFailed: Wrong username or password, or a disabled account (the acting agent stays).
+            SignInFailed: Wrong username or password, or a disabled account (the acting agent stays);
+                ``SignInLocked``, its subclass, when the username is locked out after too many failures.
         """
         signed = self._run(lambda s: auth.sign_in(s, username, password))
         self.agent_id = signed.agent_id
