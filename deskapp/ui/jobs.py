@@ -5,6 +5,8 @@ thread and calls ``on_done(result)`` or ``on_failed(exc)`` on the UI thread. One
 keeps writes in the order they were asked for (a draft queued before a save lands before it).
 Submissions with a ``key`` supersede older ones with the same key: a stale lookup is skipped if it
 has not started, and its result is dropped if it has, so it can never replace a newer one.
+Keyed jobs are the ones whose result only matters while someone looks at it (lookups, lists,
+previews); jobs without a key (saving a draft or a note) always run, also when the window closes.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class JobRunner(QObject):
         self._pool.setMaxThreadCount(1)
         self._generation: dict[str, int] = {}
         self._live: set[_Signals] = set()
+        self._closed = False
 
     def submit(
         self,
@@ -73,6 +76,9 @@ class JobRunner(QObject):
         key: str | None = None,
     ) -> None:
         """Run ``work`` in the background; see the module docstring."""
+        if self._closed:  # the window has closed (and its database with it)
+            log.debug("job submitted after close: not run")
+            return
         generation = self._generation.get(key, 0) + 1 if key else 0
         if key:
             self._generation[key] = generation
@@ -105,3 +111,13 @@ class JobRunner(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every queued job ran (for shutdown and tests)."""
         return bool(self._pool.waitForDone(msecs))
+
+    def close(self, msecs: int = 30000) -> bool:
+        """For a closing window: drop keyed jobs not started yet, finish the rest, start nothing new.
+
+        Nobody will see what a queued lookup or list would show; saves (jobs without a key) run.
+        """
+        self._closed = True
+        for key in self._generation:
+            self._generation[key] += 1
+        return self.wait(msecs)

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.results, 1)
         left_layout.addWidget(self.results_hint)
         self.right = QSplitter()  # the customer panel above the note, once built
+        self.right.addWidget(QWidget())  # holds the right side's place (an empty splitter gets no room)
         self.split = QSplitter()
         self.split.addWidget(left)
         self.split.addWidget(self.right)
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
         self._results_header = None
         self._fit_result_headers()
         self.right.setOrientation(Qt.Orientation.Vertical)
-        self.right.addWidget(panel)
+        self.right.replaceWidget(0, panel).deleteLater()
         self.right.addWidget(notes)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
@@ -692,7 +693,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._notes is not None:
             self._notes.flush()
-        self.runner.wait()
+        self.runner.close()
         if self.desk is not None:
             self.desk.close()
         super().closeEvent(event)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,6 +39,7 @@ class ScriptPanel(QWidget):
         self.run: Any = None
         self._rows: list[Any] | None = None
         self.active = False
+        self._list_wanted = False
         self._fields: dict[str, FieldWidget] = {}
         self.picker = QComboBox()
         self.start = QPushButton()
@@ -94,11 +96,24 @@ class ScriptPanel(QWidget):
         self._show_step()
 
     def refresh_list(self) -> None:
-        """Load the scripts once the database is open."""
+        """Load the scripts once the database is open, when the panel is (or next is) shown.
+
+        Reading the seven scripts takes a tenth of a second of the worker's time, which the rep's
+        first searches after start-up should not wait behind while the tab is not even open.
+        """
         if not self.active:
             return
+        if not self.isVisible():
+            self._list_wanted = True
+            return
+        self._list_wanted = False
         desk = self._desk
         self._runner.submit(desk.scripts, self._fill_picker, self._failed, key="scripts")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._list_wanted:
+            self.refresh_list()
 
     def _fill_picker(self, rows: list[Any]) -> None:
         self._rows = rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import gettext
 import struct
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -24,6 +24,19 @@ _ALIASES = {"tl": "fil", "tl_ph": "fil", "fil_ph": "fil", "en_us": "en", "en_gb"
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _current_locale = SOURCE_LOCALE
+
+
+def __getattr__(name: str) -> Any:
+    """``resources`` (``importlib.resources``) is imported when first used, not with this module.
+
+    English, the start-up default, needs no catalog file; the import costs the window's first
+    paint ~6 ms (bench/startup.py).
+    """
+    if name == "resources":
+        from importlib import resources
+
+        return resources
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def normalise_locale(code: str | None) -> str | None:
@@ -47,7 +60,7 @@ def load_catalog(locale: str) -> gettext.NullTranslations:
     """
     if locale == SOURCE_LOCALE:
         return gettext.NullTranslations()
-    from importlib import resources  # not needed to start in English
+    from importlib import resources  # see __getattr__
 
     mo = resources.files("deskapp") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
