@@ -43,7 +43,6 @@ UNSURE: Final = Unsure.UNSURE
 
 # Digits, then digits and separators parse() drops without effect (it keeps only the digits).
 _NATIONAL = re.compile(r"[0-9(][0-9 ()./\-]*")
-_SEPARATORS = str.maketrans("", "", " ()./-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +59,24 @@ def _desc(number_desc: Any) -> _Desc | None:
     return _Desc(frozenset(number_desc.possible_length or ()), number_desc.national_number_pattern)
 
 
-def _any_type(descs: list[_Desc]) -> dict[int, Any]:
-    """Per national-number length, one pattern matching what any of ``descs`` matches at that length.
+def _valid_by_length(general: Any, descs: list[_Desc]) -> dict[int, Any]:
+    r"""Per national-number length, one fullmatch that says what _number_type_helper != UNKNOWN says.
 
-    A full match of ``(?:a)|(?:b)`` is a full match of ``a`` or of ``b``, so one regex call replaces
-    up to ten. Descriptions without lengths allow any length (the general description's).
+    That is: the general description matches (its lengths, then its pattern) and so does one of
+    ``descs``. A full match of ``(?=(?:g)\Z)(?:(?:a)|(?:b))`` is a full match of ``g`` and of ``a``
+    or ``b``, so one regex call replaces up to eleven. Descriptions without lengths allow any.
     """
-    lengths = set(range(_MIN_NSN, _MAX_NSN + 1))
     found: dict[int, Any] = {}
-    for size in lengths:
+    if general is None or not general.national_number_pattern:
+        return found
+    general_lengths = set(general.possible_length or ())
+    for size in range(_MIN_NSN, _MAX_NSN + 1):
+        if general_lengths and size not in general_lengths:
+            continue
         patterns = [desc.pattern for desc in descs if not desc.lengths or size in desc.lengths]
         if patterns:
-            found[size] = re.compile("|".join(f"(?:{pattern})" for pattern in patterns)).fullmatch
+            any_type = "|".join(f"(?:{pattern})" for pattern in patterns)
+            found[size] = re.compile(f"(?=(?:{general.national_number_pattern})\\Z)(?:{any_type})").fullmatch
     return found
 
 
@@ -81,9 +86,9 @@ class _Plan:
 
     country_code: int
     country_prefix: str
-    general_lengths: frozenset[int]
+    country_prefix_plus: str
     general_pattern: Any  # fullmatch, or None when the region has no general description
-    types: dict[int, Any]  # national-number length -> fullmatch of any number type's pattern
+    valid: dict[int, Any]  # national-number length -> fullmatch of a valid number of that length
     leading_digits: Any
     national_prefix: Any
     prefix_is_simple: bool
@@ -93,11 +98,7 @@ class _Plan:
 
     def is_valid(self, nsn: str) -> bool:
         """``_number_type_helper(nsn, metadata) != UNKNOWN``."""
-        if self.general_pattern is None:
-            return False
-        if (self.general_lengths and len(nsn) not in self.general_lengths) or self.general_pattern(nsn) is None:
-            return False
-        fullmatch = self.types.get(len(nsn))
+        fullmatch = self.valid.get(len(nsn))
         return fullmatch is not None and fullmatch(nsn) is not None
 
     def keeps_stripped(self, nsn: str) -> bool:
@@ -124,10 +125,10 @@ def _plan(metadata: Any) -> _Plan:
     return _Plan(
         country_code=metadata.country_code,
         country_prefix=str(metadata.country_code),
-        general_lengths=frozenset(general.possible_length or ()) if general is not None else frozenset(),
+        country_prefix_plus=f"+{metadata.country_code}",
         general_pattern=(re.compile(general.national_number_pattern).fullmatch
                          if general is not None and general.national_number_pattern else None),
-        types=_any_type([desc for desc in map(_desc, kinds) if desc is not None]),
+        valid=_valid_by_length(general, [desc for desc in map(_desc, kinds) if desc is not None]),
         leading_digits=re.compile(metadata.leading_digits).match if metadata.leading_digits is not None else None,
         national_prefix=compiled_prefix.match if compiled_prefix is not None else None,
         prefix_is_simple=compiled_prefix is not None and compiled_prefix.groups == 0
@@ -162,15 +163,18 @@ def _non_geo_plan(country_code: int) -> _Plan | None:
         return plan
 
 
-class _CallingCodes(dict[str, tuple[int, Any] | None]):
-    """Leading digits -> (calling code, national-prefix matcher of its main region) or None; filled on use."""
+class _CallingCodes(dict[str, tuple[str, int, Any, Callable[[str], bool]] | None]):
+    """Leading digits -> ("+code", its length, national-prefix matcher of its main region, validator) or None.
 
-    def __missing__(self, key: str) -> tuple[int, Any] | None:
-        found: tuple[int, Any] | None = None
+    Filled on use; the few hundred calling codes (and the digits that are none) stay.
+    """
+
+    def __missing__(self, key: str) -> tuple[str, int, Any, Callable[[str], bool]] | None:
+        found: tuple[str, int, Any, Callable[[str], bool]] | None = None
         if key.isdigit() and key[0] != "0" and int(key) in COUNTRY_CODE_TO_REGION_CODE:
             code = int(key)
             plan = _plan_for(code, COUNTRY_CODE_TO_REGION_CODE[code][0])
-            found = (code, _UNKNOWN if plan is None else plan.national_prefix)
+            found = (f"+{code}", len(key), _UNKNOWN if plan is None else plan.national_prefix, _validator_for(code))
         self[key] = found
         return found
 
@@ -187,11 +191,15 @@ def _plan_for(country_code: int, region: str) -> _Plan | None:
 
 def is_valid(country_code: int, nsn: str) -> bool:
     """``phonenumbers.is_valid_number`` for a number without leading zeros in its national part."""
+    return _validator_for(country_code)(nsn)
+
+
+def _validator_for(country_code: int) -> Callable[[str], bool]:
     try:
-        check = _VALIDATORS[country_code]
+        return _VALIDATORS[country_code]
     except KeyError:
         check = _VALIDATORS[country_code] = _validator(country_code)
-    return check(nsn)
+        return check
 
 
 def _never(_nsn: str) -> bool:
@@ -203,10 +211,22 @@ def _validator(country_code: int) -> Callable[[str], bool]:
     regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code)
     if not regions:
         return _never
-    if len(regions) > 1:
-        return lambda nsn: _valid_in_region(country_code, _region_from_list(regions, nsn), nsn)
-    plan = _region_plan_checked(country_code, regions[0])
-    return plan.is_valid if plan is not None else _never
+    if len(regions) == 1:
+        plan = _region_plan_checked(country_code, regions[0])
+        return plan.is_valid if plan is not None else _never
+    # _region_code_for_number_from_list picks the first region whose leading digits match, or
+    # (without leading digits) for which the number is valid; is_valid_number_for_region then
+    # validates against that region.
+    choices = [(plan.leading_digits, plan, _region_plan_checked(country_code, region))
+               for region in regions if (plan := _region_plan(region.upper())) is not None]
+
+    def check(nsn: str) -> bool:
+        for leading_digits, plan, checked in choices:
+            if leading_digits(nsn) if leading_digits is not None else plan.is_valid(nsn):
+                return checked is not None and checked.is_valid(nsn)
+        return False
+
+    return check
 
 
 def _region_plan_checked(country_code: int, region: str) -> _Plan | None:
@@ -221,61 +241,39 @@ def _region_plan_checked(country_code: int, region: str) -> _Plan | None:
     return plan
 
 
-def _valid_in_region(country_code: int, region: str | None, nsn: str) -> bool:
-    if region is None:
-        return False
-    plan = _region_plan_checked(country_code, region)
-    return plan is not None and plan.is_valid(nsn)
-
-
-def _region_from_list(regions: tuple[str, ...], nsn: str) -> str | None:
-    # _region_code_for_number_from_list
-    for candidate in regions:
-        plan = _region_plan(candidate.upper())
-        if plan is None:
-            continue
-        if plan.leading_digits is not None:
-            if plan.leading_digits(nsn):
-                return candidate
-        elif plan.is_valid(nsn):
-            return candidate
-    return None
-
-
-def _result(country_code: int, nsn: str) -> str | Unsure | None:
-    if not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn[0] == "0":
-        return UNSURE  # errors, and "Italian leading zeros", are the library's to handle
-    return f"+{country_code}{nsn}" if is_valid(country_code, nsn) else None
+def _strip_separators(text: str) -> str:
+    # What parse() ignores in the shapes handled here; five replace() calls beat one translate().
+    return text.replace(" ", "").replace("-", "").replace(".", "").replace("/", "").replace("(", "").replace(")", "")
 
 
 def _international(raw: str) -> str | Unsure | None:
     rest = raw[1:]
-    digits = rest.translate(_SEPARATORS)
+    digits = _strip_separators(rest)
     # Only digits and separators after the "+", a digit first, and not a 0: calling codes never
     # start with 0 (parse() then tries other readings).
     if not (digits.isdigit() and digits.isascii()) or len(digits) <= _MIN_NSN or digits[0] == "0" \
             or rest[0] != digits[0]:
         return UNSURE
-    for size in range(1, _MAX_COUNTRY_CODE_DIGITS + 1):
-        code = _CALLING_CODES[digits[:size]]
-        if code is not None:
-            break
-    else:
+    codes = _CALLING_CODES
+    code = codes[digits[:1]] or codes[digits[:2]] or codes[digits[:3]]
+    if code is None:
         return UNSURE
-    country_code, national_prefix = code
+    prefix, size, national_prefix, check = code
     nsn = digits[size:]
     # parse() reads the national number with the metadata of the code's main region and strips a
     # national prefix written after the country code ("+44 (0)20 …"): then the library decides.
     if national_prefix is _UNKNOWN or (national_prefix is not None and national_prefix(nsn)):
         return UNSURE
-    return _result(country_code, nsn)
+    if not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn[0] == "0":
+        return UNSURE  # errors, and "Italian leading zeros", are the library's to handle
+    return prefix + nsn if check(nsn) else None
 
 
 def _national(raw: str, region: str) -> str | Unsure | None:
     plan = _region_plan(region)
     if plan is None or not plan.lengths:
         return UNSURE
-    digits = raw.translate(_SEPARATORS)
+    digits = _strip_separators(raw)
     if len(digits) <= _MIN_NSN or (plan.idd is not None and plan.idd(digits)) \
             or digits.startswith(plan.country_prefix):
         return UNSURE  # maybe an international prefix, or the country code without "+"
@@ -291,7 +289,9 @@ def _national(raw: str, region: str) -> str | Unsure | None:
             still_viable = plan.general_pattern is not None and plan.general_pattern(stripped) is not None
             if not (viable and not still_viable) and plan.keeps_stripped(stripped):
                 nsn = stripped
-    return _result(plan.country_code, nsn)
+    if not _MIN_NSN <= len(nsn) <= _MAX_NSN or nsn[0] == "0":
+        return UNSURE
+    return plan.country_prefix_plus + nsn if _validator_for(plan.country_code)(nsn) else None
 
 
 def e164_or_unsure(raw: str, region: str | None) -> str | Unsure | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,9 @@ MAX_LENGTH = {
 # Emails and alerts are lists; their limit applies to each item, checked where they are split.
 _SINGLE_VALUE_LIMITS = tuple((ALL_COLUMNS.index(name), name, limit) for name, limit in MAX_LENGTH.items()
                              if name not in ("email", "alerts"))
+# The limit of each of ALL_COLUMNS, in that order (lists are checked item by item, later).
+_LIMIT_BY_COLUMN = tuple(next((limit for _at, name, limit in _SINGLE_VALUE_LIMITS if name == column), sys.maxsize)
+                         for column in ALL_COLUMNS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _EMAIL = re.compile(r"[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\"]+\.[^@\s,;<>()\[\]\".]+")
 _HEADER_SPACE = re.compile(r"[\s\-]+")
@@ -161,9 +165,10 @@ class RowValidator:
         if _CONTROL.search(joined):
             name = next(name for name, value in zip(ALL_COLUMNS, values, strict=True) if _CONTROL.search(value))
             raise _Invalid(name, _("contains a control character (such as a tab or line break)"))
-        for at, name, limit in _SINGLE_VALUE_LIMITS:
-            if len(values[at]) > limit:
-                raise _Invalid(name, _("is longer than {limit} characters").format(limit=limit))
+        if any(map(int.__gt__, map(len, values), _LIMIT_BY_COLUMN)):
+            for at, name, limit in _SINGLE_VALUE_LIMITS:  # the first too long, in MAX_LENGTH's order
+                if len(values[at]) > limit:
+                    raise _Invalid(name, _("is longer than {limit} characters").format(limit=limit))
         return values
 
     def _record(self, cells: list[str]) -> CustomerRecord:

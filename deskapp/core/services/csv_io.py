@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -66,7 +67,9 @@ class CsvSource:
                 .format(path=path)
             )
         self.delimiter = sniff_delimiter(first)
-        self._reader = csv.reader(_chain(first, handle), delimiter=self.delimiter)
+        # itertools.chain rather than a generator: no Python frame per line, and nothing that
+        # would close (detached) ``handle`` when it is closed.
+        self._reader = csv.reader(itertools.chain((first,), handle), delimiter=self.delimiter)
         try:
             self.header = next(self._reader)
         except csv.Error as exc:
@@ -91,13 +94,6 @@ class CsvSource:
             line = previous + 1
             previous = reader.line_num
             yield CsvRow(line, cells)
-
-
-def _chain(first: str, handle: IO[str]) -> Iterator[str]:
-    yield first
-    # Not "yield from handle": closing this generator would then close (detached) handle too.
-    for line in handle:  # noqa: UP028
-        yield line
 
 
 def sniff_delimiter(header_line: str) -> str:

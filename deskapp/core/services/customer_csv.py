@@ -115,7 +115,8 @@ def import_customers(
 
         def records() -> Iterator[CustomerRecord]:
             for row in source.rows():
-                if not row.error and not any(cell.strip() for cell in row.cells):
+                cells = row.cells
+                if not row.error and not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
                     continue  # blank lines and rows of empty cells are not customers
                 summary.rows += 1
                 if progress is not None and summary.rows % PROGRESS_EVERY == 0:

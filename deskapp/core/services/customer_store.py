@@ -69,7 +69,10 @@ def _search_words(record: CustomerRecord) -> tuple[str, str]:
         words += index_words(email)
     account = record.account_number
     words += index_words(account)
-    words += index_words(compact(account))
+    if not (account.isascii() and account.isalnum()):
+        # An ASCII account of letters and digits only ("C00012") run together is itself: the
+        # same words again, which the de-duplication below would drop.
+        words += index_words(compact(account))
     words += joined
     return " ".join(dict.fromkeys(words)), key
 
@@ -104,10 +107,17 @@ class BrandResolver:
         self._new_region = new_region
         rows = connection.execute(select(Brand.code, Brand.id)).all()
         self._ids: dict[str, int] = {code.casefold(): brand_id for code, brand_id in rows}
+        self._by_spelling: dict[str, int] = {}  # codes exactly as written in the rows
         self.created: list[str] = []
 
     def __call__(self, code: str) -> int:
         """The id of brand ``code`` (case-insensitive)."""
+        found = self._by_spelling.get(code)
+        if found is None:
+            found = self._by_spelling[code] = self._id(code)
+        return found
+
+    def _id(self, code: str) -> int:
         key = code.strip().casefold() or "default"
         if key not in self._ids:
             name = code.strip() or "Default"
