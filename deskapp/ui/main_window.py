@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, _, current_locale
-from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import language_choices, switch_language
 from deskapp.ui.models import RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
     from deskapp.ui.customer_panel import CustomerPanel
+    from deskapp.ui.jobs import JobRunner
     from deskapp.ui.note_editor import NoteEditor
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.info: Any = None
         self.customer_id: int | None = None
         self._describe = _plain_description
-        self.runner = JobRunner(self)
+        self._runner: JobRunner | None = None
         self.is_ready = False
         self.compact = False
         # Built after the first paint, or when first used (see the module docstring).
@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
         self._banner_action = self._restore_drafts
 
         self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(34)
         self.search.setStyleSheet("font-size:15px; padding:2px 6px;")
         self.results_model = ResultsModel()
@@ -160,6 +159,7 @@ class MainWindow(QMainWindow):
         from deskapp.ui.script_panel import ScriptPanel
         from deskapp.ui.supervisor.menus import WindowMenus
 
+        self.search.setClearButtonEnabled(True)  # its button shows only once there is text
         self._panel = panel = CustomerPanel()
         self._notes = notes = NoteEditor(self.runner, _DeskProxy(self), self.describe_error)
         self._responses = responses = ResponsePanel(self.runner, _DeskProxy(self), self._response_context,
@@ -198,6 +198,15 @@ class MainWindow(QMainWindow):
         self.right.setSizes([310, 450])  # compact mode, if on, set its own sizes after this
         self.menus.retranslate_ui()
         self._update_status()
+
+    @property
+    def runner(self) -> JobRunner:
+        """The one worker thread for database work (started by the first job)."""
+        if self._runner is None:
+            from deskapp.ui.jobs import JobRunner
+
+            self._runner = JobRunner(self)
+        return self._runner
 
     @property
     def panel(self) -> CustomerPanel:
@@ -693,7 +702,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._notes is not None:
             self._notes.flush()
-        self.runner.close()
+        if self._runner is not None:
+            self._runner.close()
         if self.desk is not None:
             self.desk.close()
         super().closeEvent(event)
