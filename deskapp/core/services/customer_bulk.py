@@ -156,9 +156,11 @@ def _write_batch(dbapi: Any, batch: list[CustomerRecord], brands: BrandResolver,
     # A file may name one account twice; the last row wins, as it would row by row.
     unique = {record.account_number: record for record in batch}
     existing = _existing(dbapi, list(unique))
-    ids: dict[str, int] = {}
     new_rows = []
     changed = []
+    emails: list[tuple[int, int, str, str]] = []
+    phones: list[tuple[int, int, str, str]] = []
+    alerts: list[tuple[int, int, str]] = []
     for account, record in unique.items():
         values = customer_values(record, brands(record.brand_code), stamp)
         cid = existing.get(account)
@@ -168,7 +170,12 @@ def _write_batch(dbapi: Any, batch: list[CustomerRecord], brands: BrandResolver,
             new_rows.append((cid, *values, stamp))
         else:
             changed.append((*values[1:], cid))
-        ids[account] = cid
+        if record.emails:
+            emails += [(cid, i, address, email_key(address)) for i, address in enumerate(record.emails)]
+        if record.phones:
+            phones += [(cid, i, e164, digits_reversed(e164)) for i, e164 in enumerate(record.phones)]
+        if record.alerts:
+            alerts += [(cid, i, text) for i, text in enumerate(record.alerts)]
     dbapi.executemany(_INSERT_CUSTOMER, new_rows)
     if changed:
         dbapi.executemany(_UPDATE_CUSTOMER, changed)
@@ -177,17 +184,6 @@ def _write_batch(dbapi: Any, batch: list[CustomerRecord], brands: BrandResolver,
             for start in range(0, len(old_ids), _IN_CHUNK):
                 chunk = old_ids[start:start + _IN_CHUNK]
                 dbapi.execute(f"DELETE FROM {table} WHERE customer_id IN ({', '.join('?' * len(chunk))})", chunk)
-    emails: list[tuple[int, int, str, str]] = []
-    phones: list[tuple[int, int, str, str]] = []
-    alerts: list[tuple[int, int, str]] = []
-    for account, record in unique.items():
-        cid = ids[account]
-        if record.emails:
-            emails += [(cid, i, address, email_key(address)) for i, address in enumerate(record.emails)]
-        if record.phones:
-            phones += [(cid, i, e164, digits_reversed(e164)) for i, e164 in enumerate(record.phones)]
-        if record.alerts:
-            alerts += [(cid, i, text) for i, text in enumerate(record.alerts)]
     dbapi.executemany(_INSERT_CHILD["customer_email"], emails)
     dbapi.executemany(_INSERT_CHILD["customer_phone"], phones)
     dbapi.executemany(_INSERT_CHILD["customer_alert"], alerts)
