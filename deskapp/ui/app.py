@@ -32,6 +32,8 @@ def _after_first_paint(app: Any, window: Any) -> None:
                 QTimer.singleShot(0, self.finish_window)
 
         def finish_window(self) -> None:
+            if not window.isVisible():  # closed before its first paint: nothing to build or open
+                return
             window.build_side_panels()
             _set_window_icon(app)
             window.start()
