@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
             try:
                 return desk, desk.open(password=password, remember=remember), describe_storage_error
             except Exception as exc:
+                desk.close()  # a half-open desk (a server that wants a password) keeps no connection
                 exc.describe = describe_storage_error  # type: ignore[attr-defined]
                 raise
 

@@ -12,32 +12,26 @@ import getpass
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.config import database_url
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
-from deskapp.core.domain.models import Agent
+from deskapp.core.domain.models import Agent, CallScript, Response
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services import (
-    auth,
-    call_scripts,
-    cases,
-    connectivity,
-    customers,
-    library_io,
-    lookup,
-    notes,
-    responses,
-)
+from deskapp.core.services import cases, connectivity, customers, lookup, notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
-from deskapp.core.templating.render import MissingPrompt
+
+if TYPE_CHECKING:
+    # Imported where they are used: templates (Jinja2, Babel), YAML and argon2 cost ~0.2 s of the
+    # worker's time before the first search, and a rep may never open a script that day.
+    from deskapp.core.services import auth, call_scripts, responses
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -106,7 +100,7 @@ class Desk:
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
             try:  # the starter responses and call scripts, on first run
-                library_io.ensure_library(session)
+                _ensure_library(session)
             except SQLAlchemyError:
                 # A read-only or busy database still opens for lookups; the library loads next time.
                 session.rollback()
@@ -146,6 +140,8 @@ class Desk:
             SignInFailed: Wrong username or password, or a disabled account (the acting agent stays);
                 ``SignInLocked``, its subclass, when the username is locked out after too many failures.
         """
+        from deskapp.core.services import auth
+
         signed = self._run(lambda s: auth.sign_in(s, username, password))
         self.agent_id = signed.agent_id
         return signed
@@ -233,11 +229,16 @@ class Desk:
     # --- scripted responses ---------------------------------------------------------------
     def find_responses(self, query: str = "") -> list[responses.ResponseRow]:
         """Responses matching ``query`` (title, tags or text, any language)."""
+        from deskapp.core.services import responses
+
         return self._run(lambda s: responses.list_responses(s, query))
 
     def response_preview(self, key: str, customer_id: int | None, case_id: int | None, rep_locale: str,
                          prompts: dict[str, str]) -> ResponsePreview:
         """Both texts the panel shows; with fill-ins missing, the templates and what is missing."""
+        from deskapp.core.services import responses
+        from deskapp.core.templating.render import MissingPrompt
+
         def work(session: Session) -> ResponsePreview:
             detail = responses.get_response(session, key)
             pair = responses.side_by_side(session, key, self._customer_locale(session, customer_id), rep_locale)
@@ -255,20 +256,28 @@ class Desk:
 
     def response_detail(self, key: str) -> responses.ResponseDetail:
         """A response with every language variant (for editing)."""
+        from deskapp.core.services import responses
+
         return self._run(lambda s: responses.get_response(s, key))
 
     def save_variant(self, key: str, locale: str, title: str, body: str) -> responses.VariantRow:
         """Save one language of a response (supervisors); a broken template raises with line numbers."""
+        from deskapp.core.services import responses
+
         return self._run(lambda s: responses.save_variant(s, self.agent_id, key, locale, body, title=title))
 
     def render_response(self, key: str, customer_id: int | None, case_id: int | None,
                         prompts: dict[str, str]) -> responses.RenderedResponse:
         """The response filled in, in the customer's language, ready to insert."""
+        from deskapp.core.services import responses
+
         return self._run(lambda s: responses.render_response(s, key, customer_id, agent_id=self.agent_id,
                                                              case_id=case_id, prompts=prompts))
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
         """The call scripts (newest version of each); the acting agent needs ``script.run``."""
+        from deskapp.core.services import call_scripts
+
         agent_id = self.agent_id
         return self._run(lambda s: call_scripts.list_scripts(s, actor_id=agent_id))
 
@@ -279,12 +288,16 @@ class Desk:
         Raises:
             PermissionDenied: The acting agent may not run call scripts.
         """
+        from deskapp.core.services import call_scripts
+
         agent_id = self.agent_id
         return self._run(lambda s: call_scripts.start_run(s, key, customer_id, rep_locale=rep_locale,
                                                           agent_id=agent_id, case_id=case_id, actor_id=agent_id))
 
     def finish_script(self, case_id: int, run: call_scripts.ScriptRun) -> call_scripts.ScriptRunResult:
         """Store the run as a structured note on the case, and its satisfaction score (``script.run``)."""
+        from deskapp.core.services import call_scripts
+
         return self._run(lambda s: call_scripts.finish_run(s, self.agent_id, case_id, run))
 
     def _customer_locale(self, session: Session, customer_id: int | None) -> str:
@@ -348,3 +361,14 @@ def _pick_agent(session: Session, username: str) -> Agent:
         session.add(agent)
         session.flush()
     return agent
+
+
+def _ensure_library(session: Session) -> None:
+    # The starter library is loaded once, into a desk with no responses and no scripts; the check
+    # is two counts here, so the YAML and template modules load only on that first run.
+    if session.scalar(select(func.count()).select_from(Response)) or \
+            session.scalar(select(func.count()).select_from(CallScript)):
+        return
+    from deskapp.core.services import library_io
+
+    library_io.ensure_library(session)
