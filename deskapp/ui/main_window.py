@@ -301,11 +301,19 @@ class MainWindow(QMainWindow):
         self.is_ready = True
         self.menus.set_role(self.info.agent_role)
         self.panel.new_case.station_channel = self.info.station_channel
-        self.responses.active = True
-        self.responses.set_can_edit(allowed(self.info.agent_role, "response.edit"))
-        self.responses.refresh_list()
-        self.scripts.active = True
-        self.scripts.refresh_list()
+        role = self.info.agent_role
+        # An administrator works no cases: no response or script tab to fail in (deny by default).
+        can_respond, can_script = allowed(role, "response.use"), allowed(role, "script.run")
+        tabs = self.notes.side_tabs
+        tabs.setTabVisible(tabs.indexOf(self.responses), can_respond)
+        tabs.setTabVisible(tabs.indexOf(self.scripts), can_script)
+        self.responses.active = can_respond
+        self.responses.set_can_edit(allowed(role, "response.edit"))
+        if can_respond:
+            self.responses.refresh_list()
+        self.scripts.active = can_script
+        if can_script:
+            self.scripts.refresh_list()
         self.try_reconnect()  # drafts kept on this computer during an earlier outage
         if self._follow_agent_language and self.info.ui_locale and self.info.ui_locale != current_locale():
             switch_language(self.info.ui_locale)

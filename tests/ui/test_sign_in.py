@@ -102,6 +102,14 @@ def test_an_administrator_sees_reports_but_reviews_nobody(qtbot: QtBot, signing_
     window.menus.show_supervisor_window()
     assert set(window.menus.supervisor_window.pages) == {"dashboard", "audit", "export"}
     assert not window.menus.my_reviews.isEnabled()
+    # no response or call-script tab that could only say "not allowed"
+    tabs = window.notes.side_tabs
+    assert not tabs.isTabVisible(tabs.indexOf(window.responses))
+    assert not tabs.isTabVisible(tabs.indexOf(window.scripts))
+    window.menus.sign_out.trigger()
+    _sign_in(qtbot, window, "anna", "demo-anna")  # the next person, a rep, gets them back
+    qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
+    assert tabs.isTabVisible(tabs.indexOf(window.responses)) and tabs.isTabVisible(tabs.indexOf(window.scripts))
 
 
 def test_language_picked_at_sign_in_is_kept_for_the_agent(qtbot: QtBot, signing_in: Any, demo_db: Path) -> None:
