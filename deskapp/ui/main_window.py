@@ -12,6 +12,7 @@ model's ``headerData`` receives a ``Qt.Orientation``).
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         if self._panel is not None:
             return
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QSizePolicy
 
         from deskapp.ui.customer_panel import CustomerPanel
         from deskapp.ui.note_editor import NoteEditor
@@ -173,6 +175,12 @@ class MainWindow(QMainWindow):
         responses.insert_requested.connect(self._insert_response)
         self.results.setModel(self.results_model)
         self._results_header = None
+        # Nothing about the results may change the window's layout while the rep types: a scroll
+        # bar that comes and goes with the count resizes the list on the keystroke that crosses a
+        # screenful, and a longer hint would raise the minimum width of everything around it.
+        # Either made that keystroke repaint the whole window (bench/typing_latency.py).
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.results_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._fit_result_headers()
         self.right.setOrientation(Qt.Orientation.Vertical)
         self.right.replaceWidget(0, panel).deleteLater()
@@ -323,6 +331,10 @@ class MainWindow(QMainWindow):
             self._offer_drafts()
         if self.search.text().strip():
             self._on_search_text(self.search.text())
+        # Modules, mappers, compiled statements and widgets made so far live as long as the window:
+        # moved out of the collector's sight, they no longer make its full passes tens of ms long
+        # pauses in the middle of someone's typing (bench/typing_latency.py).
+        gc.freeze()
         self.ready.emit()
 
     def _on_open_failed(self, exc: Exception) -> None:

@@ -19,6 +19,8 @@ R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 MASK = "••••"
 DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole, for default arguments
+ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole (both fixed in Qt's API)
+_TEXT_ROLES = frozenset({DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE})
 
 
 @functools.cache
@@ -39,11 +41,17 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[R] = []
+        # Each row's cell texts, worked out when the row is first shown: a view asks data() for
+        # about ten roles per visible cell on each paint, and those calls were most of the cost
+        # of painting a new page of results while the rep types (bench/typing_latency.py).
+        self._texts: list[tuple[str, ...] | None] = []
+        self._has_extra = type(self).extra_data is not RowsModel.extra_data
 
     def set_rows(self, rows: Sequence[R]) -> None:
         """Replace every row."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = [None] * len(self._rows)
         self.endResetModel()
 
     def row(self, number: int) -> R:
@@ -61,12 +69,18 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.columns):
+        if role not in _TEXT_ROLES and not self._has_extra:
+            return None  # the common case first: no Python work for roles left to the style
+        row, column = index.row(), index.column()
+        if not index.isValid() or row >= len(self._rows) or column >= len(self.columns):
             return None
-        roles = qt().ItemDataRole
-        if role in (roles.DisplayRole, roles.AccessibleTextRole):
-            return self.columns[index.column()][1](self._rows[index.row()])
-        return self.extra_data(self._rows[index.row()], index.column(), role)
+        if role in _TEXT_ROLES:
+            texts = self._texts[row]
+            if texts is None:
+                item = self._rows[row]
+                texts = self._texts[row] = tuple(cell(item) for _title, cell in self.columns)
+            return texts[column]
+        return self.extra_data(self._rows[row], column, role)
 
     def extra_data(self, row: R, column: int, role: int) -> Any:
         """Roles other than display (colours, tooltips); none by default."""
@@ -88,6 +102,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
     def refresh_cells(self) -> None:
         """Tell the views every cell may read differently now."""
+        self._texts = [None] * len(self._rows)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
 
