@@ -33,6 +33,9 @@ from deskapp.ui.language import language_choices, switch_language
 from deskapp.ui.models import RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
+# How long after ready the window waits before loading what searching does not need.
+AFTER_READY_MS = 600
+
 if TYPE_CHECKING:
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.jobs import JobRunner
@@ -317,8 +320,6 @@ class MainWindow(QMainWindow):
         tabs.setTabVisible(tabs.indexOf(self.scripts), can_script)
         self.responses.active = can_respond
         self.responses.set_can_edit(allowed(role, "response.edit"))
-        if can_respond:
-            self.responses.refresh_list()
         self.scripts.active = can_script
         if can_script:
             self.scripts.refresh_list()
@@ -335,7 +336,20 @@ class MainWindow(QMainWindow):
         # moved out of the collector's sight, they no longer make its full passes tens of ms long
         # pauses in the middle of someone's typing (bench/typing_latency.py).
         gc.freeze()
+        # What is not needed to search waits for a quiet moment after ready, so the rep's first
+        # search does not queue behind it on the single worker.
+        QTimer.singleShot(AFTER_READY_MS, self._after_ready)
         self.ready.emit()
+
+    def _after_ready(self) -> None:
+        """The response list (it loads the template modules, ~0.1 s) and phonenumbers (50-100 ms)."""
+        from deskapp.core.search import phones
+
+        if not self.is_ready:
+            return
+        if self.responses.active:
+            self.responses.refresh_list()
+        self.runner.submit(phones.load)
 
     def _on_open_failed(self, exc: Exception) -> None:
         describe = getattr(exc, "describe", _plain_description)

@@ -1,13 +1,17 @@
-"""Phone numbers: parse any usual form into E.164 with phonenumbers, and format for display."""
+"""Phone numbers: parse any usual form into E.164 with phonenumbers, and format for display.
+
+phonenumbers and its metadata (~60 modules, 50-100 ms) load on the first call that needs them,
+not with this module: the lookup imports it on the way to the window being ready, and most
+searches are names.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-
-import phonenumbers
-
-from deskapp.core.search.phone_fast import UNSURE, e164_or_unsure
+from types import ModuleType
+from typing import cast
 
 _DIALLABLE = re.compile(r"^[\s0-9+()./\-]+$")
 
@@ -24,21 +28,24 @@ def to_e164(text: str, region: str | None = None) -> str | None:
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     code = region.upper() if region else None
-    found = e164_or_unsure(raw, code)
-    if found is UNSURE:
+    fast = _phone_fast()
+    found = fast.e164_or_unsure(raw, code)
+    if found is fast.UNSURE:
         return parse_e164(raw, code)
-    return found
+    return cast("str | None", found)
 
 
 def parse_e164(raw: str, region: str | None) -> str | None:
     """The phonenumbers library's own answer for :func:`to_e164` (``raw`` already normalised, ``00`` made ``+``)."""
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164
 
 
 def digits_reversed(e164: str) -> str:
@@ -61,8 +68,30 @@ def looks_like_phone(text: str) -> bool:
 
 def format_international(e164: str) -> str:
     """E.164 as people read it ("+358 40 1234567")."""
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    formatted: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return formatted
+
+
+@functools.cache
+def _phonenumbers() -> ModuleType:
+    import phonenumbers
+
+    return phonenumbers
+
+
+@functools.cache
+def _phone_fast() -> ModuleType:
+    from deskapp.core.search import phone_fast
+
+    return phone_fast
+
+
+def load() -> None:
+    """Load phonenumbers now (a background warm-up, so the first phone search does not wait)."""
+    _phone_fast()
+    _phonenumbers()
