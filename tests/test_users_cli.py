@@ -29,8 +29,10 @@ def test_add_and_list_json_has_no_secrets(cli, add, db_url: str) -> None:  # typ
     code, out, err = cli("--db", db_url, "users", "list", "--json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [
-        {"username": "anna", "display_name": "anna", "role": "rep", "active": True, "ui_locale": "en"},
-        {"username": "boss", "display_name": "Big Boss", "role": "admin", "active": True, "ui_locale": "en"}]
+        {"username": "anna", "display_name": "anna", "role": "rep", "active": True, "ui_locale": "en",
+         "locked_until": None},
+        {"username": "boss", "display_name": "Big Boss", "role": "admin", "active": True, "ui_locale": "en",
+         "locked_until": None}]
     assert "hash" not in out and "$argon2" not in out and "correct horse" not in out
     code, table, _ = cli("--db", db_url, "users", "list")
     assert code == 0 and "Big Boss" in table and "$argon2" not in table
@@ -93,9 +95,16 @@ def test_unlock_lets_a_locked_out_account_sign_in_and_is_audited(cli, add, db_ur
                     auth.sign_in(session, "anna", "wrong guess")
             with pytest.raises(auth.SignInLocked):
                 auth.sign_in(session, "anna", "correct horse")
+            ends = auth.locked_until(session, "anna")
+        assert ends is not None
+        code, out, _ = cli("--db", db_url, "users", "list", "--json")
+        assert json.loads(out)[0]["locked_until"] == ends.isoformat()
+        code, table, _ = cli("--db", db_url, "users", "list")
+        assert f"locked out until {ends.astimezone():%H:%M}" in table
         assert cli("--db", db_url, "users", "unlock", "Anna") == (0, "anna is unlocked and can sign in again.\n", "")
         with Session(engine) as session:
             assert auth.sign_in(session, "anna", "correct horse").username == "anna"
+        assert json.loads(cli("--db", db_url, "users", "list", "--json")[1])[0]["locked_until"] is None
         assert cli("--db", db_url, "users", "unlock", "anna") == (
             0, "anna was not locked out; the failed sign-ins so far no longer count.\n", "")
         with Session(engine) as session:

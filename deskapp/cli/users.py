@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from deskapp.core.services.auth import UserRow
 
 ROLES = ("rep", "supervisor", "admin")
 
@@ -94,11 +97,20 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return 0
     headers = (_("Username"), _("Name"), _("Role"), _("Status"))
-    table = [(r.username, r.display_name, r.role.label, _("active") if r.active else _("disabled")) for r in rows]
+    table = [(r.username, r.display_name, r.role.label, _status(r)) for r in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *table, strict=False)]
     for line in (headers, *table):
         print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
     return 0
+
+
+def _status(row: UserRow) -> str:
+    if not row.active:
+        return str(_("disabled"))
+    if row.locked_until is not None:
+        # Local time: the admin reads it off their own clock.
+        return str(_("locked out until {time}")).format(time=row.locked_until.astimezone().strftime("%H:%M"))
+    return str(_("active"))
 
 
 def run_set_role(args: argparse.Namespace) -> int:

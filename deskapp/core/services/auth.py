@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -94,11 +94,14 @@ class UserRow:
     active: bool
     ui_locale: str
     created_at: dt.datetime
+    # When a sign-in lockout ends (see the module's description); only :func:`list_users` looks.
+    locked_until: dt.datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The public fields for ``deskapp users list --json``."""
+        """The public fields for ``deskapp users list --json`` (``locked_until``: ISO 8601 or null)."""
         return {"username": self.username, "display_name": self.display_name, "role": self.role.value,
-                "active": self.active, "ui_locale": self.ui_locale}
+                "active": self.active, "ui_locale": self.ui_locale,
+                "locked_until": self.locked_until.isoformat() if self.locked_until else None}
 
 
 @cache
@@ -249,11 +252,18 @@ def add_user(session: Session, actor_id: int | None, username: str, password: st
     return row
 
 
-def list_users(session: Session, actor_id: int | None) -> list[UserRow]:
-    """Every account, by username (``actor_id`` as in :func:`add_user`)."""
+def list_users(session: Session, actor_id: int | None, *, now: dt.datetime | None = None) -> list[UserRow]:
+    """Every account, by username, with the end of its sign-in lockout if it is locked out now.
+
+    ``actor_id`` as in :func:`add_user`; ``now`` for tests.
+    """
     if actor_id is not None:
         require(session, actor_id, "user.manage")
-    return [_user_row(agent) for agent in session.scalars(select(Agent).order_by(Agent.username))]
+    now = now or utcnow()
+    return [
+        replace(_user_row(agent), locked_until=_locked_until(session, agent.username, agent.id, now))
+        for agent in session.scalars(select(Agent).order_by(Agent.username))
+    ]
 
 
 def set_role(session: Session, actor_id: int | None, username: str, role: Role | str) -> UserRow:
