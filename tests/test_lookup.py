@@ -27,7 +27,7 @@ PEOPLE = [
       preferred_locale="fil"),
     R("PH-3002", "bayani", given_name="Maria", family_name="Santos", phones=["+639189994567"]),
     R("EN-4001", "albion", given_name="Seán", family_name="O'Brien", emails=["Sean.OBrien@Example.com"]),
-    R("EN-4002", "albion", given_name="Makena", family_name="Smith"),
+    R("EN-4002", "albion", given_name="Makena", family_name="Smith", phones=["+442070000033"]),
     R("INT-0007", "pohjola", kind=CustomerKind.INTERNAL, organisation="Finance department",
       emails=["finance@corp.example"]),
 ]
@@ -117,6 +117,7 @@ def test_last_digits_find_every_number_ending_so(desk: Engine) -> None:
     assert set(accounts(lookup(desk, "4567"))) == {"FI-1001", "PH-3001", "PH-3002"}
     assert set(accounts(lookup(desk, "123 4567"))) == {"FI-1001", "PH-3001"}
     assert accounts(lookup(desk, "765 4321")) == ["FI-1003"]
+    assert accounts(lookup(desk, "0000033")) == ["EN-4002"]  # an ending: no country code starts with 0
 
 
 def test_full_number_ranks_above_suffix_matches(desk: Engine) -> None:

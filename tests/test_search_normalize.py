@@ -105,6 +105,8 @@ def test_single_letter_runs_no_name_search() -> None:
         ("０４０１２３４５６７", ("FI",), ("+358401234567",), "765432104"),
         ("456", (), (), None),
         ("+358 40", (), (), None),
+        ("00358 40", (), (), None),  # an international number being typed: not yet its end
+        ("0000033", ("FI",), (), "3300000"),  # no country code starts with 0: these are last digits
     ],
 )
 def test_phone_parts(query: str, regions: tuple[str, ...], phones: tuple[str, ...], suffix: str | None) -> None:

@@ -163,8 +163,10 @@ def _phone_parts(
     if not looks_like_phone(cleaned):
         return (), None
     raw = unicodedata.normalize("NFKC", cleaned)  # fullwidth "＋３５８" is what some keyboards type
-    international = raw.startswith(("+", "00"))
     digits = digits_only(raw)
+    # "00" is the international call prefix only before a country code, and none starts with 0:
+    # "0000033" is the end of a number the rep reads off a screen.
+    international = raw.startswith("+") or (raw.startswith("00") and digits[2:3] not in ("", "0"))
     found: dict[str, None] = {}
     # Fewer digits are the end of a number, never a whole one: no region is asked to read them
     # (each reading costs ~50 µs, on every keystroke), and the regions are not even looked up.
