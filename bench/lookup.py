@@ -162,29 +162,21 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(path: Path, n: int, rounds: int) -> None:
-    from sqlalchemy import event
-
-    from deskapp.core.services.lookup import lookup
+    from deskapp.core.services.lookup import lookup, lookup_statement
     from deskapp.core.storage.engine import make_engine
 
     engine = make_engine(f"sqlite:///{path}")
-    captured: list[tuple[str, object]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
-        captured.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", capture)
     raw = sqlite3.connect(path)
     mix = query_mix(n)
     plans = []
-    for category, query in mix:  # warm-up pass, and capture deskapp's own SQL for "same-sql"
-        captured.clear()
-        lookup(engine, query)
-        same_sql = captured[-1]
-        floor = raw_floor(category, query)
-        raw.execute(floor[0], floor[1]).fetchall()
-        plans.append((category, query, same_sql, floor))
-    event.remove(engine, "before_cursor_execute", capture)
+    with engine.connect() as connection:
+        for category, query in mix:  # warm-up pass, and deskapp's own SQL for "same-sql"
+            lookup(engine, query)
+            same_sql = lookup_statement(connection, query)
+            assert same_sql is not None, query
+            floor = raw_floor(category, query)
+            raw.execute(floor[0], floor[1]).fetchall()
+            plans.append((category, query, same_sql, floor))
     times: dict[str, list[float]] = {"deskapp": [], "raw": [], "same-sql": []}
     by_category: dict[str, list[float]] = {}
     clock = time.perf_counter

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.services.customer_store import CustomerRecord, write_customers
-from deskapp.core.services.lookup import SHORT_LIMIT, LookupRow, lookup
+from deskapp.core.services.lookup import SHORT_LIMIT, LookupRow, lookup, lookup_statement
 from deskapp.core.storage import migrate
-from deskapp.core.storage.engine import session_factory
+from deskapp.core.storage.engine import make_engine, session_factory
 from tests.helpers_pg import sqlite_only
 
 R = CustomerRecord
@@ -133,17 +135,12 @@ def test_three_digits_are_not_a_phone_search(desk: Engine) -> None:
 
 @sqlite_only()
 def test_phone_suffix_uses_the_reversed_digits_index(desk: Engine) -> None:
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
-        statements.append((statement, parameters))
-
-    event.listen(desk, "before_cursor_execute", capture)
-    try:
-        lookup(desk, "4567", default_region="FI")
-    finally:
-        event.remove(desk, "before_cursor_execute", capture)
-    statement, parameters = statements[-1]
+    with desk.connect() as connection:
+        prepared = lookup_statement(connection, "4567", default_region="FI")
+        assert prepared is not None
+        statement, parameters = prepared
+        assert [row.account_number for row in connection.exec_driver_sql(statement, parameters)] == accounts(
+            lookup(connection, "4567", default_region="FI"))
     assert "LIKE" not in statement.upper()
     with desk.connect() as connection:
         plan = " | ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
@@ -362,3 +359,13 @@ def test_migration_0006_rebuilds_an_older_index_with_longer_prefixes(any_empty_d
         assert accounts(lookup(eng, "makinen jukka")) == ["FI-1001"]
     finally:
         eng.dispose()
+
+
+def test_driver_errors_arrive_as_sqlalchemy_errors(tmp_path: Path) -> None:
+    # SQLite's lookups skip SQLAlchemy's result layer; its callers still get SQLAlchemy's exceptions.
+    engine = make_engine(f"sqlite:///{tmp_path / 'not-migrated.sqlite3'}")
+    try:
+        with pytest.raises(OperationalError, match="no such table"):
+            lookup(engine, "makinen")
+    finally:
+        engine.dispose()

@@ -29,7 +29,7 @@ another thread.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -117,6 +117,32 @@ def lookup(
 def _lookup(
     bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
 ) -> list[LookupRow]:
+    prepared = _prepare(bind, query, brand, limit, default_region)
+    if prepared is None:
+        return []
+    connection, sql, args = prepared
+    return [_row(row) for row in _fetch(connection, sql, args)]
+
+
+def lookup_statement(
+    connection: Connection,
+    query: str,
+    *,
+    brand: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    default_region: str | None = None,
+) -> tuple[str, Any] | None:
+    """The SQL text and driver parameters :func:`lookup` runs for this query (``None``: none runs).
+
+    For query plans and benchmarks; the arguments mean what they mean for :func:`lookup`.
+    """
+    prepared = _prepare(connection, query, brand, max(1, min(limit, MAX_LIMIT)), default_region)
+    return None if prepared is None else prepared[1:]
+
+
+def _prepare(
+    bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
+) -> tuple[Connection, str, Any] | None:
     brand_key = brand.strip().casefold() if brand is not None else None
     # The desk's regions are read only for a query that looks like a phone number.
     regions: tuple[str, ...] | Callable[[], tuple[str, ...]] = (
@@ -124,14 +150,35 @@ def _lookup(
     )
     parsed = parse_query(query, regions)
     if parsed.is_empty:
-        return []
+        return None
     connection = bind.connection() if isinstance(bind, Session) else bind
     shape = _Shape.of(parsed, brand_key is not None, connection.dialect.name)
     sql, names, defaults, positional = _compiled(shape, connection.dialect)
     params = defaults | _params(parsed, brand_key, limit)
     args: Any = tuple(params[name] for name in names) if positional else params
-    rows = connection.exec_driver_sql(sql, args).all()
-    return [_row(row) for row in rows]
+    return connection, sql, args
+
+
+def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
+    """The statement's rows as plain tuples.
+
+    On SQLite the driver's cursor is used directly: SQLAlchemy's result wrapping costs 0.1–0.2 ms
+    a lookup, a sixth of a typical one, and nothing it adds (type processing, row objects) is
+    needed for these plain columns. Errors become the SQLAlchemy exceptions callers expect. Other
+    backends keep SQLAlchemy's path, which also notices a lost server connection.
+    """
+    if connection.dialect.name != "sqlite":
+        return connection.exec_driver_sql(sql, args).all()
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    except dbapi_error as error:
+        raise sa.exc.DBAPIError.instance(sql, args, error, dbapi_error, dialect=connection.dialect) from error
 
 
 _REGIONS_SQL = "SELECT code, default_region FROM brand"
