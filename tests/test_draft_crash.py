@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -52,6 +53,7 @@ def _setup(engine: Engine) -> tuple[int, int]:
         return agent.id, case.id
 
 
+@pytest.mark.heavy
 def test_every_draft_reported_saved_survives_kill_9(engine: Engine, db_url: str, db_path: Path) -> None:
     agent_id, case_id = _setup(engine)
     engine.dispose()

@@ -112,6 +112,7 @@ def fuzz_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.mark.heavy
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(rows=st.lists(csv_rows(), max_size=5), delimiter=st.sampled_from([",", ";"]), bom=st.booleans(),
