@@ -1,0 +1,151 @@
+"""The search box and its results: what a rep looks at first, and what answers each keystroke.
+
+Part of the first frame, so nothing here touches Qt's ``Qt`` namespace at import or construction
+(see ``deskapp.ui.main_window``): a plain header model stands in for the results model until
+:meth:`CustomerSearch.use_results_model` is called after the first paint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QGuiApplication, QStandardItemModel
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
+
+from deskapp.core.i18n import _
+from deskapp.ui.models import RESULT_TITLES, ResultsModel
+from deskapp.ui.widgets import row_table
+
+if TYPE_CHECKING:
+    from deskapp.ui.main_window import MainWindow
+
+# Fixed starting widths: ResizeToContents measures every cell of every result list, which made
+# painting 50 results cost 5-10x the lookup itself (bench/typing_latency.py).
+_COLUMN_WIDTHS = (170, 95, 130, 230, 140, 70)
+
+
+class CustomerSearch(QObject):
+    """Looks up what is typed (once the window is ready) and opens the chosen customer."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.box = QLineEdit()
+        self.box.setMinimumHeight(34)
+        self.box.setStyleSheet("font-size:15px; padding:2px 6px;")
+        self.model = ResultsModel()
+        self._header_model: QStandardItemModel | None = QStandardItemModel(0, len(RESULT_TITLES), window)
+        self.results = row_table(self._header_model)  # the results model takes over after the first paint
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.results.setAlternatingRowColors(True)
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color:#666;")
+        # A fixed height: a new count must not re-lay-out the whole window on every keystroke.
+        self.hint.setFixedHeight(self.hint.fontMetrics().height() + 6)
+
+        self.box.textChanged.connect(self.on_text)
+        self.box.returnPressed.connect(self.open_selected)
+        self.box.installEventFilter(self)
+        self.results.activated.connect(lambda _index: self.open_selected())
+
+    def use_results_model(self) -> None:
+        """After the first paint: the real results model, and a layout no keystroke can change."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QSizePolicy
+
+        self.box.setClearButtonEnabled(True)  # its button shows only once there is text
+        self.results.setModel(self.model)
+        self._header_model = None
+        # Nothing about the results may change the window's layout while the rep types: a scroll
+        # bar that comes and goes with the count resizes the list on the keystroke that crosses a
+        # screenful, and a longer hint would raise the minimum width of everything around it.
+        # Either made that keystroke repaint the whole window (bench/typing_latency.py).
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_headers()
+
+    def retranslate_ui(self) -> None:
+        """Placeholder, accessible names and column titles in the current UI language."""
+        self.box.setPlaceholderText(_("Find a customer: name, phone, email or account number (Ctrl+L)"))
+        self.box.setAccessibleName(_("Customer search"))
+        self.results.setAccessibleName(_("Search results"))
+        if self._header_model is not None:  # the first frame's stand-in
+            self._header_model.setHorizontalHeaderLabels([_(title) for title in RESULT_TITLES])
+        else:
+            self.model.retranslate()
+        self._fit_headers()
+
+    def _fit_headers(self) -> None:
+        """Each column at least as wide as its (translated) header; cells are never measured."""
+        header = self.results.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            title = _(RESULT_TITLES[column])
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
+
+    def update_hint(self, count: int | None = None) -> None:
+        """The line under the results: the count, no match, or where to find the shortcuts."""
+        from deskapp.core.i18n import ngettext
+
+        text = self.box.text().strip()
+        if count is None or not text:
+            self.hint.setText(_("Press F1 for keyboard shortcuts."))
+        elif count == 0:
+            self.hint.setText(_("No customer matches “{query}”.").format(query=text))
+        else:
+            self.hint.setText(ngettext("{n} customer found. Enter opens the selected one.",
+                                       "{n} customers found. Enter opens the selected one.",
+                                       count).format(n=count))
+
+    def on_text(self, text: str) -> None:
+        """Look up ``text`` on the worker (a newer keystroke replaces a queued lookup)."""
+        window = self._window
+        if not window.is_ready:
+            return
+        query = text.strip()
+        if not query:
+            self.model.set_rows([])
+            self.update_hint()
+            return
+        desk = window.desk
+        window.runner.submit(lambda: desk.lookup(query), self._show_results, window.connection.show_error, key="lookup")
+
+    def _show_results(self, rows: list[Any]) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.results.selectRow(0)
+        self.update_hint(len(rows))
+
+    def focus(self) -> None:
+        """Back to the search box, text selected for typing over."""
+        self.box.setFocus()
+        self.box.selectAll()
+
+    def search_clipboard(self) -> None:
+        """Search for what is on the clipboard (a number copied from the phone system)."""
+        text = (QGuiApplication.clipboard().text() or "").strip().splitlines()
+        self.box.setText(text[0][:200] if text else "")
+        self.focus()
+
+    def open_selected(self) -> None:
+        """Open the selected (or first) result."""
+        index = self.results.currentIndex()
+        row = index.row() if index.isValid() else 0
+        if row < self.model.rowCount():
+            self._window.open_customer(self.model.row(row).customer_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Up and Down in the search box move through the results without leaving it.
+        if watched is self.box and event.type() == QEvent.Type.KeyPress:
+            from PySide6.QtCore import Qt
+
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.currentIndex().row() + step, self.model.rowCount() - 1))
+                self.results.selectRow(row)
+                return True
+        return super().eventFilter(watched, event)
