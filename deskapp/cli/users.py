@@ -108,8 +108,9 @@ def _status(row: UserRow) -> str:
     if not row.active:
         return str(_("disabled"))
     if row.locked_until is not None:
-        # Local time: the admin reads it off their own clock.
-        return str(_("locked out until {time}")).format(time=row.locked_until.astimezone().strftime("%H:%M"))
+        from deskapp.core.i18n.formatting import format_time  # local time, as the language writes it
+
+        return str(_("locked out until {time}")).format(time=format_time(row.locked_until))
     return str(_("active"))
 
 
