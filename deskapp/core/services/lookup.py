@@ -105,7 +105,7 @@ def lookup(
     Returns:
         Matching customers, best first; empty when nothing matches or the query is hopeless.
     """
-    limit = max(0, min(limit, MAX_LIMIT))
+    limit = _clamp(limit)
     if limit == 0:
         return []
     if isinstance(bind, Engine):
@@ -136,8 +136,13 @@ def lookup_statement(
 
     For query plans and benchmarks; the arguments mean what they mean for :func:`lookup`.
     """
-    prepared = _prepare(connection, query, brand, max(1, min(limit, MAX_LIMIT)), default_region)
+    limit = _clamp(limit)
+    prepared = _prepare(connection, query, brand, limit, default_region) if limit else None
     return None if prepared is None else prepared[1:]
+
+
+def _clamp(limit: int) -> int:
+    return max(0, min(limit, MAX_LIMIT))
 
 
 def _prepare(
