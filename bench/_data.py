@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.search.normalize import tokens
-from deskapp.core.services.customer_store import CustomerRecord
+from deskapp.core.services.customers.store import CustomerRecord
 
 SEED = 20261124
 

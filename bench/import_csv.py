@@ -10,7 +10,7 @@ bench/.data/, which git ignores. Both contenders start from an empty database fi
 
 * deskapp: a freshly migrated database, then ``import_customers`` (validation, E.164 parsing,
   search text, upsert by account number; into an empty table that is the bulk path of
-  deskapp/core/services/customer_bulk.py: one transaction, FTS triggers and secondary indexes
+  deskapp/core/services/customers/bulk.py: one transaction, FTS triggers and secondary indexes
   dropped, then built once and recreated).
 * baseline: the same tables created from the migrated schema's own DDL, rows inserted with
   ``executemany`` in one transaction with no validation (phones just reduced to "+digits",
@@ -124,7 +124,7 @@ def fresh(path: Path) -> Path:
 
 
 def run_deskapp(csv_path: Path, db: Path, profile: bool) -> tuple[float, object]:
-    from deskapp.core.services.customer_csv import import_customers
+    from deskapp.core.services.customers.csv_import import import_customers
     from deskapp.core.storage import migrate
     from deskapp.core.storage.engine import make_engine
 

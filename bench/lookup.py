@@ -9,7 +9,7 @@ account number already written. The build time is kept next to the file and prin
 
 Both paths answer the same fixed mix of rep-typed queries on the same file after a warm-up:
 
-* ``deskapp``: :func:`deskapp.core.services.lookup.lookup` through SQLAlchemy, as the UI calls it
+* ``deskapp``: :func:`deskapp.core.services.customers.lookup.lookup` through SQLAlchemy, as the UI calls it
   (query parsing, phone parsing, one ranked statement, plain rows).
 * ``raw``: the minimal sqlite3 query that finds the same kind of match, written by hand with the
   parameters already computed: ``customer_fts MATCH`` joined to customer with LIMIT, an E.164 or
@@ -53,7 +53,7 @@ def build(n: int) -> tuple[Path, float]:
     """Create (or finish) the n-customer database; returns its path and total build seconds."""
     from sqlalchemy import event
 
-    from deskapp.core.services.customer_store import write_customers
+    from deskapp.core.services.customers.store import write_customers
     from deskapp.core.storage import migrate
     from deskapp.core.storage.engine import make_engine
 
@@ -162,7 +162,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(path: Path, n: int, rounds: int) -> None:
-    from deskapp.core.services.lookup import lookup, lookup_statement
+    from deskapp.core.services.customers.lookup import lookup, lookup_statement
     from deskapp.core.storage.engine import make_engine
 
     engine = make_engine(f"sqlite:///{path}")

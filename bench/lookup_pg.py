@@ -5,7 +5,7 @@
 
 Builds a throw-away PostgreSQL database (dropped at the end) and a SQLite file in a temporary
 folder from bench/_data.py's generator through :func:`write_customers`, then answers
-bench/lookup.py's rep query mix on both through :func:`deskapp.core.services.lookup.lookup`
+bench/lookup.py's rep query mix on both through :func:`deskapp.core.services.customers.lookup.lookup`
 after a warm-up pass, alternating which backend goes first in each round. Prints p50/p95/p99
 per backend and per query category, and how many queries gave different answers (should be 0
 on a database with the C collation; see the note printed when it is not).
@@ -31,7 +31,7 @@ from bench.lookup import percentile, query_mix  # noqa: E402
 
 
 def build(url: str, n: int) -> tuple[Any, float]:
-    from deskapp.core.services.customer_store import write_customers
+    from deskapp.core.services.customers.store import write_customers
     from deskapp.core.storage import migrate
     from deskapp.core.storage.engine import make_engine
 
@@ -49,7 +49,7 @@ def build(url: str, n: int) -> tuple[Any, float]:
 
 
 def answers(engine: Any, query: str) -> list[str]:
-    from deskapp.core.services.lookup import lookup
+    from deskapp.core.services.customers.lookup import lookup
 
     return [row.account_number for row in lookup(engine, query)]
 

@@ -93,7 +93,7 @@ def _build(n: int, path: Path) -> None:
     from sqlalchemy import event
 
     from bench._data import customers
-    from deskapp.core.services.customer_store import write_customers
+    from deskapp.core.services.customers.store import write_customers
     from deskapp.core.storage import migrate
     from deskapp.core.storage.engine import make_engine
 

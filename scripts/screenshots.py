@@ -32,10 +32,10 @@ def main() -> int:
     cli_main(["--db", db, "demo", "--customers", "400"])
     set_locale(args.lang)
 
+    import getpass
+
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
-
-    import getpass
 
     getpass.getuser = lambda: "anna"  # the demo rep, until sign-in arrives
     from deskapp.ui.main_window import MainWindow

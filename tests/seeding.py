@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, CustomerKind, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent, Brand, Customer
-from deskapp.core.services import cases
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.services.cases import cases
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 
 
 @dataclass

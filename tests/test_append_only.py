@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import AuditEvent, NoteRevision
-from deskapp.core.services import notes
+from deskapp.core.services.notes import notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 from tests.seeding import Seed, new_case

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent, AuditEvent
+from deskapp.core.errors import InvalidInput
 from deskapp.core.security.passwords import hash_password, needs_rehash
-from deskapp.core.services import auth
-from deskapp.core.services.auth import LastAdministrator, SignInFailed
-from deskapp.core.services.cases import InvalidInput
+from deskapp.core.services.auth import auth
+from deskapp.core.services.auth.auth import LastAdministrator, SignInFailed
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from deskapp.core.services.backup import backup_database
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
+from deskapp.core.storage.backup import backup_database
 
 
 def _records(n: int, start: int = 0) -> list[CustomerRecord]:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import CaseNote, Feedback
-from deskapp.core.services import call_scripts, library_io, notes
-from deskapp.core.services.call_scripts import ScriptRun, finish_run, start_run
-from deskapp.core.services.cases import InvalidInput
+from deskapp.core.errors import InvalidInput
+from deskapp.core.services import starter
+from deskapp.core.services.notes import notes
+from deskapp.core.services.scripts import call_scripts
+from deskapp.core.services.scripts.call_scripts import ScriptRun, finish_run, start_run
 from tests.test_responses import make_desk
 
 STARTER = Path(__file__).parent.parent / "resources" / "library" / "scripts.yaml"
@@ -24,7 +26,7 @@ STARTER = Path(__file__).parent.parent / "resources" / "library" / "scripts.yaml
 def desk(engine: Engine) -> dict[str, int]:
     ids = make_desk(engine)
     with Session(engine) as s:
-        loaded = library_io.load_starter_library(s)
+        loaded = starter.load_starter_library(s)
     assert (loaded.scripts.created, loaded.scripts.problems) == (7, [])
     return ids
 

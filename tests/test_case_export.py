@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import AuditEvent
 from deskapp.core.errors import PermissionDenied
-from deskapp.core.services import notes
-from deskapp.core.services.case_export import COLUMNS, NOTE_SEPARATOR, export_cases_csv
+from deskapp.core.services.cases.export import COLUMNS, NOTE_SEPARATOR, export_cases_csv
+from deskapp.core.services.notes import notes
 from tests.seeding import Seed, new_case, seed
 
 

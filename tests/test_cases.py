@@ -13,17 +13,19 @@ from deskapp.core.domain.enums import (
     Priority,
 )
 from deskapp.core.domain.models import AuditEvent, Feedback
-from deskapp.core.errors import PermissionDenied
+from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from deskapp.core.i18n import set_locale
-from deskapp.core.services import cases
-from deskapp.core.services.cases import CaseConflict, InvalidInput, RecordNotFound
+from deskapp.core.services.cases import cases
+from deskapp.core.services.cases import feedback as case_feedback
+from deskapp.core.services.cases.cases import CaseConflict
+from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.storage.engine import session_factory
 from tests.seeding import Seed, new_case
 
 
 def test_profile_by_account_and_id(session: Session, s: Seed) -> None:
-    by_account = cases.customer_profile(session, "FI-000001")
-    by_id = cases.customer_profile(session, s.customer)
+    by_account = customer_profiles.customer_profile(session, "FI-000001")
+    by_id = customer_profiles.customer_profile(session, s.customer)
     assert by_account == by_id
     assert by_account.display_name == "Jukka Mäkinen"
     assert by_account.brand_name == "Nordic Telecom"
@@ -35,12 +37,12 @@ def test_profile_by_account_and_id(session: Session, s: Seed) -> None:
 
 
 def test_internal_profile_and_missing_customer(session: Session, s: Seed) -> None:
-    internal = cases.customer_profile(session, "INT-000001")
+    internal = customer_profiles.customer_profile(session, "INT-000001")
     assert internal.kind is CustomerKind.INTERNAL
     assert internal.display_name == "Finance"
     assert internal.profile == ()
     with pytest.raises(RecordNotFound):
-        cases.customer_profile(session, "XX-999999")
+        customer_profiles.customer_profile(session, "XX-999999")
 
 
 def test_open_case_and_history(session: Session, s: Seed) -> None:
@@ -121,7 +123,7 @@ def test_disabled_agent_is_denied(session: Session, s: Seed) -> None:
 @pytest.mark.parametrize("score", [1, 3, 5])
 def test_feedback_in_range_is_stored_on_the_case_channel(session: Session, s: Seed, score: int) -> None:
     case = new_case(session, s)
-    row = cases.record_feedback(session, case.id, s.rep, score, comment="  Kiitos!  ")
+    row = case_feedback.record_feedback(session, case.id, s.rep, score, comment="  Kiitos!  ")
     assert row.score == score and row.comment == "Kiitos!" and row.channel is Channel.PHONE
     stored = session.scalars(select(Feedback)).one()
     assert (stored.score, stored.case_id, stored.agent_id) == (score, case.id, s.rep)
@@ -131,7 +133,7 @@ def test_feedback_in_range_is_stored_on_the_case_channel(session: Session, s: Se
 def test_feedback_out_of_range_is_rejected(session: Session, s: Seed, score: object) -> None:
     case = new_case(session, s)
     with pytest.raises(InvalidInput):
-        cases.record_feedback(session, case.id, s.rep, score)  # type: ignore[arg-type]
+        case_feedback.record_feedback(session, case.id, s.rep, score)  # type: ignore[arg-type]
     assert session.scalars(select(Feedback)).all() == []
 
 

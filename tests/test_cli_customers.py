@@ -156,7 +156,7 @@ def test_no_progress_noise_for_small_files(cli, db: str) -> None:  # type: ignor
 def test_progress_for_large_files_goes_to_stderr(cli, db: str, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import deskapp.cli.customers as command
-    import deskapp.core.services.customer_csv as service
+    import deskapp.core.services.customers.csv_import as service
 
     monkeypatch.setattr(command, "PROGRESS_FILE_BYTES", 0)
     monkeypatch.setattr(service, "PROGRESS_EVERY", 2)

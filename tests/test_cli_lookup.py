@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import Engine
 
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 
 R = CustomerRecord
 CONTRACT_KEYS = {"account_number", "name", "kind", "organisation", "phone", "email", "preferred_locale",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from deskapp.core.services import auth
+from deskapp.core.services.auth import auth
 from tests.test_responses import make_desk
 
 LOCALES = ["en", "fi", "fil", "es"]

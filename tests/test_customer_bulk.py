@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine
 
 from deskapp.core.domain.enums import CustomerKind
-from deskapp.core.services import customer_bulk
-from deskapp.core.services.customer_bulk import bulk_worthwhile, bulk_write_customers
-from deskapp.core.services.customer_csv import import_customers
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
-from deskapp.core.services.lookup import lookup
+from deskapp.core.services.customers import bulk as customer_bulk
+from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
+from deskapp.core.services.customers.csv_import import import_customers
+from deskapp.core.services.customers.lookup import lookup
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Brand, Customer
 from deskapp.core.errors import DeskappError, InputFileError
-from deskapp.core.services.csv_io import neutralise, unneutralise
-from deskapp.core.services.customer_csv import export_customers, import_customers
+from deskapp.core.io.csv_io import neutralise, unneutralise
+from deskapp.core.services.customers.csv_import import export_customers, import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 from tests.helpers_pg import sqlite_only
@@ -353,7 +353,7 @@ def test_dry_run_counts_match_the_real_import(engine: Engine, tmp_path: Path) ->
 
 def test_progress_is_reported_every_so_many_rows(engine: Engine, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    import deskapp.core.services.customer_csv as module
+    import deskapp.core.services.customers.csv_import as module
 
     monkeypatch.setattr(module, "PROGRESS_EVERY", 2)
     seen: list[int] = []

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from deskapp.core.demo.builder import build_demo, customer_records
 from deskapp.core.domain.enums import Channel, CustomerKind, PurchasePhase, SupportStage
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, CustomerPhone, Feedback, NoteRevision
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import verify_password
-from deskapp.core.services import notes
-from deskapp.core.services.cases import customer_profile
-from deskapp.core.services.demo import build_demo, customer_records
+from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.notes import notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 

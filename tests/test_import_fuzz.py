@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from deskapp.core.services.csv_io import unneutralise
-from deskapp.core.services.customer_csv import import_customers
+from deskapp.core.io.csv_io import unneutralise
+from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 

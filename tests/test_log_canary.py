@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent
 from deskapp.core.security.passwords import hash_password
-from deskapp.core.services import auth, cases, notes
-from deskapp.core.services.auth import SignInFailed
-from deskapp.core.services.case_export import export_cases_csv
-from deskapp.core.services.customer_csv import import_customers
-from deskapp.core.services.lookup import lookup
+from deskapp.core.services.auth import auth
+from deskapp.core.services.auth.auth import SignInFailed
+from deskapp.core.services.cases import cases
+from deskapp.core.services.cases.export import export_cases_csv
+from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.customers.csv_import import import_customers
+from deskapp.core.services.customers.lookup import lookup
+from deskapp.core.services.notes import notes
 
 NAME, FAMILY, PHONE = "Zyxwq", "Canarysson", "+358401112233"
 CANARIES = (NAME, FAMILY, PHONE, "401112233", "Zyxwq Canarysson", "zyxwq", "canarysson")
@@ -46,7 +49,7 @@ def test_canary_never_reaches_the_log(engine: Engine, tmp_path: Path, caplog: py
             auth.sign_in(session, "Zyxwq Canarysson", PHONE)  # a canary typed into the wrong field
         for query in (FAMILY, "Zyxwq Can", PHONE, "2233"):
             assert [hit.account_number for hit in lookup(session, query)] == ["FI-CANARY"], query
-        profile = cases.customer_profile(session, "FI-CANARY", actor_id=rep)
+        profile = customer_profiles.customer_profile(session, "FI-CANARY", actor_id=rep)
         case = cases.open_case(session, rep, profile.customer_id, f"Call from {NAME} {FAMILY}", "after",
                                "troubleshooting", "phone")
         notes.save_draft(session, rep, case.id, f"{NAME} {FAMILY} called from {PHONE}")

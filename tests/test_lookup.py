@@ -11,8 +11,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from deskapp.core.domain.enums import CustomerKind
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
-from deskapp.core.services.lookup import SHORT_LIMIT, LookupRow, lookup, lookup_statement
+from deskapp.core.services.customers.lookup import LookupRow, lookup, lookup_statement
+from deskapp.core.services.customers.lookup_sql import SHORT_LIMIT
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests.helpers_pg import sqlite_only

@@ -7,10 +7,9 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import AuditEvent, Draft, NoteRevision
-from deskapp.core.errors import DeskappError, PermissionDenied
+from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied
 from deskapp.core.i18n import set_locale
-from deskapp.core.services import notes
-from deskapp.core.services.cases import InvalidInput
+from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests.seeding import Seed, new_case
 from tests.test_append_only import triggers_bypassed

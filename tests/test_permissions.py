@@ -21,7 +21,16 @@ from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions
 from deskapp.core.security.permissions import MATRIX, allowed, require
-from deskapp.core.services import audit, auth, call_scripts, case_export, cases, note_diff, notes, reports, reviews
+from deskapp.core.services.auth import auth
+from deskapp.core.services.cases import cases
+from deskapp.core.services.cases import export as case_export
+from deskapp.core.services.cases import feedback as case_feedback
+from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.notes import diff as note_diff
+from deskapp.core.services.notes import notes
+from deskapp.core.services.reviews import audit_log as audit
+from deskapp.core.services.reviews import reports, reviews, sampling
+from deskapp.core.services.scripts import call_scripts
 from tests.seeding import seed
 from tests.test_catalogs import compiled
 
@@ -102,7 +111,8 @@ def _export(s: Session, w: World, actor: int) -> object:
 
 # (action the call needs, call). Every action of the matrix that a core service implements is here.
 CALLS: list[tuple[str, str, Call]] = [
-    ("customer.view", "customer_profile", lambda s, w, a: cases.customer_profile(s, w.customer, actor_id=a)),
+    ("customer.view", "customer_profile",
+     lambda s, w, a: customer_profiles.customer_profile(s, w.customer, actor_id=a)),
     ("customer.view", "case_history", lambda s, w, a: cases.case_history(s, w.customer, actor_id=a)),
     ("customer.view", "get_case", lambda s, w, a: cases.get_case(s, w.case(s).id, actor_id=a)),
     ("customer.view", "case_notes", lambda s, w, a: notes.case_notes(s, w.case(s).id, actor_id=a)),
@@ -111,7 +121,7 @@ CALLS: list[tuple[str, str, Call]] = [
     ("case.update", "set_status", _set_status),
     ("case.assign_self", "assign_self", _assign_self),
     ("case.assign_other", "assign_other", _assign_other),
-    ("feedback.record", "record_feedback", lambda s, w, a: cases.record_feedback(s, w.case(s).id, w.rep, 5,
+    ("feedback.record", "record_feedback", lambda s, w, a: case_feedback.record_feedback(s, w.case(s).id, w.rep, 5,
                                                                                    actor_id=a)),
     ("note.write", "add_note", lambda s, w, a: notes.add_note(s, a, w.case(s).id, "text")),
     ("note.edit_own", "edit_note", lambda s, w, a: notes.edit_note(
@@ -124,7 +134,7 @@ CALLS: list[tuple[str, str, Call]] = [
     ("draft.save", "save_draft", lambda s, w, a: notes.save_draft(s, a, w.case(s).id, "typing")),
     ("draft.save", "discard_draft", lambda s, w, a: notes.discard_draft(s, a, w.case(s).id)),
     ("review.create", "create_review", lambda s, w, a: reviews.create_review(s, a, w.case(s).id, SCORES)),
-    ("review.create", "sampling_queue", lambda s, w, a: reviews.sampling_queue(s, a)),
+    ("review.create", "sampling_queue", lambda s, w, a: sampling.sampling_queue(s, a)),
     ("review.view_own", "reviews_for_agent(own)", _review_own),
     ("review.view_all", "reviews_for_agent(other)", lambda s, w, a: reviews.reviews_for_agent(s, a, w.other_rep)),
     ("rubric.edit", "save_rubric", lambda s, w, a: reviews.save_rubric(s, a, [

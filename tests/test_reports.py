@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, PurchasePhase, SupportStage
 from deskapp.core.domain.models import Case, Feedback
-from deskapp.core.services import reports
+from deskapp.core.services.reviews import reports
 from tests.seeding import Seed, seed
 
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)  # a Monday

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.enums import CustomerKind, Role
 from deskapp.core.domain.models import Agent, Brand, Case, Customer, Response
 from deskapp.core.errors import InputFileError, PermissionDenied
-from deskapp.core.services import library_io, responses
-from deskapp.core.services.responses import InvalidTemplate, pick_locale, render_response
+from deskapp.core.services import starter
+from deskapp.core.services.responses import library_io, responses
+from deskapp.core.services.responses.responses import InvalidTemplate, pick_locale, render_response
 from deskapp.core.templating import MissingPrompt
 
 STARTER = Path(__file__).parent.parent / "resources" / "library" / "responses.yaml"
@@ -57,7 +58,7 @@ def make_desk(engine: Engine) -> dict[str, int]:
 def desk(engine: Engine) -> dict[str, int]:
     ids = make_desk(engine)
     with Session(engine) as s:
-        loaded = library_io.load_starter_library(s)
+        loaded = starter.load_starter_library(s)
     assert loaded.responses.created == 40
     assert not loaded.responses.problems
     return ids
@@ -331,16 +332,16 @@ def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_the_starter_library_never_overwrites_a_supervisor_edit(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
         responses.save_variant(s, desk["boss"], "closing.phone_goodbye", "fi", "Kiitos soitosta!")
-        again = library_io.load_starter_library(s)
+        again = starter.load_starter_library(s)
         assert (again.responses.created, again.responses.skipped_existing) == (0, 40)
         assert again.scripts.created == 0
         fi = responses.get_response(s, "closing.phone_goodbye").variant("fi")
         assert fi is not None and fi.body == "Kiitos soitosta!"
-        assert library_io.ensure_library(s) is False
+        assert starter.ensure_library(s) is False
 
 
 def test_ensure_library_loads_on_first_run_only(engine: Engine) -> None:
     with Session(engine) as s:
-        assert library_io.ensure_library(s) is True
-        assert library_io.ensure_library(s) is False
+        assert starter.ensure_library(s) is True
+        assert starter.ensure_library(s) is False
         assert len(responses.list_responses(s)) == 40

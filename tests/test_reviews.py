@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
 from deskapp.core.domain.models import Case, Rubric
-from deskapp.core.errors import PermissionDenied
-from deskapp.core.services import notes, reviews
-from deskapp.core.services.cases import InvalidInput
-from deskapp.core.services.note_diff import DiffChunk, diff_texts, note_diff
+from deskapp.core.errors import InvalidInput, PermissionDenied
+from deskapp.core.services.notes import notes
+from deskapp.core.services.notes.diff import DiffChunk, diff_texts, note_diff
+from deskapp.core.services.reviews import reviews, sampling
 from tests.seeding import Seed, new_case
 
 FULL = {"greeting": 4, "identity_check": 4, "empathy": 4, "accuracy": 4, "resolution": 4, "closing": 4}
@@ -95,18 +95,18 @@ def test_sampling_queue_is_per_rep_repeatable_and_filtered(session: Session, s: 
         closed_case(session, s, s.other_rep, channel=Channel.EMAIL)
     closed_case(session, s, s.rep, status=CaseStatus.OPEN)
     closed_case(session, s, s.rep, day=DAY - dt.timedelta(days=1))  # before the period
-    first = reviews.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
-    again = reviews.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
+    first = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
+    again = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
     assert first == again
     assert sorted(r.owner_name for r in first) == ["Anna Virtanen"] * 3 + ["José Ramírez"] * 2
-    emails = reviews.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY, channel="email")
+    emails = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY, channel="email")
     assert {r.owner_id for r in emails} == {s.other_rep} and len(emails) == 2
-    assert reviews.sampling_queue(session, s.supervisor, since=DAY, until=DAY, brand="nordtel", locale="es") == []
-    assert len(reviews.sampling_queue(session, s.supervisor, per_rep=9, since=DAY, until=DAY + dt.timedelta(6),
+    assert sampling.sampling_queue(session, s.supervisor, since=DAY, until=DAY, brand="nordtel", locale="es") == []
+    assert len(sampling.sampling_queue(session, s.supervisor, per_rep=9, since=DAY, until=DAY + dt.timedelta(6),
                                       stage="troubleshooting", locale="fi")) == 8
     reviewed = first[0].case_id
     reviews.create_review(session, s.supervisor, reviewed, FULL)
-    after = reviews.sampling_queue(session, s.supervisor, per_rep=9, since=DAY, until=DAY + dt.timedelta(days=6))
+    after = sampling.sampling_queue(session, s.supervisor, per_rep=9, since=DAY, until=DAY + dt.timedelta(days=6))
     assert reviewed not in {r.case_id for r in after} and len(after) == 7
 
 
@@ -129,7 +129,7 @@ def test_note_diff_has_revision_metadata(session: Session, s: Seed) -> None:
     assert (diff.old.number, diff.new.number, diff.new.author_name) == (1, 2, "Anna Virtanen")
     assert diff.new.created_at >= diff.old.created_at
     assert [c for c in diff.chunks if c.op != "equal"] == [DiffChunk("insert", "ja kaapeli ")]
-    from deskapp.core.services.cases import RecordNotFound
+    from deskapp.core.errors import RecordNotFound
 
     with pytest.raises(RecordNotFound):
         note_diff(session, s.supervisor, note.id, 1, 3)

@@ -12,12 +12,11 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent, AuditEvent
-from deskapp.core.errors import PermissionDenied
+from deskapp.core.errors import PermissionDenied, RecordNotFound
 from deskapp.core.i18n import set_locale
 from deskapp.core.security.passwords import hash_password
-from deskapp.core.services import auth
-from deskapp.core.services.auth import LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW, SignInFailed, SignInLocked
-from deskapp.core.services.cases import RecordNotFound
+from deskapp.core.services.auth import auth
+from deskapp.core.services.auth.auth import LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW, SignInFailed, SignInLocked
 from tests.test_catalogs import compiled
 
 T0 = dt.datetime(2025, 3, 14, 9, 0, tzinfo=dt.UTC)

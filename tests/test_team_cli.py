@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
-from deskapp.core.services.lookup import lookup
+from deskapp.core.services.customers.lookup import lookup
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 

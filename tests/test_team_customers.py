@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from deskapp.core.domain.models import AuditEvent
-from deskapp.core.errors import PermissionDenied
-from deskapp.core.services import customers
-from deskapp.core.services.cases import InvalidInput, RecordNotFound, customer_profile
-from deskapp.core.services.customers import CustomerConflict, update_customer
-from deskapp.core.services.lookup import lookup
+from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.services.customers import editing as customers
+from deskapp.core.services.customers.editing import CustomerConflict, update_customer
+from deskapp.core.services.customers.lookup import lookup
+from deskapp.core.services.customers.profile import customer_profile
 from deskapp.core.storage.engine import session_factory
 from tests.seeding import Seed, seed
 

@@ -12,8 +12,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Draft
-from deskapp.core.services import notes
-from deskapp.core.services.connectivity import LocalDraftSpool, is_connection_error
+from deskapp.core.services.notes import notes
+from deskapp.core.services.notes.spool import LocalDraftSpool
+from deskapp.core.storage.connectivity import is_connection_error
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests import helpers_pg
 from tests.seeding import Seed, new_case, seed

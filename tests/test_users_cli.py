@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import AuditEvent
 from deskapp.core.i18n.formatting import format_time
-from deskapp.core.services import auth
+from deskapp.core.services.auth import auth
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 

@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Copy the open database to ``args.file`` and report where it went."""
     from deskapp.cli.common import open_database
-    from deskapp.core.services.backup import backup_database
+    from deskapp.core.storage.backup import backup_database
 
     engine = open_database(args)
     result = backup_database(engine, args.file)

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.case_export import export_cases_csv
+    from deskapp.core.services.cases.export import export_cases_csv
 
     engine = open_database(args)
     with Session(engine) as session:

@@ -77,7 +77,7 @@ def _progress_printer(path: str) -> Any:
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; print rejections on stderr and the summary on stdout."""
     from deskapp.cli.common import open_database
-    from deskapp.core.services.customer_csv import check_region, import_customers
+    from deskapp.core.services.customers.csv_import import check_region, import_customers
 
     region = check_region(args.region)  # a typo in --region fails before the database is opened
     engine = open_database(args)
@@ -124,7 +124,7 @@ def _summary_line(created: int, updated: int, rejected: int, *, dry_run: bool) -
 def run_export(args: argparse.Namespace) -> int:
     """Export every customer to ``args.file``."""
     from deskapp.cli.common import open_database
-    from deskapp.core.services.customer_csv import export_customers
+    from deskapp.core.services.customers.csv_import import export_customers
 
     engine = open_database(args)
     count = export_customers(engine, args.file)

@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from babel.numbers import format_decimal
 
     from deskapp.cli.common import open_database
+    from deskapp.core.demo.builder import build_demo
     from deskapp.core.i18n import babel_locale
-    from deskapp.core.services.demo import build_demo
 
     engine = open_database(args)
     started = time.perf_counter()

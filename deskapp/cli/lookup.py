@@ -59,7 +59,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Answer the query (or every line of standard input) and print the results."""
     from deskapp.cli.common import EXIT_USAGE, error, open_database
-    from deskapp.core.services.lookup import lookup
+    from deskapp.core.services.customers.lookup import lookup
 
     if not args.stdin and not args.query:
         error(_("Type what to look up, or use --stdin to read queries line by line."))

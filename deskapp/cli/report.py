@@ -38,7 +38,7 @@ def run_csat(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.reports import csat_report
+    from deskapp.core.services.reviews.reports import csat_report
 
     engine = open_database(args)
     with Session(engine) as session:

@@ -67,8 +67,8 @@ def run_list(args: argparse.Namespace) -> int:
     from deskapp.core.domain.enums import ResponseCategory
     from deskapp.core.errors import DeskappError
     from deskapp.core.i18n import current_locale
-    from deskapp.core.services.library_io import ensure_library
-    from deskapp.core.services.responses import list_responses
+    from deskapp.core.services.responses.responses import list_responses
+    from deskapp.core.services.starter import ensure_library
 
     if args.category is not None and args.category not in {c.value for c in ResponseCategory}:
         raise DeskappError(_("Unknown category “{category}”. Use one of: {names}.").format(
@@ -96,8 +96,8 @@ def run_render(args: argparse.Namespace) -> int:
 
     from deskapp.cli.common import open_database
     from deskapp.core.errors import DeskappError
-    from deskapp.core.services.library_io import ensure_library
-    from deskapp.core.services.responses import get_response, render_response
+    from deskapp.core.services.responses.responses import get_response, render_response
+    from deskapp.core.services.starter import ensure_library
     from deskapp.core.templating.checks import inspect
 
     prompts: dict[str, str] = {}
@@ -140,7 +140,7 @@ def _answering_agent(session: Session, username: str | None) -> tuple[int | None
 
     from deskapp.core.domain.models import Agent
     from deskapp.core.errors import DeskappError
-    from deskapp.core.services.auth import normalise_username
+    from deskapp.core.services.auth.auth import normalise_username
 
     if username:
         agent_id = session.scalar(select(Agent.id).where(func.lower(Agent.username) == normalise_username(username)))
@@ -164,7 +164,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     from deskapp.cli.common import open_database
     from deskapp.core.errors import InputFileError
-    from deskapp.core.services.library_io import export_responses
+    from deskapp.core.services.responses.library_io import export_responses
 
     with Session(open_database(args)) as session:
         text = export_responses(session)
@@ -184,7 +184,7 @@ def run_import(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import EXIT_FAILED, error, open_database
-    from deskapp.core.services.library_io import import_responses, read_file_text
+    from deskapp.core.services.responses.library_io import import_responses, read_file_text
 
     text = read_file_text(args.file)
     with Session(open_database(args)) as session:

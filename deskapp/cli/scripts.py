@@ -28,8 +28,8 @@ def run_list(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.call_scripts import list_scripts
-    from deskapp.core.services.library_io import ensure_library
+    from deskapp.core.services.scripts.call_scripts import list_scripts
+    from deskapp.core.services.starter import ensure_library
 
     with Session(open_database(args)) as session:
         ensure_library(session)

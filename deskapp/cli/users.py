@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from deskapp.core.i18n import _
 
 if TYPE_CHECKING:
-    from deskapp.core.services.auth import UserRow
+    from deskapp.core.services.auth.auth import UserRow
 
 ROLES = ("rep", "supervisor", "admin")
 
@@ -73,7 +73,7 @@ def run_add(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.auth import add_user
+    from deskapp.core.services.auth.auth import add_user
 
     password = read_password(args.password_stdin)
     engine = open_database(args)
@@ -88,7 +88,7 @@ def run_list(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.auth import list_users
+    from deskapp.core.services.auth.auth import list_users
 
     engine = open_database(args)
     with Session(engine) as session:
@@ -119,7 +119,7 @@ def run_set_role(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.auth import set_role
+    from deskapp.core.services.auth.auth import set_role
 
     engine = open_database(args)
     with Session(engine) as session:
@@ -133,7 +133,7 @@ def run_disable(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.auth import disable_user
+    from deskapp.core.services.auth.auth import disable_user
 
     engine = open_database(args)
     with Session(engine) as session:
@@ -147,7 +147,7 @@ def run_unlock(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import open_database
-    from deskapp.core.services.auth import normalise_username, unlock_user
+    from deskapp.core.services.auth.auth import normalise_username, unlock_user
 
     engine = open_database(args)
     with Session(engine) as session:

@@ -22,3 +22,11 @@ class InputFileError(DeskappError):
 
 class PermissionDenied(DeskappError):
     """The acting agent may not do this."""
+
+
+class RecordNotFound(DeskappError):
+    """The customer, case, note or agent asked for does not exist (any more)."""
+
+
+class InvalidInput(DeskappError):
+    """A value the rep entered cannot be stored as it is."""

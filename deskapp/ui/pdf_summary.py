@@ -48,11 +48,13 @@ class CaseSummary:
 
 def case_summary(desk: Any, case_id: int) -> CaseSummary:
     """Read the case, its customer and notes, and write the summary HTML (runs on the worker)."""
-    from deskapp.core.services import cases, notes
+    from deskapp.core.services.cases import cases
+    from deskapp.core.services.customers import profile as customer_profiles
+    from deskapp.core.services.notes import notes
 
     def gather(session: Any, agent_id: int) -> tuple[Any, Any, list[Any]]:
         case = cases.get_case(session, case_id, actor_id=agent_id)
-        return (case, cases.customer_profile(session, case.customer_id, actor_id=agent_id),
+        return (case, customer_profiles.customer_profile(session, case.customer_id, actor_id=agent_id),
                 notes.case_notes(session, case_id, actor_id=agent_id))
 
     case, profile, case_notes = desk.as_agent(gather)

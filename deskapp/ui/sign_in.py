@@ -144,7 +144,7 @@ class SignInDialog(QDialog):
         self.password.setFocus()
 
     def _show_error(self, exc: Exception) -> None:
-        from deskapp.core.services.auth import SignInFailed, SignInLocked, lockout_message
+        from deskapp.core.services.auth.auth import SignInFailed, SignInLocked, lockout_message
 
         if isinstance(exc, SignInLocked):
             text = lockout_message(exc.minutes)

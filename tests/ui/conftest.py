@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, CustomerKind, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent
-from deskapp.core.services import cases
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
+from deskapp.core.services.cases import cases
+from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 
@@ -40,7 +41,7 @@ def desk_db(tmp_path: Path) -> Path:
                     preferences={"station_channel": "phone"})
         session.add(rep)
         session.commit()
-        profile = cases.customer_profile(session, "FI-000001")
+        profile = customer_profiles.customer_profile(session, "FI-000001")
         cases.open_case(session, rep.id, profile.customer_id, "Router keeps restarting", PurchasePhase.AFTER,
                         SupportStage.TROUBLESHOOTING, Channel.PHONE)
     engine.dispose()

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from deskapp.core.services import customers
+from deskapp.core.services.customers import editing as customers
 from deskapp.core.storage.engine import make_engine
 
 

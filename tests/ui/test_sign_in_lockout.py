@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from deskapp.core.i18n import current_locale, load_catalog
-from deskapp.core.services import auth
+from deskapp.core.services.auth import auth
 from deskapp.core.storage.engine import make_engine
 from deskapp.ui.language import switch_language
 

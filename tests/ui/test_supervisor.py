@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from deskapp.core.i18n import _, current_locale, load_catalog
-from deskapp.core.services import notes, reports, reviews
+from deskapp.core.services.notes import notes
+from deskapp.core.services.reviews import reports, reviews, sampling
 from deskapp.core.storage.engine import make_engine
 from deskapp.ui.language import switch_language
 from deskapp.ui.supervisor.charts import GOOD
@@ -116,7 +117,7 @@ def test_diff_view_marks_inserted_and_deleted_text(qtbot: QtBot, supervisor: Any
 
 
 def test_diff_html_escapes_and_marks_each_chunk() -> None:
-    from deskapp.core.services.note_diff import diff_texts
+    from deskapp.core.services.notes.diff import diff_texts
 
     markup = diff_html(diff_texts("Price 10 € <b>", "Price 12 € <b>"))
     assert "<b>" not in markup and "&lt;b&gt;" in markup
@@ -188,7 +189,7 @@ def test_a_rep_reads_and_acknowledges_their_review(qtbot: QtBot, make_window: An
     engine = make_engine(f"sqlite:///{demo_db}")
     sam, anna = _agent_id(demo_db, "sam"), _agent_id(demo_db, "anna")
     with Session(engine) as session:
-        queue = reviews.sampling_queue(session, sam, since=dt.date(2000, 1, 1))
+        queue = sampling.sampling_queue(session, sam, since=dt.date(2000, 1, 1))
         case_id = next(r.case_id for r in queue if r.owner_id == anna)
         view = reviews.rubric_criteria(session)
         reviews.create_review(session, sam, case_id, {c.key: 3 for c in view.criteria}, "Well handled.")

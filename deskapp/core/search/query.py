@@ -2,7 +2,7 @@
 
 Parsing is pure Python and never fails: any text (quotes, SQL, emoji, NUL, lone surrogates,
 5,000 characters) becomes a :class:`ParsedQuery`, possibly an empty one. The database layer
-(:mod:`deskapp.core.services.lookup`) only ever receives these parts as bound parameters.
+(:mod:`deskapp.core.services.customers.lookup`) only ever receives these parts as bound parameters.
 """
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ def resolve_database_url(
     Raises:
         AuthenticationFailed: The server refused the password (or no password could be found).
         sqlalchemy.exc.OperationalError: The server cannot be reached (see
-            :func:`deskapp.core.services.connectivity.is_connection_error`).
+            :func:`deskapp.core.storage.connectivity.is_connection_error`).
     """
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() != "postgresql" or parsed.password is not None:

@@ -18,20 +18,28 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from deskapp.core import errors
 from deskapp.core.config import database_url
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent, CallScript, Response
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services import cases, connectivity, customers, lookup, notes
-from deskapp.core.storage import migrate
+from deskapp.core.services.cases import cases
+from deskapp.core.services.cases import feedback as case_feedback
+from deskapp.core.services.customers import editing as customers
+from deskapp.core.services.customers import lookup
+from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.notes import notes, spool
+from deskapp.core.storage import connectivity, migrate
 from deskapp.core.storage.engine import make_engine, session_factory
 
 if TYPE_CHECKING:
     # Imported where they are used: templates (Jinja2, Babel), YAML and argon2 cost ~0.2 s of the
     # worker's time before the first search, and a rep may never open a script that day.
-    from deskapp.core.services import auth, call_scripts, responses
+    from deskapp.core.services.auth import auth
+    from deskapp.core.services.responses import responses
+    from deskapp.core.services.scripts import call_scripts
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -80,7 +88,7 @@ class Desk:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self.agent_id = 0
-        self.spool = connectivity.LocalDraftSpool()
+        self.spool = spool.LocalDraftSpool()
 
     def open(self, username: str | None = None, password: str | None = None, remember: bool = False) -> DeskInfo:
         """Open and migrate the database and choose the acting agent.
@@ -140,7 +148,7 @@ class Desk:
             SignInFailed: Wrong username or password, or a disabled account (the acting agent stays);
                 ``SignInLocked``, its subclass, when the username is locked out after too many failures.
         """
-        from deskapp.core.services import auth
+        from deskapp.core.services.auth import auth
 
         signed = self._run(lambda s: auth.sign_in(s, username, password))
         self.agent_id = signed.agent_id
@@ -151,7 +159,7 @@ class Desk:
         def work(session: Session) -> DeskInfo:
             agent = session.get(Agent, self.agent_id)
             if agent is None:
-                raise cases.RecordNotFound(_("This user account does not exist or is disabled. Sign in again."))
+                raise errors.RecordNotFound(_("This user account does not exist or is disabled. Sign in again."))
             return self._info(session, agent)
 
         return self._run(work)
@@ -190,11 +198,12 @@ class Desk:
 
         return self._run(work)
 
-    def profile(self, customer_id: int) -> cases.ProfileRow:
+    def profile(self, customer_id: int) -> customer_profiles.ProfileRow:
         """The customer's profile."""
-        return self._run(lambda s: cases.customer_profile(s, customer_id, actor_id=self.agent_id))
+        return self._run(lambda s: customer_profiles.customer_profile(s, customer_id, actor_id=self.agent_id))
 
-    def update_customer(self, customer_id: int, changes: dict[str, str], expected_version: int) -> cases.ProfileRow:
+    def update_customer(self, customer_id: int, changes: dict[str, str],
+                        expected_version: int) -> customer_profiles.ProfileRow:
         """Save the rep's changes; raises ``CustomerConflict`` (both versions) if someone saved first."""
         return self._run(lambda s: customers.update_customer(s, self.agent_id, customer_id, changes,
                                                              expected_version))
@@ -222,21 +231,21 @@ class Desk:
         """Make the acting agent the case's owner."""
         return self._run(lambda s: cases.assign(s, case_id, self.agent_id, expected_version))
 
-    def record_feedback(self, case_id: int, score: int) -> cases.FeedbackRow:
+    def record_feedback(self, case_id: int, score: int) -> case_feedback.FeedbackRow:
         """Store the customer's satisfaction score (1-5)."""
-        return self._run(lambda s: cases.record_feedback(s, case_id, self.agent_id, score))
+        return self._run(lambda s: case_feedback.record_feedback(s, case_id, self.agent_id, score))
 
     # --- scripted responses ---------------------------------------------------------------
     def find_responses(self, query: str = "") -> list[responses.ResponseRow]:
         """Responses matching ``query`` (title, tags or text, any language)."""
-        from deskapp.core.services import responses
+        from deskapp.core.services.responses import responses
 
         return self._run(lambda s: responses.list_responses(s, query))
 
     def response_preview(self, key: str, customer_id: int | None, case_id: int | None, rep_locale: str,
                          prompts: dict[str, str]) -> ResponsePreview:
         """Both texts the panel shows; with fill-ins missing, the templates and what is missing."""
-        from deskapp.core.services import responses
+        from deskapp.core.services.responses import responses
         from deskapp.core.templating.render import MissingPrompt
 
         def work(session: Session) -> ResponsePreview:
@@ -256,27 +265,27 @@ class Desk:
 
     def response_detail(self, key: str) -> responses.ResponseDetail:
         """A response with every language variant (for editing)."""
-        from deskapp.core.services import responses
+        from deskapp.core.services.responses import responses
 
         return self._run(lambda s: responses.get_response(s, key))
 
     def save_variant(self, key: str, locale: str, title: str, body: str) -> responses.VariantRow:
         """Save one language of a response (supervisors); a broken template raises with line numbers."""
-        from deskapp.core.services import responses
+        from deskapp.core.services.responses import responses
 
         return self._run(lambda s: responses.save_variant(s, self.agent_id, key, locale, body, title=title))
 
     def render_response(self, key: str, customer_id: int | None, case_id: int | None,
                         prompts: dict[str, str]) -> responses.RenderedResponse:
         """The response filled in, in the customer's language, ready to insert."""
-        from deskapp.core.services import responses
+        from deskapp.core.services.responses import responses
 
         return self._run(lambda s: responses.render_response(s, key, customer_id, agent_id=self.agent_id,
                                                              case_id=case_id, prompts=prompts))
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
         """The call scripts (newest version of each); the acting agent needs ``script.run``."""
-        from deskapp.core.services import call_scripts
+        from deskapp.core.services.scripts import call_scripts
 
         agent_id = self.agent_id
         return self._run(lambda s: call_scripts.list_scripts(s, actor_id=agent_id))
@@ -288,7 +297,7 @@ class Desk:
         Raises:
             PermissionDenied: The acting agent may not run call scripts.
         """
-        from deskapp.core.services import call_scripts
+        from deskapp.core.services.scripts import call_scripts
 
         agent_id = self.agent_id
         return self._run(lambda s: call_scripts.start_run(s, key, customer_id, rep_locale=rep_locale,
@@ -296,14 +305,14 @@ class Desk:
 
     def finish_script(self, case_id: int, run: call_scripts.ScriptRun) -> call_scripts.ScriptRunResult:
         """Store the run as a structured note on the case, and its satisfaction score (``script.run``)."""
-        from deskapp.core.services import call_scripts
+        from deskapp.core.services.scripts import call_scripts
 
         return self._run(lambda s: call_scripts.finish_run(s, self.agent_id, case_id, run))
 
     def _customer_locale(self, session: Session, customer_id: int | None) -> str:
         if customer_id is None:
             return "en"
-        return cases.customer_profile(session, customer_id).preferred_locale
+        return customer_profiles.customer_profile(session, customer_id).preferred_locale
 
     # --- notes ----------------------------------------------------------------------------
     def case_notes(self, case_id: int) -> list[notes.NoteRow]:
@@ -329,7 +338,7 @@ class Desk:
         """How many drafts wait on this computer for the server."""
         return len(self.spool.pending())
 
-    def flush_offline_drafts(self) -> connectivity.FlushResult:
+    def flush_offline_drafts(self) -> spool.FlushResult:
         """Hand the drafts kept on this computer to the server (when it is back)."""
         if self._sessions is None:
             raise RuntimeError("Desk.open() was not called")
@@ -369,6 +378,6 @@ def _ensure_library(session: Session) -> None:
     if session.scalar(select(func.count()).select_from(Response)) or \
             session.scalar(select(func.count()).select_from(CallScript)):
         return
-    from deskapp.core.services import library_io
+    from deskapp.core.services import starter
 
-    library_io.ensure_library(session)
+    starter.ensure_library(session)

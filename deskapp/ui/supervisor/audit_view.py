@@ -92,7 +92,7 @@ class AuditTab(QWidget):
 
     def load(self) -> None:
         """Fetch the events for the filter."""
-        from deskapp.core.services.audit import audit_events
+        from deskapp.core.services.reviews.audit_log import audit_events
 
         desk, since, action = self._desk, self.since_date(), self.action.currentData() or None
         self._runner.submit(lambda: desk.as_agent(audit_events, since, action, LIMIT), self._show, self._failed,

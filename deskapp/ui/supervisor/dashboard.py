@@ -126,7 +126,7 @@ class DashboardTab(QWidget):
 
     def load(self) -> None:
         """Fetch the figures for the chosen grouping and start day."""
-        from deskapp.core.services.reports import csat_report, volume_series
+        from deskapp.core.services.reviews.reports import csat_report, volume_series
 
         desk, by, since = self._desk, self.by.currentData() or "agent", self.since_date()
 

@@ -81,7 +81,7 @@ class ExportTab(QWidget):
         """Write the CSV file ``path`` in the background."""
         if self.busy:
             return
-        from deskapp.core.services.case_export import export_cases_csv
+        from deskapp.core.services.cases.export import export_cases_csv
 
         desk, since = self._desk, self.since_date()
         self.busy = True

@@ -31,7 +31,7 @@ def _language(code: str) -> str:
 
 
 class QueueModel(RowsModel[Any]):
-    """Cases suggested for review (``reviews.QueueRow``)."""
+    """Cases suggested for review (``sampling.QueueRow``)."""
 
     columns = (
         (N_("Representative"), lambda r: r.owner_name),

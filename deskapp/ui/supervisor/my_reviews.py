@@ -83,7 +83,7 @@ class MyReviewsDialog(QDialog):
 
     def load(self) -> None:
         """Fetch the reviews of the signed-in rep's cases and the rubric to name their criteria."""
-        from deskapp.core.services.reviews import reviews_for_agent, rubric_criteria
+        from deskapp.core.services.reviews.reviews import reviews_for_agent, rubric_criteria
 
         desk, locale = self._desk, current_locale()
 
@@ -136,7 +136,7 @@ class MyReviewsDialog(QDialog):
         review = self.selected()
         if review is None:
             return
-        from deskapp.core.services.reviews import acknowledge_review
+        from deskapp.core.services.reviews.reviews import acknowledge_review
 
         desk, review_id = self._desk, review.id
         self.acknowledge.setEnabled(False)

@@ -193,7 +193,7 @@ class NoteHistoryView(QWidget):
         note_id, old, new = self.note_id, self.from_rev.currentData(), self.to_rev.currentData()
         if note_id is None or old is None or new is None:
             return
-        from deskapp.core.services.note_diff import note_diff
+        from deskapp.core.services.notes.diff import note_diff
 
         desk = self._desk
         self._runner.submit(lambda: desk.as_agent(note_diff, note_id, old, new), self._show, self._failed,

@@ -88,7 +88,7 @@ class ReviewForm(QWidget):
 
     def load_rubric(self) -> None:
         """Fetch the newest rubric in the UI language."""
-        from deskapp.core.services.reviews import rubric_criteria
+        from deskapp.core.services.reviews.reviews import rubric_criteria
 
         desk, locale = self._desk, current_locale()
         self._runner.submit(lambda: desk.as_agent(lambda session, _me: rubric_criteria(session, locale)),
@@ -146,7 +146,7 @@ class ReviewForm(QWidget):
         """The 0-100 total of the scores so far, or ``None`` until every criterion is scored."""
         if not self.criteria or any(c.key not in self.scores for c in self.criteria):
             return None
-        from deskapp.core.services.reviews import weighted_total
+        from deskapp.core.services.reviews.reviews import weighted_total
 
         return weighted_total(self.criteria, self.scores)
 
@@ -182,7 +182,7 @@ class ReviewForm(QWidget):
         if case_id is None or self.weighted_total() is None:
             self._say(_("Score every criterion before saving."), error=True)
             return
-        from deskapp.core.services.reviews import create_review
+        from deskapp.core.services.reviews.reviews import create_review
 
         desk, scores, comment = self._desk, dict(self.scores), self.comment.toPlainText()
         self.save.setEnabled(False)

@@ -1,6 +1,6 @@
 """The review queue: which cases to review, their notes' history, and the review form beside them.
 
-The queue is a repeatable random sample per rep (``reviews.sampling_queue``), filtered by period,
+The queue is a repeatable random sample per rep (``sampling.sampling_queue``), filtered by period,
 channel, brand, support stage and the customer's language.
 """
 
@@ -128,7 +128,7 @@ class ReviewQueueTab(QWidget):
 
     def start(self) -> None:
         """Load the brands, then the queue."""
-        from deskapp.core.services.customer_csv import brand_defaults
+        from deskapp.core.services.customers.csv_import import brand_defaults
 
         desk = self._desk
         self._runner.submit(lambda: sorted(brand_defaults(desk.engine)), self._set_brands, self._failed)
@@ -147,7 +147,7 @@ class ReviewQueueTab(QWidget):
 
     def load(self) -> None:
         """Fetch the queue for the current filters."""
-        from deskapp.core.services.reviews import sampling_queue
+        from deskapp.core.services.reviews.sampling import sampling_queue
 
         desk, filters = self._desk, self.filters()
         self._runner.submit(lambda: desk.as_agent(lambda s, me: sampling_queue(s, me, **filters)),

@@ -51,7 +51,7 @@ class RubricTab(QWidget):
 
     def start(self) -> None:
         """Load the newest rubric (called when the tab is first shown)."""
-        from deskapp.core.services.reviews import rubric_source
+        from deskapp.core.services.reviews.reviews import rubric_source
 
         desk = self._desk
         self._runner.submit(lambda: desk.as_agent(rubric_source), self._loaded, self._failed)
@@ -101,7 +101,7 @@ class RubricTab(QWidget):
 
     def save_rubric(self) -> None:
         """Store the changes as the next version (an unchanged rubric stores nothing)."""
-        from deskapp.core.services.reviews import rubric_source, save_rubric
+        from deskapp.core.services.reviews.reviews import rubric_source, save_rubric
 
         criteria, desk = self.edited_criteria(), self._desk
         self._runner.submit(lambda: (desk.as_agent(save_rubric, criteria), desk.as_agent(rubric_source)),

@@ -27,19 +27,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
-from deskapp.core.domain.models import Brand, CallScript, Response, ResponseVariant
+from deskapp.core.domain.models import Brand, Response, ResponseVariant
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
-from deskapp.core.services.responses import PROMPT_TYPES, split_tags
+from deskapp.core.services.responses.prompts import PROMPT_TYPES, split_tags
 from deskapp.core.templating import validate
 
 RESPONSES_FORMAT = "deskapp-responses/1"
@@ -197,42 +196,6 @@ def export_responses(session: Session) -> str:
     body = yaml.dump({"format": RESPONSES_FORMAT, "responses": entries}, Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=1_000_000, default_flow_style=False)
     return "# deskapp response library\n" + body
-
-
-def starter_text(name: str) -> str:
-    """The text of a starter library file shipped in the package (``responses.yaml``, ``scripts.yaml``)."""
-    return (resources.files("deskapp") / "resources" / "library" / name).read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True, slots=True)
-class StarterLoad:
-    """What loading the starter library added."""
-
-    responses: ImportResult
-    scripts: ImportResult
-
-
-def load_starter_library(session: Session) -> StarterLoad:
-    """Add the starter responses and call scripts that are missing; existing entries are never changed."""
-    from deskapp.core.services.call_scripts import import_scripts
-
-    responses = import_responses(session, starter_text("responses.yaml"), only_missing=True)
-    scripts = import_scripts(session, starter_text("scripts.yaml"))
-    return StarterLoad(responses, scripts)
-
-
-def ensure_library(session: Session) -> bool:
-    """Load the starter library on first run only: when there are no responses and no scripts yet.
-
-    Returns:
-        Whether it was loaded. A library someone emptied on purpose stays empty only if a script
-        or response remains; call :func:`load_starter_library` to restore the starter entries.
-    """
-    if session.scalar(select(func.count()).select_from(Response)) or \
-            session.scalar(select(func.count()).select_from(CallScript)):
-        return False
-    load_starter_library(session)
-    return True
 
 
 def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """``export cases``: cases with the latest text of their notes, for a spreadsheet or another system.
 
 One row per case. The customer is identified by account number only (no name, email or phone).
-Cells a spreadsheet would evaluate are neutralised by :class:`~deskapp.core.services.csv_io.CsvWriter`,
+Cells a spreadsheet would evaluate are neutralised by :class:`~deskapp.core.io.csv_io.CsvWriter`,
 and the file replaces ``path`` only when complete. Every export is audited.
 """
 
@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.io.csv_io import write_csv
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import audit
-from deskapp.core.services.csv_io import write_csv
-from deskapp.core.services.reports import start_of_day
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.dates import start_of_day
 
 COLUMNS = ("reference", "opened_at", "closed_at", "status", "priority", "brand", "channel", "purchase_phase",
            "support_stage", "owner", "account_number", "subject", "notes")

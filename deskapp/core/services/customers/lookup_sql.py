@@ -1,49 +1,17 @@
-"""Customer lookup: what a representative types finds the right person within a keystroke.
-
-Every query is one SQL statement. Hits come from several sources, each answered from an index:
-
-======  ===========================================================================
-tier    source
-======  ===========================================================================
-0       exact account number, email address or full phone number (E.164)
-1       phone numbers ending in the digits typed (reversed digits, B-tree prefix range)
-2       family names starting with a typed word (family-name index, read in order)
-3       every typed word is a prefix of some word of the customer (FTS5 / pg_trgm)
-======  ===========================================================================
-
-A customer found by several sources keeps the best tier; ties are broken by family name, given
-name and id, so the list never reshuffles between identical keystrokes.
-
-Work per keystroke is bounded. The full-text and phone-suffix sources read at most ``limit``
-matches (in index order) before ranking, no more than the rep will be shown; a prefix that
-matches more people than that ("kor" in a million Finns) shows the best-ranked of those, and the
-family-name source, which is complete and in order, still puts every "Korhonen" first: when it
-fills the page on its own, the full-text search is not run at all. The rep narrows further with
-the next keystroke. Short queries are capped harder still (see
-:class:`deskapp.core.search.query.TextMode`).
-
-No ORM object leaves this module: rows are frozen :class:`LookupRow` values, safe to hand to
-another thread.
-"""
+"""The SQL of customer lookup: one statement per query shape, compiled once (see :mod:`.lookup`)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.search import fts
-from deskapp.core.search.phones import format_international
-from deskapp.core.search.query import ParsedQuery, TextMode, parse_query
+from deskapp.core.search.query import ParsedQuery, TextMode
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 # Phone readings searched at once (one per region the desk serves is typical).
 MAX_PHONES = 4
 ACCOUNT_SLOTS = 3
@@ -54,151 +22,8 @@ SHORT_LIMIT = 20
 _PREFIX_END = "\U0010ffff"
 
 
-class LookupRow(NamedTuple):
-    """One customer as the lookup list shows it (a named tuple: a lookup builds up to 500 a keystroke)."""
-
-    customer_id: int
-    account_number: str
-    name: str
-    kind: str
-    organisation: str | None
-    phone: str | None
-    email: str | None
-    preferred_locale: str
-    brand: str
-    has_alerts: bool
-
-    @property
-    def phone_formatted(self) -> str | None:
-        """The phone as people read it ("+358 40 1234567").
-
-        Formatted when shown rather than when found: phonenumbers needs ~30 µs a number, which
-        would be a third of a fast lookup for rows nobody scrolls to.
-        """
-        return _format_phone(self.phone) if self.phone else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _format_phone(e164: str) -> str:
-    return format_international(e164)
-
-
-def lookup(
-    bind: Session | Engine | Connection,
-    query: str,
-    *,
-    brand: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-    default_region: str | None = None,
-) -> list[LookupRow]:
-    """Find customers for what a representative typed.
-
-    Args:
-        bind: A session, engine or connection of a migrated deskapp database.
-        query: Any text: names in any order and case, with or without accents, an account
-            number, an email address, a phone number in any usual form or its last 4+ digits.
-        brand: Only customers of the brand with this code.
-        limit: At most this many rows (capped at :data:`MAX_LIMIT`).
-        default_region: Region for national phone numbers ("FI"); default: the brand's region,
-            or every region the desk's brands use.
-
-    Returns:
-        Matching customers, best first; empty when nothing matches or the query is hopeless.
-    """
-    limit = _clamp(limit)
-    if limit == 0:
-        return []
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            return _lookup(connection, query, brand, limit, default_region)
-    return _lookup(bind, query, brand, limit, default_region)
-
-
-def _lookup(
-    bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
-) -> list[LookupRow]:
-    prepared = _prepare(bind, query, brand, limit, default_region)
-    if prepared is None:
-        return []
-    connection, sql, args = prepared
-    return [_row(row) for row in _fetch(connection, sql, args)]
-
-
-def lookup_statement(
-    connection: Connection,
-    query: str,
-    *,
-    brand: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-    default_region: str | None = None,
-) -> tuple[str, Any] | None:
-    """The SQL text and driver parameters :func:`lookup` runs for this query (``None``: none runs).
-
-    For query plans and benchmarks; the arguments mean what they mean for :func:`lookup`.
-    """
-    limit = _clamp(limit)
-    prepared = _prepare(connection, query, brand, limit, default_region) if limit else None
-    return None if prepared is None else prepared[1:]
-
-
-def _clamp(limit: int) -> int:
-    return max(0, min(limit, MAX_LIMIT))
-
-
-def _prepare(
-    bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
-) -> tuple[Connection, str, Any] | None:
-    brand_key = brand.strip().casefold() if brand is not None else None
-    # The desk's regions are read only for a query that looks like a phone number.
-    regions: tuple[str, ...] | Callable[[], tuple[str, ...]] = (
-        (default_region.upper(),) if default_region else functools.partial(_regions, bind, brand_key)
-    )
-    parsed = parse_query(query, regions)
-    if parsed.is_empty:
-        return None
-    connection = bind.connection() if isinstance(bind, Session) else bind
-    shape = _Shape.of(parsed, brand_key is not None, connection.dialect.name)
-    sql, names, defaults, positional = _compiled(shape, connection.dialect)
-    params = defaults | _params(parsed, brand_key, limit)
-    args: Any = tuple(params[name] for name in names) if positional else params
-    return connection, sql, args
-
-
-def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
-    """The statement's rows as plain tuples.
-
-    On SQLite the driver's cursor is used directly: SQLAlchemy's result wrapping costs 0.1–0.2 ms
-    a lookup, a sixth of a typical one, and nothing it adds (type processing, row objects) is
-    needed for these plain columns. Errors become the SQLAlchemy exceptions callers expect. Other
-    backends keep SQLAlchemy's path, which also notices a lost server connection.
-    """
-    if connection.dialect.name != "sqlite":
-        return connection.exec_driver_sql(sql, args).all()
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    try:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(sql, args)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-    except dbapi_error as error:
-        raise sa.exc.DBAPIError.instance(sql, args, error, dbapi_error, dialect=connection.dialect) from error
-
-
-_REGIONS_SQL = "SELECT code, default_region FROM brand"
-
-
-def _regions(bind: Session | Connection, brand_key: str | None) -> tuple[str, ...]:
-    # Plain SQL without parameters: the same text on every backend, and a tenth of the cost of
-    # a compiled ORM select, which mattered on every keystroke of a phone number.
-    connection = bind.connection() if isinstance(bind, Session) else bind
-    rows = connection.exec_driver_sql(_REGIONS_SQL).all()
-    return tuple(sorted({region for code, region in rows if region and brand_key in (None, code)}))
-
-
 @dataclass(frozen=True, slots=True)
-class _Shape:
+class Shape:
     """What distinguishes one SQL statement from another; parameters fill in the rest."""
 
     dialect: str
@@ -211,7 +36,7 @@ class _Shape:
     brand: bool
 
     @classmethod
-    def of(cls, parsed: ParsedQuery, brand: bool, dialect: str) -> _Shape:
+    def of(cls, parsed: ParsedQuery, brand: bool, dialect: str) -> Shape:
         return cls(
             dialect=dialect,
             text_mode=parsed.text_mode,
@@ -224,7 +49,7 @@ class _Shape:
         )
 
 
-def _params(parsed: ParsedQuery, brand_key: str | None, limit: int) -> dict[str, Any]:
+def params(parsed: ParsedQuery, brand_key: str | None, limit: int) -> dict[str, Any]:
     params: dict[str, Any] = {"limit": limit, "brand": brand_key}
     keys = parsed.account_keys
     for i in range(ACCOUNT_SLOTS):  # fixed slots keep one SQL text per shape
@@ -290,7 +115,7 @@ def _wrapped(stmt: sa.Select[Any], name: str) -> sa.Select[Any]:
     return sa.select(sub.c.id, sub.c.tier, sub.c.phone, sub.c.email)
 
 
-def _text_candidates(shape: _Shape, gate: Any = None) -> sa.Select[Any]:
+def _text_candidates(shape: Shape, gate: Any = None) -> sa.Select[Any]:
     """Ids of customers whose words start with every typed word (the caller limits them).
 
     ``gate``, when given, is a condition that needs no row of the search: when it is false the
@@ -323,7 +148,7 @@ def _text_candidates(shape: _Shape, gate: Any = None) -> sa.Select[Any]:
     return stmt
 
 
-def _sources(shape: _Shape) -> list[sa.Select[Any]]:
+def _sources(shape: Shape) -> list[sa.Select[Any]]:
     sources: list[sa.Select[Any]] = []
     if shape.account:
         sources.append(
@@ -368,7 +193,7 @@ def _sources(shape: _Shape) -> list[sa.Select[Any]]:
     return sources
 
 
-def _short_family_source(shape: _Shape) -> sa.Select[Any]:
+def _short_family_source(shape: Shape) -> sa.Select[Any]:
     """Two-letter queries: a bounded, ordered window of the family-name index."""
     window = sa.select(_C.c.id, _C.c.search_text).where(_family_range(0))
     if shape.brand:
@@ -382,7 +207,7 @@ def _short_family_source(shape: _Shape) -> sa.Select[Any]:
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(shape: _Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], dict[str, Any], bool]:
+def compiled(shape: Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], dict[str, Any], bool]:
     """SQL text, parameter order, constant parameters and paramstyle for one query shape.
 
     Compiled once per shape and dialect: the statement is the hot path of every keystroke, and
@@ -394,7 +219,7 @@ def _compiled(shape: _Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...],
     return str(compiled), names, defaults, bool(compiled.positional)
 
 
-def _statement(shape: _Shape) -> sa.Select[Any]:
+def _statement(shape: Shape) -> sa.Select[Any]:
     """The lookup statement for one query shape."""
     sources = _sources(shape)
     hits = (sources[0] if len(sources) == 1 else sa.union_all(*sources)).subquery("hits")
@@ -452,10 +277,3 @@ def _statement(shape: _Shape) -> sa.Select[Any]:
         .select_from(top.join(c, c.c.id == top.c.id).join(_B, _B.c.id == c.c.brand_id))
         .order_by(top.c.tier, top.c.family_key, top.c.given_name, top.c.id)
     )
-
-
-def _row(row: Any) -> LookupRow:
-    # Positional unpacking: attribute access on result rows costs more than the SQL for 50 rows.
-    (customer_id, account, given, family, organisation, kind, phone, email, locale, brand, alerts) = row
-    name = f"{given} {family}" if given and family else (given or family or organisation or "")
-    return LookupRow(customer_id, account, name, str(kind), organisation, phone, email, locale, brand, bool(alerts))

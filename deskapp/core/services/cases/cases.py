@@ -1,4 +1,4 @@
-"""Customers' profiles and cases: look up, open, change status, assign, record feedback.
+"""Cases: look up, open, change status, assign.
 
 Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns plain frozen rows
 (no ORM object leaves the function) and commits its own unit of work, so the UI can run each
@@ -9,57 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.enums import CaseStatus, Channel, CustomerKind, Priority, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Agent, AuditEvent, Case, Customer, Feedback
-from deskapp.core.errors import DeskappError, PermissionDenied
+from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
+from deskapp.core.domain.models import Case, Customer
+from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customer_store import PROFILE_FIELDS
+from deskapp.core.services.kernel.actors import active_agent
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.text import clean_text
 
 SUBJECT_MAX = 200
-COMMENT_MAX = 4000
-MANAGING_ROLES = frozenset({"supervisor", "admin"})
 
 
 class CaseConflict(DeskappError):
     """Someone else changed the case since the rep loaded it; nothing was overwritten."""
-
-
-class RecordNotFound(DeskappError):
-    """The customer, case, note or agent asked for does not exist (any more)."""
-
-
-class InvalidInput(DeskappError):
-    """A value the rep entered cannot be stored as it is."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileRow:
-    """What a rep sees of a customer at a glance."""
-
-    customer_id: int
-    account_number: str
-    kind: CustomerKind
-    given_name: str
-    family_name: str
-    display_name: str
-    organisation: str | None
-    preferred_locale: str
-    brand_id: int
-    brand_code: str
-    brand_name: str
-    profile: tuple[tuple[str, str | int], ...]  # only the fields that are filled in, in PROFILE_FIELDS order
-    alerts: tuple[str, ...]
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]  # E.164
-    version_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,78 +50,6 @@ class CaseRow:
     closed_at: dt.datetime | None
     updated_at: dt.datetime
     version_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRow:
-    """A customer's satisfaction score for a case."""
-
-    id: int
-    case_id: int
-    agent_id: int | None
-    score: int
-    comment: str | None
-    channel: Channel
-    captured_at: dt.datetime
-
-
-def clean_text(text: str) -> str:
-    """``text`` without NUL characters, which some databases and drivers refuse."""
-    return text.replace("\x00", "")
-
-
-def active_agent(session: Session, agent_id: int) -> Agent:
-    """The agent ``agent_id``, who must exist and be active (deny by default)."""
-    agent = session.get(Agent, agent_id)
-    if agent is None or not agent.active:
-        raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
-    return agent
-
-
-def audit(session: Session, agent_id: int | None, action: str, entity: str, entity_id: int, *,
-          detail: dict[str, Any] | None = None) -> None:
-    """Add an audit event to the session (ids and codes only, never customer data)."""
-    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity=entity,
-                           entity_id=entity_id, detail=detail or {}))
-
-
-def customer_profile(session: Session, customer: int | str, *, actor_id: int | None = None) -> ProfileRow:
-    """Load a customer's profile by id (int) or account number (str).
-
-    Args:
-        session: An open session.
-        customer: The customer's id, or their account number ("FI-000001").
-        actor_id: The agent looking (checked for ``customer.view``); ``None`` only for internal callers.
-
-    Returns:
-        The profile with brand, alerts, emails and phones.
-
-    Raises:
-        RecordNotFound: No such customer.
-    """
-    if actor_id is not None:
-        require(session, actor_id, "customer.view")
-    query = select(Customer).options(
-        selectinload(Customer.emails), selectinload(Customer.phones),
-        selectinload(Customer.alerts), selectinload(Customer.brand),
-    )
-    if isinstance(customer, int):
-        query = query.where(Customer.id == customer)
-    else:
-        query = query.where(Customer.account_number == customer.strip())
-    row = session.scalars(query).one_or_none()
-    if row is None:
-        raise RecordNotFound(_("No customer with account {account} was found.").format(account=customer))
-    profile = tuple((name, value) for name in PROFILE_FIELDS
-                    if (value := getattr(row, name)) not in (None, ""))
-    return ProfileRow(
-        customer_id=row.id, account_number=row.account_number, kind=row.kind,
-        given_name=row.given_name, family_name=row.family_name, display_name=row.display_name,
-        organisation=row.organisation, preferred_locale=row.preferred_locale,
-        brand_id=row.brand_id, brand_code=row.brand.code, brand_name=row.brand.name, profile=profile,
-        alerts=tuple(a.text for a in row.alerts), emails=tuple(e.address for e in row.emails),
-        phones=tuple(p.e164 for p in row.phones), version_id=row.version_id,
-    )
 
 
 def case_history(session: Session, customer_id: int, open_only: bool = False, *,
@@ -185,7 +82,7 @@ def get_case(session: Session, case_id: int, *, actor_id: int | None = None) -> 
     """
     if actor_id is not None:
         require(session, actor_id, "customer.view")
-    return _case_row(_load_case(session, case_id))
+    return _case_row(load_case(session, case_id))
 
 
 def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
@@ -254,7 +151,7 @@ def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus
     """
     new_status = CaseStatus(status)
     require(session, agent_id, "case.update")
-    case = _load_case(session, case_id)
+    case = load_case(session, case_id)
     _check_version(case, expected_version)
     if case.status == new_status:
         return _case_row(case)
@@ -296,7 +193,7 @@ def assign(session: Session, case_id: int, agent_id: int | None, expected_versio
     actor = require(session, actor_key, "case.assign_self" if agent_id == actor_key else "case.assign_other")
     if agent_id is not None:
         active_agent(session, agent_id)
-    case = _load_case(session, case_id)
+    case = load_case(session, case_id)
     _check_version(case, expected_version)
     if case.owner_id == agent_id:
         return _case_row(case)
@@ -305,45 +202,7 @@ def assign(session: Session, case_id: int, agent_id: int | None, expected_versio
     return _commit_case(session, case)
 
 
-def record_feedback(session: Session, case_id: int, agent_id: int | None, score: int,
-                    comment: str | None = None, *, actor_id: int | None = None) -> FeedbackRow:
-    """Store the customer's satisfaction score (CSAT 1-5) for a case, on the case's channel.
-
-    Args:
-        session: An open session.
-        case_id: The case the feedback is about.
-        agent_id: The rep the feedback is credited to.
-        score: 1 (very dissatisfied) to 5 (very satisfied).
-        comment: The customer's own words, if any.
-        actor_id: Who records it (checked for ``feedback.record``); defaults to ``agent_id``.
-
-    Returns:
-        The stored feedback.
-
-    Raises:
-        InvalidInput: The score is not a whole number from 1 to 5.
-        PermissionDenied: The recording agent may not record feedback.
-    """
-    require(session, actor_id if actor_id is not None else agent_id, "feedback.record")
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput(_("The satisfaction score must be a whole number from 1 to 5."))
-    case = _load_case(session, case_id)
-    if agent_id is not None:
-        active_agent(session, agent_id)
-    text = clean_text(comment).strip() if comment else ""
-    if len(text) > COMMENT_MAX:
-        raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
-    feedback = Feedback(case_id=case.id, agent_id=agent_id, score=score, comment=text or None,
-                        channel=case.channel, captured_at=utcnow())
-    session.add(feedback)
-    session.flush()
-    row = FeedbackRow(id=feedback.id, case_id=case.id, agent_id=agent_id, score=score,
-                      comment=feedback.comment, channel=feedback.channel, captured_at=feedback.captured_at)
-    session.commit()
-    return row
-
-
-def _load_case(session: Session, case_id: int) -> Case:
+def load_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id, options=[selectinload(Case.owner)])
     if case is None:
         raise RecordNotFound(_("The case no longer exists."))

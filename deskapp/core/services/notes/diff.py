@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, NoteRevision
+from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import RecordNotFound
 
 Op = Literal["equal", "insert", "delete"]
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, SupportStage
 from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback
+from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import _, language_name
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import InvalidInput
+from deskapp.core.services.kernel.dates import start_of_day
 
 GroupBy = Literal["agent", "channel", "brand", "stage", "locale"]
 GROUPS: tuple[GroupBy, ...] = ("agent", "channel", "brand", "stage", "locale")
@@ -45,11 +46,6 @@ class VolumePoint:
     label: str
     period_start: dt.date
     count: int
-
-
-def start_of_day(day: dt.date | None) -> dt.datetime | None:
-    """Midnight UTC at the start of ``day`` (``None`` stays ``None``)."""
-    return None if day is None else dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def csat_report(session: Session, actor_id: int | None, by: GroupBy = "agent",

@@ -12,23 +12,23 @@ reviewed rep is the case's owner.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.enums import CaseStatus, Channel, SupportStage
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Review, Rubric
-from deskapp.core.errors import InputFileError
+from deskapp.core.domain.enums import CaseStatus
+from deskapp.core.domain.models import Agent, Case, Review, Rubric
+from deskapp.core.errors import InputFileError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import InvalidInput, RecordNotFound, audit, clean_text
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.text import clean_text
 
 RUBRIC_FORMAT = "deskapp-rubric/1"
 DEFAULT_RUBRIC = "default"
@@ -76,23 +76,6 @@ class ReviewRow:
     coaching_comment: str
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """A case suggested for review."""
-
-    case_id: int
-    subject: str
-    owner_id: int
-    owner_name: str
-    status: CaseStatus
-    channel: Channel
-    support_stage: SupportStage
-    brand_code: str
-    customer_locale: str
-    opened_at: dt.datetime
-    ended_at: dt.datetime
 
 
 def parse_rubric(text: str) -> dict[str, Any]:
@@ -293,64 +276,6 @@ def acknowledge_review(session: Session, agent_id: int, review_id: int) -> Revie
     return row
 
 
-def sampling_queue(
-    session: Session, supervisor_id: int, *, per_rep: int = 3, since: dt.date | None = None,
-    until: dt.date | None = None, channel: Channel | str | None = None, brand: str | None = None,
-    stage: SupportStage | str | None = None, locale: str | None = None,
-) -> list[QueueRow]:
-    """Up to ``per_rep`` unreviewed resolved or closed cases per rep, picked at random but repeatably.
-
-    The sample is seeded by the period, so the same period gives the same queue however often it
-    is opened (and the rep cannot predict it from anything they do).
-
-    Args:
-        session: An open session.
-        supervisor_id: The reviewer (``review.create``).
-        per_rep: How many cases per rep.
-        since: First day (UTC) the case ended; default 7 days before ``until``.
-        until: Last day (UTC, inclusive); default today.
-        channel: Only this channel.
-        brand: Only this brand (its code).
-        stage: Only this support stage.
-        locale: Only customers who prefer this language.
-
-    Returns:
-        The queue, by rep name, then by when the case ended.
-    """
-    require(session, supervisor_id, "review.create")
-    last = until or utcnow().date()
-    first = since or last - dt.timedelta(days=6)
-    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    ended = func.coalesce(Case.closed_at, Case.updated_at)
-    reviewed = select(Review.id).where(Review.case_id == Case.id).exists()
-    query = (select(Case, Agent.display_name, Brand.code, Customer.preferred_locale, ended)
-             .join(Agent, Agent.id == Case.owner_id).join(Brand, Brand.id == Case.brand_id)
-             .join(Customer, Customer.id == Case.customer_id)
-             .where(Case.status.in_(REVIEWABLE), ended >= start, ended < end, ~reviewed)
-             .order_by(Case.owner_id, Case.id))
-    if channel is not None:
-        query = query.where(Case.channel == Channel(channel))
-    if brand is not None:
-        query = query.where(Brand.code == brand)
-    if stage is not None:
-        query = query.where(Case.support_stage == SupportStage(stage))
-    if locale is not None:
-        query = query.where(Customer.preferred_locale == locale)
-    by_rep: dict[int, list[QueueRow]] = {}
-    for case, owner_name, brand_code, customer_locale, ended_at in session.execute(query):
-        owner_id = int(case.owner_id or 0)  # never 0: the join with agent dropped unowned cases
-        by_rep.setdefault(owner_id, []).append(QueueRow(
-            case_id=case.id, subject=case.subject, owner_id=owner_id, owner_name=owner_name,
-            status=case.status, channel=case.channel, support_stage=case.support_stage, brand_code=brand_code,
-            customer_locale=customer_locale, opened_at=case.opened_at, ended_at=_aware(ended_at)))
-    queue: list[QueueRow] = []
-    for owner_id, candidates in by_rep.items():
-        rng = random.Random(f"{first.isoformat()}/{last.isoformat()}/{owner_id}")  # not for security
-        queue.extend(rng.sample(candidates, min(per_rep, len(candidates))))
-    return sorted(queue, key=lambda r: (r.owner_name, r.ended_at, r.case_id))
-
-
 def _criterion(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict) or not raw.get("key"):
         raise InputFileError(_("Every criterion needs a key, a weight and a title."))
@@ -396,13 +321,6 @@ def _view(rubric: Rubric, locale: str | None) -> RubricView:
         rubric_id=rubric.id, key=rubric.key, version=rubric.version, title=pick(titles) or rubric.title,
         criteria=tuple(CriterionRow(key=c["key"], weight=int(c["weight"]), title=pick(c["title"]),
                                     guidance=pick(c.get("guidance", {}))) for c in rubric.criteria))
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # func.coalesce bypasses the column type on SQLite, so its result can come back naive (UTC).
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _review_rows(session: Session, ids: list[int]) -> list[ReviewRow]:

@@ -19,7 +19,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
-from deskapp.core.services.csv_customer_rows import (
+from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
+from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
+from deskapp.core.services.customers.csv_rows import (
     ALL_COLUMNS,
     MULTI_SEPARATOR,
     REJECT_COLUMNS,
@@ -28,9 +30,7 @@ from deskapp.core.services.csv_customer_rows import (
     RowValidator,
     map_header,
 )
-from deskapp.core.services.csv_io import CsvWriter, open_csv, unneutralise, write_csv
-from deskapp.core.services.customer_bulk import bulk_worthwhile, bulk_write_customers
-from deskapp.core.services.customer_store import CustomerRecord, WriteCounts, write_customers
+from deskapp.core.services.customers.store import CustomerRecord, WriteCounts, write_customers
 
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 10_000

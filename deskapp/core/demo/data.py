@@ -1,4 +1,4 @@
-"""Names, numbers and phrases the demo database is built from (see :mod:`deskapp.core.services.demo`).
+"""Names, numbers and phrases the demo database is built from (see :mod:`deskapp.core.demo.builder`).
 
 The text here is *data* (customers' names, case subjects and notes in the brand's language), not
 user-interface text, so it is not translated.

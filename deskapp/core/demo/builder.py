@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.demo import data
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import (
     CaseStatus,
@@ -35,10 +36,9 @@ from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, F
 from deskapp.core.search.normalize import fold
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import hash_password
-from deskapp.core.services import demo_data as data
-from deskapp.core.services.customer_store import CustomerRecord, write_customers
-from deskapp.core.services.library_io import load_starter_library
-from deskapp.core.services.notes import revision_hash
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
+from deskapp.core.services.notes.notes import revision_hash
+from deskapp.core.services.starter import load_starter_library
 
 SEED = 20240611
 DEFAULT_CUSTOMERS = 2000

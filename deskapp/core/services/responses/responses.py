@@ -23,21 +23,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
-from deskapp.core.errors import PermissionDenied
-from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, current_locale, normalise_locale
+from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
 from deskapp.core.search.normalize import fold, tokens
-from deskapp.core.services.cases import (
-    MANAGING_ROLES,
-    InvalidInput,
-    RecordNotFound,
-    active_agent,
-    audit,
-    clean_text,
-    customer_profile,
-)
-from deskapp.core.templating import MissingPrompt, TemplateError, TemplateProblem, as_decimal, render, validate
-
-PROMPT_TYPES = ("text", "date", "number", "money")
+from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import MANAGING_ROLES, active_agent
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.text import clean_text
+from deskapp.core.services.responses.prompts import PromptSpec, parse_prompts, prompt_values, split_tags
+from deskapp.core.templating import TemplateProblem, render, validate
 
 
 class InvalidTemplate(InvalidInput):
@@ -47,21 +41,6 @@ class InvalidTemplate(InvalidInput):
         """Keep the summary message and every problem."""
         super().__init__(message)
         self.problems = tuple(problems)
-
-
-@dataclass(frozen=True, slots=True)
-class PromptSpec:
-    """A fill-in the rep types when using a response (a date, an amount, a ticket number)."""
-
-    name: str
-    type: str
-    labels: Mapping[str, str]
-    required: bool = True
-
-    def label(self, locale: str | None = None) -> str:
-        """The label in ``locale`` (default: the UI language), else English, else the name."""
-        code = normalise_locale(locale) or current_locale()
-        return self.labels.get(code) or self.labels.get(SOURCE_LOCALE) or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +119,6 @@ class SideBySide:
     def same_language(self) -> bool:
         """Whether both sides are the same variant (nothing to show beside it)."""
         return self.customer.locale == self.rep.locale
-
-
-def split_tags(tags: str) -> tuple[str, ...]:
-    """Tags as stored ("phone,opening") as a tuple."""
-    return tuple(tag for tag in (part.strip() for part in tags.split(",")) if tag)
-
-
-def parse_prompts(raw: Iterable[Mapping[str, Any]]) -> tuple[PromptSpec, ...]:
-    """The stored JSON list of fill-ins as :class:`PromptSpec` rows."""
-    return tuple(PromptSpec(name=str(p["name"]), type=str(p.get("type", "text")),
-                            labels=dict(p.get("label") or {}), required=bool(p.get("required", True)))
-                 for p in raw)
 
 
 def list_responses(session: Session, query: str = "", category: ResponseCategory | str | None = None,
@@ -316,37 +283,6 @@ def template_context(session: Session, customer: int | str | None, *, agent_id: 
 def case_reference(case_id: int) -> str:
     """The reference a customer quotes for a case: its number."""
     return str(case_id)
-
-
-def prompt_values(specs: Iterable[PromptSpec], given: Mapping[str, Any], locale: str | None = None) -> dict[str, Any]:
-    """Check and convert the rep's fill-ins: dates from YYYY-MM-DD, amounts to Decimal.
-
-    Raises:
-        MissingPrompt: A required fill-in is empty (the message names it, in the UI language).
-        InvalidInput: A value has the wrong form for its type.
-    """
-    values: dict[str, Any] = {}
-    missing: list[PromptSpec] = []
-    for spec in specs:
-        raw = given.get(spec.name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if spec.required:
-                missing.append(spec)
-            continue
-        try:
-            if spec.type == "date" and not isinstance(raw, dt.date):
-                values[spec.name] = dt.date.fromisoformat(str(raw).strip())
-            elif spec.type in {"money", "number"}:
-                values[spec.name] = as_decimal(raw)
-            else:
-                values[spec.name] = raw
-        except (ValueError, TemplateError):
-            raise InvalidInput(_("{label} ({name}): “{value}” is not a valid {type}.").format(
-                label=spec.label(locale), name=spec.name, value=raw, type=spec.type)) from None
-    if missing:
-        names = ", ".join(_("{label} ({name})").format(label=s.label(locale), name=s.name) for s in missing)
-        raise MissingPrompt(_("Fill in {names} first.").format(names=names), tuple(s.name for s in missing))
-    return values
 
 
 def render_response(session: Session, key: str, customer_account: int | str | None, *, locale: str | None = None,

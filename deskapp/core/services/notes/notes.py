@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session, aliased
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
-from deskapp.core.errors import DeskappError, PermissionDenied
+from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import InvalidInput, RecordNotFound, audit, clean_text
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.text import clean_text
 
 # Fields are joined with NUL, which never occurs in a stored body (it is stripped), so no two
 # different (prev_hash, author, time, body) tuples can produce the same hashed text.
@@ -177,10 +178,10 @@ def add_note(session: Session, agent_id: int, case_id: int, body: str) -> NoteRo
     note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.TEXT, created_at=now)
     session.add(note)
     session.flush()
-    _append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=text)
+    append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=text)
     _delete_drafts(session, agent_id, case_id, None)
     audit(session, agent_id, "note.add", "case_note", note.id, detail={"case": case_id})
-    return _commit_note(session, note.id)
+    return commit_note(session, note.id)
 
 
 def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteRow:
@@ -204,10 +205,10 @@ def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteR
                              .order_by(NoteRevision.number.desc()).limit(1)).one()
     _delete_drafts(session, agent_id, note.case_id, note_id)
     if latest.body != text:
-        _append_revision(session, note_id, latest.number + 1, latest.hash,
+        append_revision(session, note_id, latest.number + 1, latest.hash,
                          author_id=editor.id, created_at=utcnow(), body=text)
         audit(session, agent_id, "note.edit", "case_note", note_id, detail={"revision": latest.number + 1})
-    return _commit_note(session, note_id)
+    return commit_note(session, note_id)
 
 
 def case_notes(session: Session, case_id: int, *, actor_id: int | None = None) -> list[NoteRow]:
@@ -260,14 +261,14 @@ def _valid_body(body: str) -> str:
     return text
 
 
-def _append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
+def append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
                      author_id: int, created_at: dt.datetime, body: str) -> None:
     session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
                              created_at=created_at, prev_hash=prev_hash,
                              hash=revision_hash(prev_hash, author_id, created_at, body)))
 
 
-def _commit_note(session: Session, note_id: int) -> NoteRow:
+def commit_note(session: Session, note_id: int) -> NoteRow:
     try:
         session.flush()
     except IntegrityError:

@@ -1,6 +1,6 @@
 """The audit log, for a supervisor or administrator: who did what, when, to which record.
 
-Writing events is :func:`deskapp.core.services.cases.audit`; the rows are append-only in the
+Writing events is :func:`deskapp.core.services.kernel.audit.audit`; the rows are append-only in the
 database (migration 0004). Details hold ids, codes and staff usernames, never customer data.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, AuditEvent
 from deskapp.core.security.permissions import require
-from deskapp.core.services.reports import start_of_day
+from deskapp.core.services.kernel.dates import start_of_day
 
 LIMIT_MAX = 10_000
 

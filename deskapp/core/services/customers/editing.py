@@ -16,19 +16,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.domain.models import Customer, CustomerEmail
-from deskapp.core.errors import DeskappError
+from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import search_text
-from deskapp.core.services.cases import (
-    InvalidInput,
-    ProfileRow,
-    RecordNotFound,
-    active_agent,
-    audit,
-    clean_text,
-    customer_profile,
-)
-from deskapp.core.services.customer_store import PROFILE_FIELDS, CustomerRecord, customer_search_text
+from deskapp.core.services.customers.profile import ProfileRow, customer_profile
+from deskapp.core.services.customers.store import PROFILE_FIELDS, CustomerRecord, customer_search_text
+from deskapp.core.services.kernel.actors import active_agent
+from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.text import clean_text
 
 TEXT_LIMITS = {
     "given_name": 100, "family_name": 100, "organisation": 200, "preferred_locale": 10,

@@ -32,11 +32,10 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent, AuditEvent
-from deskapp.core.errors import DeskappError
+from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases import InvalidInput, RecordNotFound
 
 USERNAME_MAX = 64
 DISPLAY_NAME_MAX = 200

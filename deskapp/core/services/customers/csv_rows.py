@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import _, normalise_locale
+from deskapp.core.io.csv_io import unneutralise
 from deskapp.core.search.phones import to_e164
-from deskapp.core.services.csv_io import unneutralise
-from deskapp.core.services.customer_store import CustomerRecord
+from deskapp.core.services.customers.store import CustomerRecord
 
 REQUIRED_COLUMNS = (
     "account_number", "kind", "given_name", "family_name", "organisation",

@@ -29,7 +29,7 @@ from deskapp.core.domain.models import Customer
 from deskapp.core.search import fts
 from deskapp.core.search.normalize import email_key
 from deskapp.core.search.phones import digits_reversed
-from deskapp.core.services.customer_store import (
+from deskapp.core.services.customers.store import (
     CUSTOMER_COLUMNS,
     BrandResolver,
     CustomerRecord,
@@ -70,7 +70,7 @@ def bulk_worthwhile(engine: Engine, expected_rows: int) -> bool:
 
 def bulk_write_customers(engine: Engine, records: Iterable[CustomerRecord], batch_size: int = 5000,
                          new_brand_region: str | None = None) -> WriteCounts:
-    """Upsert ``records`` as :func:`~deskapp.core.services.customer_store.write_customers` does, in one transaction.
+    """Upsert ``records`` as :func:`~deskapp.core.services.customers.store.write_customers` does, in one transaction.
 
     SQLite only. Either every record is written and indexed, or (on any error) none is and the
     database is as it was.

@@ -1,12 +1,10 @@
-"""Working while the database server is away: tell connection loss apart, and keep drafts locally.
+"""Drafts kept on this computer while the team's database server is away.
 
-* :func:`is_connection_error` says whether a failure means "the server cannot be reached" (show
-  the offline banner, keep typing) rather than "the server said no" (show the error).
-* :class:`LocalDraftSpool` keeps the note drafts autosaved while offline in a JSON-lines file in
-  the user data folder, written atomically and fsynced, one draft per (agent, case, note) as on
-  the server. :meth:`LocalDraftSpool.flush` hands them to the server when it is back. Flushing is
-  idempotent: a draft is an upsert on the server, and it leaves the spool only after its
-  transaction committed, so a crash in between writes the same text again, never a second copy.
+:class:`LocalDraftSpool` keeps the note drafts autosaved while offline in a JSON-lines file in
+the user data folder, written atomically and fsynced, one draft per (agent, case, note) as on
+the server. :meth:`LocalDraftSpool.flush` hands them to the server when it is back. Flushing is
+idempotent: a draft is an upsert on the server, and it leaves the spool only after its
+transaction committed, so a crash in between writes the same text again, never a second copy.
 """
 
 from __future__ import annotations
@@ -23,61 +21,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deskapp.core.config import data_dir
 from deskapp.core.domain.models import Draft
 from deskapp.core.errors import DeskappError
+from deskapp.core.services.notes import notes
+from deskapp.core.storage.connectivity import is_connection_error
 
 SPOOL_NAME = "offline-drafts.jsonl"
 
 # SQLSTATE classes and codes that mean the connection, not the statement, failed: 08 connection
 # exception; 57P01-57P03 server shutting down or starting; 53300 too many connections.
-_CONNECTION_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-_CONNECTION_WORDS = (
-    "could not connect", "connection refused", "connection timed out", "timeout expired",
-    "server closed the connection", "connection is closed", "connection already closed",
-    "no such file or directory", "could not translate host name", "name or service not known",
-    "network is unreachable", "no route to host", "terminating connection", "connection reset",
-    "the database system is starting up", "the database system is shutting down", "ssl syscall error",
-    "consuming input failed", "server conn crashed", "lost synchronization",
-)
-
-
-def is_connection_error(exc: BaseException) -> bool:
-    """Whether ``exc`` means the database server cannot be reached (or dropped the connection).
-
-    True for SQLAlchemy's ``DisconnectionError``, a DBAPI error SQLAlchemy marked as invalidating
-    its connection, and psycopg ``OperationalError``s with connection semantics (SQLSTATE class 08,
-    server shutdown, or the libpq messages for refused, unreachable and lost connections). False
-    for everything the server *answered*, including a wrong password and SQLite's "locked".
-    """
-    if isinstance(exc, DisconnectionError):
-        return True
-    if isinstance(exc, DBAPIError):
-        if exc.connection_invalidated:
-            return True
-        return _driver_connection_error(exc.orig)
-    return _driver_connection_error(exc)
-
-
-def _driver_connection_error(exc: BaseException | None) -> bool:
-    if exc is None or not type(exc).__module__.startswith("psycopg"):
-        return False
-    if type(exc).__name__ not in {"OperationalError", "ConnectionFailure", "ConnectionTimeout",
-                                  "InterfaceError", "AdminShutdown", "CannotConnectNow",
-                                  "SqlclientUnableToEstablishSqlconnection", "ConnectionException",
-                                  "TooManyConnections", "CrashShutdown"}:
-        return False
-    state = getattr(exc, "sqlstate", None)
-    if state:
-        return any(state.startswith(prefix) for prefix in _CONNECTION_STATES)
-    text = str(exc).lower()
-    if "password" in text or "authentication" in text:
-        return False
-    return any(word in text for word in _CONNECTION_WORDS)
-
 
 @dataclass(frozen=True, slots=True)
 class SpooledDraft:
@@ -142,8 +98,6 @@ class LocalDraftSpool:
         A server draft newer than the spooled one wins (the rep typed on after reconnecting).
         Stops at the first connection error; what is left stays for the next flush.
         """
-        from deskapp.core.services import notes
-
         saved = skipped = failed = 0
         offline = False
         for draft in self.pending():

@@ -1,0 +1,1 @@
+"""The demo desk: deterministic brands, customers, cases and notes for trying deskapp."""

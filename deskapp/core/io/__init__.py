@@ -1,0 +1,1 @@
+"""File formats the desk reads and writes (CSV)."""

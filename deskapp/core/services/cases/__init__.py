@@ -1,0 +1,1 @@
+"""Cases and what is recorded on them."""

@@ -1,0 +1,1 @@
+"""Customers: lookup, profile, editing, import and export."""

@@ -1,0 +1,1 @@
+"""The services' shared kernel: the one audit writer, the acting agent, text helpers."""

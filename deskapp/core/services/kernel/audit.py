@@ -1,0 +1,17 @@
+"""The one audit writer: every service that changes data records who did what here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.models import AuditEvent
+
+
+def audit(session: Session, agent_id: int | None, action: str, entity: str, entity_id: int, *,
+          detail: dict[str, Any] | None = None) -> None:
+    """Add an audit event to the session (ids and codes only, never customer data)."""
+    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity=entity,
+                           entity_id=entity_id, detail=detail or {}))

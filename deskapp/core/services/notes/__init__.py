@@ -1,0 +1,1 @@
+"""Case notes: drafts, revisions and their hash chain, diffs."""

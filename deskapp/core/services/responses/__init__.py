@@ -1,0 +1,1 @@
+"""Scripted responses: the library, its variants per language, rendering."""

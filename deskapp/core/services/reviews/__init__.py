@@ -1,0 +1,1 @@
+"""Supervisors' work: rubrics, reviews, sampling, reports, the audit log."""

@@ -1,0 +1,1 @@
+"""Branching call scripts and their runs on a case."""
