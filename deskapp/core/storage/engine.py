@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ from deskapp.core.errors import StorageError
 from deskapp.core.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
+
+# Engines opened read-only because their file or file system cannot be written.
+_READ_ONLY: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,16 +54,45 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
+        read_only = None
         if database and database != ":memory:" and not database.startswith("file:"):
             folder = Path(database).parent
             if not folder.exists():
                 raise StorageError(
                     _("The database folder {folder} does not exist.").format(folder=folder)
                 )
+            read_only = _read_only_mode(Path(database))
+            if read_only is not None:
+                # A WAL database needs its -shm file written even to read; on a read-only file
+                # system (a mounted share, a backup disk) SQLite can read it only as immutable.
+                url = f"sqlite:///file:{Path(database).resolve().as_posix()}?{read_only}&uri=true"
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if read_only is not None:
+            _READ_ONLY.add(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether ``engine`` was opened read-only because its file or file system cannot be written."""
+    return engine in _READ_ONLY
+
+
+def _read_only_mode(path: Path) -> str | None:
+    """SQLite URI parameters to open an existing ``path`` that cannot be written, else ``None``."""
+    if not path.is_file():
+        return None
+    folder = path.parent
+    try:
+        read_only_fs = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_fs = False
+    if read_only_fs or not os.access(folder, os.W_OK):
+        return "mode=ro&immutable=1"
+    if not os.access(path, os.W_OK):
+        return "mode=ro"
+    return None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from deskapp.core.errors import StorageError
+from deskapp.core.i18n import _
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -58,6 +61,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema of ``engine``'s database up to ``revision``."""
     if revision == "head" and current_revision(engine) == EXPECTED_HEAD:
         return
+    from deskapp.core.storage.engine import is_read_only
+
+    if is_read_only(engine):
+        raise StorageError(_("This database is read-only and needs an update that only a writable copy can "
+                             "get. Open it once where it can be written, or copy it to a writable folder."))
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
