@@ -11,9 +11,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from deskapp import __version__
 from deskapp.core.i18n import _, normalise_locale, set_locale
+
+if TYPE_CHECKING:
+    # What each command module's register() is given: the main parser's list of subcommands.
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",

@@ -8,12 +8,15 @@ permission matrix is for a signed-in caller, should one come); the window does n
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
 
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subcommands) -> None:
     """Add the ``backup`` command."""
     parser = subparsers.add_parser("backup", help=_("copy the database to FILE while it is in use"))
     parser.add_argument("file", metavar="FILE")

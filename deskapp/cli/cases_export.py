@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _, ngettext
 
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subcommands) -> None:
     """Add ``export cases`` to the ``export`` group that ``customers`` created."""
     from deskapp.cli.customers import command_group
     from deskapp.cli.report import parse_day

@@ -11,9 +11,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Table
+
+    from deskapp.cli import Subcommands
 
 BATCH = 5000
 
@@ -32,7 +37,7 @@ class TableCount:
         return self.source == self.target
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add the ``copy`` command."""
     parser = subparsers.add_parser(
         "copy", help=_("copy a whole desk into another database, e.g. from its SQLite file to PostgreSQL"),
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     return 1
 
 
-def copy_database(source: Any, target: Any, *, replace: bool = False) -> list[TableCount]:
+def copy_database(source: Engine, target: Engine, *, replace: bool = False) -> list[TableCount]:
     """Copy every deskapp table from ``source`` to ``target`` (migrated engines); returns the counts.
 
     Raises:
@@ -99,7 +104,7 @@ def copy_database(source: Any, target: Any, *, replace: bool = False) -> list[Ta
         return [TableCount(t.name, _count(reader, t), _count(written, t)) for t in tables]
 
 
-def _empty(connection: Any, tables: list[Any]) -> None:
+def _empty(connection: Connection, tables: list[Table]) -> None:
     """Delete everything in the target, in the copy's transaction.
 
     Note revisions and audit events refuse row deletes (append-only triggers, migration 0004);
@@ -122,20 +127,20 @@ def _empty(connection: Any, tables: list[Any]) -> None:
         connection.execute(text(sql))
 
 
-def _tables() -> list[Any]:
+def _tables() -> list[Table]:
     import deskapp.core.domain.models  # noqa: F401 - registers every table on the metadata
     from deskapp.core.domain.base import Base
 
     return list(Base.metadata.sorted_tables)
 
 
-def _count(connection: Any, table: Any) -> int:
+def _count(connection: Connection, table: Table) -> int:
     from sqlalchemy import func, select
 
     return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def _copy_table(reader: Any, writer: Any, table: Any) -> None:
+def _copy_table(reader: Connection, writer: Connection, table: Table) -> None:
     from sqlalchemy import select
 
     order = list(table.primary_key.columns) or list(table.columns)
@@ -144,7 +149,7 @@ def _copy_table(reader: Any, writer: Any, table: Any) -> None:
         writer.execute(table.insert(), [dict(row._mapping) for row in rows])
 
 
-def _reset_sequences(connection: Any, tables: list[Any]) -> None:
+def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
     from sqlalchemy import text
 
     for table in tables:

@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
 # Rejections printed on the terminal; the rest are counted (and all go to --rejects).
 SHOWN_REJECTIONS = 20
@@ -24,16 +28,17 @@ SHOWN_REJECTIONS = 20
 PROGRESS_FILE_BYTES = 10 * 1024 * 1024
 
 
-def command_group(subparsers: Any, name: str, help_text: str) -> Any:
+def command_group(subparsers: Subcommands, name: str, help_text: str) -> Subcommands:
     """The sub-command list of group ``name`` (``import``, ``export``), created on first use."""
     parser = subparsers.choices.get(name)
     if parser is None:
-        parser = subparsers.add_parser(name, help=help_text)
-        parser.deskapp_group = parser.add_subparsers(dest=f"{name}_what", metavar="WHAT", required=True)
-    return parser.deskapp_group
+        return subparsers.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_what", metavar="WHAT",
+                                                                          required=True)
+    # argparse keeps a parser's sub-command list among its actions (and offers no other way back to it).
+    return next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add ``import customers`` and ``export customers``."""
     imports = command_group(subparsers, "import", _("import data from a file"))
     parser = imports.add_parser(
@@ -58,7 +63,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run_export)
 
 
-def _progress_printer(path: str) -> Any:
+def _progress_printer(path: str) -> Callable[[int], None] | None:
     tty = sys.stderr.isatty()
     try:
         large = os.path.getsize(path) >= PROGRESS_FILE_BYTES

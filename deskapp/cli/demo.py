@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
 
 def _count(text: str) -> int:
@@ -19,7 +22,7 @@ def _count(text: str) -> int:
     return value
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add the ``demo`` command."""
     parser = subparsers.add_parser(
         "demo", help=_("create or top up a demo database (brands, agents, customers, cases, notes)"),

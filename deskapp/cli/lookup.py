@@ -13,9 +13,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
+    from deskapp.core.services.customers.lookup import LookupRow
 
 # A lookup needs a couple of hundred characters at most (deskapp.core.search.query caps it);
 # longer input lines are read in full (to stay in step with the output) but never kept whole.
@@ -32,7 +36,7 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add the ``lookup`` command."""
     parser = subparsers.add_parser(
         "lookup",
@@ -104,7 +108,7 @@ def _input_lines(stream: IO[str]) -> Iterator[str]:
         yield chunk.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def _as_json(row: Any) -> dict[str, Any]:
+def _as_json(row: LookupRow) -> dict[str, str | bool | None]:
     return {
         "account_number": row.account_number,
         "name": row.name,
@@ -119,7 +123,7 @@ def _as_json(row: Any) -> dict[str, Any]:
     }
 
 
-def _print_table(rows: list[Any]) -> None:
+def _print_table(rows: list[LookupRow]) -> None:
     if not rows:
         print(_("No customers found."))
         return

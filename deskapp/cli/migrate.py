@@ -7,12 +7,15 @@ from the keyring or from the person at the terminal.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
 
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subcommands) -> None:
     """Add the ``migrate`` command."""
     parser = subparsers.add_parser(
         "migrate", help=_("bring the database schema (--db) up to date; prints the revisions from and to"),

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _, pgettext
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+    from deskapp.cli import Subcommands
 
 GROUPS = ("agent", "channel", "brand", "stage", "locale")
 
@@ -20,7 +25,7 @@ def parse_day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(_("not a date (YYYY-MM-DD): {text}").format(text=text)) from None
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add ``report csat``."""
     parser = subparsers.add_parser("report", help=_("satisfaction figures for supervisors"))
     reports = parser.add_subparsers(dest="report_what", metavar="REPORT", required=True)
@@ -65,7 +70,7 @@ def run_csat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _format(value: float, locale: Any) -> str:
+def _format(value: float, locale: Locale) -> str:
     from babel.numbers import format_decimal
 
     return str(format_decimal(value, format="0.00", locale=locale))

@@ -13,15 +13,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from deskapp.cli import Subcommands
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subcommands) -> None:
     """Add the ``responses`` command and its subcommands."""
     parser = subparsers.add_parser("responses", help=_("list, fill in, export or import scripted responses"))
     commands = parser.add_subparsers(dest="responses_command", metavar="SUBCOMMAND", required=True)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
 
+if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subcommands) -> None:
     """Add the ``scripts`` command and its subcommands."""
     parser = subparsers.add_parser("scripts", help=_("list the call scripts"))
     commands = parser.add_subparsers(dest="scripts_command", metavar="SUBCOMMAND", required=True)

@@ -10,17 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _
 
 if TYPE_CHECKING:
+    from deskapp.cli import Subcommands
     from deskapp.core.services.auth.auth import UserRow
 
 ROLES = ("rep", "supervisor", "admin")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subcommands) -> None:
     """Add the ``users`` command group."""
     parser = subparsers.add_parser("users", help=_("add, list, change and disable user accounts"))
     commands = parser.add_subparsers(dest="users_what", metavar="ACTION", required=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deskapp.ui.main_window import MainWindow
 
 
-def _after_first_paint(app: Any, window: Any) -> None:
+def _after_first_paint(window: MainWindow) -> None:
     """Once the window has painted: its side panels, the window icon, then the database.
 
     The first frame is only what a rep looks at first (see ``deskapp.ui.main_window``); the
@@ -35,7 +38,7 @@ def _after_first_paint(app: Any, window: Any) -> None:
             if not window.isVisible():  # closed before its first paint: nothing to build or open
                 return
             window.build_side_panels()
-            _set_window_icon(app)
+            _set_window_icon()
             window.start()
 
     watcher = FirstPaint()
@@ -43,19 +46,20 @@ def _after_first_paint(app: Any, window: Any) -> None:
     QTimer.singleShot(500, watcher.start)
 
 
-def _set_window_icon(app: Any) -> None:
+def _set_window_icon() -> None:
     from importlib import resources
 
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QGuiApplication, QIcon
 
     icon = resources.files("deskapp") / "resources" / "icons" / "deskapp.svg"
     if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+        QGuiApplication.setWindowIcon(QIcon(str(icon)))
 
 
 def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = None) -> int:
     """Open the main window; with ``smoke_test``, exit 0 once painted and the database is ready."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from deskapp import APP_ID
@@ -64,14 +68,14 @@ def run_app(db: str | None = None, smoke_test: bool = False, lang: str | None = 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("deskapp")
     app.setOrganizationName("deskapp")
-    app.setDesktopFileName(APP_ID)
+    QGuiApplication.setDesktopFileName(APP_ID)  # a QGuiApplication setting, for the whole process
     if lang:
         from deskapp.ui.language import switch_language
 
         switch_language(lang)
     # Sign-in comes once the database is open (after the first paint); the smoke test acts as today.
     window = MainWindow(db, follow_agent_language=not lang, sign_in=not smoke_test)
-    _after_first_paint(app, window)  # watching before show(): nothing is missed
+    _after_first_paint(window)  # watching before show(): nothing is missed
     window.show()
     outcome = {"code": 0}
     if smoke_test:

@@ -8,7 +8,7 @@ from here, and go into the note of the open case.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
@@ -16,6 +16,9 @@ from PySide6.QtGui import QGuiApplication
 from deskapp.core.i18n import _
 
 if TYPE_CHECKING:
+    from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
+    from deskapp.core.services.cases.cases import CaseRow
+    from deskapp.core.services.customers.profile import ProfileRow
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.main_window import MainWindow
     from deskapp.ui.response_panel import ResponsePanel
@@ -38,7 +41,7 @@ class CaseFlow(QObject):
         panel.new_case.submitted.connect(self._create_case)
         panel.edit_form.submitted.connect(self._save_customer)
         panel.conflict.resolved.connect(self._save_customer)
-        panel.conflict.discarded.connect(lambda: self.customer_id and self.open_customer(self.customer_id))
+        panel.conflict.discarded.connect(self._conflict_discarded)
         responses.insert_requested.connect(self._insert_response)
 
     def _show_error(self, exc: Exception) -> None:
@@ -50,12 +53,13 @@ class CaseFlow(QObject):
         window = self._window
         window.notes.flush()
         self.customer_id = customer_id
-        desk, open_only = window.desk, window.panel.open_only
+        desk, open_only = window.open_desk, window.panel.open_only
         window.runner.submit(lambda: (desk.profile(customer_id), desk.case_history(customer_id, open_only)),
                              lambda result: self._show_customer(customer_id, select_case, *result),
                              self._show_error, key="customer")
 
-    def _show_customer(self, customer_id: int, select_case: int | None, profile: Any, cases: list[Any]) -> None:
+    def _show_customer(self, customer_id: int, select_case: int | None, profile: ProfileRow,
+                       cases: list[CaseRow]) -> None:
         if customer_id != self.customer_id:
             return
         window = self._window
@@ -76,24 +80,29 @@ class CaseFlow(QObject):
         window.panel.show_profile(None)
 
     def _save_customer(self, customer_id: int, changes: dict[str, str], version: int) -> None:
-        desk = self._window.desk
+        desk = self._window.open_desk
         self._window.runner.submit(lambda: desk.update_customer(customer_id, changes, version),
                                    self._customer_saved, self._customer_conflict)
 
-    def _customer_saved(self, profile: Any) -> None:
+    def _customer_saved(self, profile: ProfileRow) -> None:
         panel = self._window.panel
         panel.edit_form.hide()
         panel.show_profile(profile)
 
     def _customer_conflict(self, exc: Exception) -> None:
-        theirs = getattr(exc, "theirs", None)
-        if theirs is None:  # not a conflict: an ordinary error, the form stays open with the text
+        from deskapp.core.services.customers.editing import CustomerConflict
+
+        if not isinstance(exc, CustomerConflict):  # an ordinary error: the form stays open with the text
             self._show_error(exc)
             return
         panel = self._window.panel
         panel.edit_form.hide()
-        panel.show_profile(theirs)
-        panel.conflict.show_conflict(getattr(exc, "mine", {}), theirs)
+        panel.show_profile(exc.theirs)
+        panel.conflict.show_conflict(exc.mine, exc.theirs)
+
+    def _conflict_discarded(self) -> None:
+        if self.customer_id:  # their version, fresh from the database
+            self.open_customer(self.customer_id)
 
     # --- the customer's cases ---------------------------------------------------------------
     def load_cases(self, select_case: int | None = None) -> None:
@@ -101,12 +110,13 @@ class CaseFlow(QObject):
         if self.customer_id is None:
             return
         window = self._window
-        customer_id, desk, open_only = self.customer_id, window.desk, window.panel.open_only
-        keep = select_case or getattr(window.panel.current_case(), "id", None)
+        customer_id, desk, open_only = self.customer_id, window.open_desk, window.panel.open_only
+        current = window.panel.current_case()
+        keep = select_case or (current.id if current is not None else None)
         window.runner.submit(lambda: desk.case_history(customer_id, open_only),
                              lambda cases: window.panel.show_cases(cases, keep), self._show_error)
 
-    def _on_case_selected(self, case: Any) -> None:
+    def _on_case_selected(self, case: CaseRow | None) -> None:
         notes = self._window.notes
         case_id = case.id if case is not None else None
         if case_id != notes.case_id:
@@ -118,26 +128,28 @@ class CaseFlow(QObject):
         if self.customer_id is not None:
             self._window.panel.new_case.open_form()
 
-    def _create_case(self, subject: str, phase: Any, stage: Any, channel: Any, priority: Any) -> None:
-        customer_id, desk = self.customer_id, self._window.desk
+    def _create_case(self, subject: str, phase: PurchasePhase, stage: SupportStage, channel: Channel,
+                     priority: Priority) -> None:
+        customer_id = self.customer_id
         if customer_id is None:
             return
+        desk = self._window.open_desk
         self._window.runner.submit(lambda: desk.open_case(customer_id, subject, phase, stage, channel, priority),
                                    self._case_created, self._show_error)
 
-    def _case_created(self, case: Any) -> None:
+    def _case_created(self, case: CaseRow) -> None:
         self.load_cases(case.id)
         self._window.notes.editor.setFocus()
 
-    def _change_status(self, case: Any, status: Any) -> None:
-        desk = self._window.desk
+    def _change_status(self, case: CaseRow, status: CaseStatus) -> None:
+        desk = self._window.open_desk
         self._window.runner.submit(lambda: desk.set_status(case.id, status, case.version_id),
                                    lambda row: self.load_cases(row.id), self._conflict_or_error)
 
-    def _assign(self, case: Any) -> None:
+    def _assign(self, case: CaseRow | None) -> None:
         if case is None:
             return
-        desk = self._window.desk
+        desk = self._window.open_desk
         self._window.runner.submit(lambda: desk.assign_to_me(case.id, case.version_id),
                                    lambda row: self.load_cases(row.id), self._conflict_or_error)
 

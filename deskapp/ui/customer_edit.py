@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import N_, UI_LOCALES, _
 from deskapp.ui.language import NATIVE_NAMES
 
+if TYPE_CHECKING:
+    from deskapp.core.services.customers.profile import ProfileRow
+
 # (field, label) in the order a rep reads them; preferred_locale is a choice, the rest text.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("given_name", N_("Given name")),
@@ -33,7 +36,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _current(profile: Any, field: str) -> str:
+def _current(profile: ProfileRow, field: str) -> str:
     value = getattr(profile, field) if hasattr(profile, field) else dict(profile.profile).get(field)
     return "" if value is None else str(value)
 
@@ -45,7 +48,7 @@ class CustomerEditForm(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.profile: Any = None
+        self.profile: ProfileRow | None = None
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.form = QFormLayout(self)
         for field, _label in FIELDS:
@@ -76,13 +79,14 @@ class CustomerEditForm(QGroupBox):
         self.setTitle(_("Change customer details"))
         for row, (field, label) in enumerate(FIELDS):
             item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(_(label))  # type: ignore[union-attr]
+            shown = item.widget() if item is not None else None
+            if isinstance(shown, QLabel):
+                shown.setText(_(label))
             self.inputs[field].setAccessibleName(_(label))
         self.save.setText(_("Save changes"))
         self.cancel.setText(_("Cancel"))
 
-    def open_for(self, profile: Any) -> None:
+    def open_for(self, profile: ProfileRow) -> None:
         """Show the form filled with ``profile``."""
         self.profile = profile
         for field, widget in self.inputs.items():
@@ -96,7 +100,9 @@ class CustomerEditForm(QGroupBox):
 
     def changes(self) -> dict[str, str]:
         """Only what the rep changed."""
-        result = {}
+        result: dict[str, str] = {}
+        if self.profile is None:  # nobody's details are open
+            return result
         for field, widget in self.inputs.items():
             value = widget.currentData() if isinstance(widget, QComboBox) else widget.text().strip()
             if value != _current(self.profile, field):
@@ -125,8 +131,8 @@ class ConflictView(QGroupBox):
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.keep: dict[str, QCheckBox] = {}
-        self.mine: dict[str, Any] = {}
-        self.theirs: Any = None
+        self.mine: dict[str, str] = {}
+        self.theirs: ProfileRow | None = None
         self.save = QPushButton()
         self.discard = QPushButton()
         self.save.clicked.connect(self._save)
@@ -144,14 +150,14 @@ class ConflictView(QGroupBox):
         if self.theirs is not None:
             self.show_conflict(self.mine, self.theirs)
 
-    def show_conflict(self, mine: dict[str, Any], theirs: Any) -> None:
+    def show_conflict(self, mine: dict[str, str], theirs: ProfileRow) -> None:
         """Lay out field | theirs | mine (ticked: keep mine)."""
         self.mine, self.theirs = dict(mine), theirs
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None and item.widget() not in (
-                    self.explain, self.save, self.discard):
-                item.widget().deleteLater()  # type: ignore[union-attr]
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget not in (self.explain, self.save, self.discard):
+                widget.deleteLater()
         self.keep = {}
         self.grid.addWidget(self.explain, 0, 0, 1, 4)
         for column, title in enumerate((_("Field"), _("Saved by someone else"), _("Yours"), _("Keep yours"))):
@@ -176,7 +182,7 @@ class ConflictView(QGroupBox):
     def _save(self) -> None:
         chosen = {field: value for field, value in self.mine.items() if self.keep[field].isChecked()}
         self.hide()
-        if chosen:
+        if chosen and self.theirs is not None:  # shown only with both sides
             self.resolved.emit(self.theirs.customer_id, chosen, self.theirs.version_id)
         else:
             self.discarded.emit()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import html
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,11 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
+from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.models import MASK, CasesModel
 from deskapp.ui.widgets import row_table
+
+if TYPE_CHECKING:
+    from deskapp.core.services.cases.cases import CaseRow
+    from deskapp.core.services.customers.profile import ProfileRow
 
 PROFILE_LABELS = {
     "birth_year": N_("Birth year"), "age_band": N_("Age band"), "gender": N_("Gender"),
@@ -34,13 +37,13 @@ PROFILE_LABELS = {
 PRIVATE_FIELDS = {"birth_year", "income_band"}
 
 
-def fill_enum_combo(combo: QComboBox, enum_cls: type[Enum], keep: Any = None) -> None:
+def fill_enum_combo(combo: QComboBox, enum_cls: type[LabelledEnum], keep: LabelledEnum | None = None) -> None:
     """(Re)fill ``combo`` with the translated labels of ``enum_cls``; keeps the current value."""
     current = combo.currentData() if keep is None else keep
     combo.blockSignals(True)
     combo.clear()
     for member in enum_cls:
-        combo.addItem(member.label, member)  # type: ignore[attr-defined]
+        combo.addItem(member.label, member)
     index = combo.findData(current)
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
@@ -56,7 +59,7 @@ class NewCaseForm(QGroupBox):
         self.subject = QLineEdit()
         self.subject.setMaxLength(200)
         self.phase, self.stage, self.channel, self.priority = QComboBox(), QComboBox(), QComboBox(), QComboBox()
-        self.create = QPushButton()
+        self.create_button = QPushButton()
         self.cancel = QPushButton()
         self.form = QFormLayout(self)
         self.form.addRow("", self.subject)
@@ -65,10 +68,10 @@ class NewCaseForm(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel)
-        buttons.addWidget(self.create)
+        buttons.addWidget(self.create_button)
         self.form.addRow(buttons)
         self.subject.returnPressed.connect(self._submit)
-        self.create.clicked.connect(self._submit)
+        self.create_button.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.hide)
         self.station_channel = Channel.PHONE
         self.retranslate_ui()
@@ -79,9 +82,10 @@ class NewCaseForm(QGroupBox):
         self.setTitle(_("New case"))
         labels = (_("Subject"), _("Purchase phase"), _("Support stage"), _("Channel"), _("Priority"))
         for row, text in enumerate(labels):
-            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label is not None and isinstance(label.widget(), QLabel):
-                label.widget().setText(text)  # type: ignore[union-attr]
+            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                label.setText(text)
         for widget, text in zip((self.subject, self.phase, self.stage, self.channel, self.priority), labels,
                                 strict=True):
             widget.setAccessibleName(text)
@@ -90,7 +94,7 @@ class NewCaseForm(QGroupBox):
         fill_enum_combo(self.stage, SupportStage)
         fill_enum_combo(self.channel, Channel)
         fill_enum_combo(self.priority, Priority)
-        self.create.setText(_("Create case"))
+        self.create_button.setText(_("Create case"))
         self.cancel.setText(_("Cancel"))
 
     def open_form(self) -> None:
@@ -125,7 +129,7 @@ class CustomerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.profile: Any = None
+        self.profile: ProfileRow | None = None
         self.privacy = False
         self.name = QLabel()
         self.name.setStyleSheet("font-size:18px; font-weight:700;")
@@ -161,11 +165,11 @@ class CustomerPanel(QWidget):
         self.new_case_button = QPushButton()
         self.new_case = NewCaseForm()
 
-        header = QVBoxLayout()
-        header.addWidget(self.name)
-        header.addWidget(self.summary)
-        header.addWidget(self.alerts)
-        header.addWidget(self.details)
+        identity_layout = QVBoxLayout()
+        identity_layout.addWidget(self.name)
+        identity_layout.addWidget(self.summary)
+        identity_layout.addWidget(self.alerts)
+        identity_layout.addWidget(self.details)
         case_bar = QHBoxLayout()
         case_bar.addWidget(self.cases_title)
         case_bar.addStretch(1)
@@ -177,14 +181,14 @@ class CustomerPanel(QWidget):
         actions.addWidget(self.assign)
         self.edit_button = QPushButton()
         self.edit_button.setFlat(True)
-        self.edit_button.clicked.connect(lambda: self.edit_form.open_for(self.profile))
         self.edit_form = CustomerEditForm()
+        self.edit_button.clicked.connect(self._edit_customer)
         self.conflict = ConflictView()
-        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
-        header.addWidget(self.edit_form)
-        header.addWidget(self.conflict)
+        identity_layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        identity_layout.addWidget(self.edit_form)
+        identity_layout.addWidget(self.conflict)
         self.identity = QFrame()
-        self.identity.setLayout(header)
+        self.identity.setLayout(identity_layout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.identity)
@@ -249,7 +253,11 @@ class CustomerPanel(QWidget):
         self.privacy = on
         self.show_profile(self.profile)
 
-    def show_profile(self, profile: Any) -> None:
+    def _edit_customer(self) -> None:
+        if self.profile is not None:  # the button shows only with a customer open
+            self.edit_form.open_for(self.profile)
+
+    def show_profile(self, profile: ProfileRow | None) -> None:
         """Show ``profile`` (a ProfileRow) or the empty state."""
         self.profile = profile
         self.history.setVisible(profile is not None)
@@ -289,7 +297,7 @@ class CustomerPanel(QWidget):
         self.details.setText("<br>".join(f"<span style='color:#555'>{html.escape(label)}:</span> "
                                          f"{html.escape(value)}" for label, value in lines))
 
-    def show_cases(self, cases: list[Any], select_id: int | None = None) -> None:
+    def show_cases(self, cases: list[CaseRow], select_id: int | None = None) -> None:
         """Fill the case history; re-select ``select_id`` (or the first case)."""
         self.cases_model.set_rows(cases)
         row = next((i for i, c in enumerate(cases) if c.id == select_id), 0 if cases else -1)
@@ -298,12 +306,12 @@ class CustomerPanel(QWidget):
         else:
             self.case_selected.emit(None)
 
-    def current_case(self) -> Any:
+    def current_case(self) -> CaseRow | None:
         """The selected case row, or None."""
         index = self.cases.currentIndex()
         return self.cases_model.row(index.row()) if index.isValid() else None
 
-    def _on_case_row(self, current: Any, _previous: Any) -> None:
+    def _on_case_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case = self.cases_model.row(current.row()) if current.isValid() else None
         if case is not None:
             self.status.setCurrentIndex(max(self.status.findData(case.status), 0))
@@ -312,4 +320,5 @@ class CustomerPanel(QWidget):
     def _on_status(self, _index: int) -> None:
         case = self.current_case()
         if case is not None and self.status.currentData() != case.status:
-            self.status_requested.emit(case, self.status.currentData())
+            # Qt hands enum members back as plain strings; turn it into a member again.
+            self.status_requested.emit(case, CaseStatus(self.status.currentData()))

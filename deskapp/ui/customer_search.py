@@ -7,10 +7,10 @@ Part of the first frame, so nothing here touches Qt's ``Qt`` namespace at import
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QGuiApplication, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from deskapp.core.i18n import _
@@ -18,6 +18,7 @@ from deskapp.ui.models import RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
+    from deskapp.core.services.customers.lookup import LookupRow
     from deskapp.ui.main_window import MainWindow
 
 # Fixed starting widths: ResizeToContents measures every cell of every result list, which made
@@ -110,10 +111,10 @@ class CustomerSearch(QObject):
             self.model.set_rows([])
             self.update_hint()
             return
-        desk = window.desk
+        desk = window.open_desk
         window.runner.submit(lambda: desk.lookup(query), self._show_results, window.connection.show_error, key="lookup")
 
-    def _show_results(self, rows: list[Any]) -> None:
+    def _show_results(self, rows: list[LookupRow]) -> None:
         self.model.set_rows(rows)
         if rows:
             self.results.selectRow(0)
@@ -139,10 +140,10 @@ class CustomerSearch(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up and Down in the search box move through the results without leaving it.
-        if watched is self.box and event.type() == QEvent.Type.KeyPress:
+        if watched is self.box and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             from PySide6.QtCore import Qt
 
-            key = event.key()  # type: ignore[attr-defined]
+            key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount():
                 step = 1 if key == Qt.Key.Key_Down else -1
                 row = max(0, min(self.results.currentIndex().row() + step, self.model.rowCount() - 1))

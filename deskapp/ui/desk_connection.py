@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLineEdit
@@ -20,6 +21,8 @@ from deskapp.core.i18n import _, current_locale
 from deskapp.ui.language import switch_language
 
 if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk, DeskInfo
+    from deskapp.core.services.notes.spool import FlushResult
     from deskapp.ui.main_window import MainWindow
 
 # How long after ready the window waits before loading what searching does not need.
@@ -43,7 +46,7 @@ class DeskConnection(QObject):
         self._db = db
         self._sign_in = sign_in  # ask who is at the station once the database is open
         self._follow_agent_language = follow_agent_language
-        self._describe = plain_description
+        self._describe: Callable[[BaseException], str] = plain_description
         self.banner_action = self._restore_drafts  # what the banner's button does
         self._offline_since = 0.0
         self._reconnect = QTimer(window)
@@ -66,7 +69,7 @@ class DeskConnection(QObject):
         window.statusBar().showMessage(_("Opening the database…"))
         db = self._db
 
-        def open_desk() -> tuple[Any, Any, Any]:
+        def open_desk() -> tuple[Desk, DeskInfo, Callable[[BaseException], str]]:
             from deskapp.core.services.desk import Desk
             from deskapp.core.storage.engine import describe_storage_error
 
@@ -75,12 +78,14 @@ class DeskConnection(QObject):
                 return desk, desk.open(password=password, remember=remember), describe_storage_error
             except Exception as exc:
                 desk.close()  # a half-open desk (a server that wants a password) keeps no connection
+                # The storage-aware describer rides on the exception to the UI thread, which has not
+                # imported it yet; an attribute of our own, hence the ignore.
                 exc.describe = describe_storage_error  # type: ignore[attr-defined]
                 raise
 
         window.runner.submit(open_desk, self._on_ready, self._on_open_failed)
 
-    def _on_ready(self, result: tuple[Any, Any, Any]) -> None:
+    def _on_ready(self, result: tuple[Desk, DeskInfo, Callable[[BaseException], str]]) -> None:
         window = self._window
         window.desk, window.info, self._describe = result
         if self._sign_in:
@@ -92,11 +97,12 @@ class DeskConnection(QObject):
         """Offer what the signed-in agent may use, in their language, and start answering the search."""
         from deskapp.core.security.permissions import allowed
 
-        window = self._window
+        window, info = self._window, self._window.info
+        assert info is not None, "ready comes after the database is open"
         window.is_ready = True
-        window.menus.set_role(window.info.agent_role)
-        window.panel.new_case.station_channel = window.info.station_channel
-        role = window.info.agent_role
+        window.menus.set_role(info.agent_role)
+        window.panel.new_case.station_channel = info.station_channel
+        role = info.agent_role
         # An administrator works no cases: no response or script tab to fail in (deny by default).
         can_respond, can_script = allowed(role, "response.use"), allowed(role, "script.run")
         tabs = window.notes.side_tabs
@@ -108,12 +114,12 @@ class DeskConnection(QObject):
         if can_script:
             window.scripts.refresh_list()
         self.try_reconnect()  # drafts kept on this computer during an earlier outage
-        if self._follow_agent_language and window.info.ui_locale and window.info.ui_locale != current_locale():
-            switch_language(window.info.ui_locale)
+        if self._follow_agent_language and info.ui_locale and info.ui_locale != current_locale():
+            switch_language(info.ui_locale)
         window.statusBar().showMessage(_("Ready"), 3000)
         window.update_status()
-        if window.info.pending_drafts:
-            self._offer_drafts()
+        if info.pending_drafts:
+            self._offer_drafts(len(info.pending_drafts))
         if window.search.text().strip():
             window.customer_search.on_text(window.search.text())
         # Modules, mappers, compiled statements and widgets made so far live as long as the window:
@@ -166,8 +172,7 @@ class DeskConnection(QObject):
         window.start(password=password, remember=remember)
 
     # --- notes kept on this computer ----------------------------------------------------------
-    def _offer_drafts(self) -> None:
-        count = len(self._window.info.pending_drafts)
+    def _offer_drafts(self, count: int) -> None:
         from deskapp.core.i18n import ngettext
 
         text = ngettext("You have {n} unsaved note from last time. Nothing was lost.",
@@ -176,15 +181,15 @@ class DeskConnection(QObject):
 
     def _restore_drafts(self) -> None:
         window = self._window
-        drafts = [d for d in (window.info.pending_drafts if window.info else ()) if d.case_id is not None]
-        if not drafts:
+        case_ids = [d.case_id for d in (window.info.pending_drafts if window.info else ()) if d.case_id is not None]
+        if not case_ids:
             window.banner.hide()
             return
-        draft = drafts[0]
+        case_id = case_ids[0]
         window.banner.hide()
-        desk = window.desk
-        window.runner.submit(lambda: desk.case_customer(draft.case_id),
-                             lambda customer_id: window.open_customer(customer_id, select_case=draft.case_id),
+        desk = window.open_desk
+        window.runner.submit(lambda: desk.case_customer(case_id),
+                             lambda customer_id: window.open_customer(customer_id, select_case=case_id),
                              self.show_error)
 
     def offline(self) -> None:
@@ -200,11 +205,11 @@ class DeskConnection(QObject):
     def try_reconnect(self) -> None:
         """Send the drafts kept on this computer; when all are through, the banner goes."""
         window = self._window
-        desk, asked = window.desk, time.monotonic()
+        desk, asked = window.open_desk, time.monotonic()
         window.runner.submit(desk.flush_offline_drafts, lambda result: self._flushed(result, asked),
                              lambda _exc: None, key="reconnect")
 
-    def _flushed(self, result: Any, asked: float) -> None:
+    def _flushed(self, result: FlushResult, asked: float) -> None:
         # Only a flush asked for after the outage began can tell that the server is back.
         if result.offline or result.remaining or asked < self._offline_since:
             return

@@ -14,19 +14,23 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
-    finished = Signal(object, object)  # (result, exception)
+    # (hand_over, exception): hand_over gives the result to whoever asked for it, on the UI thread.
+    # The result travels inside it, so its type survives the trip through Qt's untyped signal.
+    finished = Signal(object, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals, is_current: Callable[[], bool]) -> None:
+    def __init__(self, work: Callable[[], Callable[[], None]], signals: _Signals,
+                 is_current: Callable[[], bool]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._work = work
@@ -38,17 +42,17 @@ class _Job(QRunnable):
             self._deliver(None, _Superseded())
             return
         try:
-            result = self._work()
+            hand_over = self._work()
         except Exception as exc:  # every failure is delivered to the UI thread
             log.debug("background job failed", exc_info=True)
             self._deliver(None, exc)
         else:
-            self._deliver(result, None)
+            self._deliver(hand_over, None)
 
-    def _deliver(self, result: Any, exc: Exception | None) -> None:
+    def _deliver(self, hand_over: Callable[[], None] | None, exc: Exception | None) -> None:
         # The window that asked may have closed while this ran; then there is nobody to tell.
         with contextlib.suppress(RuntimeError):
-            self._signals.finished.emit(result, exc)
+            self._signals.finished.emit(hand_over, exc)
 
 
 class _Superseded(Exception):
@@ -70,8 +74,8 @@ class JobRunner(QObject):
 
     def submit(
         self,
-        work: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        work: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
         on_failed: Callable[[Exception], None] | None = None,
         key: str | None = None,
     ) -> None:
@@ -91,7 +95,16 @@ class JobRunner(QObject):
         if len(self._live) == 1:
             self.busy_changed.emit(True)
 
-        def deliver(result: Any, exc: Exception | None) -> None:
+        def run_work() -> Callable[[], None]:  # on the worker thread
+            result = work()
+
+            def hand_over() -> None:  # on the UI thread
+                if on_done is not None:
+                    on_done(result)
+
+            return hand_over
+
+        def deliver(hand_over: Callable[[], None] | None, exc: Exception | None) -> None:
             self._live.discard(signals)
             if not self._live:
                 self.busy_changed.emit(False)
@@ -102,11 +115,11 @@ class JobRunner(QObject):
                     on_failed(exc)
                 else:
                     log.error("background job failed: %s", type(exc).__name__)
-            elif on_done is not None:
-                on_done(result)
+            elif hand_over is not None:
+                hand_over()
 
         signals.finished.connect(deliver)
-        self._pool.start(_Job(work, signals, is_current))
+        self._pool.start(_Job(run_work, signals, is_current))
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every queued job ran (for shutdown and tests)."""

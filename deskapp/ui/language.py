@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
 
 from deskapp.core.i18n import UI_LOCALES, set_locale
 
@@ -48,6 +49,6 @@ def switch_language(code: str) -> str:
         # Deliver Qt's posted events now, so the window reads in the new language on return.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     else:
-        for widget in app.topLevelWidgets():  # type: ignore[attr-defined]
+        for widget in QApplication.topLevelWidgets():
             QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
     return used

@@ -18,7 +18,7 @@ modules import nothing heavy, as they are part of the first frame.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QCloseEvent
@@ -32,6 +32,8 @@ from deskapp.ui.window_actions import SHORTCUTS, WindowActions, shortcut_rows
 from deskapp.ui.window_modes import WindowModes
 
 if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk, DeskInfo
+    from deskapp.core.services.notes.notes import NoteRow
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.jobs import JobRunner
     from deskapp.ui.note_editor import NoteEditor
@@ -53,8 +55,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._sign_in = sign_in  # the Account menu offers "sign out" only then
         self.setObjectName("mainWindow")
-        self.desk: Any = None
-        self.info: Any = None
+        self.desk: Desk | None = None  # once the database is open
+        self.info: DeskInfo | None = None  # who is signed in, once the database is open
         self._runner: JobRunner | None = None
         self.is_ready = False
         # Built after the first paint, or when first used (see the module docstring).
@@ -126,16 +128,18 @@ class MainWindow(QMainWindow):
 
         describe, context = self.describe_error, self.case_flow.response_context
         self._panel = panel = CustomerPanel()
-        self._notes = notes = NoteEditor(self.runner, _DeskProxy(self), describe)
-        self._responses = responses = ResponsePanel(self.runner, _DeskProxy(self), context, describe)
+        self._notes = notes = NoteEditor(self.runner, _late_desk(self), describe)
+        self._responses = responses = ResponsePanel(self.runner, _late_desk(self), context, describe)
         notes.side_tabs.insertTab(0, responses, _("Responses"))
-        self._scripts = scripts = ScriptPanel(self.runner, _DeskProxy(self), context, describe)
+        self._scripts = scripts = ScriptPanel(self.runner, _late_desk(self), context, describe)
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
         self.customer_search.use_results_model()
         self.right.setOrientation(Qt.Orientation.Vertical)
-        self.right.replaceWidget(0, panel).deleteLater()
+        placeholder = self.right.replaceWidget(0, panel)
+        if placeholder is not None:  # always: the first frame put it there
+            placeholder.deleteLater()
         self.right.addWidget(notes)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
@@ -143,14 +147,18 @@ class MainWindow(QMainWindow):
 
         self.case_flow.connect_panels(panel, responses)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
-        notes.note_saved.connect(lambda _note: self._banner.hide()
-                                 if self._banner is not None and self._banner.kind == "error" else None)
+        notes.note_saved.connect(self._note_saved)
         notes.went_offline.connect(self.connection.offline)
         self.setTabOrder(self.results, panel.cases)
         self.setTabOrder(panel.cases, notes.editor)
         self.right.setSizes([310, 450])  # compact mode, if on, set its own sizes after this
         self.menus.retranslate_ui()
         self.update_status()
+
+    def _note_saved(self, _note: NoteRow) -> None:
+        # A saved note proves the database is writable again: an error about it is out of date.
+        if self._banner is not None and self._banner.kind == "error":
+            self._banner.hide()
 
     @property
     def runner(self) -> JobRunner:
@@ -160,6 +168,12 @@ class MainWindow(QMainWindow):
 
             self._runner = JobRunner(self)
         return self._runner
+
+    @property
+    def open_desk(self) -> Desk:
+        """The desk, for what runs only once the database is open (searching, a customer's cases)."""
+        assert self.desk is not None, "the database is not open yet"
+        return self.desk
 
     @property
     def panel(self) -> CustomerPanel:
@@ -231,7 +245,7 @@ class MainWindow(QMainWindow):
         """Open the database in the background (imports SQLAlchemy off the paint path)."""
         self.connection.start(password, remember)
 
-    def signed_in(self, info: Any) -> None:
+    def signed_in(self, info: DeskInfo) -> None:
         """Someone signed in (or switched user): act as them from now on."""
         self.info = info
         self.connection.become_ready()
@@ -348,5 +362,11 @@ class _DeskProxy:
     def __init__(self, window: MainWindow) -> None:
         self._window = window
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._window.desk, name)
+
+
+def _late_desk(window: MainWindow) -> Desk:
+    """The window's desk for a panel built before the database opens."""
+    # The proxy answers every attribute as the desk it finds at each call does: a Desk to its users.
+    return cast("Desk", _DeskProxy(window))

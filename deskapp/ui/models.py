@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from deskapp.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+    from deskapp.core.services.cases.cases import CaseRow
+    from deskapp.core.services.customers.lookup import LookupRow
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -24,7 +30,7 @@ _TEXT_ROLES = frozenset({DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE})
 
 
 @functools.cache
-def qt() -> Any:
+def qt() -> type[Qt]:
     """PySide6's ``Qt`` namespace (imported on first use, see the module docstring)."""
     from PySide6.QtCore import Qt
 
@@ -34,7 +40,7 @@ def qt() -> Any:
 class RowsModel(QAbstractTableModel, Generic[R]):
     """A read-only table of ``rows``; each column is (untranslated header, row -> text)."""
 
-    columns: Sequence[tuple[str, Callable[[Any], str]]] = ()
+    columns: Sequence[tuple[str, Callable[[R], str]]] = ()
     # Whether cell texts depend on the UI language (enum labels, dates) and need a refresh on switch.
     translated_cells = True
 
@@ -68,7 +74,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> object:
         if role not in _TEXT_ROLES and not self._has_extra:
             return None  # the common case first: no Python work for roles left to the style
         row, column = index.row(), index.column()
@@ -82,11 +88,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return texts[column]
         return self.extra_data(self._rows[row], column, role)
 
-    def extra_data(self, row: R, column: int, role: int) -> Any:
+    def extra_data(self, row: R, column: int, role: int) -> object:
         """Roles other than display (colours, tooltips); none by default."""
         return None
 
-    def headerData(self, section: int, orientation: Any, role: int = DISPLAY_ROLE) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> object:
         Qt = qt()
         if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
                 and 0 <= section < len(self.columns)):
@@ -112,7 +118,7 @@ RESULT_TITLES = (N_("Name"), N_("Account"), N_("Phone"), N_("Email"), N_("Organi
                  N_("Brand"))
 
 
-class ResultsModel(RowsModel[Any]):
+class ResultsModel(RowsModel["LookupRow"]):
     """Lookup results. With privacy on, phone and email are masked."""
 
     translated_cells = False  # names, numbers and addresses read the same in every language
@@ -120,7 +126,7 @@ class ResultsModel(RowsModel[Any]):
     def __init__(self) -> None:
         super().__init__()
         self.privacy = False
-        cells: tuple[Callable[[Any], str], ...] = (
+        cells: tuple[Callable[[LookupRow], str], ...] = (
             lambda r: ("⚠ " if r.has_alerts else "") + r.name,
             lambda r: r.account_number,
             lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or ""),
@@ -137,13 +143,13 @@ class ResultsModel(RowsModel[Any]):
         self.refresh_cells()
 
 
-def _opened(case: Any) -> str:
+def _opened(case: CaseRow) -> str:
     from deskapp.core.i18n.formatting import format_date  # Babel's date data stays off the start-up path
 
     return format_date(case.opened_at, width="short")
 
 
-class CasesModel(RowsModel[Any]):
+class CasesModel(RowsModel["CaseRow"]):
     """A customer's case history."""
 
     columns = (

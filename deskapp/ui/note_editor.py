@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +25,10 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk, SavedDraft
+    from deskapp.core.services.notes.notes import DraftRow, NoteRow, RevisionRow
+
 AUTOSAVE_DELAY_MS = 700
 RETRY_DELAY_MS = 5000
 
@@ -35,7 +40,8 @@ class NoteEditor(QWidget):
     went_offline = Signal()
     storage_failed = Signal(str)
 
-    def __init__(self, runner: JobRunner, desk: Any, describe_error: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: JobRunner, desk: Desk, describe_error: Callable[[Exception], str],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._desk = desk
@@ -98,7 +104,7 @@ class NoteEditor(QWidget):
         self.save_button.clicked.connect(self.save_note)
         self.new_button.clicked.connect(self.start_new_note)
         self.notes_list.currentItemChanged.connect(self._on_note_selected)
-        self._notes: list[Any] = []
+        self._notes: list[NoteRow] = []
         self.editing = editing  # only writing needs a case; the tabs beside it work without one
         self.editing.setEnabled(False)
         self.retranslate_ui()
@@ -163,7 +169,7 @@ class NoteEditor(QWidget):
         self._runner.submit(lambda: (desk.draft_for(case_id), desk.case_notes(case_id)),
                             lambda result: self._loaded(case_id, *result), self._failed)
 
-    def _loaded(self, case_id: int, draft: Any, notes: list[Any]) -> None:
+    def _loaded(self, case_id: int, draft: DraftRow | None, notes: list[NoteRow]) -> None:
         from deskapp.core.i18n.formatting import format_time
 
         if case_id != self.case_id:
@@ -177,11 +183,14 @@ class NoteEditor(QWidget):
         """Refresh the saved notes list (after something else added a note to this case)."""
         case_id, desk = self.case_id, self._desk
         if case_id is not None:
-            self._runner.submit(lambda: desk.case_notes(case_id),
-                                lambda notes: self._fill_notes(notes) if case_id == self.case_id else None,
+            self._runner.submit(lambda: desk.case_notes(case_id), lambda notes: self._notes_reloaded(case_id, notes),
                                 self._failed)
 
-    def _fill_notes(self, notes: list[Any]) -> None:
+    def _notes_reloaded(self, case_id: int, notes: list[NoteRow]) -> None:
+        if case_id == self.case_id:  # still the case on screen
+            self._fill_notes(notes)
+
+    def _fill_notes(self, notes: list[NoteRow]) -> None:
         self._notes = list(notes)
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
@@ -223,12 +232,12 @@ class NoteEditor(QWidget):
                             lambda draft: self._draft_saved(case_id, body, draft),
                             lambda exc: self._draft_failed(case_id, exc))
 
-    def _draft_saved(self, case_id: int, body: str, draft: Any) -> None:
+    def _draft_saved(self, case_id: int, body: str, draft: SavedDraft) -> None:
         from deskapp.core.i18n.formatting import format_time
 
         if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
-            self._show_state("offline" if getattr(draft, "offline", False) else "saved", format_time(draft.saved_at))
-        if getattr(draft, "offline", False):
+            self._show_state("offline" if draft.offline else "saved", format_time(draft.saved_at))
+        if draft.offline:
             self.went_offline.emit()
 
     def _draft_failed(self, case_id: int, exc: Exception) -> None:
@@ -261,7 +270,7 @@ class NoteEditor(QWidget):
                             lambda result: self._note_saved(case_id, body, *result),
                             lambda exc: self._draft_failed(case_id, exc))
 
-    def _note_saved(self, case_id: int, body: str, note: Any, notes: list[Any]) -> None:
+    def _note_saved(self, case_id: int, body: str, note: NoteRow, notes: list[NoteRow]) -> None:
         from deskapp.core.i18n.formatting import format_time
 
         if case_id != self.case_id:
@@ -295,7 +304,7 @@ class NoteEditor(QWidget):
         desk = self._desk
         self._runner.submit(lambda: desk.note_history(note_id), self._show_history, self._failed)
 
-    def _show_history(self, revisions: list[Any]) -> None:
+    def _show_history(self, revisions: list[RevisionRow]) -> None:
         from deskapp.core.i18n.formatting import format_datetime
 
         parts = []
@@ -310,7 +319,7 @@ class NoteEditor(QWidget):
         self.storage_failed.emit(self._describe(exc))
 
 
-def _note_item(note: Any) -> QListWidgetItem:
+def _note_item(note: NoteRow) -> QListWidgetItem:
     """A list entry: the note's first line, then when, who and how many revisions."""
     from deskapp.core.i18n.formatting import format_datetime  # Babel's date data loads after paint
 

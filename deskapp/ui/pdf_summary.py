@@ -12,12 +12,21 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from deskapp.core.i18n import N_
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.domain.enums import LabelledEnum
+    from deskapp.core.services.cases.cases import CaseRow
+    from deskapp.core.services.customers.profile import ProfileRow
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.notes.notes import NoteRow
 
 # The labels, marked for extraction; translated with the customer's catalog, never the UI's.
 TITLE = N_("Case summary")
@@ -46,13 +55,13 @@ class CaseSummary:
     title: str
 
 
-def case_summary(desk: Any, case_id: int) -> CaseSummary:
+def case_summary(desk: Desk, case_id: int) -> CaseSummary:
     """Read the case, its customer and notes, and write the summary HTML (runs on the worker)."""
     from deskapp.core.services.cases import cases
     from deskapp.core.services.customers import profile as customer_profiles
     from deskapp.core.services.notes import notes
 
-    def gather(session: Any, agent_id: int) -> tuple[Any, Any, list[Any]]:
+    def gather(session: Session, agent_id: int) -> tuple[CaseRow, ProfileRow, list[NoteRow]]:
         case = cases.get_case(session, case_id, actor_id=agent_id)
         return (case, customer_profiles.customer_profile(session, case.customer_id, actor_id=agent_id),
                 notes.case_notes(session, case_id, actor_id=agent_id))
@@ -61,7 +70,7 @@ def case_summary(desk: Any, case_id: int) -> CaseSummary:
     return summary_html(case, profile, case_notes)
 
 
-def summary_html(case: Any, profile: Any, case_notes: list[Any]) -> CaseSummary:
+def summary_html(case: CaseRow, profile: ProfileRow, case_notes: list[NoteRow]) -> CaseSummary:
     """The summary of ``case`` as HTML in ``profile.preferred_locale``; every text is escaped."""
     from deskapp.core.domain.base import utcnow
     from deskapp.core.domain.enums import _LABELS as ENUM_LABELS
@@ -71,7 +80,7 @@ def summary_html(case: Any, profile: Any, case_notes: list[Any]) -> CaseSummary:
     locale = normalise_locale(profile.preferred_locale) or "en"
     t = load_catalog(locale).gettext
 
-    def label(member: Any) -> str:
+    def label(member: LabelledEnum) -> str:
         return t(ENUM_LABELS.get(member.value, member.value))
 
     def esc(text: object) -> str:
@@ -135,7 +144,7 @@ def render_pdf(summary: CaseSummary, path: str | os.PathLike[str]) -> None:
         raise OSError(f"could not write {target}")
 
 
-def write_case_summary(desk: Any, case_id: int, path: str | os.PathLike[str]) -> CaseSummary:
+def write_case_summary(desk: Desk, case_id: int, path: str | os.PathLike[str]) -> CaseSummary:
     """Write the PDF summary of case ``case_id`` to ``path`` in the customer's language."""
     summary = case_summary(desk, case_id)
     render_pdf(summary, path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,21 +22,25 @@ from deskapp.core.i18n import UI_LOCALES, _
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import NATIVE_NAMES
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.responses.responses import ResponseDetail
+
 
 class ResponseEditor(QGroupBox):
     """Inline editor for one response: pick a language, change title and text, save (no modal dialog)."""
 
     saved = Signal(str)
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
-        self.detail: Any = None
-        self.locale = QComboBox()
+        self.detail: ResponseDetail | None = None
+        self.locale_combo = QComboBox()
         for code in UI_LOCALES:
-            self.locale.addItem(NATIVE_NAMES[code], code)
-        self.title = QLineEdit()
+            self.locale_combo.addItem(NATIVE_NAMES[code], code)
+        self.title_edit = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         self.stale = QLabel()
@@ -48,8 +52,8 @@ class ResponseEditor(QGroupBox):
         self.save = QPushButton()
         self.cancel = QPushButton()
         self.form = QFormLayout(self)
-        self.form.addRow(QLabel(), self.locale)
-        self.form.addRow(QLabel(), self.title)
+        self.form.addRow(QLabel(), self.locale_combo)
+        self.form.addRow(QLabel(), self.title_edit)
         self.form.addRow(QLabel(), self.body)
         self.form.addRow(self.stale)
         self.form.addRow(self.problem)
@@ -58,7 +62,7 @@ class ResponseEditor(QGroupBox):
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.save)
         self.form.addRow(buttons)
-        self.locale.currentIndexChanged.connect(lambda _i: self._fill())
+        self.locale_combo.currentIndexChanged.connect(lambda _i: self._fill())
         self.save.clicked.connect(self.save_variant)
         self.cancel.clicked.connect(self.hide)
         self.retranslate_ui()
@@ -69,10 +73,11 @@ class ResponseEditor(QGroupBox):
         self.setTitle(_("Edit the response"))
         for row, text in enumerate((_("Language"), _("Title"), _("Text"))):
             item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(text)  # type: ignore[union-attr]
-        self.locale.setAccessibleName(_("Language"))
-        self.title.setAccessibleName(_("Title"))
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                label.setText(text)
+        self.locale_combo.setAccessibleName(_("Language"))
+        self.title_edit.setAccessibleName(_("Title"))
         self.body.setAccessibleName(_("Text"))
         self.save.setText(_("Save this language"))
         self.cancel.setText(_("Close"))
@@ -83,7 +88,7 @@ class ResponseEditor(QGroupBox):
         desk = self._desk
         self._runner.submit(lambda: desk.response_detail(key), self._loaded, self._failed)
 
-    def _loaded(self, detail: Any) -> None:
+    def _loaded(self, detail: ResponseDetail) -> None:
         self.detail = detail
         self.problem.clear()
         self._fill()
@@ -93,13 +98,14 @@ class ResponseEditor(QGroupBox):
     def _fill(self) -> None:
         if self.detail is None:
             return
-        variant = self.detail.variant(self.locale.currentData())
-        self.title.setText(variant.title if variant else self.detail.title)
+        variant = self.detail.variant(self.locale_combo.currentData())
+        self.title_edit.setText(variant.title if variant else self.detail.title)
         self.body.setPlainText(variant.body if variant else "")
         self._show_stale()
 
     def _show_stale(self) -> None:
-        stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in getattr(self.detail, "variants", ()) if v.stale]
+        variants = self.detail.variants if self.detail is not None else ()
+        stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in variants if v.stale]
         self.stale.setVisible(bool(stale))
         self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
                            .format(languages=", ".join(stale)))
@@ -108,12 +114,12 @@ class ResponseEditor(QGroupBox):
         """Save the shown language; problems (with line numbers) are shown and the text is kept."""
         if self.detail is None:
             return
-        key, locale, desk = self.detail.key, self.locale.currentData(), self._desk
-        title, body = self.title.text().strip(), self.body.toPlainText()
+        key, locale, desk = self.detail.key, self.locale_combo.currentData(), self._desk
+        title, body = self.title_edit.text().strip(), self.body.toPlainText()
         self._runner.submit(lambda: (desk.save_variant(key, locale, title, body), desk.response_detail(key)),
                             lambda result: self._saved(result[1]), self._failed)
 
-    def _saved(self, detail: Any) -> None:
+    def _saved(self, detail: ResponseDetail) -> None:
         self.detail = detail
         self.problem.clear()
         self._show_stale()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -25,6 +26,11 @@ from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import NATIVE_NAMES
 from deskapp.ui.response_editor import ResponseEditor
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk, ResponsePreview
+    from deskapp.core.services.responses.prompts import PromptSpec
+    from deskapp.core.services.responses.responses import ResponseDetail, ResponseRow
+
 
 class ResponsePanel(QWidget):
     """Search as you type; Enter inserts the selected response into the note; Ctrl+C copies it."""
@@ -32,13 +38,13 @@ class ResponsePanel(QWidget):
     insert_requested = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, runner: JobRunner, desk: Any, context: Callable[[], tuple[int | None, int | None]],
+    def __init__(self, runner: JobRunner, desk: Desk, context: Callable[[], tuple[int | None, int | None]],
                  describe: Callable[[Exception], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
-        self._detail: Any = None
-        self._preview: Any = None
-        self._rows: list[Any] | None = None
+        self._detail: ResponseDetail | None = None
+        self._preview: ResponsePreview | None = None
+        self._rows: list[ResponseRow] | None = None
         self.active = False
         self._inputs: dict[str, QLineEdit | QDateEdit] = {}
         self.search = QLineEdit()
@@ -63,8 +69,8 @@ class ResponsePanel(QWidget):
         self.edit = QPushButton()
         self.edit.hide()  # shown to supervisors (set_can_edit)
         self.editor = ResponseEditor(runner, desk, describe)
-        self.editor.saved.connect(lambda _key: (self.refresh_list(), self.refresh_preview()))
-        self.edit.clicked.connect(lambda: self.selected_key() and self.editor.open_for(self.selected_key() or ""))
+        self.editor.saved.connect(self._response_edited)
+        self.edit.clicked.connect(self._edit_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit)
         buttons.addStretch(1)
@@ -122,6 +128,15 @@ class ResponsePanel(QWidget):
                 if row is not None:
                     item.setText(self._item_text(row))
 
+    def _edit_selected(self) -> None:
+        key = self.selected_key()
+        if key:
+            self.editor.open_for(key)
+
+    def _response_edited(self, _key: str) -> None:
+        self.refresh_list()
+        self.refresh_preview()
+
     def set_can_edit(self, can: bool) -> None:
         """Whether the signed-in agent may edit the library (the core checks again on save)."""
         self.edit.setVisible(can)
@@ -136,7 +151,7 @@ class ResponsePanel(QWidget):
         query, desk = self.search.text().strip(), self._desk
         self._runner.submit(lambda: desk.find_responses(query), self._show_list, self._failed, key="responses")
 
-    def _show_list(self, rows: list[Any]) -> None:
+    def _show_list(self, rows: list[ResponseRow]) -> None:
         self._rows = rows
         keep = self._detail.key if self._detail is not None else None
         self.list.blockSignals(True)
@@ -153,7 +168,7 @@ class ResponsePanel(QWidget):
             self._show_preview(None)
 
     @staticmethod
-    def _item_text(row: Any) -> str:
+    def _item_text(row: ResponseRow) -> str:
         text = f"{row.title_in(current_locale())} · {row.category.label}"
         if row.stale:
             text += "  " + _("(translation out of date: {locales})").format(locales=", ".join(row.stale))
@@ -165,8 +180,9 @@ class ResponsePanel(QWidget):
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search and event.type() == QEvent.Type.KeyPress and self.list.count():
-            key = event.key()  # type: ignore[attr-defined]
+        if (watched is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and self.list.count()):
+            key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 step = 1 if key == Qt.Key.Key_Down else -1
                 self.list.setCurrentRow(max(0, min(self.list.currentRow() + step, self.list.count() - 1)))
@@ -179,7 +195,7 @@ class ResponsePanel(QWidget):
         self._build_prompts(())
         self.refresh_preview()
 
-    def _build_prompts(self, specs: tuple[Any, ...]) -> None:
+    def _build_prompts(self, specs: tuple[PromptSpec, ...]) -> None:
         while self.prompts.rowCount():
             self.prompts.removeRow(0)
         self._inputs = {}
@@ -208,7 +224,8 @@ class ResponsePanel(QWidget):
         values: dict[str, str] = {}
         for name, widget in self._inputs.items():
             if isinstance(widget, QDateEdit):
-                values[name] = widget.date().toPython().isoformat()  # type: ignore[union-attr]
+                day = widget.date()
+                values[name] = dt.date(day.year(), day.month(), day.day()).isoformat()
             else:
                 values[name] = widget.text().replace(",", ".").strip()
         return values
@@ -224,7 +241,7 @@ class ResponsePanel(QWidget):
         self._runner.submit(lambda: desk.response_preview(key, customer_id, case_id, rep, prompts),
                             self._show_preview, self._failed, key="response_preview")
 
-    def _show_preview(self, preview: Any) -> None:
+    def _show_preview(self, preview: ResponsePreview | None) -> None:
         has = preview is not None
         for widget in (self.customer_label, self.customer_text, self.insert, self.copy):
             widget.setVisible(has)
@@ -246,7 +263,7 @@ class ResponsePanel(QWidget):
         self.problem.setVisible(bool(preview.problem))
         self.problem.setText(preview.problem or "")
 
-    def _label_preview(self, preview: Any) -> None:
+    def _label_preview(self, preview: ResponsePreview) -> None:
         self.customer_label.setText(_("For the customer ({language})").format(
             language=NATIVE_NAMES.get(preview.customer_locale, preview.customer_locale)))
         self.rep_label.setText(_("For you ({language})").format(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QShowEvent
@@ -23,6 +24,11 @@ from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.scripts.call_scripts import ScriptRow, ScriptRun, ScriptRunResult
+    from deskapp.core.services.scripts.definitions import FieldSpec
+
 FieldWidget = QLineEdit | QDateEdit | QComboBox
 
 
@@ -32,12 +38,12 @@ class ScriptPanel(QWidget):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, runner: JobRunner, desk: Any, context: Callable[[], tuple[int | None, int | None]],
+    def __init__(self, runner: JobRunner, desk: Desk, context: Callable[[], tuple[int | None, int | None]],
                  describe: Callable[[Exception], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
-        self.run: Any = None
-        self._rows: list[Any] | None = None
+        self.run: ScriptRun | None = None
+        self._rows: list[ScriptRow] | None = None
         self.active = False
         self._list_wanted = False
         self._fields: dict[str, FieldWidget] = {}
@@ -115,7 +121,7 @@ class ScriptPanel(QWidget):
         if self._list_wanted:
             self.refresh_list()
 
-    def _fill_picker(self, rows: list[Any]) -> None:
+    def _fill_picker(self, rows: list[ScriptRow]) -> None:
         self._rows = rows
         keep = self.picker.currentData()
         self.picker.clear()
@@ -132,26 +138,27 @@ class ScriptPanel(QWidget):
         desk, rep = self._desk, current_locale()
         self._runner.submit(lambda: desk.start_script(key, customer_id, case_id, rep), self._started, self._failed)
 
-    def _started(self, run: Any) -> None:
+    def _started(self, run: ScriptRun) -> None:
         self.run = run
         self._show_step()
 
     def _show_step(self) -> None:
-        running = self.run is not None
-        for widget in (self.title, self.say, self.back, self.finish, self.guidance):
-            widget.setVisible(running)
+        run = self.run
+        for shown in (self.title, self.say, self.back, self.finish, self.guidance):
+            shown.setVisible(run is not None)
         self.message.clear()
         while self.form.rowCount():
             self.form.removeRow(0)
         while self.options.count():
             item = self.options.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+            button = item.widget() if item is not None else None
+            if button is not None:
+                button.deleteLater()
         self._fields = {}
-        if not running:
+        if run is None:
             self.say_rep.hide()
             return
-        run, rep = self.run, self.run.rep_locale
+        rep = run.rep_locale
         step = run.current
         self.title.setText(run.script.title(rep))
         said = run.say()
@@ -161,7 +168,7 @@ class ScriptPanel(QWidget):
         self.guidance.setText(run.note())
         self.guidance.setVisible(bool(run.note()))
         for spec in step.fields:
-            widget = self._field_widget(spec, rep)
+            widget = self._field_widget(spec, run.values.get(spec.name), rep)
             self._fields[spec.name] = widget
             label = spec.label(rep) + (" *" if spec.required else "")
             widget.setAccessibleName(label)
@@ -176,10 +183,12 @@ class ScriptPanel(QWidget):
         if first is not None:
             first.setFocus()
 
-    def _field_widget(self, spec: Any, locale: str) -> FieldWidget:
-        value = self.run.values.get(spec.name)
+    @staticmethod
+    def _field_widget(spec: FieldSpec, value: object, locale: str) -> FieldWidget:
         if spec.type == "date":
-            widget = QDateEdit(QDate(value) if value else QDate.currentDate())
+            # A captured date is a datetime.date (call_scripts converts it on capture).
+            day = QDate(value.year, value.month, value.day) if isinstance(value, dt.date) else QDate.currentDate()
+            widget = QDateEdit(day)
             widget.setCalendarPopup(True)
             return widget
         if spec.type in {"choice", "yesno"}:
@@ -196,18 +205,19 @@ class ScriptPanel(QWidget):
         line = QLineEdit("" if value is None else str(value))
         return line
 
-    def _capture(self) -> bool:
-        """Copy the field widgets into the run; False (with a message) when a value is wrong."""
+    def _capture(self, run: ScriptRun) -> bool:
+        """Copy the field widgets into ``run``; False (with a message) when a value is wrong."""
         try:
             for name, widget in self._fields.items():
+                value: object
                 if isinstance(widget, QDateEdit):
-                    value: Any = widget.date().toPython()
+                    value = widget.date().toPython()
                 elif isinstance(widget, QComboBox):
                     value = widget.currentData()
                 else:
                     value = widget.text()
-                self.run.set_field(name, value)
-            self.run.require_fields()
+                run.set_field(name, value)
+            run.require_fields()
         except DeskappError as exc:  # a value that does not fit, or a required field left empty
             self.message.setText(self._describe(exc))
             return False
@@ -215,9 +225,10 @@ class ScriptPanel(QWidget):
 
     def choose(self, index: int) -> None:
         """Take option ``index`` of the current step."""
-        if self.run is None or not self._capture():
+        run = self.run
+        if run is None or not self._capture(run):
             return
-        self.run.choose(index)
+        run.choose(index)
         self._show_step()
 
     def go_back(self) -> None:
@@ -228,16 +239,17 @@ class ScriptPanel(QWidget):
 
     def finish_run(self) -> None:
         """Store the run on the open case as a structured note (and the satisfaction score)."""
-        if self.run is None or not self._capture():
+        run = self.run
+        if run is None or not self._capture(run):
             return
         _customer_id, case_id = self._context()
         if case_id is None:
             self.message.setText(_("Open or create a case first: the script is saved to a case."))
             return
-        run, desk = self.run, self._desk
+        desk = self._desk
         self._runner.submit(lambda: desk.finish_script(case_id, run), self._saved, self._failed)
 
-    def _saved(self, result: Any) -> None:
+    def _saved(self, result: ScriptRunResult) -> None:
         self.run = None
         self._show_step()
         self.finished.emit(result)

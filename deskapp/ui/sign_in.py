@@ -9,7 +9,7 @@ Picking a language switches the whole UI at once, the dialog included.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,10 @@ from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import language_choices, switch_language
 
+if TYPE_CHECKING:
+    from deskapp.core.services.auth.auth import SignedIn
+    from deskapp.core.services.desk import Desk
+
 
 class SignInDialog(QDialog):
     """Username, password and language; accepted once ``desk.sign_in`` succeeded.
@@ -38,12 +42,12 @@ class SignInDialog(QDialog):
 
     succeeded = Signal(object)
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None, username: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self._runner, self._desk, self._describe = runner, desk, describe
-        self.signed_in: Any = None
+        self.signed_in: SignedIn | None = None
         self.language_chosen = False
         self.busy = False
         self._last_error: Exception | None = None
@@ -129,7 +133,7 @@ class SignInDialog(QDialog):
         self.ok_button.setEnabled(not busy)
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
-    def _done(self, signed: Any) -> None:
+    def _done(self, signed: SignedIn) -> None:
         self._set_busy(False)
         self.signed_in = signed
         self.password.clear()

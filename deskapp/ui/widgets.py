@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QMouseEvent
 
 _STYLES = {
     "error": "background:#fde8e8; color:#7a1212; border:1px solid #e6a1a1;",
@@ -109,13 +114,14 @@ class ShortcutOverlay(QFrame):
         """Show centred over the parent."""
         self._layout_card()
         parent = self.parentWidget()
-        self.move((parent.width() - self.width()) // 2, (parent.height() - self.height()) // 3)
+        if parent is not None:  # always, as the constructor asks for one
+            self.move((parent.width() - self.width()) // 2, (parent.height() - self.height()) // 3)
         self.show()
         self.raise_()
         self.setFocus()
 
-    def keyPressEvent(self, event: object) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         self.hide()
 
-    def mousePressEvent(self, event: object) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.hide()

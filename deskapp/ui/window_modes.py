@@ -45,8 +45,10 @@ class WindowModes(QObject):
         from PySide6.QtCore import Qt
 
         window, panel = self._window, self._window.panel
-        for widget in (panel.history, panel.details, window.notes.splitter.widget(1)):
-            widget.setVisible(not self.compact and (widget is not panel.history or bool(panel.profile)))
+        beside_note = window.notes.splitter.widget(1)  # the tabs beside the note: always there
+        for widget in (panel.history, panel.details, beside_note):
+            if widget is not None:
+                widget.setVisible(not self.compact and (widget is not panel.history or bool(panel.profile)))
         window.split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
         if self.compact:

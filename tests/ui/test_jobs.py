@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
@@ -36,16 +35,18 @@ def test_failures_are_delivered_not_raised(qtbot: QtBot) -> None:
 def test_a_slow_old_lookup_cannot_replace_a_newer_one(qtbot: QtBot) -> None:
     runner = JobRunner()
     shown: list[str] = []
+    running, release = threading.Event(), threading.Event()
 
     def slow() -> str:
-        time.sleep(0.3)
+        running.set()
+        assert release.wait(10)
         return "old"
 
     runner.submit(slow, shown.append, key="lookup")
-    time.sleep(0.05)  # the slow job is running now
+    assert running.wait(10)  # the slow job is running now: the newer ones queue behind it
     runner.submit(lambda: "newer", shown.append, key="lookup")
     runner.submit(lambda: "newest", shown.append, key="lookup")
-    qtbot.waitUntil(lambda: "newest" in shown, timeout=3000)
-    runner.wait()
-    qtbot.wait(50)
+    # Not busy any more: every one of the three jobs has been delivered (or dropped) on the UI thread.
+    with qtbot.waitSignal(runner.busy_changed, timeout=10000, check_params_cb=lambda busy: not busy):
+        release.set()
     assert shown == ["newest"]

@@ -54,7 +54,7 @@ def test_supervisor_edits_a_translation_broken_template_refused(qtbot: QtBot, op
     window.responses.edit.click()
     editor = window.responses.editor
     qtbot.waitUntil(editor.isVisible, timeout=5000)
-    editor.locale.setCurrentIndex(editor.locale.findData("fi"))
+    editor.locale_combo.setCurrentIndex(editor.locale_combo.findData("fi"))
     assert editor.body.toPlainText() == _variant(desk_db, "fi")[0]
     editor.body.setPlainText("Hei {{ customer.nme }}!\nTervetuloa.")
     editor.save.click()
@@ -75,7 +75,7 @@ def test_changing_the_source_marks_translations_stale(qtbot: QtBot, open_window:
     window.responses.edit.click()
     editor = window.responses.editor
     qtbot.waitUntil(editor.isVisible, timeout=5000)
-    editor.locale.setCurrentIndex(editor.locale.findData("en"))
+    editor.locale_combo.setCurrentIndex(editor.locale_combo.findData("en"))
     editor.body.setPlainText("Thank you for calling {{ brand.name }}. How can I help?")
     editor.save.click()
     qtbot.waitUntil(lambda: editor.stale.isVisibleTo(window), timeout=5000)

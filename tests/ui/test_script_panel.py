@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -58,3 +59,34 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
     assert "Test value" in body
     assert score == 5
     qtbot.waitUntil(lambda: window.notes.notes_list.count() == 1, timeout=5000)
+
+
+def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    window.search.setText("maki")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    window.open_selected()
+    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
+    panel = window.scripts
+    window.notes.side_tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.picker.count() >= 5, timeout=5000)
+    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
+    panel.start.click()
+    qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    steps = 0
+    while panel.run.current.id != "follow_up" and steps < 20:  # the step that asks for a date
+        _fill_fields(panel)
+        options = panel.run.current.options
+        index = next((i for i, o in enumerate(options) if o.next == "follow_up"),
+                     next((i for i, o in enumerate(options) if o.next not in panel.run.path), 0))
+        panel.choose(index)
+        steps += 1
+    date = panel._fields["follow_up_date"]
+    assert isinstance(date, QDateEdit)
+    date.setDate(QDate(2026, 5, 17))
+    panel.choose(0)
+    assert panel.run.current.id != "follow_up", panel.message.text()
+    panel.go_back()
+    shown = panel._fields["follow_up_date"]
+    assert isinstance(shown, QDateEdit) and shown is not date
+    assert shown.date() == QDate(2026, 5, 17)

@@ -86,7 +86,7 @@ def test_after_the_first_paint_the_window_is_completed_then_the_database_opens(
     monkeypatch.setattr("getpass.getuser", lambda: "anna")
     window = MainWindow(str(desk_db), follow_agent_language=False)
     qtbot.addWidget(window)
-    _after_first_paint(QApplication.instance(), window)
+    _after_first_paint(window)
     window.show()
     qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
     assert window.results.model() is window.results_model

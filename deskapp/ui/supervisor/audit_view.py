@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +20,10 @@ from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.common import day_picker, filter_row, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import AuditModel
 from deskapp.ui.widgets import row_table
+
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.reviews.audit_log import AuditRow
 
 # (filter passed to audit_events: an action or a prefix ending in a dot, label)
 ACTION_FILTERS = (
@@ -42,7 +46,7 @@ DEFAULT_DAYS = 30
 class AuditTab(QWidget):
     """A kind-of-action filter, a start day, and the events."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
@@ -98,7 +102,7 @@ class AuditTab(QWidget):
         self._runner.submit(lambda: desk.as_agent(audit_events, since, action, LIMIT), self._show, self._failed,
                             key="audit")
 
-    def _show(self, rows: list[Any]) -> None:
+    def _show(self, rows: list[AuditRow]) -> None:
         self.model.set_rows(rows)
         for column, width in enumerate((130, 130, 160, 120)):
             self.table.setColumnWidth(column, width)

@@ -222,5 +222,5 @@ def _nice_step(peak: int) -> float:
     if peak <= 4:
         return 1
     raw = peak / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = int(10 ** math.floor(math.log10(raw)))  # raw > 1 here: a whole power of ten
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)

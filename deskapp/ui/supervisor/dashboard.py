@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,8 +27,16 @@ from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, 
 from deskapp.ui.supervisor.models import ReportModel
 from deskapp.ui.widgets import row_table
 
-GROUPINGS = (("agent", N_("Representative")), ("channel", N_("Channel")), ("brand", N_("Brand")),
-             ("stage", N_("Support stage")), ("locale", N_("Customer language")))
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.reviews.reports import GroupBy, ReportRow, VolumePoint
+
+GROUPINGS: tuple[tuple[GroupBy, str], ...] = (
+    ("agent", N_("Representative")), ("channel", N_("Channel")), ("brand", N_("Brand")),
+    ("stage", N_("Support stage")), ("locale", N_("Customer language")),
+)
 DEFAULT_DAYS = 180
 
 
@@ -39,12 +47,12 @@ def _title_style() -> str:
 class DashboardTab(QWidget):
     """A "by" selector and a "since" date; the charts and the table follow both."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
-        self.report: list[Any] = []
-        self.volumes: list[Any] = []
+        self.report: list[ReportRow] = []
+        self.volumes: list[VolumePoint] = []
         self.by_label, self.since_label = QLabel(), QLabel()
         self.by = QComboBox()
         self.since = day_picker(DEFAULT_DAYS)
@@ -116,9 +124,14 @@ class DashboardTab(QWidget):
         return format_skeleton("MMMd", day, locale=babel_locale())
 
     def _titles(self) -> None:
-        by = _(dict(GROUPINGS).get(self.by.currentData() or "agent", ""))
+        by = _(dict(GROUPINGS)[self.grouping()])
         self.csat_title.setText(_("Average satisfaction (CSAT 1–5) by {group}").format(group=by.lower()))
         self.volume_title.setText(_("Cases opened per week by {group}").format(group=by.lower()))
+
+    def grouping(self) -> GroupBy:
+        """What the figures are grouped by (by representative until the choices are filled in)."""
+        chosen = self.by.currentData()
+        return next((key for key, _text in GROUPINGS if key == chosen), "agent")
 
     def since_date(self) -> dt.date:
         """The first day counted."""
@@ -128,15 +141,15 @@ class DashboardTab(QWidget):
         """Fetch the figures for the chosen grouping and start day."""
         from deskapp.core.services.reviews.reports import csat_report, volume_series
 
-        desk, by, since = self._desk, self.by.currentData() or "agent", self.since_date()
+        desk, by, since = self._desk, self.grouping(), self.since_date()
 
-        def work(session: Any, me: int) -> tuple[list[Any], list[Any]]:
+        def work(session: Session, me: int) -> tuple[list[ReportRow], list[VolumePoint]]:
             return csat_report(session, me, by, since), volume_series(session, me, by, since, "week")
 
         self._titles()
         self._runner.submit(lambda: desk.as_agent(work), self._show, self._failed, key="dashboard")
 
-    def _show(self, result: tuple[list[Any], list[Any]]) -> None:
+    def _show(self, result: tuple[list[ReportRow], list[VolumePoint]]) -> None:
         self.report, self.volumes = result
         self.message.hide()
         self.model.set_rows(self.report)

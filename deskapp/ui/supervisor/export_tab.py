@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,11 +21,14 @@ from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.supervisor.common import day_picker, localise_day_picker, picked_day
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+
 
 class ExportTab(QWidget):
     """Pick a start day (or all cases) and a file; the export runs in the background."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe

@@ -7,13 +7,22 @@ in, and :meth:`retranslate_ui` with its own texts. Nothing here imports SQLAlche
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from deskapp.core.i18n import _
+
+if TYPE_CHECKING:
+    from deskapp.core.domain.enums import Role
+    from deskapp.core.services.desk import DeskInfo
+    from deskapp.ui.main_window import MainWindow
+    from deskapp.ui.pdf_summary import CaseSummary
+    from deskapp.ui.sign_in import SignInDialog
+    from deskapp.ui.supervisor.my_reviews import MyReviewsDialog
+    from deskapp.ui.supervisor.window import SupervisorWindow
 
 
 def _bring_forward(widget: QWidget) -> None:
@@ -26,13 +35,13 @@ def _bring_forward(widget: QWidget) -> None:
 class WindowMenus(QObject):
     """Menus whose entries depend on who is signed in."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.role: Any = None
-        self.sign_in_dialog: Any = None
-        self.supervisor_window: Any = None
-        self.reviews_dialog: Any = None
+        self.role: Role | None = None
+        self.sign_in_dialog: SignInDialog | None = None
+        self.supervisor_window: SupervisorWindow | None = None
+        self.reviews_dialog: MyReviewsDialog | None = None
         bar = window.menuBar()
         self.case_menu = bar.addMenu("")
         self.print_summary = QAction(window)
@@ -64,7 +73,7 @@ class WindowMenus(QObject):
         self.supervisor_menu.setTitle(_("&Supervisor"))
         self.open_supervisor.setText(_("Open the supervisor window…"))
 
-    def set_role(self, role: Any) -> None:
+    def set_role(self, role: Role | None) -> None:
         """Offer what ``role`` may use (``None``: nobody signed in yet)."""
         from deskapp.core.security.permissions import allowed
 
@@ -80,7 +89,7 @@ class WindowMenus(QObject):
         from deskapp.ui.sign_in import SignInDialog
 
         window = self._window
-        dialog = SignInDialog(window.runner, window.desk, window.describe_error, window, username)
+        dialog = SignInDialog(window.runner, window.open_desk, window.describe_error, window, username)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.succeeded.connect(lambda _signed: self._signed_in(dialog))
         dialog.rejected.connect(window.close)
@@ -88,11 +97,11 @@ class WindowMenus(QObject):
         dialog.show()
         _bring_forward(dialog)
 
-    def _signed_in(self, dialog: Any) -> None:
-        window, desk = self._window, self._window.desk
+    def _signed_in(self, dialog: SignInDialog) -> None:
+        window, desk = self._window, self._window.open_desk
         chosen, code = dialog.language_chosen, dialog.chosen_language()
 
-        def work() -> Any:
+        def work() -> DeskInfo:
             if chosen:
                 desk.set_ui_locale(code)  # picked at sign-in: remembered for next time
             return desk.agent_info()
@@ -106,12 +115,11 @@ class WindowMenus(QObject):
             return
         window.next_caller()
         window.runner.wait()  # their answers are queued before the windows' deletion, not after
-        for attribute in ("supervisor_window", "reviews_dialog"):
-            widget = getattr(self, attribute)
+        for widget in (self.supervisor_window, self.reviews_dialog):
             if widget is not None:
                 widget.close()
                 widget.deleteLater()
-                setattr(self, attribute, None)
+        self.supervisor_window = self.reviews_dialog = None
         window.is_ready = False
         self.set_role(None)
         self.ask_sign_in()
@@ -161,11 +169,11 @@ class WindowMenus(QObject):
         """Build the summary in the background, then lay it out as PDF here on the UI thread."""
         from deskapp.ui.pdf_summary import case_summary
 
-        window, desk = self._window, self._window.desk
+        window, desk = self._window, self._window.open_desk
         window.runner.submit(lambda: case_summary(desk, case_id), lambda summary: self._render(summary, path),
                              window._show_error)
 
-    def _render(self, summary: Any, path: str) -> None:
+    def _render(self, summary: CaseSummary, path: str) -> None:
         from deskapp.ui.pdf_summary import render_pdf
 
         window = self._window

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -11,14 +12,20 @@ from deskapp.core.i18n import N_, _
 from deskapp.ui.models import RowsModel
 from deskapp.ui.supervisor.common import format_figure
 
+if TYPE_CHECKING:
+    from deskapp.core.services.reviews.audit_log import AuditRow
+    from deskapp.core.services.reviews.reports import ReportRow
+    from deskapp.core.services.reviews.reviews import ReviewRow
+    from deskapp.core.services.reviews.sampling import QueueRow  # noqa: F401 - QueueRow: in a base's string
 
-def _date(value: Any) -> str:
+
+def _date(value: dt.date | dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_date
 
     return format_date(value, width="short")
 
 
-def _datetime(value: Any) -> str:
+def _datetime(value: dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_datetime
 
     return format_datetime(value, width="short")
@@ -30,7 +37,7 @@ def _language(code: str) -> str:
     return language_name(code) if code else ""
 
 
-class QueueModel(RowsModel[Any]):
+class QueueModel(RowsModel["QueueRow"]):
     """Cases suggested for review (``sampling.QueueRow``)."""
 
     columns = (
@@ -44,7 +51,7 @@ class QueueModel(RowsModel[Any]):
     )
 
 
-class ReportModel(RowsModel[Any]):
+class ReportModel(RowsModel["ReportRow"]):
     """Average satisfaction per group (``reports.ReportRow``); labels come translated from the service."""
 
     columns = (
@@ -53,7 +60,7 @@ class ReportModel(RowsModel[Any]):
         (N_("Scores"), lambda r: str(r.count)),
     )
 
-    def extra_data(self, row: Any, column: int, role: int) -> Any:
+    def extra_data(self, row: ReportRow, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -61,19 +68,19 @@ class ReportModel(RowsModel[Any]):
         return None
 
 
-def _who(row: Any) -> str:
+def _who(row: AuditRow) -> str:
     return row.agent_name or _("(console)")
 
 
-def _entity(row: Any) -> str:
+def _entity(row: AuditRow) -> str:
     return row.entity if row.entity_id is None else f"{row.entity} {row.entity_id}"
 
 
-def _detail(row: Any) -> str:
+def _detail(row: AuditRow) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(row.detail.items()) if value is not None)
 
 
-class AuditModel(RowsModel[Any]):
+class AuditModel(RowsModel["AuditRow"]):
     """Audit events, newest first (``audit.AuditRow``); times in the UI locale and local time."""
 
     columns = (
@@ -85,11 +92,11 @@ class AuditModel(RowsModel[Any]):
     )
 
 
-def _total(row: Any) -> str:
+def _total(row: ReviewRow) -> str:
     return format_figure(row.total, 1)
 
 
-class ReviewsModel(RowsModel[Any]):
+class ReviewsModel(RowsModel["ReviewRow"]):
     """Reviews of a rep's cases (``reviews.ReviewRow``), newest first."""
 
     columns = (
@@ -100,7 +107,7 @@ class ReviewsModel(RowsModel[Any]):
         (N_("Acknowledged"), lambda r: _date(r.acknowledged_at) if r.acknowledged_at else "—"),
     )
 
-    def extra_data(self, row: Any, column: int, role: int) -> Any:
+    def extra_data(self, row: ReviewRow, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.FontRole and row.acknowledged_at is None:
             from PySide6.QtGui import QFont
 

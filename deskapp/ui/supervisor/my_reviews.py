@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection
 from PySide6.QtWidgets import (
@@ -25,16 +25,22 @@ from deskapp.ui.supervisor.models import ReviewsModel
 from deskapp.ui.supervisor.review_form import SCORES
 from deskapp.ui.widgets import row_table
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.reviews.reviews import CriterionRow, ReviewRow, RubricView
+
 
 class MyReviewsDialog(QDialog):
     """The signed-in rep's reviews, newest first; unread ones in bold until acknowledged."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("myReviews")
         self._runner, self._desk, self._describe = runner, desk, describe
-        self.criteria: dict[str, Any] = {}
+        self.criteria: dict[str, CriterionRow] = {}
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.model = ReviewsModel()
@@ -87,12 +93,12 @@ class MyReviewsDialog(QDialog):
 
         desk, locale = self._desk, current_locale()
 
-        def work(session: Any, me: int) -> tuple[list[Any], Any]:
+        def work(session: Session, me: int) -> tuple[list[ReviewRow], RubricView]:
             return reviews_for_agent(session, me, me), rubric_criteria(session, locale)
 
         self._runner.submit(lambda: desk.as_agent(work), self._show, self._failed, key="my_reviews")
 
-    def _show(self, result: tuple[list[Any], Any]) -> None:
+    def _show(self, result: tuple[list[ReviewRow], RubricView]) -> None:
         rows, rubric = result
         keep = self.selected()
         self.criteria = {c.key: c for c in rubric.criteria}
@@ -102,7 +108,7 @@ class MyReviewsDialog(QDialog):
         if not rows:
             self.detail.setPlainText(_("No reviews yet."))
 
-    def selected(self) -> Any:
+    def selected(self) -> ReviewRow | None:
         """The review chosen in the list."""
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.model.row(rows[0].row()) if rows else None

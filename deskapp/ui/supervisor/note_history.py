@@ -7,9 +7,10 @@ escaped before it becomes HTML, so a note can never inject markup into the view.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,11 +28,16 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.notes.diff import DiffChunk, NoteDiff
+    from deskapp.core.services.notes.notes import NoteRow, RevisionRow
+
 INSERT_STYLE = "background-color:#d7f5dd; color:#0b5b1f; text-decoration:underline;"
 DELETE_STYLE = "background-color:#fbdcdc; color:#8a1111; text-decoration:line-through;"
 
 
-def diff_html(chunks: Sequence[Any]) -> str:
+def diff_html(chunks: Sequence[DiffChunk]) -> str:
     """The chunks of a ``NoteDiff`` as escaped HTML with inserted and deleted text marked."""
     parts = []
     for chunk in chunks:
@@ -45,7 +51,7 @@ def diff_html(chunks: Sequence[Any]) -> str:
     return f"<div style='white-space:pre-wrap'>{''.join(parts)}</div>"
 
 
-def _when(moment: Any) -> str:
+def _when(moment: dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_datetime
 
     return format_datetime(moment)
@@ -54,14 +60,14 @@ def _when(moment: Any) -> str:
 class NoteHistoryView(QWidget):
     """Pick a note of the case, then two of its revisions; the difference shows below."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.case_id: int | None = None
         self.note_id: int | None = None
-        self.revisions: list[Any] = []
-        self.last_diff: Any = None
+        self.revisions: list[RevisionRow] = []
+        self.last_diff: NoteDiff | None = None
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight:700;")
         self.notes = QListWidget()
@@ -125,7 +131,7 @@ class NoteHistoryView(QWidget):
         self._runner.submit(lambda: desk.case_notes(case_id), lambda rows: self._fill_notes(case_id, rows),
                             self._failed, key="supervisor_notes")
 
-    def _fill_notes(self, case_id: int, rows: list[Any]) -> None:
+    def _fill_notes(self, case_id: int, rows: list[NoteRow]) -> None:
         if case_id != self.case_id:
             return
         self.notes.clear()
@@ -168,7 +174,7 @@ class NoteHistoryView(QWidget):
         self._runner.submit(lambda: desk.note_history(note_id), lambda rows: self._fill_revisions(note_id, rows),
                             self._failed, key="supervisor_history")
 
-    def _fill_revisions(self, note_id: int, rows: list[Any]) -> None:
+    def _fill_revisions(self, note_id: int, rows: list[RevisionRow]) -> None:
         if note_id != self.note_id:
             return
         self.revisions = rows
@@ -199,7 +205,7 @@ class NoteHistoryView(QWidget):
         self._runner.submit(lambda: desk.as_agent(note_diff, note_id, old, new), self._show, self._failed,
                             key="supervisor_diff")
 
-    def _show(self, diff: Any) -> None:
+    def _show(self, diff: NoteDiff) -> None:
         if diff.note_id != self.note_id:
             return
         self.last_diff = diff

@@ -7,7 +7,7 @@ and are reloaded when the language changes; the scores already chosen are kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +25,10 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import N_, _, current_locale
 from deskapp.ui.jobs import JobRunner
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.reviews.reviews import CriterionRow, ReviewRow, RubricView
+
 SCORES = (N_("Not done"), N_("Poor"), N_("Fair"), N_("Good"), N_("Excellent"))  # 0-4, as reviews.py defines
 
 
@@ -33,13 +37,13 @@ class ReviewForm(QWidget):
 
     saved = Signal(object)
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.case_id: int | None = None
         self._case_title = ""
-        self.criteria: tuple[Any, ...] = ()
+        self.criteria: tuple[CriterionRow, ...] = ()
         self.groups: dict[str, QButtonGroup] = {}
         self.scores: dict[str, int] = {}
         self.heading = QLabel()
@@ -94,7 +98,7 @@ class ReviewForm(QWidget):
         self._runner.submit(lambda: desk.as_agent(lambda session, _me: rubric_criteria(session, locale)),
                             self._set_rubric, self._failed, key="review_rubric")
 
-    def _set_rubric(self, view: Any) -> None:
+    def _set_rubric(self, view: RubricView) -> None:
         self.criteria = view.criteria
         self._rebuild()
 
@@ -188,7 +192,7 @@ class ReviewForm(QWidget):
         self.save.setEnabled(False)
         self._runner.submit(lambda: desk.as_agent(create_review, case_id, scores, comment), self._saved, self._failed)
 
-    def _saved(self, review: Any) -> None:
+    def _saved(self, review: ReviewRow) -> None:
         self.set_case(None)
         self._say(_("Review saved for {name}: {total} / 100.").format(
             name=review.agent_name or "—", total=f"{review.total:.1f}"))

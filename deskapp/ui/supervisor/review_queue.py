@@ -7,8 +7,8 @@ channel, brand, support stage and the customer's language.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -30,7 +30,23 @@ from deskapp.ui.supervisor.note_history import NoteHistoryView
 from deskapp.ui.supervisor.review_form import ReviewForm
 from deskapp.ui.widgets import row_table
 
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.reviews.sampling import QueueRow
+
 PERIODS = ((7, N_("Last 7 days")), (30, N_("Last 30 days")), (90, N_("Last 90 days")), (365, N_("Last 12 months")))
+
+
+class QueueFilters(TypedDict):
+    """The keyword arguments of ``reviews.sampling_queue`` that the filters stand for."""
+
+    per_rep: int
+    since: dt.date
+    until: dt.date
+    channel: str | None
+    brand: str | None
+    stage: str | None
+    locale: str | None
 
 
 def _today() -> dt.date:
@@ -40,7 +56,7 @@ def _today() -> dt.date:
 class ReviewQueueTab(QWidget):
     """Filters and the queue on the left; notes with their revisions, and the review form, on the right."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
@@ -119,7 +135,7 @@ class ReviewQueueTab(QWidget):
         self._update_count()
 
     @staticmethod
-    def _fill(combo: QComboBox, items: list[tuple[Any, str]], default: Any = None) -> None:
+    def _fill(combo: QComboBox, items: Sequence[tuple[object, str]], default: object = None) -> None:
         keep = combo.currentData() if combo.count() else default
         combo.clear()
         for data, text in items:
@@ -131,14 +147,20 @@ class ReviewQueueTab(QWidget):
         from deskapp.core.services.customers.csv_import import brand_defaults
 
         desk = self._desk
-        self._runner.submit(lambda: sorted(brand_defaults(desk.engine)), self._set_brands, self._failed)
+
+        def brands() -> list[str]:
+            if desk.engine is None:
+                raise RuntimeError("Desk.open() was not called")
+            return sorted(brand_defaults(desk.engine))
+
+        self._runner.submit(brands, self._set_brands, self._failed)
         self.load()
 
     def _set_brands(self, brands: list[str]) -> None:
         self.brands = brands
         self._fill(self.brand, [(None, _("All brands")), *((b, b) for b in brands)])
 
-    def filters(self) -> dict[str, Any]:
+    def filters(self) -> QueueFilters:
         """The ``sampling_queue`` keyword arguments the filters stand for."""
         until = _today()
         return {"per_rep": self.per_rep.value(), "since": until - dt.timedelta(days=int(self.period.currentData()) - 1),
@@ -153,7 +175,7 @@ class ReviewQueueTab(QWidget):
         self._runner.submit(lambda: desk.as_agent(lambda s, me: sampling_queue(s, me, **filters)),
                             self._show_queue, self._failed, key="review_queue")
 
-    def _show_queue(self, rows: list[Any]) -> None:
+    def _show_queue(self, rows: list[QueueRow]) -> None:
         keep = self.selected_case_id()
         self.model.set_rows(rows)
         for column, width in enumerate((120, 70, 210, 80, 100, 70)):
@@ -179,7 +201,7 @@ class ReviewQueueTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         self._show_case(self.model.row(rows[0].row()) if rows else None)
 
-    def _show_case(self, row: Any) -> None:
+    def _show_case(self, row: QueueRow | None) -> None:
         case_id = row.case_id if row is not None else None
         if case_id == self.history.case_id and case_id == self.form.case_id:
             return

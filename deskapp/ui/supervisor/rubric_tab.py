@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
 
 
 class RubricTab(QWidget):
@@ -17,7 +20,7 @@ class RubricTab(QWidget):
     Texts in other languages are kept as they are: a translator updates them in the library file.
     """
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str],
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
@@ -60,12 +63,13 @@ class RubricTab(QWidget):
         self.version, self.criteria = result
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rows = {}
         locale = current_locale()
-        for column, title in enumerate((_("Weight"), _("Criterion"), _("Guidance for reviewers"))):
-            self.grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        for column, heading in enumerate((_("Weight"), _("Criterion"), _("Guidance for reviewers"))):
+            self.grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
         for row, criterion in enumerate(self.criteria, start=1):
             weight = QSpinBox()
             weight.setRange(1, 100)
@@ -74,8 +78,8 @@ class RubricTab(QWidget):
             title = QLineEdit(criterion["title"].get(locale) or criterion["title"].get("en", ""))
             guidance = QLineEdit(criterion["guidance"].get(locale) or criterion["guidance"].get("en", ""))
             names = (_("Weight"), _("Criterion"), _("Guidance for reviewers"))
-            for widget, name in zip((weight, title, guidance), names, strict=True):
-                widget.setAccessibleName(f"{name}: {criterion['key']}")
+            for field, name in zip((weight, title, guidance), names, strict=True):
+                field.setAccessibleName(f"{name}: {criterion['key']}")
             self.grid.addWidget(weight, row, 0)
             self.grid.addWidget(title, row, 1)
             self.grid.addWidget(guidance, row, 2)

@@ -8,7 +8,7 @@ window's job runner, so its database work queues behind (never beside) the rep's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
@@ -22,8 +22,14 @@ from deskapp.ui.supervisor.review_queue import ReviewQueueTab
 from deskapp.ui.supervisor.rubric_tab import RubricTab
 from deskapp.ui.widgets import Banner
 
+if TYPE_CHECKING:
+    from deskapp.core.domain.enums import Role
+    from deskapp.core.services.desk import Desk
+
+Page = ReviewQueueTab | DashboardTab | AuditTab | ExportTab | RubricTab
+
 # (attribute, tab title, permission needed, class)
-TABS: tuple[tuple[str, str, str, type[QWidget]], ...] = (
+TABS: tuple[tuple[str, str, str, type[Page]], ...] = (
     ("queue", N_("Review queue"), "review.create", ReviewQueueTab),
     ("dashboard", N_("Dashboard"), "report.view", DashboardTab),
     ("audit", N_("Audit log"), "audit.view", AuditTab),
@@ -35,7 +41,7 @@ TABS: tuple[tuple[str, str, str, type[QWidget]], ...] = (
 class SupervisorWindow(QMainWindow):
     """Tabs for the supervisor's (or administrator's) work, loaded when first shown."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str], role: Any,
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], role: Role,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from deskapp.core.security.permissions import allowed
@@ -45,11 +51,11 @@ class SupervisorWindow(QMainWindow):
         self.banner = Banner()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, Page] = {}
         self._started: set[str] = set()
         for name, _title, action, cls in TABS:
             if allowed(role, action):
-                page = cls(runner, desk, self._describe_and_show)  # type: ignore[call-arg]
+                page = cls(runner, desk, self._describe_and_show)
                 self.pages[name] = page
                 self.tabs.addTab(page, "")
         central = QWidget()
@@ -63,7 +69,7 @@ class SupervisorWindow(QMainWindow):
         self.retranslate_ui()
         self._start_current()
 
-    def page(self, name: str) -> Any:
+    def page(self, name: str) -> Page | None:
         """The tab called ``name`` (queue, dashboard, audit, export), or ``None`` if the role lacks it."""
         return self.pages.get(name)
 
@@ -79,8 +85,8 @@ class SupervisorWindow(QMainWindow):
                 if name not in self._started:
                     self._started.add(name)
                     getattr(page, "start", getattr(page, "load", lambda: None))()
-                elif name == "audit":
-                    page.load()  # type: ignore[attr-defined]
+                elif isinstance(page, AuditTab):
+                    page.load()
 
     def _describe_and_show(self, exc: Exception) -> str:
         return self._describe(exc)
@@ -91,13 +97,14 @@ class SupervisorWindow(QMainWindow):
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))
-                self.pages[name].retranslate_ui()  # type: ignore[attr-defined]
+                self.pages[name].retranslate_ui()
         self.banner.retranslate_ui()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
             for name in ("dashboard", "queue"):  # group labels and enum labels come from the services
-                if name in self._started:
-                    self.pages[name].load()  # type: ignore[attr-defined]
+                page = self.pages.get(name)
+                if name in self._started and isinstance(page, DashboardTab | ReviewQueueTab):
+                    page.load()
         super().changeEvent(event)
