@@ -162,7 +162,13 @@ class ResponsePanel(QWidget):
             self.list.addItem(item)
         self.list.blockSignals(False)
         index = next((i for i, r in enumerate(rows) if r.key == keep), 0 if rows else -1)
-        if index >= 0:
+        if index >= 0 and rows[index].key == keep:
+            # The same response again (a refreshed list): keep what the rep typed in its fill-ins.
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(index)
+            self.list.blockSignals(False)
+            self.refresh_preview()
+        elif index >= 0:
             self.list.setCurrentRow(index)
         else:
             self._show_preview(None)
@@ -250,9 +256,16 @@ class ResponsePanel(QWidget):
             self.rep_text.hide()
             self.problem.hide()
             return
-        if self._detail is None or self._detail.key != preview.detail.key:
+        if (self._detail is None or self._detail.key != preview.detail.key
+                or self._detail.prompts != preview.detail.prompts):
+            typed = self.prompt_values() if self._detail is not None and \
+                self._detail.key == preview.detail.key else {}
             self._detail = preview.detail
             self._build_prompts(preview.detail.prompts)
+            for name, value in typed.items():  # an edited response keeps the fill-ins it still has
+                field = self._inputs.get(name)
+                if isinstance(field, QLineEdit):
+                    field.setText(value)
         self._preview = preview
         self._label_preview(preview)
         self.customer_text.setText(preview.customer_text)

@@ -67,3 +67,16 @@ def test_without_a_case_the_response_goes_to_the_clipboard(qtbot: QtBot, open_wi
     window.responses.insert_selected()
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=5000)
     assert window.banner.isVisible() and "clipboard" in window.banner.label.text()
+
+
+def test_a_refreshed_list_keeps_what_the_rep_typed_in_the_fill_ins(qtbot: QtBot, open_window: Any,
+                                                                    desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open_customer_case(qtbot, window)
+    _select(qtbot, window, "refund processed", "billing.refund")
+    window.responses._inputs["refund_amount"].setText("12,50")
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=5000, check_params_cb=lambda busy: not busy):
+        window.responses.refresh_list()  # as after a supervisor's edit or a language switch
+    qtbot.waitUntil(lambda: window.responses.list.count() > 0, timeout=5000)
+    assert window.responses.selected_key() == "billing.refund"
+    assert window.responses._inputs["refund_amount"].text() == "12,50"
