@@ -67,3 +67,21 @@ def test_without_a_case_the_response_goes_to_the_clipboard(qtbot: QtBot, open_wi
     window.responses.insert_selected()
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=5000)
     assert window.banner.isVisible() and "clipboard" in window.banner.label.text()
+
+
+def test_a_runaway_template_stops_with_a_message_and_lookups_go_on(qtbot: QtBot, open_window: Any,
+                                                                   desk_db: Path) -> None:
+    import sqlite3
+
+    window = open_window(str(desk_db))
+    hostile = ("{% for a in 'x'*10000 %}{% for b in 'x'*10000 %}{% for c in 'x'*10000 %}x{% endfor %}{% endfor %}"
+               "{% endfor %}")  # valid, but 10**12 steps: before the limits it ran out of memory after a minute
+    with sqlite3.connect(desk_db) as conn:
+        conn.execute("UPDATE response_variant SET body = ? WHERE response_id = "
+                     "(SELECT id FROM response WHERE key = 'greeting.phone')", (hostile,))
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.responses.search, "phone greeting")
+    qtbot.waitUntil(lambda: window.responses.selected_key() == "greeting.phone", timeout=5000)
+    qtbot.waitUntil(lambda: "loops repeat too many times" in window.responses.problem.text(), timeout=10000)
+    assert window.responses.problem.isVisible()
+    _open_customer_case(qtbot, window)  # the one worker thread is free again: a lookup still answers
