@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
