@@ -152,3 +152,38 @@ def test_an_unreadable_file_is_one_line_and_a_failure(cli, db_url: str, tmp_path
         code, out, err = cli("--db", db_url, "responses", "import", str(path))
         assert (code, out) == (1, "")
         assert err.startswith("deskapp: ") and err.count("\n") == 1, err
+
+
+def test_import_reports_a_recursive_template_instead_of_a_traceback(  # type: ignore[no-untyped-def]
+        cli, db_url: str, tmp_path: Path) -> None:
+    deep = "{{ " + "(" * 100 + "1" + ")" * 100 + " }}"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(f"""format: deskapp-responses/1
+responses:
+  - key: deep.one
+    title: Deep
+    category: closing
+    variants:
+      en: {{title: Deep, body: "{deep}"}}
+  - key: good.one
+    title: Good
+    category: closing
+    variants:
+      en: {{title: Good, body: "Goodbye!"}}
+  - key: self.calling
+    title: Recursive
+    category: closing
+    variants:
+      en: {{title: Recursive, body: "{{% macro f() %}}{{{{ f() }}}}{{% endmacro %}}{{{{ f() }}}}"}}
+""", encoding="utf-8")
+    code, out, err = cli("--db", db_url, "responses", "import", str(path))
+    assert code == 1
+    assert "1 new" in out and "2 rejected" in out
+    assert "Traceback" not in err and "RecursionError" not in err
+    assert err.splitlines() == [
+        "deskapp: line 3: deep.one: en text, The template is nested too deeply: at most 40 levels of tags, filters "
+        "and brackets inside each other.",
+        "deskapp: line 13: self.calling: en text, line 1: The macro “f” calls itself (directly or through another "
+        "macro); templates cannot use recursion."]
+    code, out, _ = cli("--db", db_url, "responses", "list", "--json")
+    assert [row["key"] for row in json.loads(out)] == ["good.one"]

@@ -80,3 +80,21 @@ def test_a_refreshed_list_keeps_what_the_rep_typed_in_the_fill_ins(qtbot: QtBot,
     qtbot.waitUntil(lambda: window.responses.list.count() > 0, timeout=5000)
     assert window.responses.selected_key() == "billing.refund"
     assert window.responses._inputs["refund_amount"].text() == "12,50"
+
+
+def test_a_runaway_template_stops_with_a_message_and_lookups_go_on(qtbot: QtBot, open_window: Any,
+                                                                   desk_db: Path) -> None:
+    import sqlite3
+
+    window = open_window(str(desk_db))
+    hostile = ("{% for a in 'x'*10000 %}{% for b in 'x'*10000 %}{% for c in 'x'*10000 %}x{% endfor %}{% endfor %}"
+               "{% endfor %}")  # valid, but 10**12 steps: before the limits it ran out of memory after a minute
+    with sqlite3.connect(desk_db) as conn:
+        conn.execute("UPDATE response_variant SET body = ? WHERE response_id = "
+                     "(SELECT id FROM response WHERE key = 'greeting.phone')", (hostile,))
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.responses.search, "phone greeting")
+    qtbot.waitUntil(lambda: window.responses.selected_key() == "greeting.phone", timeout=5000)
+    qtbot.waitUntil(lambda: "loops repeat too many times" in window.responses.problem.text(), timeout=10000)
+    assert window.responses.problem.isVisible()
+    _open_customer_case(qtbot, window)  # the one worker thread is free again: a lookup still answers

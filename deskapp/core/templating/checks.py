@@ -14,7 +14,9 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateAssertionError
 
 from deskapp.core.i18n import _
+from deskapp.core.templating.complexity import nested_too_deeply, shape_problems, too_deep
 from deskapp.core.templating.environment import FILTER_NAMES, VARIABLES, environment
+from deskapp.core.templating.limits import MAX_TEMPLATE_CHARS
 
 # Problem kinds (stable codes, for callers that react to a kind; the message is for people).
 SYNTAX = "syntax"
@@ -23,6 +25,7 @@ UNKNOWN_ATTRIBUTE = "unknown_attribute"
 UNKNOWN_FILTER = "unknown_filter"
 UNKNOWN_PROMPT = "unknown_prompt"
 FORBIDDEN = "forbidden"
+TOO_COMPLEX = "too_complex"
 
 _FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
@@ -60,8 +63,10 @@ def validate(body: str, prompts: Iterable[str] | None = None) -> list[TemplatePr
         prompts: The fill-ins the response declares; ``None`` accepts any ``prompt.<name>``.
 
     Returns:
-        Syntax errors (with line), unknown variables, attributes, filters and fill-ins, and
-        anything the sandbox would refuse (underscore names, include/import/extends).
+        Syntax errors (with line), unknown variables, attributes, filters and fill-ins,
+        anything the sandbox would refuse (underscore names, include/import/extends), and shapes
+        that could exhaust the computer (too long or deep, loops nested too deeply, recursion,
+        huge literals; see :mod:`.complexity`).
     """
     return list(inspect(body, prompts).problems)
 
@@ -78,13 +83,22 @@ def inspect(body: str, prompts: Iterable[str] | None = None) -> TemplateInfo:
 
 @lru_cache(maxsize=1024)  # render() checks every time; the library's texts are few and repeat
 def _inspect(body: str, prompts: tuple[str, ...] | None) -> TemplateInfo:
+    if len(body) > MAX_TEMPLATE_CHARS:
+        return _refused(_("The template is too long: at most {limit} characters.").format(limit=MAX_TEMPLATE_CHARS))
     env = environment()
     try:
         tree = env.parse(body)
     except TemplateSyntaxError as exc:
         return TemplateInfo((TemplateProblem(SYNTAX, _syntax_message(exc), exc.lineno),), (), ())
+    except RecursionError:  # brackets in brackets: Jinja's parser recurses per level
+        return _refused(nested_too_deeply())
+    except ValueError:  # the lexer converting a number of thousands of digits
+        return _refused(_("A number written in the template is too large."))
+    deep, line = too_deep(tree)
+    if deep:  # the walks below and the compiler recurse: stop here
+        return _refused(nested_too_deeply(), line)
     declared = None if prompts is None else set(prompts)
-    problems: list[TemplateProblem] = []
+    problems = [TemplateProblem(TOO_COMPLEX, message, at) for message, at in shape_problems(tree)]
     used_prompts: dict[str, None] = {}
     undeclared = _undeclared(tree)
     variables = [name for name in _names_in_order(tree) if name in undeclared]
@@ -113,9 +127,15 @@ def _inspect(body: str, prompts: tuple[str, ...] | None) -> TemplateInfo:
             env.compile(tree)
         except (TemplateAssertionError, TemplateSyntaxError) as exc:
             problems.append(TemplateProblem(SYNTAX, _syntax_message(exc), exc.lineno))
+        except (RecursionError, MemoryError, SyntaxError):  # Python compiling the generated code
+            problems.append(TemplateProblem(TOO_COMPLEX, _("The template is too complex to be checked.")))
     problems.sort(key=lambda p: (p.line or 0))
     return TemplateInfo(tuple(problems), tuple(used_prompts),
                         tuple(name for name in variables if name in VARIABLES))
+
+
+def _refused(message: str, line: int | None = None) -> TemplateInfo:
+    return TemplateInfo((TemplateProblem(TOO_COMPLEX, message, line),), (), ())
 
 
 def _check_access(node: nodes.Getattr | nodes.Getitem, undeclared: set[str], used_prompts: dict[str, None],
@@ -162,11 +182,13 @@ def _names_in_order(tree: nodes.Template) -> list[str]:
 
 
 def _undeclared(tree: nodes.Template) -> set[str]:
+    stored = {node.name for node in tree.find_all(nodes.Name) if node.ctx in {"store", "param"}}
+    loaded = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+    implicit = {"self"} & loaded - stored  # Jinja's reference to the template's blocks: self.a() can recurse
     try:
-        return meta.find_undeclared_variables(tree)
+        return meta.find_undeclared_variables(tree) | implicit
     except TemplateAssertionError:  # an unknown filter or test, reported on its own: approximate
-        stored = {node.name for node in tree.find_all(nodes.Name) if node.ctx in {"store", "param"}}
-        return {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"} - stored
+        return loaded - stored
 
 
 def _first_line(tree: nodes.Template, name: str) -> int | None:

@@ -11,7 +11,8 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 
 from deskapp.core.i18n import _
 from deskapp.core.templating.checks import inspect
-from deskapp.core.templating.environment import TemplateError, compiled
+from deskapp.core.templating.environment import compiled
+from deskapp.core.templating.limits import TemplateError
 
 
 class MissingPrompt(TemplateError):
@@ -37,6 +38,7 @@ def render(body: str, locale: str, context: Mapping[str, Any]) -> str:
 
     Raises:
         TemplateError: The template is invalid, reaches for internals, or a value cannot be formatted.
+        TemplateLimitError: It went past a limit of :mod:`.limits` (time, size, loops, depth).
         MissingPrompt: A fill-in it uses has no value.
     """
     info = inspect(body)
@@ -56,5 +58,7 @@ def render(body: str, locale: str, context: Mapping[str, Any]) -> str:
         raise TemplateError(_("The template tries to use something templates may not use.")) from None
     except TemplateError:
         raise
+    except (RecursionError, MemoryError):  # a backstop: the limits stop both long before
+        raise TemplateError(_("The template is too complex to fill in.")) from None
     except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         raise TemplateError(_("The text could not be filled in: {reason}").format(reason=exc)) from None
