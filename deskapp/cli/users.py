@@ -2,7 +2,8 @@
 
 The console acts with the database file in hand, so it needs no sign-in: it acts as the built-in
 console account, and every change is audited as made by it. Passwords are read with getpass
-(twice) or, for scripts, one line from standard input with ``--password-stdin``; they never appear on the command line or in any output.
+(twice) or, for scripts, one line from standard input with ``--password-stdin``; they never
+appear on the command line or in any output.
 """
 
 from __future__ import annotations

@@ -317,8 +317,10 @@ def set_password(session: Session, actor_id: int, username: str, password: str) 
         RecordNotFound: No such account.
         PermissionDenied: The actor may not change this password.
     """
+    require(session, actor_id, "user.own_password")  # an unknown or disabled actor stops here
     agent = _find(session, username)
-    require(session, actor_id, "user.own_password" if actor_id == agent.id else "user.manage")
+    if actor_id != agent.id:
+        require(session, actor_id, "user.manage")
     _check_password(password)
     agent.password_hash = hash_password(password)
     _audit(session, actor_id, "user.password", agent.id, {"username": agent.username})
