@@ -65,7 +65,8 @@ def test_a_weak_hash_is_replaced_at_sign_in(session: Session) -> None:
 
 
 def test_accounts_add_role_and_the_last_admin(session: Session) -> None:
-    boss = auth.add_user(session, console_actor(session), "Boss", "correct horse", role="admin", display_name="The  Boss")
+    boss = auth.add_user(session, console_actor(session), "Boss", "correct horse", role="admin",
+                         display_name="The  Boss")
     assert (boss.username, boss.display_name, boss.role) == ("boss", "The Boss", Role.ADMIN)
     with pytest.raises(LastAdministrator):
         auth.set_role(session, console_actor(session), "boss", "rep")

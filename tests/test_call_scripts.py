@@ -14,10 +14,10 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import CaseNote, Feedback
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services import starter
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.services.scripts import call_scripts
 from deskapp.core.services.scripts.call_scripts import ScriptRun, finish_run, start_run
-from deskapp.core.services.kernel.actors import console_actor
 from tests.test_responses import make_desk
 
 STARTER = Path(__file__).parent.parent / "resources" / "library" / "scripts.yaml"

@@ -19,7 +19,6 @@ from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-
 from tests.seeding import console
 
 HEADER = "account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand,alerts"

@@ -19,8 +19,8 @@ from deskapp.core.io.csv_io import neutralise, unneutralise
 from deskapp.core.services.customers.csv_import import export_customers, import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-from tests.seeding import console
 from tests.helpers_pg import sqlite_only
+from tests.seeding import console
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand"
@@ -168,7 +168,8 @@ def test_upsert_updates_rather_than_duplicates(engine: Engine, tmp_path: Path) -
 def test_rejected_row_leaves_the_existing_customer_alone(engine: Engine, tmp_path: Path) -> None:
     import_customers(engine, console(engine), write_csv(tmp_path / "a.csv", "R-1,,Ann,Lee,,,,en,\n"))
     before = db_customers(engine)
-    summary = import_customers(engine, console(engine), write_csv(tmp_path / "b.csv", "R-1,,Ann,Lee,,,not a phone,en,\n"))
+    summary = import_customers(engine, console(engine),
+                               write_csv(tmp_path / "b.csv", "R-1,,Ann,Lee,,,not a phone,en,\n"))
     assert summary.rejected == 1
     assert db_customers(engine) == before
 

@@ -16,11 +16,10 @@ from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Customer
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import verify_password
 from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-from deskapp.core.services.kernel.actors import console_actor
-
 from tests.seeding import console
 
 N = 300

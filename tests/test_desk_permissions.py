@@ -17,8 +17,8 @@ from deskapp.core.domain.models import Agent, AuditEvent, CaseNote
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.services.auth import auth
 from deskapp.core.services.desk import Desk
-from deskapp.core.services.scripts.call_scripts import ScriptRun
 from deskapp.core.services.kernel.actors import console_actor
+from deskapp.core.services.scripts.call_scripts import ScriptRun
 from tests.seeding import Seed, seed
 from tests.test_call_scripts import walk_phone_script
 

@@ -49,7 +49,7 @@ def _setup(engine: Engine) -> tuple[int, int]:
         agent = Agent(username="crash", display_name="Crash Test", role=Role.REP)
         session.add(agent)
         session.commit()
-        customer_id = customer_profiles.customer_profile(session, console_actor(session), "C1").customer_id
+        customer_id = customer_profiles.customer_profile(session, agent.id, "C1").customer_id
         case = cases.open_case(session, agent.id, customer_id, "Crash", PurchasePhase.AFTER,
                                SupportStage.OTHER, Channel.PHONE)
         return agent.id, case.id

@@ -20,7 +20,6 @@ from deskapp.core.io.csv_io import unneutralise
 from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-
 from tests.seeding import console
 
 COLUMNS = ["account_number", "kind", "given_name", "family_name", "organisation", "email", "phone",
@@ -146,7 +145,8 @@ def test_importer_never_raises_and_accounts_for_every_row(
     accounts = {unneutralise(row[0].strip()) for row in rows if row} - {""}
     before = snapshot(fuzz_engine, accounts)
 
-    summary = import_customers(fuzz_engine, console(fuzz_engine), path, dry_run=dry_run, rejects_path=rejects_path, region="FI")
+    summary = import_customers(fuzz_engine, console(fuzz_engine), path, dry_run=dry_run, rejects_path=rejects_path,
+                               region="FI")
 
     # Every data row is either stored or reported, at the line it starts on.
     rejected = {rejection.line: rejection for rejection in summary.rejections}

@@ -25,7 +25,6 @@ from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.notes import notes
-
 from tests.seeding import console
 
 NAME, FAMILY, PHONE = "Zyxwq", "Canarysson", "+358401112233"

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import AuditEvent, Draft, NoteRevision
 from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied
 from deskapp.core.i18n import set_locale
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import make_engine, session_factory
-from deskapp.core.services.kernel.actors import console_actor
 from tests.seeding import Seed, new_case
 from tests.test_append_only import triggers_bypassed
 

@@ -394,7 +394,7 @@ def test_a_rep_records_feedback_once_and_a_supervisor_corrects_it(world: World) 
         case_id = world.case(s).id
         s.commit()
         first = case_feedback.record_feedback(s, world.rep, case_id, 2, "slow")
-        with pytest.raises(PermissionDenied, match="already recorded. Ask a supervisor"):
+        with pytest.raises(PermissionDenied, match=r"already recorded\. Ask a supervisor"):
             case_feedback.record_feedback(s, world.rep, case_id, 5)
         s.rollback()
         set_locale("fi", compiled("fi"))

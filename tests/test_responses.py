@@ -14,10 +14,10 @@ from deskapp.core.domain.enums import CustomerKind, Role
 from deskapp.core.domain.models import Agent, Brand, Case, Customer, Response
 from deskapp.core.errors import InputFileError, PermissionDenied
 from deskapp.core.services import starter
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.responses import library_io, responses
 from deskapp.core.services.responses.responses import InvalidTemplate, pick_locale, render_response
 from deskapp.core.templating import MissingPrompt
-from deskapp.core.services.kernel.actors import console_actor
 
 STARTER = Path(__file__).parent.parent / "resources" / "library" / "responses.yaml"
 LOCALES = ("en", "fi", "fil", "es")
@@ -66,7 +66,8 @@ def desk(engine: Engine) -> dict[str, int]:
 
 
 def sample_prompts(session: Session, key: str) -> dict[str, str]:
-    return {p.name: SAMPLE_PROMPTS[p.type] for p in responses.get_response(session, console_actor(session), key).prompts}
+    detail = responses.get_response(session, console_actor(session), key)
+    return {p.name: SAMPLE_PROMPTS[p.type] for p in detail.prompts}
 
 
 # ---------------------------------------------------------------- picking the language
@@ -129,7 +130,8 @@ def test_side_by_side_shows_the_customer_and_the_rep_language(engine: Engine, de
 def test_render_with_fill_ins_formats_in_the_variant_language(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
         fi = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", prompts={"new_date": "2025-03-14"})
-        es = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", locale="es", prompts={"new_date": "2025-03-14"})
+        es = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", locale="es",
+                             prompts={"new_date": "2025-03-14"})
     assert "uusi toimituspäivä on 14. maaliskuuta 2025." in fi.text
     assert "la nueva fecha de entrega es el 14 de marzo de 2025." in es.text
 
@@ -153,12 +155,14 @@ def test_every_starter_response_renders_in_every_language(engine: Engine, desk: 
             assert row.locales == LOCALES
             for locale in LOCALES:
                 for case_id in (desk["case"], None):
-                    out = render_response(s, desk["rep"], row.key, account, locale=locale, answering_agent_id=desk["rep"], case_id=case_id,
+                    out = render_response(s, desk["rep"], row.key, account, locale=locale,
+                                          answering_agent_id=desk["rep"], case_id=case_id,
                                           prompts=sample_prompts(s, row.key))
                     assert out.locale == locale
                     assert not re.search(r"\{\{|\}\}|\{%|%\}|None|Undefined", out.text), (row.key, locale, out.text)
                     assert out.text.strip()
-        internal = render_response(s, desk["rep"], "greeting.email", "INT-1", answering_agent_id=desk["rep"], case_id=desk["case"])
+        internal = render_response(s, desk["rep"], "greeting.email", "INT-1", answering_agent_id=desk["rep"],
+                                   case_id=desk["case"])
     if account == "INT-1":
         assert internal.text.startswith("Magandang araw po, Finance!")
 

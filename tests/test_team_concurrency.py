@@ -16,9 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskapp.core.domain.models import CaseNote, Customer, NoteRevision
 from deskapp.core.services.customers.editing import CustomerConflict, update_customer
 from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import session_factory
-from deskapp.core.services.kernel.actors import console_actor
 from tests.helpers_pg import postgres_only, run_threads
 from tests.seeding import Seed, new_case, seed
 

@@ -11,8 +11,8 @@ from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers.editing import CustomerConflict, update_customer
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.profile import customer_profile
-from deskapp.core.storage.engine import session_factory
 from deskapp.core.services.kernel.actors import console_actor
+from deskapp.core.storage.engine import session_factory
 from tests.seeding import Seed, seed
 
 

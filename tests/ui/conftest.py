@@ -15,9 +15,9 @@ from deskapp.core.domain.models import Agent
 from deskapp.core.services.cases import cases
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
-from deskapp.core.services.kernel.actors import console_actor
 
 CUSTOMERS = [
     CustomerRecord(account_number="FI-000001", brand_code="nordic", given_name="Jukka", family_name="Mäkinen",
