@@ -76,7 +76,8 @@ def test_accounts_add_role_and_the_last_admin(session: Session) -> None:
     assert auth.set_role(session, console_actor(session), "boss", "supervisor").role == Role.SUPERVISOR
     changes = [e for e in _events(session) if e[0] == "user.role_change"]
     assert changes == [("user.role_change", boss.id, {"username": "anna", "from": "rep", "to": "admin"}),
-                       ("user.role_change", None, {"username": "boss", "from": "admin", "to": "supervisor"})]
+                       ("user.role_change", console_actor(session), {"username": "boss", "from": "admin",
+                                                                       "to": "supervisor"})]
     with pytest.raises(InvalidInput):
         auth.add_user(session, console_actor(session), "anna", "long enough")
     with pytest.raises(InvalidInput):

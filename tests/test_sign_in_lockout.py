@@ -134,7 +134,7 @@ def test_an_administrator_unlocks_and_it_is_audited(session: Session) -> None:
     unlocks = [(e.agent_id, e.entity_id, e.detail) for e in session.scalars(
         select(AuditEvent).where(AuditEvent.action == "auth.unlock").order_by(AuditEvent.id))]
     assert unlocks == [(boss.id, anna, {"username": "anna", "was_locked": True}),
-                       (None, anna, {"username": "anna", "was_locked": False})]
+                       (console_actor(session), anna, {"username": "anna", "was_locked": False})]
     # After an unlock the count starts again: four more failures do not lock.
     _fail(session, "anna", 4, start=8)
     assert auth.locked_until(session, "anna", now=_minutes(12)) is None
