@@ -124,17 +124,22 @@ def fresh(path: Path) -> Path:
 
 
 def run_deskapp(csv_path: Path, db: Path, profile: bool) -> tuple[float, object]:
+    from sqlalchemy.orm import Session
+
     from deskapp.core.services.customers.csv_import import import_customers
+    from deskapp.core.services.kernel.actors import console_actor
     from deskapp.core.storage import migrate
     from deskapp.core.storage.engine import make_engine
 
     engine = make_engine(f"sqlite:///{fresh(db)}")
     migrate.upgrade(engine)
+    with Session(engine) as session:
+        console = console_actor(session)  # as ``deskapp import customers`` acts; outside the timing
     profiler = cProfile.Profile() if profile else None
     started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
-    summary = import_customers(engine, csv_path, region="FI")
+    summary = import_customers(engine, console, csv_path, region="FI")
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started

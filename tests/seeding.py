@@ -52,3 +52,11 @@ def seed(engine: Engine) -> Seed:
 def new_case(session: Session, s: Seed, subject: str = "Netti katkeilee") -> cases.CaseRow:
     return cases.open_case(session, s.rep, s.customer, subject, PurchasePhase.AFTER,
                            SupportStage.TROUBLESHOOTING, Channel.PHONE)
+
+
+def console(engine: Engine) -> int:
+    """The console's built-in account (an administrator at the terminal), as ``deskapp`` subcommands act."""
+    from deskapp.core.services.kernel.actors import console_actor
+
+    with Session(engine) as session:
+        return console_actor(session)

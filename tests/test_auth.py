@@ -13,6 +13,7 @@ from deskapp.core.errors import InvalidInput
 from deskapp.core.security.passwords import hash_password, needs_rehash
 from deskapp.core.services.auth import auth
 from deskapp.core.services.auth.auth import LastAdministrator, SignInFailed
+from deskapp.core.services.kernel.actors import console_actor
 
 
 @pytest.fixture
@@ -64,27 +65,29 @@ def test_a_weak_hash_is_replaced_at_sign_in(session: Session) -> None:
 
 
 def test_accounts_add_role_and_the_last_admin(session: Session) -> None:
-    boss = auth.add_user(session, None, "Boss", "correct horse", role="admin", display_name="The  Boss")
+    boss = auth.add_user(session, console_actor(session), "Boss", "correct horse", role="admin",
+                         display_name="The  Boss")
     assert (boss.username, boss.display_name, boss.role) == ("boss", "The Boss", Role.ADMIN)
     with pytest.raises(LastAdministrator):
-        auth.set_role(session, None, "boss", "rep")
+        auth.set_role(session, console_actor(session), "boss", "rep")
     with pytest.raises(LastAdministrator):
         auth.disable_user(session, boss.id, "boss")
     auth.set_role(session, boss.id, "anna", "admin")
-    assert auth.set_role(session, None, "boss", "supervisor").role == Role.SUPERVISOR
+    assert auth.set_role(session, console_actor(session), "boss", "supervisor").role == Role.SUPERVISOR
     changes = [e for e in _events(session) if e[0] == "user.role_change"]
     assert changes == [("user.role_change", boss.id, {"username": "anna", "from": "rep", "to": "admin"}),
-                       ("user.role_change", None, {"username": "boss", "from": "admin", "to": "supervisor"})]
+                       ("user.role_change", console_actor(session), {"username": "boss", "from": "admin",
+                                                                       "to": "supervisor"})]
     with pytest.raises(InvalidInput):
-        auth.add_user(session, None, "anna", "long enough")
+        auth.add_user(session, console_actor(session), "anna", "long enough")
     with pytest.raises(InvalidInput):
-        auth.add_user(session, None, "new", "short")
+        auth.add_user(session, console_actor(session), "new", "short")
     with pytest.raises(InvalidInput):
-        auth.add_user(session, None, "bad name", "long enough")
+        auth.add_user(session, console_actor(session), "bad name", "long enough")
 
 
 def test_a_disabled_account_cannot_sign_in(session: Session) -> None:
-    auth.add_user(session, None, "admin", "long enough", role="admin")
-    auth.disable_user(session, None, "anna")
+    auth.add_user(session, console_actor(session), "admin", "long enough", role="admin")
+    auth.disable_user(session, console_actor(session), "anna")
     with pytest.raises(SignInFailed):
         auth.sign_in(session, "anna", "demo-anna")

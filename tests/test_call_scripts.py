@@ -14,6 +14,7 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import CaseNote, Feedback
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services import starter
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.services.scripts import call_scripts
 from deskapp.core.services.scripts.call_scripts import ScriptRun, finish_run, start_run
@@ -26,14 +27,14 @@ STARTER = Path(__file__).parent.parent / "resources" / "library" / "scripts.yaml
 def desk(engine: Engine) -> dict[str, int]:
     ids = make_desk(engine)
     with Session(engine) as s:
-        loaded = starter.load_starter_library(s)
+        loaded = starter.load_starter_library(s, console_actor(s))
     assert (loaded.scripts.created, loaded.scripts.problems) == (7, [])
     return ids
 
 
 def test_starter_scripts_are_listed_with_their_languages(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        rows = call_scripts.list_scripts(s)
+        rows = call_scripts.list_scripts(s, console_actor(s))
     assert len(rows) == 7
     assert {r.key for r in rows} >= {"phone_greeting_identity", "billing_dispute"}
     assert all(r.version == 1 and r.locales == ("en", "fi", "fil", "es") for r in rows)
@@ -41,10 +42,10 @@ def test_starter_scripts_are_listed_with_their_languages(engine: Engine, desk: d
 
 def test_every_step_of_every_script_can_be_said_in_every_language(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        for row in call_scripts.list_scripts(s):
-            script = call_scripts.get_script(s, row.key)
+        for row in call_scripts.list_scripts(s, console_actor(s)):
+            script = call_scripts.get_script(s, console_actor(s), row.key)
             for locale in ("en", "fi", "fil", "es"):
-                run = start_run(s, row.key, "INT-1", rep_locale="en", agent_id=desk["rep"], case_id=desk["case"],
+                run = start_run(s, desk["rep"], row.key, "INT-1", rep_locale="en", case_id=desk["case"],
                                 customer_locale=locale)
                 assert run.customer_locale == locale
                 for step_id in script.steps:
@@ -71,7 +72,7 @@ def walk_phone_script(run: ScriptRun) -> None:
 def test_a_run_steps_in_the_customer_language_with_the_rep_language_beside(
         engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        run = start_run(s, "phone_greeting_identity", "FI-1", rep_locale="es", agent_id=desk["rep"],
+        run = start_run(s, desk["rep"], "phone_greeting_identity", "FI-1", rep_locale="es",
                         case_id=desk["case"])
     said = run.say()
     assert (said.customer_locale, said.customer_text) == ("fi", "Kenen kanssa puhun?")
@@ -87,7 +88,7 @@ def test_a_run_steps_in_the_customer_language_with_the_rep_language_beside(
 
 def test_field_values_are_checked(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        run = start_run(s, "phone_greeting_identity", "GB-1", rep_locale="en")
+        run = start_run(s, desk["rep"], "phone_greeting_identity", "GB-1", rep_locale="en")
     run.set_field("caller_name", "Siobhan")
     run.choose(0)
     with pytest.raises(InvalidInput, match="postcode, birth_date, last_invoice"):
@@ -105,7 +106,7 @@ def test_field_values_are_checked(engine: Engine, desk: dict[str, int]) -> None:
 
 def test_finishing_stores_a_pinned_note_and_the_feedback(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        run = start_run(s, "phone_greeting_identity", "FI-1", rep_locale="en", agent_id=desk["rep"],
+        run = start_run(s, desk["rep"], "phone_greeting_identity", "FI-1", rep_locale="en",
                         case_id=desk["case"])
         with pytest.raises(InvalidInput, match="not finished"):
             finish_run(s, desk["rep"], desk["case"], run)
@@ -134,15 +135,15 @@ def test_a_changed_script_needs_a_new_version(engine: Engine, desk: dict[str, in
     script["steps"][0]["say"]["en"] = "Hello there!"
     changed = yaml.safe_dump({"format": "deskapp-scripts/1", "scripts": [script]}, allow_unicode=True)
     with Session(engine) as s:
-        result = call_scripts.import_scripts(s, changed)
+        result = call_scripts.import_scripts(s, console_actor(s), changed)
         assert result.created == 0
         assert "new version" in result.problems[0].message
         script["version"] = 2
         bumped = yaml.safe_dump({"format": "deskapp-scripts/1", "scripts": [script]}, allow_unicode=True)
-        assert call_scripts.import_scripts(s, bumped).created == 1
-        assert call_scripts.get_script(s, script["key"]).version == 2
-        assert call_scripts.get_script(s, script["key"], 1).version == 1
-        assert [r.version for r in call_scripts.list_scripts(s) if r.key == script["key"]] == [2]
+        assert call_scripts.import_scripts(s, console_actor(s), bumped).created == 1
+        assert call_scripts.get_script(s, console_actor(s), script["key"]).version == 2
+        assert call_scripts.get_script(s, console_actor(s), script["key"], 1).version == 1
+        assert [r.version for r in call_scripts.list_scripts(s, console_actor(s)) if r.key == script["key"]] == [2]
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -156,6 +157,6 @@ def test_broken_scripts_are_reported(engine: Engine, change, message: str) -> No
     change(script)
     text = yaml.safe_dump({"format": "deskapp-scripts/1", "scripts": [script]}, allow_unicode=True)
     with Session(engine) as s:
-        result = call_scripts.import_scripts(s, text)
+        result = call_scripts.import_scripts(s, console_actor(s), text)
     assert result.created == 0
     assert message in result.problems[0].message

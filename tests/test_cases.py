@@ -19,13 +19,14 @@ from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.cases.cases import CaseConflict
 from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.storage.engine import session_factory
 from tests.seeding import Seed, new_case
 
 
 def test_profile_by_account_and_id(session: Session, s: Seed) -> None:
-    by_account = customer_profiles.customer_profile(session, "FI-000001")
-    by_id = customer_profiles.customer_profile(session, s.customer)
+    by_account = customer_profiles.customer_profile(session, console_actor(session), "FI-000001")
+    by_id = customer_profiles.customer_profile(session, console_actor(session), s.customer)
     assert by_account == by_id
     assert by_account.display_name == "Jukka Mäkinen"
     assert by_account.brand_name == "Nordic Telecom"
@@ -37,12 +38,12 @@ def test_profile_by_account_and_id(session: Session, s: Seed) -> None:
 
 
 def test_internal_profile_and_missing_customer(session: Session, s: Seed) -> None:
-    internal = customer_profiles.customer_profile(session, "INT-000001")
+    internal = customer_profiles.customer_profile(session, console_actor(session), "INT-000001")
     assert internal.kind is CustomerKind.INTERNAL
     assert internal.display_name == "Finance"
     assert internal.profile == ()
     with pytest.raises(RecordNotFound):
-        customer_profiles.customer_profile(session, "XX-999999")
+        customer_profiles.customer_profile(session, console_actor(session), "XX-999999")
 
 
 def test_open_case_and_history(session: Session, s: Seed) -> None:
@@ -52,10 +53,10 @@ def test_open_case_and_history(session: Session, s: Seed) -> None:
     assert second.subject == "Toinen asia"
     assert second.status is CaseStatus.OPEN and second.owner_name == "Anna Virtanen"
     assert second.priority is Priority.HIGH and second.channel is Channel.CHAT
-    history = cases.case_history(session, s.customer)
+    history = cases.case_history(session, console_actor(session), s.customer)
     assert [row.id for row in history] == [second.id, first.id]
     cases.set_status(session, s.rep, first.id, CaseStatus.CLOSED, first.version_id)
-    assert [row.id for row in cases.case_history(session, s.customer, open_only=True)] == [second.id]
+    assert [row.id for row in cases.case_history(session, s.rep, s.customer, open_only=True)] == [second.id]
 
 
 def test_open_case_rejects_bad_subject(session: Session, s: Seed) -> None:
@@ -86,9 +87,9 @@ def test_stale_version_is_a_conflict_and_nothing_is_overwritten(engine: Engine, 
         cases.set_status(session, s.rep, case.id, CaseStatus.CLOSED, case.version_id)
     assert "Someone else changed this case" in info.value.message
     with make() as session:
-        assert cases.get_case(session, case.id).status is CaseStatus.WAITING
+        assert cases.get_case(session, console_actor(session), case.id).status is CaseStatus.WAITING
         with pytest.raises(CaseConflict):
-            cases.assign(session, case.id, s.rep, case.version_id)
+            cases.assign(session, s.rep, case.id, s.rep, case.version_id)
 
 
 def test_conflict_message_is_translated(session: Session, s: Seed) -> None:
@@ -102,12 +103,12 @@ def test_conflict_message_is_translated(session: Session, s: Seed) -> None:
 def test_assign_rules(session: Session, s: Seed) -> None:
     case = new_case(session, s)
     with pytest.raises(PermissionDenied):
-        cases.assign(session, case.id, s.other_rep, case.version_id, actor_id=s.rep)
-    given = cases.assign(session, case.id, s.other_rep, case.version_id, actor_id=s.supervisor)
+        cases.assign(session, s.rep, case.id, s.other_rep, case.version_id)
+    given = cases.assign(session, s.supervisor, case.id, s.other_rep, case.version_id)
     assert given.owner_id == s.other_rep and given.owner_name == "José Ramírez"
-    taken = cases.assign(session, case.id, s.rep, given.version_id)  # a rep takes it back themselves
+    taken = cases.assign(session, s.rep, case.id, s.rep, given.version_id)  # a rep takes it back themselves
     assert taken.owner_id == s.rep
-    queued = cases.assign(session, case.id, None, taken.version_id, actor_id=s.supervisor)
+    queued = cases.assign(session, s.supervisor, case.id, None, taken.version_id)
     assert queued.owner_id is None and queued.owner_name is None
     events = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == case.id)).all()
     assert events.count("case.assign") == 3
@@ -123,7 +124,7 @@ def test_disabled_agent_is_denied(session: Session, s: Seed) -> None:
 @pytest.mark.parametrize("score", [1, 3, 5])
 def test_feedback_in_range_is_stored_on_the_case_channel(session: Session, s: Seed, score: int) -> None:
     case = new_case(session, s)
-    row = case_feedback.record_feedback(session, case.id, s.rep, score, comment="  Kiitos!  ")
+    row = case_feedback.record_feedback(session, s.rep, case.id, score, comment="  Kiitos!  ")
     assert row.score == score and row.comment == "Kiitos!" and row.channel is Channel.PHONE
     stored = session.scalars(select(Feedback)).one()
     assert (stored.score, stored.case_id, stored.agent_id) == (score, case.id, s.rep)
@@ -133,7 +134,7 @@ def test_feedback_in_range_is_stored_on_the_case_channel(session: Session, s: Se
 def test_feedback_out_of_range_is_rejected(session: Session, s: Seed, score: object) -> None:
     case = new_case(session, s)
     with pytest.raises(InvalidInput):
-        case_feedback.record_feedback(session, case.id, s.rep, score)  # type: ignore[arg-type]
+        case_feedback.record_feedback(session, s.rep, case.id, score)  # type: ignore[arg-type]
     assert session.scalars(select(Feedback)).all() == []
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from deskapp.core.services.auth import auth
+from deskapp.core.services.kernel.actors import console_actor
 from tests.test_responses import make_desk
 
 LOCALES = ["en", "fi", "fil", "es"]
@@ -69,7 +70,7 @@ def test_render_answers_as_this_computers_user_without_agent(  # type: ignore[no
     assert (code, err) == (0, note)
     assert json.loads(out)["text"] == "Gracias por llamar a Nordic Telecom, le atiende . ¿En qué puedo ayudarle?"
     with Session(engine) as session:  # a disabled account is not answered as
-        auth.disable_user(session, None, "anna")
+        auth.disable_user(session, console_actor(session), "anna")
     monkeypatch.setattr("getpass.getuser", lambda: "anna")
     assert cli(*args)[2] == note.replace("(kiosk)", "(anna)")
     # A response that does not name the representative needs no note.

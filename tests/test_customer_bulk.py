@@ -19,6 +19,7 @@ from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
+from tests.seeding import console
 
 HEADER = "account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand,alerts"
 CUSTOMER_COLUMNS = ("id, brand_id, kind, account_number, given_name, family_name, organisation, preferred_locale, "
@@ -100,7 +101,7 @@ def test_after_a_bulk_import_lookups_work_and_triggers_are_back(engine: Engine, 
     path = tmp_path / "c.csv"
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert bulk_worthwhile(engine, 39)
-    summary = import_customers(engine, path, batch_size=7)
+    summary = import_customers(engine, console(engine), path, batch_size=7)
     assert (summary.created, summary.rejected) == (39, 0)
     assert _schema(db_path) == before  # every index and trigger, exactly as the migrations made them
     _fts_is_consistent(db_path)

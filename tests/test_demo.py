@@ -16,9 +16,11 @@ from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Customer
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import verify_password
 from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
+from tests.seeding import console
 
 N = 300
 ANCHOR = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
@@ -27,7 +29,7 @@ ANCHOR = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
     """A demo database of this test's own, for tests that change it."""
-    build_demo(engine, N, anchor=ANCHOR)
+    build_demo(engine, console(engine), N, anchor=ANCHOR)
     return engine
 
 
@@ -36,7 +38,7 @@ def shared_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """One demo database for the tests that only read it."""
     eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}")
     migrate.upgrade(eng)
-    build_demo(eng, N, anchor=ANCHOR)
+    build_demo(eng, console(eng), N, anchor=ANCHOR)
     yield eng
     eng.dispose()
 
@@ -85,7 +87,7 @@ def test_deterministic_on_two_fresh_databases(demo: Engine, tmp_path: Path) -> N
     other = make_engine(f"sqlite:///{tmp_path / 'second.sqlite3'}")
     try:
         migrate.upgrade(other)
-        build_demo(other, N, anchor=ANCHOR)
+        build_demo(other, console(other), N, anchor=ANCHOR)
         assert snapshot(other) == snapshot(demo)
     finally:
         other.dispose()
@@ -101,7 +103,7 @@ def test_rerun_does_not_duplicate(demo: Engine) -> None:
     before = snapshot(demo)
     with Session(demo) as session:
         hashes = dict(session.execute(select(Agent.username, Agent.password_hash)).all())
-    summary = build_demo(demo, N, anchor=ANCHOR)
+    summary = build_demo(demo, console(demo), N, anchor=ANCHOR)
     assert summary.cases_created == 0 and summary.notes_created == 0
     after = snapshot(demo)
     assert after == before
@@ -111,7 +113,7 @@ def test_rerun_does_not_duplicate(demo: Engine) -> None:
 
 def test_growing_the_demo_keeps_existing_rows(demo: Engine) -> None:
     before = snapshot(demo)
-    summary = build_demo(demo, N + 100, anchor=ANCHOR)
+    summary = build_demo(demo, console(demo), N + 100, anchor=ANCHOR)
     after = snapshot(demo)
     assert summary.customers == N + 100
     assert after["customers"][: len(before["customers"])] != []  # sanity
@@ -163,13 +165,13 @@ def test_phones_valid_for_a_larger_sample() -> None:
 
 def test_fixed_customers(shared_demo: Engine) -> None:
     with Session(shared_demo) as session:
-        jukka = customer_profile(session, "FI-000001")
+        jukka = customer_profile(session, console_actor(session), "FI-000001")
         assert (jukka.display_name, jukka.phones, jukka.brand_name) == (
             "Jukka Mäkinen", ("+358401234567",), "Nordic Telecom")
-        assert customer_profile(session, "ES-000001").display_name == "Dolores Muñoz"
-        assert customer_profile(session, "PH-000001").display_name == "Ma. Cristina Dela Cruz"
-        assert customer_profile(session, "GB-000001").display_name == "Siobhan O'Brien"
-        finance = customer_profile(session, "INT-000001")
+        assert customer_profile(session, console_actor(session), "ES-000001").display_name == "Dolores Muñoz"
+        assert customer_profile(session, console_actor(session), "PH-000001").display_name == "Ma. Cristina Dela Cruz"
+        assert customer_profile(session, console_actor(session), "GB-000001").display_name == "Siobhan O'Brien"
+        finance = customer_profile(session, console_actor(session), "INT-000001")
         assert finance.kind is CustomerKind.INTERNAL and finance.display_name == "Finance"
         assert session.scalar(select(func.count()).select_from(Case).join(Customer)
                               .where(Customer.account_number == "FI-000001")) >= 2
@@ -188,7 +190,8 @@ def test_note_chains_verify(shared_demo: Engine) -> None:
 
 def test_demo_passwords_verify(shared_demo: Engine) -> None:
     with Session(shared_demo) as session:
-        agents = {a.username: (a.role.value, a.password_hash) for a in session.scalars(select(Agent))}
+        agents = {a.username: (a.role.value, a.password_hash) for a in session.scalars(select(Agent))
+                  if a.username != "console"}  # the console's account, which built the demo, has no password
     assert {name: role for name, (role, _h) in agents.items()} == {
         "anna": "rep", "jose": "rep", "maria": "rep", "sam": "supervisor", "admin": "admin"}
     for name, (_role, password_hash) in agents.items():

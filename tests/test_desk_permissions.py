@@ -17,6 +17,7 @@ from deskapp.core.domain.models import Agent, AuditEvent, CaseNote
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.services.auth import auth
 from deskapp.core.services.desk import Desk
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.scripts.call_scripts import ScriptRun
 from tests.seeding import Seed, seed
 from tests.test_call_scripts import walk_phone_script
@@ -66,7 +67,7 @@ def test_a_disabled_rep_is_refused_lookup_and_scripts(desk: Desk, world: Seed, a
     case = desk.open_case(world.customer, "Router", PurchasePhase.AFTER, SupportStage.TROUBLESHOOTING, Channel.PHONE)
     run = _finished_run(desk, case.id, world.customer)
     with Session(any_engine) as session:
-        auth.disable_user(session, None, "anna")  # while anna is still at the window
+        auth.disable_user(session, console_actor(session), "anna")  # while anna is still at the window
     events, notes = _count(any_engine, AuditEvent), _count(any_engine, CaseNote)
     for call in (lambda: desk.lookup("makinen"), desk.scripts,
                  lambda: desk.start_script("phone_greeting_identity", world.customer, case.id, "en"),

@@ -29,6 +29,7 @@ import sys
 from sqlalchemy.orm import Session
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import make_engine
+from deskapp.core.services.kernel.actors import console_actor
 engine = make_engine(sys.argv[1])
 agent_id, case_id = int(sys.argv[2]), int(sys.argv[3])
 print("READY", flush=True)
@@ -48,7 +49,7 @@ def _setup(engine: Engine) -> tuple[int, int]:
         agent = Agent(username="crash", display_name="Crash Test", role=Role.REP)
         session.add(agent)
         session.commit()
-        customer_id = customer_profiles.customer_profile(session, "C1").customer_id
+        customer_id = customer_profiles.customer_profile(session, agent.id, "C1").customer_id
         case = cases.open_case(session, agent.id, customer_id, "Crash", PurchasePhase.AFTER,
                                SupportStage.OTHER, Channel.PHONE)
         return agent.id, case.id

@@ -20,6 +20,7 @@ from deskapp.core.io.csv_io import unneutralise
 from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
+from tests.seeding import console
 
 COLUMNS = ["account_number", "kind", "given_name", "family_name", "organisation", "email", "phone",
            "preferred_locale", "brand", "birth_year", "alerts"]
@@ -107,7 +108,7 @@ def fuzz_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     seed = folder / "seed.csv"
     seed.write_text(",".join(COLUMNS) + "\n" + "".join(f"{acc},,Seed,Person,,,,,acme,,\n" for acc in POOL[:4]),
                     encoding="utf-8")
-    assert import_customers(engine, seed).created == 4
+    assert import_customers(engine, console(engine), seed).created == 4
     yield engine
     engine.dispose()
 
@@ -144,7 +145,8 @@ def test_importer_never_raises_and_accounts_for_every_row(
     accounts = {unneutralise(row[0].strip()) for row in rows if row} - {""}
     before = snapshot(fuzz_engine, accounts)
 
-    summary = import_customers(fuzz_engine, path, dry_run=dry_run, rejects_path=rejects_path, region="FI")
+    summary = import_customers(fuzz_engine, console(fuzz_engine), path, dry_run=dry_run, rejects_path=rejects_path,
+                               region="FI")
 
     # Every data row is either stored or reported, at the line it starts on.
     rejected = {rejection.line: rejection for rejection in summary.rejections}

@@ -25,6 +25,7 @@ from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.notes import notes
+from tests.seeding import console
 
 NAME, FAMILY, PHONE = "Zyxwq", "Canarysson", "+358401112233"
 CANARIES = (NAME, FAMILY, PHONE, "401112233", "Zyxwq Canarysson", "zyxwq", "canarysson")
@@ -41,7 +42,7 @@ def test_canary_never_reaches_the_log(engine: Engine, tmp_path: Path, caplog: py
         session.commit()
     caplog.set_level(logging.DEBUG)  # the root logger: every library logs all it would log
     logging.getLogger("deskapp.test").debug("capture check")
-    summary = import_customers(engine, source, region="FI")
+    summary = import_customers(engine, console(engine), source, region="FI")
     assert summary.created == 1
     with Session(engine) as session:
         rep = auth.sign_in(session, "anna", "pw-anna").agent_id
@@ -49,7 +50,7 @@ def test_canary_never_reaches_the_log(engine: Engine, tmp_path: Path, caplog: py
             auth.sign_in(session, "Zyxwq Canarysson", PHONE)  # a canary typed into the wrong field
         for query in (FAMILY, "Zyxwq Can", PHONE, "2233"):
             assert [hit.account_number for hit in lookup(session, query)] == ["FI-CANARY"], query
-        profile = customer_profiles.customer_profile(session, "FI-CANARY", actor_id=rep)
+        profile = customer_profiles.customer_profile(session, rep, "FI-CANARY")
         case = cases.open_case(session, rep, profile.customer_id, f"Call from {NAME} {FAMILY}", "after",
                                "troubleshooting", "phone")
         notes.save_draft(session, rep, case.id, f"{NAME} {FAMILY} called from {PHONE}")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import AuditEvent, Draft, NoteRevision
 from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied
 from deskapp.core.i18n import set_locale
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests.seeding import Seed, new_case
@@ -31,7 +32,7 @@ def test_add_note_creates_revision_one(session: Session, s: Seed, case_id: int) 
     assert row.revision_count == 1
     assert row.body == "Asiakas soitti: netti katkeilee iltaisin."
     assert row.author_name == "Anna Virtanen" and row.kind.value == "text"
-    [rev] = notes.note_history(session, row.id)
+    [rev] = notes.note_history(session, s.rep, row.id)
     assert rev.number == 1 and rev.prev_hash is None and len(rev.hash) == 64
     assert notes.verify_chain(session, row.id)
 
@@ -41,7 +42,7 @@ def test_edits_append_revisions_in_order(session: Session, s: Seed, case_id: int
     notes.edit_note(session, s.rep, note.id, "two")
     latest = notes.edit_note(session, s.rep, note.id, "three")
     assert latest.body == "three" and latest.revision_count == 3
-    history = notes.note_history(session, note.id)
+    history = notes.note_history(session, s.rep, note.id)
     assert [(r.number, r.body) for r in history] == [(1, "one"), (2, "two"), (3, "three")]
     assert history[1].prev_hash == history[0].hash and history[2].prev_hash == history[1].hash
     assert [r.author_name for r in history] == ["Anna Virtanen"] * 3
@@ -126,7 +127,7 @@ def test_long_unicode_note_and_nul_stripping(session: Session, s: Seed, case_id:
     assert len(body) > 10_000
     note = notes.add_note(session, s.rep, case_id, body + "\x00end")
     assert note.body == body + "end"
-    assert notes.case_notes(session, case_id)[0].body == body + "end"
+    assert notes.case_notes(session, console_actor(session), case_id)[0].body == body + "end"
     assert notes.verify_chain(session, note.id)
 
 
@@ -157,14 +158,14 @@ def test_only_the_author_edits(session: Session, s: Seed, case_id: int) -> None:
     note = notes.add_note(session, s.rep, case_id, "mine")
     with pytest.raises(PermissionDenied):
         notes.edit_note(session, s.other_rep, note.id, "changed by someone else")
-    assert notes.case_notes(session, case_id)[0].body == "mine"
+    assert notes.case_notes(session, console_actor(session), case_id)[0].body == "mine"
 
 
 def test_case_notes_lists_latest_bodies_in_order(session: Session, s: Seed, case_id: int) -> None:
     a = notes.add_note(session, s.rep, case_id, "first")
     b = notes.add_note(session, s.other_rep, case_id, "second")
     notes.edit_note(session, s.rep, a.id, "first, corrected")
-    rows = notes.case_notes(session, case_id)
+    rows = notes.case_notes(session, console_actor(session), case_id)
     assert [(r.id, r.body, r.revision_count, r.author_name) for r in rows] == [
         (a.id, "first, corrected", 2, "Anna Virtanen"), (b.id, "second", 1, "José Ramírez")]
     assert rows[0].updated_at >= rows[0].created_at

@@ -14,6 +14,7 @@ from deskapp.core.domain.enums import CustomerKind, Role
 from deskapp.core.domain.models import Agent, Brand, Case, Customer, Response
 from deskapp.core.errors import InputFileError, PermissionDenied
 from deskapp.core.services import starter
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.responses import library_io, responses
 from deskapp.core.services.responses.responses import InvalidTemplate, pick_locale, render_response
 from deskapp.core.templating import MissingPrompt
@@ -58,14 +59,15 @@ def make_desk(engine: Engine) -> dict[str, int]:
 def desk(engine: Engine) -> dict[str, int]:
     ids = make_desk(engine)
     with Session(engine) as s:
-        loaded = starter.load_starter_library(s)
+        loaded = starter.load_starter_library(s, console_actor(s))
     assert loaded.responses.created == 40
     assert not loaded.responses.problems
     return ids
 
 
 def sample_prompts(session: Session, key: str) -> dict[str, str]:
-    return {p.name: SAMPLE_PROMPTS[p.type] for p in responses.get_response(session, key).prompts}
+    detail = responses.get_response(session, console_actor(session), key)
+    return {p.name: SAMPLE_PROMPTS[p.type] for p in detail.prompts}
 
 
 # ---------------------------------------------------------------- picking the language
@@ -82,7 +84,7 @@ def test_pick_locale_order() -> None:
 
 def test_finnish_customer_gets_finnish(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        out = render_response(s, "greeting.phone", "FI-1", agent_id=desk["rep"])
+        out = render_response(s, desk["rep"], "greeting.phone", "FI-1", answering_agent_id=desk["rep"])
     assert out.locale == "fi"
     assert out.text == "Hei, Nordic Telecom -asiakaspalvelu, Anna puhelimessa. Miten voin auttaa?"
     assert not out.fell_back
@@ -90,7 +92,7 @@ def test_finnish_customer_gets_finnish(engine: Engine, desk: dict[str, int]) -> 
 
 def test_unknown_language_falls_back_to_the_brand_default(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        out = render_response(s, "greeting.phone", "ES-1", agent_id=desk["rep"])
+        out = render_response(s, desk["rep"], "greeting.phone", "ES-1", answering_agent_id=desk["rep"])
     assert out.locale == "es"
     assert out.text.startswith("Gracias por llamar a Iberia Hogar")
 
@@ -106,18 +108,18 @@ responses:
       es: {title: Adiós, body: "Adiós {{ customer.given_name }}"}
 """
     with Session(engine) as s:
-        assert library_io.import_responses(s, doc).created == 1
-        assert render_response(s, "only.en_es", "FI-1").locale == "en"  # fi missing, brand default fi too
-        assert render_response(s, "only.en_es", "ES-1").locale == "es"  # "de" unknown -> brand default
-        assert render_response(s, "only.en_es", "GB-1").locale == "es"  # preferred es exists
-        forced = render_response(s, "only.en_es", "GB-1", locale="fil")
+        assert library_io.import_responses(s, console_actor(s), doc).created == 1
+        assert render_response(s, desk["rep"], "only.en_es", "FI-1").locale == "en"  # fi missing, brand default fi too
+        assert render_response(s, desk["rep"], "only.en_es", "ES-1").locale == "es"  # "de" unknown -> brand default
+        assert render_response(s, desk["rep"], "only.en_es", "GB-1").locale == "es"  # preferred es exists
+        forced = render_response(s, desk["rep"], "only.en_es", "GB-1", locale="fil")
         assert (forced.locale, forced.fell_back, forced.text) == ("en", True, "Goodbye Siobhan")
 
 
 def test_side_by_side_shows_the_customer_and_the_rep_language(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        pair = responses.side_by_side(s, "closing.anything_else", "es", "fi")
-        same = responses.side_by_side(s, "closing.anything_else", "fi", "fi")
+        pair = responses.side_by_side(s, console_actor(s), "closing.anything_else", "es", "fi")
+        same = responses.side_by_side(s, console_actor(s), "closing.anything_else", "fi", "fi")
     assert (pair.customer.locale, pair.rep.locale, pair.same_language) == ("es", "fi", False)
     assert same.same_language
 
@@ -127,37 +129,40 @@ def test_side_by_side_shows_the_customer_and_the_rep_language(engine: Engine, de
 
 def test_render_with_fill_ins_formats_in_the_variant_language(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        fi = render_response(s, "apology.delayed_delivery", "FI-1", prompts={"new_date": "2025-03-14"})
-        es = render_response(s, "apology.delayed_delivery", "FI-1", locale="es", prompts={"new_date": "2025-03-14"})
+        fi = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", prompts={"new_date": "2025-03-14"})
+        es = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", locale="es",
+                             prompts={"new_date": "2025-03-14"})
     assert "uusi toimituspäivä on 14. maaliskuuta 2025." in fi.text
     assert "la nueva fecha de entrega es el 14 de marzo de 2025." in es.text
 
 
 def test_a_missing_fill_in_is_named_in_the_rep_language(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s, pytest.raises(MissingPrompt, match=r"New delivery date \(new_date\)"):
-        render_response(s, "apology.delayed_delivery", "FI-1")
+        render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1")
 
 
 def test_a_badly_typed_fill_in_is_explained(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s, pytest.raises(responses.InvalidInput, match="new_date"):
-        render_response(s, "apology.delayed_delivery", "FI-1", prompts={"new_date": "tomorrow"})
+        render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", prompts={"new_date": "tomorrow"})
 
 
 @pytest.mark.parametrize("account", ["FI-1", "INT-1"])  # with and without a given name
 def test_every_starter_response_renders_in_every_language(engine: Engine, desk: dict[str, int], account: str) -> None:
     with Session(engine) as s:
-        rows = responses.list_responses(s)
+        rows = responses.list_responses(s, console_actor(s))
         assert len(rows) == 40
         for row in rows:
             assert row.locales == LOCALES
             for locale in LOCALES:
                 for case_id in (desk["case"], None):
-                    out = render_response(s, row.key, account, locale=locale, agent_id=desk["rep"], case_id=case_id,
+                    out = render_response(s, desk["rep"], row.key, account, locale=locale,
+                                          answering_agent_id=desk["rep"], case_id=case_id,
                                           prompts=sample_prompts(s, row.key))
                     assert out.locale == locale
                     assert not re.search(r"\{\{|\}\}|\{%|%\}|None|Undefined", out.text), (row.key, locale, out.text)
                     assert out.text.strip()
-        internal = render_response(s, "greeting.email", "INT-1", agent_id=desk["rep"], case_id=desk["case"])
+        internal = render_response(s, desk["rep"], "greeting.email", "INT-1", answering_agent_id=desk["rep"],
+                                   case_id=desk["case"])
     if account == "INT-1":
         assert internal.text.startswith("Magandang araw po, Finance!")
 
@@ -175,15 +180,15 @@ def test_every_starter_response_renders_in_every_language(engine: Engine, desk: 
 def test_search_finds_titles_tags_and_bodies_in_any_language(
         engine: Engine, desk: dict[str, int], query: str, expected: str) -> None:
     with Session(engine) as s:
-        keys = [r.key for r in responses.list_responses(s, query)]
+        keys = [r.key for r in responses.list_responses(s, console_actor(s), query)]
     assert expected in keys
 
 
 def test_search_ranks_title_matches_first_and_filters_by_category(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        keys = [r.key for r in responses.list_responses(s, "apology")]
-        billing = responses.list_responses(s, category="billing")
-        assert responses.list_responses(s, "zzzxq") == []
+        keys = [r.key for r in responses.list_responses(s, console_actor(s), "apology")]
+        billing = responses.list_responses(s, console_actor(s), category="billing")
+        assert responses.list_responses(s, console_actor(s), "zzzxq") == []
     assert keys[0].startswith("apology.")
     assert {r.category.value for r in billing} == {"billing"}
 
@@ -195,25 +200,25 @@ def test_editing_the_source_makes_translations_stale_until_they_are_saved(
         engine: Engine, desk: dict[str, int]) -> None:
     key = "closing.anything_else"
     with Session(engine) as s:
-        before = responses.get_response(s, key)
+        before = responses.get_response(s, console_actor(s), key)
         assert not any(v.stale for v in before.variants)
         en = before.variant("en")
         assert en is not None
         saved = responses.save_variant(s, desk["boss"], key, "en", en.body + " Thanks!")
         assert saved.revision == en.revision + 1
-        row = next(r for r in responses.list_responses(s) if r.key == key)
+        row = next(r for r in responses.list_responses(s, console_actor(s)) if r.key == key)
         assert row.stale == ("fi", "fil", "es")
-        fi = responses.get_response(s, key).variant("fi")
+        fi = responses.get_response(s, console_actor(s), key).variant("fi")
         assert fi is not None and fi.stale
         again = responses.save_variant(s, desk["boss"], key, "fi", fi.body + " Kiitos!")
         assert (again.stale, again.translated_from_revision) == (False, saved.revision)
-        row = next(r for r in responses.list_responses(s) if r.key == key)
+        row = next(r for r in responses.list_responses(s, console_actor(s)) if r.key == key)
     assert row.stale == ("fil", "es")
 
 
 def test_saving_an_unchanged_text_keeps_the_revision(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        en = responses.get_response(s, "closing.phone_goodbye").variant("en")
+        en = responses.get_response(s, console_actor(s), "closing.phone_goodbye").variant("en")
         assert en is not None
         assert responses.save_variant(s, desk["boss"], "closing.phone_goodbye", "en", en.body).revision == en.revision
 
@@ -233,7 +238,7 @@ def test_a_broken_template_is_not_saved(engine: Engine, desk: dict[str, int]) ->
 
 def test_the_starter_file_imports_and_exports_to_the_same_data(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
-        exported = library_io.export_responses(s)
+        exported = library_io.export_responses(s, console_actor(s))
     assert yaml.safe_load(exported) == yaml.safe_load(STARTER.read_text(encoding="utf-8"))
 
 
@@ -242,19 +247,19 @@ def test_export_import_export_gives_identical_bytes(engine: Engine, desk: dict[s
     from deskapp.core.storage.engine import make_engine
 
     with Session(engine) as s:  # make revisions and a stale translation worth round-tripping
-        en = responses.get_response(s, "closing.phone_goodbye").variant("en")
+        en = responses.get_response(s, console_actor(s), "closing.phone_goodbye").variant("en")
         assert en is not None
         responses.save_variant(s, desk["boss"], "closing.phone_goodbye", "en", en.body + "\n\nTake care!")
-        first = library_io.export_responses(s)
+        first = library_io.export_responses(s, console_actor(s))
     assert "translated_from: 1" in first
     other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     migrate.upgrade(other)
     make_desk(other)
     with Session(other) as s:
-        result = library_io.import_responses(s, first)
+        result = library_io.import_responses(s, console_actor(s), first)
         assert (result.created, result.problems) == (40, [])
-        second = library_io.export_responses(s)
-        stale = [r.stale for r in responses.list_responses(s) if r.key == "closing.phone_goodbye"]
+        second = library_io.export_responses(s, console_actor(s))
+        stale = [r.stale for r in responses.list_responses(s, console_actor(s)) if r.key == "closing.phone_goodbye"]
         assert stale == [("fi", "fil", "es")]
     other.dispose()
     assert second == first
@@ -294,7 +299,7 @@ responses:
       en: {title: Hi, body: "Hi"}
 """
     with Session(engine) as s:
-        result = library_io.import_responses(s, doc)
+        result = library_io.import_responses(s, console_actor(s), doc)
         stored = set(s.scalars(select(Response.key).where(Response.key.like("%.%")
                                                           & ~Response.key.in_(_starter_keys()))))
     assert result.created == 2
@@ -317,7 +322,7 @@ def _starter_keys() -> list[str]:
                                   "format: deskapp-responses/1\nresponses: [\n"])
 def test_an_unusable_document_is_one_clear_error(engine: Engine, text: str) -> None:
     with Session(engine) as s, pytest.raises(InputFileError):
-        library_io.import_responses(s, text)
+        library_io.import_responses(s, console_actor(s), text)
 
 
 def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
@@ -332,16 +337,16 @@ def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_the_starter_library_never_overwrites_a_supervisor_edit(engine: Engine, desk: dict[str, int]) -> None:
     with Session(engine) as s:
         responses.save_variant(s, desk["boss"], "closing.phone_goodbye", "fi", "Kiitos soitosta!")
-        again = starter.load_starter_library(s)
+        again = starter.load_starter_library(s, console_actor(s))
         assert (again.responses.created, again.responses.skipped_existing) == (0, 40)
         assert again.scripts.created == 0
-        fi = responses.get_response(s, "closing.phone_goodbye").variant("fi")
+        fi = responses.get_response(s, console_actor(s), "closing.phone_goodbye").variant("fi")
         assert fi is not None and fi.body == "Kiitos soitosta!"
-        assert starter.ensure_library(s) is False
+        assert starter.ensure_library(s, console_actor(s)) is False
 
 
 def test_ensure_library_loads_on_first_run_only(engine: Engine) -> None:
     with Session(engine) as s:
-        assert starter.ensure_library(s) is True
-        assert starter.ensure_library(s) is False
-        assert len(responses.list_responses(s)) == 40
+        assert starter.ensure_library(s, console_actor(s)) is True
+        assert starter.ensure_library(s, console_actor(s)) is False
+        assert len(responses.list_responses(s, console_actor(s))) == 40

@@ -31,21 +31,19 @@ def closed_case(session: Session, s: Seed, owner: int, *, day: dt.date = DAY, ch
     return case.id
 
 
-def test_default_rubric_is_loaded_once_in_every_language(session: Session) -> None:
-    first = reviews.ensure_default_rubric(session)
-    assert reviews.ensure_default_rubric(session) == first
+def test_default_rubric_is_loaded_once_in_every_language(session: Session, s: Seed) -> None:
+    en = reviews.rubric_criteria(session, s.rep, "en")
+    fi = reviews.rubric_criteria(session, s.supervisor, "fi")
     assert session.scalar(select(func.count()).select_from(Rubric)) == 1
-    en = reviews.rubric_criteria(session, "en")
-    fi = reviews.rubric_criteria(session, "fi")
     assert (en.title, fi.title, en.version) == ("Call quality", "Puhelun laatu", 1)
     assert [c.key for c in en.criteria] == list(FULL)
     assert sum(c.weight for c in en.criteria) == 100
     assert fi.criteria[0].title == "Tervehdys" and fi.criteria[0].guidance.startswith("Tervehtii")
-    assert reviews.rubric_criteria(session, "xx").criteria[0].title == "Greeting"  # falls back to English
+    assert reviews.rubric_criteria(session, s.rep, "xx").criteria[0].title == "Greeting"  # falls back to English
 
 
 def test_editing_the_rubric_adds_a_version(session: Session, s: Seed) -> None:
-    view = reviews.rubric_criteria(session, "en")
+    view = reviews.rubric_criteria(session, s.supervisor, "en")
     changed = [{"key": c.key, "weight": c.weight, "title": {"en": c.title}} for c in view.criteria]
     changed[0]["weight"] = 20
     v2 = reviews.save_rubric(session, s.supervisor, changed)

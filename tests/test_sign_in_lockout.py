@@ -17,6 +17,7 @@ from deskapp.core.i18n import set_locale
 from deskapp.core.security.passwords import hash_password
 from deskapp.core.services.auth import auth
 from deskapp.core.services.auth.auth import LOCKOUT_ATTEMPTS, LOCKOUT_WINDOW, SignInFailed, SignInLocked
+from deskapp.core.services.kernel.actors import console_actor
 from tests.test_catalogs import compiled
 
 T0 = dt.datetime(2025, 3, 14, 9, 0, tzinfo=dt.UTC)
@@ -102,8 +103,8 @@ def test_a_successful_sign_in_before_the_limit_resets_the_count(session: Session
 
 
 def test_unknown_and_disabled_usernames_lock_exactly_the_same_way(session: Session) -> None:
-    auth.add_user(session, None, "old", "demo-old-timer")
-    auth.disable_user(session, None, "old")
+    auth.add_user(session, console_actor(session), "old", "demo-old-timer")
+    auth.disable_user(session, console_actor(session), "old")
     answers = {}
     for username in ("anna", "nobody", "old"):
         _fail(session, username, 5)
@@ -120,7 +121,7 @@ def test_unknown_and_disabled_usernames_lock_exactly_the_same_way(session: Sessi
 
 
 def test_an_administrator_unlocks_and_it_is_audited(session: Session) -> None:
-    boss = auth.add_user(session, None, "boss", "correct horse", role="admin")
+    boss = auth.add_user(session, console_actor(session), "boss", "correct horse", role="admin")
     _fail(session, "anna", 5)
     anna = session.scalars(select(Agent.id).where(Agent.username == "anna")).one()
     with pytest.raises(PermissionDenied):
@@ -129,11 +130,11 @@ def test_an_administrator_unlocks_and_it_is_audited(session: Session) -> None:
         auth.unlock_user(session, boss.id, "ghost", now=_minutes(5))
     assert auth.unlock_user(session, boss.id, "ANNA", now=_minutes(5)) is True
     assert auth.sign_in(session, "anna", "demo-anna", now=_minutes(6)).username == "anna"
-    assert auth.unlock_user(session, None, "anna", now=_minutes(7)) is False
+    assert auth.unlock_user(session, console_actor(session), "anna", now=_minutes(7)) is False
     unlocks = [(e.agent_id, e.entity_id, e.detail) for e in session.scalars(
         select(AuditEvent).where(AuditEvent.action == "auth.unlock").order_by(AuditEvent.id))]
     assert unlocks == [(boss.id, anna, {"username": "anna", "was_locked": True}),
-                       (None, anna, {"username": "anna", "was_locked": False})]
+                       (console_actor(session), anna, {"username": "anna", "was_locked": False})]
     # After an unlock the count starts again: four more failures do not lock.
     _fail(session, "anna", 4, start=8)
     assert auth.locked_until(session, "anna", now=_minutes(12)) is None

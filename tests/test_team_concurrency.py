@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskapp.core.domain.models import CaseNote, Customer, NoteRevision
 from deskapp.core.services.customers.editing import CustomerConflict, update_customer
 from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.engine import session_factory
 from tests.helpers_pg import postgres_only, run_threads
@@ -93,14 +94,14 @@ def test_update_customer_retrying_on_conflict_loses_nothing(any_engine: Engine) 
     s = _start(any_engine)
     make = session_factory(any_engine)
     with make() as session:
-        start = customer_profile(session, s.customer)
+        start = customer_profile(session, console_actor(session), s.customer)
         update_customer(session, s.rep, s.customer, {"occupation": "n0"}, start.version_id)
 
     def worker(index: int) -> int:
         conflicts = 0
         agent = s.rep if index % 2 else s.other_rep
         with make() as session:
-            profile = customer_profile(session, s.customer)
+            profile = customer_profile(session, console_actor(session), s.customer)
         for _round in range(API_ROUNDS):
             while True:
                 count = int(dict(profile.profile)["occupation"][1:])
@@ -117,7 +118,7 @@ def test_update_customer_retrying_on_conflict_loses_nothing(any_engine: Engine) 
 
     conflicts = run_threads(WORKERS, worker)
     with make() as session:
-        final = customer_profile(session, s.customer)
+        final = customer_profile(session, console_actor(session), s.customer)
     assert dict(final.profile)["occupation"] == f"n{WORKERS * API_ROUNDS}"
     assert sum(conflicts) > 0
 

@@ -11,6 +11,7 @@ from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers.editing import CustomerConflict, update_customer
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.profile import customer_profile
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.storage.engine import session_factory
 from tests.seeding import Seed, seed
 
@@ -23,13 +24,13 @@ def s(any_engine: Engine) -> Seed:
 def test_update_saves_and_bumps_the_version(any_engine: Engine, s: Seed) -> None:
     make = session_factory(any_engine)
     with make() as session:
-        before = customer_profile(session, s.customer)
+        before = customer_profile(session, console_actor(session), s.customer)
         after = update_customer(session, s.rep, s.customer, {"occupation": " plumber ", "birth_year": 1972},
                                 before.version_id)
     assert after.version_id == before.version_id + 1
     assert dict(after.profile) == {"birth_year": 1972, "occupation": "plumber"}
     with make() as session:
-        assert customer_profile(session, s.customer) == after
+        assert customer_profile(session, console_actor(session), s.customer) == after
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.update")).all()
         assert event.detail == {"fields": ["birth_year", "occupation"]}  # names only, no customer data
 
@@ -37,7 +38,7 @@ def test_update_saves_and_bumps_the_version(any_engine: Engine, s: Seed) -> None
 def test_stale_version_raises_a_conflict_with_mine_and_theirs(any_engine: Engine, s: Seed) -> None:
     make = session_factory(any_engine)
     with make() as session:
-        loaded = customer_profile(session, s.customer)
+        loaded = customer_profile(session, console_actor(session), s.customer)
     with make() as other:  # a colleague saves first
         theirs = update_customer(other, s.other_rep, s.customer, {"family_name": "Mäkinen-Virta"},
                                  loaded.version_id)
@@ -48,7 +49,7 @@ def test_stale_version_raises_a_conflict_with_mine_and_theirs(any_engine: Engine
     assert conflict.theirs == theirs and conflict.theirs.family_name == "Mäkinen-Virta"
     assert "changed this customer" in conflict.message
     with make() as session:  # nothing was overwritten; re-applying on top of theirs works
-        assert customer_profile(session, s.customer).family_name == "Mäkinen-Virta"
+        assert customer_profile(session, console_actor(session), s.customer).family_name == "Mäkinen-Virta"
         again = update_customer(session, s.rep, s.customer, conflict.mine, conflict.theirs.version_id)
     assert again.family_name == "Virta"
 
@@ -56,7 +57,7 @@ def test_stale_version_raises_a_conflict_with_mine_and_theirs(any_engine: Engine
 def test_conflict_detected_at_flush_when_the_row_changed_after_loading(any_engine: Engine, s: Seed) -> None:
     make = session_factory(any_engine)
     with make() as session:
-        version = customer_profile(session, s.customer).version_id
+        version = customer_profile(session, console_actor(session), s.customer).version_id
     with make() as session:
         from deskapp.core.domain.models import Customer
 
@@ -71,7 +72,7 @@ def test_conflict_detected_at_flush_when_the_row_changed_after_loading(any_engin
 
 def test_renaming_updates_what_the_customer_is_found_by(any_engine: Engine, s: Seed) -> None:
     with session_factory(any_engine)() as session:
-        version = customer_profile(session, s.customer).version_id
+        version = customer_profile(session, console_actor(session), s.customer).version_id
         update_customer(session, s.rep, s.customer, {"family_name": "Dela Cruz"}, version)
     assert [r.account_number for r in lookup(any_engine, "dela cruz")] == ["FI-000001"]
     assert [r.account_number for r in lookup(any_engine, "delacruz jukka")] == ["FI-000001"]
@@ -80,7 +81,7 @@ def test_renaming_updates_what_the_customer_is_found_by(any_engine: Engine, s: S
 
 def test_unchanged_values_change_nothing(any_engine: Engine, s: Seed) -> None:
     with session_factory(any_engine)() as session:
-        before = customer_profile(session, s.customer)
+        before = customer_profile(session, console_actor(session), s.customer)
         after = update_customer(session, s.rep, s.customer, {"given_name": "Jukka"}, before.version_id)
     assert after == before
 
@@ -92,7 +93,7 @@ def test_unchanged_values_change_nothing(any_engine: Engine, s: Seed) -> None:
 )
 def test_bad_changes_are_refused(any_engine: Engine, s: Seed, changes: dict[str, object], words: str) -> None:
     with session_factory(any_engine)() as session:
-        version = customer_profile(session, s.customer).version_id
+        version = customer_profile(session, console_actor(session), s.customer).version_id
         with pytest.raises(InvalidInput, match=words):
             update_customer(session, s.rep, s.customer, changes, version)
 

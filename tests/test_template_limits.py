@@ -23,6 +23,7 @@ from deskapp.core.services.responses.prompts import parse_prompts, prompt_values
 from deskapp.core.services.starter import starter_text
 from deskapp.core.templating import TemplateError, TemplateLimitError, limits, render, validate
 from deskapp.core.templating.environment import environment
+from tests.seeding import console
 
 CTX: dict[str, Any] = {
     "customer": {"given_name": "Jukka", "family_name": "Mäkinen", "display_name": "Jukka Mäkinen",
@@ -253,7 +254,7 @@ responses:
       en: {{title: Recursive, body: "{{% macro f() %}}{{{{ f() }}}}{{% endmacro %}}{{{{ f() }}}}"}}
 """
     with Session(engine) as session:
-        result = import_responses(session, text)
+        result = import_responses(session, console(engine), text)
         keys = list(session.scalars(select(Response.key)))
     assert keys == ["good.one"]
     assert result.created == 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import AuditEvent
 from deskapp.core.i18n.formatting import format_time
 from deskapp.core.services.auth import auth
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 
@@ -109,11 +110,12 @@ def test_unlock_lets_a_locked_out_account_sign_in_and_is_audited(cli, add, db_ur
         assert cli("--db", db_url, "users", "unlock", "anna") == (
             0, "anna was not locked out; the failed sign-ins so far no longer count.\n", "")
         with Session(engine) as session:
+            console = console_actor(session)  # the console acts as its own built-in account
             unlocks = [(e.agent_id, e.detail) for e in session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "auth.unlock").order_by(AuditEvent.id))]
     finally:
         engine.dispose()
-    assert unlocks == [(None, {"username": "anna", "was_locked": True}),
-                       (None, {"username": "anna", "was_locked": False})]
+    assert unlocks == [(console, {"username": "anna", "was_locked": True}),
+                       (console, {"username": "anna", "was_locked": False})]
     code, out, err = cli("--db", db_url, "users", "unlock", "ghost")
     assert (code, out, err) == (1, "", "deskapp: There is no user ghost.\n")

@@ -1,8 +1,8 @@
 """``deskapp backup FILE``: an online, consistent copy of the database.
 
 A backup is an operation of the local console, like ``deskapp users``: whoever runs it already
-holds the database file, so there is no sign-in and no permission check (``backup.run`` in the
-permission matrix is for a signed-in caller, should one come); the window does not offer it.
+holds the database file, so there is no sign-in; it acts as the console's built-in account
+(``backup.run``) and is audited. The window does not offer it.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ def register(subparsers: Subcommands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Copy the open database to ``args.file`` and report where it went."""
-    from deskapp.cli.common import open_database
-    from deskapp.core.storage.backup import backup_database
+    from deskapp.cli.common import console, open_database
+    from deskapp.core.services.backup import back_up
 
     engine = open_database(args)
-    result = backup_database(engine, args.file)
+    result = back_up(engine, console(engine), args.file)
     print(_("Backed up {pages} pages to {path}.").format(pages=result.pages, path=result.path))
     return 0

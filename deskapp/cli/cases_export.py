@@ -28,12 +28,12 @@ def run(args: argparse.Namespace) -> int:
     """Export the cases to ``args.file``."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.cases.export import export_cases_csv
 
     engine = open_database(args)
     with Session(engine) as session:
-        count = export_cases_csv(session, None, args.file, since=args.since)
+        count = export_cases_csv(session, console(engine), args.file, since=args.since)
     print(ngettext("Exported {n} case to {path}.", "Exported {n} cases to {path}.", count).format(
         n=count, path=args.file))
     return 0

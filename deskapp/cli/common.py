@@ -54,6 +54,16 @@ def open_database(args: argparse.Namespace) -> Engine:
     return engine
 
 
+def console(engine: Engine) -> int:
+    """The id of the console's built-in account, which every subcommand acts as (created on first use)."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.services.kernel.actors import console_actor
+
+    with Session(engine) as session:
+        return console_actor(session)
+
+
 def error(message: str) -> None:
     """Print one line for the user on stderr."""
     print(_("deskapp: {message}").format(message=message), file=sys.stderr)

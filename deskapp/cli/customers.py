@@ -4,9 +4,9 @@
 (``import responses`` …) to the same group with :func:`command_group`.
 
 Customer import and export are operations of the local console, like ``deskapp users``: whoever
-runs them already holds the database file (or the team server's login), so there is no sign-in
-and no permission check; the window offers neither. (The ``customer.import`` and
-``customer.export`` entries of the permission matrix are for a signed-in caller, should one come.)
+runs them already holds the database file (or the team server's login), so there is no sign-in;
+they act as the console's built-in account (``customer.import``, ``customer.export``) and are
+audited. The window offers neither.
 """
 
 from __future__ import annotations
@@ -81,13 +81,13 @@ def _progress_printer(path: str) -> Callable[[int], None] | None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; print rejections on stderr and the summary on stdout."""
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.customers.csv_import import check_region, import_customers
 
     region = check_region(args.region)  # a typo in --region fails before the database is opened
     engine = open_database(args)
     progress = _progress_printer(args.file)
-    summary = import_customers(engine, args.file, region=region, dry_run=args.dry_run,
+    summary = import_customers(engine, console(engine), args.file, region=region, dry_run=args.dry_run,
                                rejects_path=args.rejects, progress=progress)
     if progress is not None and sys.stderr.isatty():
         print(file=sys.stderr)
@@ -128,11 +128,11 @@ def _summary_line(created: int, updated: int, rejected: int, *, dry_run: bool) -
 
 def run_export(args: argparse.Namespace) -> int:
     """Export every customer to ``args.file``."""
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.customers.csv_import import export_customers
 
     engine = open_database(args)
-    count = export_customers(engine, args.file)
+    count = export_customers(engine, console(engine), args.file)
     print(ngettext("Exported {n} customer to {path}.", "Exported {n} customers to {path}.", count).format(
         n=count, path=args.file))
     return 0

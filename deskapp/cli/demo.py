@@ -38,14 +38,14 @@ def run(args: argparse.Namespace) -> int:
     """Build the demo data and print a short summary in the UI language."""
     from babel.numbers import format_decimal
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.demo.builder import build_demo
     from deskapp.core.i18n import babel_locale
 
     engine = open_database(args)
     started = time.perf_counter()
     try:
-        summary = build_demo(engine, args.customers)
+        summary = build_demo(engine, console(engine), args.customers)
     finally:
         engine.dispose()
     elapsed = time.perf_counter() - started

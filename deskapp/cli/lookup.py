@@ -62,22 +62,30 @@ def register(subparsers: Subcommands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Answer the query (or every line of standard input) and print the results."""
-    from deskapp.cli.common import EXIT_USAGE, error, open_database
-    from deskapp.core.services.customers.lookup import lookup
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import EXIT_USAGE, console, error, open_database
+    from deskapp.core.services.customers.lookup import find_customers
 
     if not args.stdin and not args.query:
         error(_("Type what to look up, or use --stdin to read queries line by line."))
         return EXIT_USAGE
     engine = open_database(args)
-    options = {"brand": args.brand, "limit": args.limit, "default_region": args.region}
+    actor = console(engine)
+
+    def lookup(query: str) -> list[LookupRow]:
+        with Session(engine) as session:  # one per query: no transaction held open between lines
+            return find_customers(session, actor, query, brand=args.brand, limit=args.limit,
+                                  default_region=args.region)
+
     if args.stdin:
         ascii_only = not _utf8(sys.stdout)
         for line in _input_lines(sys.stdin):
-            rows = lookup(engine, line, **options) if line.strip() else []
+            rows = lookup(line) if line.strip() else []
             sys.stdout.write(json.dumps([_as_json(row) for row in rows], ensure_ascii=ascii_only) + "\n")
             sys.stdout.flush()
         return 0
-    rows = lookup(engine, " ".join(args.query), **options)
+    rows = lookup(" ".join(args.query))
     if args.json:
         print(json.dumps([_as_json(row) for row in rows], ensure_ascii=not _utf8(sys.stdout), indent=2))
     else:

@@ -42,12 +42,12 @@ def run_csat(args: argparse.Namespace) -> int:
     """Print the CSAT report as a table or as JSON rows ``{key, label, average, count}``."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.reviews.reports import csat_report
 
     engine = open_database(args)
     with Session(engine) as session:
-        rows = csat_report(session, None, by=args.by, since=args.since)
+        rows = csat_report(session, console(engine), by=args.by, since=args.since)
     if args.json:
         print(json.dumps([{"key": r.key, "label": r.label, "average": r.average, "count": r.count} for r in rows],
                          ensure_ascii=False, indent=2))

@@ -2,7 +2,8 @@
 
 JSON keys are a contract. ``list --json``: key, title, category, locales, stale.
 ``render --json``: key, locale, text. ``list`` and ``render`` load the starter library into a
-desk that has no responses and no call scripts yet (first run). ``render`` answers as the
+desk that has no responses and no call scripts yet (first run). Every subcommand acts as the
+console's built-in account. ``render`` answers (fills in the representative's name) as the
 ``--agent`` given, else as the active account named like this computer's user (as the window
 answers as whoever signed in); with neither, the representative's name stays empty and a note on
 standard error says so.
@@ -65,7 +66,7 @@ def run_list(args: argparse.Namespace) -> int:
     """Print the library as a table or as JSON."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.domain.enums import ResponseCategory
     from deskapp.core.errors import DeskappError
     from deskapp.core.i18n import current_locale
@@ -75,9 +76,11 @@ def run_list(args: argparse.Namespace) -> int:
     if args.category is not None and args.category not in {c.value for c in ResponseCategory}:
         raise DeskappError(_("Unknown category “{category}”. Use one of: {names}.").format(
             category=args.category, names=", ".join(c.value for c in ResponseCategory)))
-    with Session(open_database(args)) as session:
-        ensure_library(session)
-        rows = list_responses(session, args.search, category=args.category)
+    engine = open_database(args)
+    actor = console(engine)
+    with Session(engine) as session:
+        ensure_library(session, actor)
+        rows = list_responses(session, actor, args.search, category=args.category)
     if args.json:
         print(json.dumps([{"key": r.key, "title": r.title, "category": r.category.value, "locales": list(r.locales),
                            "stale": list(r.stale)} for r in rows], ensure_ascii=not _utf8(), indent=2))
@@ -96,7 +99,7 @@ def run_render(args: argparse.Namespace) -> int:
     """Fill in one response and print it."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.errors import DeskappError
     from deskapp.core.services.responses.responses import get_response, render_response
     from deskapp.core.services.starter import ensure_library
@@ -109,12 +112,14 @@ def run_render(args: argparse.Namespace) -> int:
             raise DeskappError(_("Write each fill-in as NAME=VALUE, e.g. new_date=2025-03-14 (got “{item}”).")
                                .format(item=item))
         prompts[name.strip()] = value
-    with Session(open_database(args)) as session:
-        ensure_library(session)
+    engine = open_database(args)
+    actor = console(engine)
+    with Session(engine) as session:
+        ensure_library(session, actor)
         agent_id, os_user = _answering_agent(session, args.agent)
-        result = render_response(session, args.key, args.customer, locale=args.locale, agent_id=agent_id,
-                                 case_id=args.case, prompts=prompts)
-        variant = get_response(session, args.key).variant(result.locale)
+        result = render_response(session, actor, args.key, args.customer, locale=args.locale,
+                                 answering_agent_id=agent_id, case_id=args.case, prompts=prompts)
+        variant = get_response(session, actor, args.key).variant(result.locale)
         nameless = agent_id is None and variant is not None and "agent" in inspect(variant.body).variables
     if nameless:
         print(_("Note: no --agent given, and no active user account is named like this computer's user "
@@ -164,12 +169,13 @@ def run_export(args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.errors import InputFileError
     from deskapp.core.services.responses.library_io import export_responses
 
-    with Session(open_database(args)) as session:
-        text = export_responses(session)
+    engine = open_database(args)
+    with Session(engine) as session:
+        text = export_responses(session, console(engine))
     if args.file == "-":
         sys.stdout.write(text)
         return 0
@@ -185,12 +191,13 @@ def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; every rejected entry is one line on stderr, and the exit code is then 1."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import EXIT_FAILED, error, open_database
+    from deskapp.cli.common import EXIT_FAILED, console, error, open_database
     from deskapp.core.services.responses.library_io import import_responses, read_file_text
 
     text = read_file_text(args.file)
-    with Session(open_database(args)) as session:
-        result = import_responses(session, text)
+    engine = open_database(args)
+    with Session(engine) as session:
+        result = import_responses(session, console(engine), text)
     for problem in result.problems:
         error(str(problem))
     print(_("Imported: {created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected.").format(

@@ -30,13 +30,15 @@ def run_list(args: argparse.Namespace) -> int:
     """Print the scripts as a table or as JSON."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.scripts.call_scripts import list_scripts
     from deskapp.core.services.starter import ensure_library
 
-    with Session(open_database(args)) as session:
-        ensure_library(session)
-        rows = list_scripts(session)
+    engine = open_database(args)
+    actor = console(engine)
+    with Session(engine) as session:
+        ensure_library(session, actor)
+        rows = list_scripts(session, actor)
     if args.json:
         ascii_only = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8"
         print(json.dumps([{"key": r.key, "version": r.version, "title": r.titles.get("en", r.title),

@@ -1,8 +1,9 @@
 """``deskapp users add|list|set-role|disable|unlock``: accounts, from the console.
 
-The console acts with the database file in hand, so it needs no sign-in; every change is audited
-as made from the console. Passwords are read with getpass (twice) or, for scripts, one line from
-standard input with ``--password-stdin``; they never appear on the command line or in any output.
+The console acts with the database file in hand, so it needs no sign-in: it acts as the built-in
+console account, and every change is audited as made by it. Passwords are read with getpass
+(twice) or, for scripts, one line from standard input with ``--password-stdin``; they never
+appear on the command line or in any output.
 """
 
 from __future__ import annotations
@@ -73,13 +74,13 @@ def run_add(args: argparse.Namespace) -> int:
     """Create the account ``args.name``."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.auth.auth import add_user
 
     password = read_password(args.password_stdin)
     engine = open_database(args)
     with Session(engine) as session:
-        row = add_user(session, None, args.name, password, role=args.role, display_name=args.display_name)
+        row = add_user(session, console(engine), args.name, password, role=args.role, display_name=args.display_name)
     print(_("Added {username} ({role}).").format(username=row.username, role=row.role.label))
     return 0
 
@@ -88,12 +89,12 @@ def run_list(args: argparse.Namespace) -> int:
     """Print the accounts as a table or JSON."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.auth.auth import list_users
 
     engine = open_database(args)
     with Session(engine) as session:
-        rows = list_users(session, None)
+        rows = list_users(session, console(engine))
     if args.json:
         print(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return 0
@@ -119,12 +120,12 @@ def run_set_role(args: argparse.Namespace) -> int:
     """Change the role of ``args.name``."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.auth.auth import set_role
 
     engine = open_database(args)
     with Session(engine) as session:
-        row = set_role(session, None, args.name, args.role)
+        row = set_role(session, console(engine), args.name, args.role)
     print(_("{username} is now: {role}.").format(username=row.username, role=row.role.label))
     return 0
 
@@ -133,12 +134,12 @@ def run_disable(args: argparse.Namespace) -> int:
     """Disable ``args.name``."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.auth.auth import disable_user
 
     engine = open_database(args)
     with Session(engine) as session:
-        row = disable_user(session, None, args.name)
+        row = disable_user(session, console(engine), args.name)
     print(_("{username} is disabled.").format(username=row.username))
     return 0
 
@@ -147,12 +148,12 @@ def run_unlock(args: argparse.Namespace) -> int:
     """Lift the sign-in lockout of ``args.name`` (its failed sign-ins so far stop counting)."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import open_database
+    from deskapp.cli.common import console, open_database
     from deskapp.core.services.auth.auth import normalise_username, unlock_user
 
     engine = open_database(args)
     with Session(engine) as session:
-        was_locked = unlock_user(session, None, args.name)
+        was_locked = unlock_user(session, console(engine), args.name)
     username = normalise_username(args.name)
     if was_locked:
         print(_("{username} is unlocked and can sign in again.").format(username=username))

@@ -62,9 +62,9 @@ def case_summary(desk: Desk, case_id: int) -> CaseSummary:
     from deskapp.core.services.notes import notes
 
     def gather(session: Session, agent_id: int) -> tuple[CaseRow, ProfileRow, list[NoteRow]]:
-        case = cases.get_case(session, case_id, actor_id=agent_id)
-        return (case, customer_profiles.customer_profile(session, case.customer_id, actor_id=agent_id),
-                notes.case_notes(session, case_id, actor_id=agent_id))
+        case = cases.get_case(session, agent_id, case_id)
+        return (case, customer_profiles.customer_profile(session, agent_id, case.customer_id),
+                notes.case_notes(session, agent_id, case_id))
 
     case, profile, case_notes = desk.as_agent(gather)
     return summary_html(case, profile, case_notes)

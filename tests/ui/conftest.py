@@ -15,6 +15,7 @@ from deskapp.core.domain.models import Agent
 from deskapp.core.services.cases import cases
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 
@@ -41,7 +42,7 @@ def desk_db(tmp_path: Path) -> Path:
                     preferences={"station_channel": "phone"})
         session.add(rep)
         session.commit()
-        profile = customer_profiles.customer_profile(session, "FI-000001")
+        profile = customer_profiles.customer_profile(session, console_actor(session), "FI-000001")
         cases.open_case(session, rep.id, profile.customer_id, "Router keeps restarting", PurchasePhase.AFTER,
                         SupportStage.TROUBLESHOOTING, Channel.PHONE)
     engine.dispose()

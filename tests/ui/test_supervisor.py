@@ -191,7 +191,7 @@ def test_a_rep_reads_and_acknowledges_their_review(qtbot: QtBot, make_window: An
     with Session(engine) as session:
         queue = sampling.sampling_queue(session, sam, since=dt.date(2000, 1, 1))
         case_id = next(r.case_id for r in queue if r.owner_id == anna)
-        view = reviews.rubric_criteria(session)
+        view = reviews.rubric_criteria(session, sam)
         reviews.create_review(session, sam, case_id, {c.key: 3 for c in view.criteria}, "Well handled.")
     engine.dispose()
     window = make_window(demo_db, user="anna")
@@ -221,7 +221,7 @@ def test_table_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester: Any, su
     engine = make_engine(f"sqlite:///{demo_db}")
     sam = _agent_id(demo_db, "sam")
     with Session(engine) as session:
-        view = reviews.rubric_criteria(session)
+        view = reviews.rubric_criteria(session, sam)
         reviews.create_review(session, sam, queue.model.row(0).case_id, {c.key: 2 for c in view.criteria})
         rows = reviews.reviews_for_agent(session, sam)
     engine.dispose()

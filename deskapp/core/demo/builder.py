@@ -36,7 +36,9 @@ from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, F
 from deskapp.core.search.normalize import fold
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import hash_password
+from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
+from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.notes.notes import revision_hash
 from deskapp.core.services.starter import load_starter_library
 
@@ -93,19 +95,25 @@ def default_anchor() -> dt.datetime:
     return utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def build_demo(engine: Engine, customers: int = DEFAULT_CUSTOMERS, *, seed: int = SEED,
+def build_demo(engine: Engine, actor_id: int, customers: int = DEFAULT_CUSTOMERS, *, seed: int = SEED,
                anchor: dt.datetime | None = None) -> DemoSummary:
-    """Create or top up the demo data in ``engine``'s (migrated) database.
+    """Create or top up the demo data in ``engine``'s (migrated) database (``demo.build``, audited).
 
     Args:
         engine: The database to fill.
+        actor_id: Who builds it (the console's account for ``deskapp demo``).
         customers: How many customers in total (the fixed, well-known ones included).
         seed: Seed of the generators; the same seed gives the same data.
         anchor: The demo's "now"; defaults to midnight UTC today.
 
     Returns:
         Totals in the database and what this run created.
+
+    Raises:
+        PermissionDenied: The actor may not build demo data.
     """
+    with Session(engine) as session:
+        require(session, actor_id, "demo.build")
     moment = anchor or default_anchor()
     summary = DemoSummary()
     _upsert_brands(engine)
@@ -115,10 +123,16 @@ def build_demo(engine: Engine, customers: int = DEFAULT_CUSTOMERS, *, seed: int 
     summary.customers_written = counts.created + counts.updated
     summary.cases_created, summary.notes_created = _write_cases(engine, eligible, random.Random(seed + 1), moment)
     with Session(engine) as session:
-        load_starter_library(session)  # responses and call scripts; adds only what is missing
+        load_starter_library(session, actor_id)  # responses and call scripts; adds only what is missing
         for name, model in (("brands", Brand), ("agents", Agent), ("customers", Customer),
                             ("cases", Case), ("notes", CaseNote)):
-            setattr(summary, name, session.scalar(select(func.count()).select_from(model)) or 0)
+            query = select(func.count()).select_from(model)
+            if model is Agent:  # people only, not the console's account
+                query = query.where(Agent.username != CONSOLE_USERNAME)
+            setattr(summary, name, session.scalar(query) or 0)
+        audit(session, actor_id, "demo.build", "demo", 0,
+              detail={"cases": summary.cases_created, "notes": summary.notes_created})
+        session.commit()
     return summary
 
 

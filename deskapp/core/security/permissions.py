@@ -7,6 +7,10 @@ or written.
 
 Separation of duties: the administrator sets up accounts, imports and backs up; it does not work
 cases or score reps. A person who does both has two accounts.
+
+The console (``deskapp`` subcommands) acts as the built-in account :data:`CONSOLE_USERNAME`, an
+administrator without a password. It may do what an administrator may, and also what an action
+lists :data:`CONSOLE` for: the read-only library commands a terminal offers.
 """
 
 from __future__ import annotations
@@ -24,11 +28,15 @@ if TYPE_CHECKING:
     from deskapp.core.domain.models import Agent
 
 REP, SUPERVISOR, ADMIN = Role.REP, Role.SUPERVISOR, Role.ADMIN
-_ALL = frozenset(Role)
-_DESK = frozenset({REP, SUPERVISOR})  # people who serve customers
+# The console's own entry in the matrix, beside the roles (it is not a role people are given).
+CONSOLE = "console"
+# The built-in account the console acts as; no person can sign in as it or be given its name.
+CONSOLE_USERNAME = "console"
+_ALL: frozenset[Role | str] = frozenset(Role)
+_DESK: frozenset[Role | str] = frozenset({REP, SUPERVISOR})  # people who serve customers
 
 # action -> roles allowed. Keep sorted by area; the test walks every entry.
-MATRIX: Mapping[str, frozenset[Role]] = {
+MATRIX: Mapping[str, frozenset[Role | str]] = {
     "customer.lookup": _ALL,
     "customer.view": _ALL,
     "customer.edit": _DESK,
@@ -42,20 +50,25 @@ MATRIX: Mapping[str, frozenset[Role]] = {
     "note.edit_own": _DESK,
     "note.history": _DESK,
     "draft.save": _DESK,
-    "response.use": _DESK,
+    "response.use": _DESK | {CONSOLE},  # ``deskapp responses list|render``
     "response.edit": frozenset({SUPERVISOR}),
-    "script.run": _DESK,
+    "script.run": _DESK | {CONSOLE},  # ``deskapp scripts list``
     "script.edit": frozenset({SUPERVISOR}),
+    "library.import": frozenset({SUPERVISOR, ADMIN}),
+    "library.export": frozenset({SUPERVISOR, ADMIN}),
     "review.create": frozenset({SUPERVISOR}),
     "review.view_own": _DESK,
     "review.view_all": frozenset({SUPERVISOR}),
     "rubric.edit": frozenset({SUPERVISOR}),
     "feedback.record": _DESK,
+    "feedback.correct": frozenset({SUPERVISOR}),
     "report.view": frozenset({SUPERVISOR, ADMIN}),
     "audit.view": frozenset({SUPERVISOR, ADMIN}),
     "export.cases": frozenset({SUPERVISOR, ADMIN}),
     "user.manage": frozenset({ADMIN}),
+    "user.own_password": _ALL,
     "backup.run": frozenset({ADMIN}),
+    "demo.build": frozenset({ADMIN}),
 }
 
 # What each action is called in a "you may not …" message.
@@ -77,16 +90,21 @@ ACTION_LABELS: Mapping[str, str] = {
     "response.edit": N_("edit the response library"),
     "script.run": N_("run call scripts"),
     "script.edit": N_("edit call scripts"),
+    "library.import": N_("import responses and call scripts"),
+    "library.export": N_("export responses and call scripts"),
     "review.create": N_("review cases"),
     "review.view_own": N_("see your reviews"),
     "review.view_all": N_("see everyone's reviews"),
     "rubric.edit": N_("edit the QA rubric"),
     "feedback.record": N_("record customer feedback"),
+    "feedback.correct": N_("correct customer feedback"),
     "report.view": N_("see reports"),
     "audit.view": N_("see the audit log"),
     "export.cases": N_("export cases"),
     "user.manage": N_("manage user accounts"),
+    "user.own_password": N_("change your own password"),
     "backup.run": N_("back up the database"),
+    "demo.build": N_("fill the database with demo data"),
 }
 
 
@@ -94,17 +112,26 @@ def allowed(role: Role | str, action: str) -> bool:
     """Whether ``role`` may do ``action``; unknown actions and unknown roles are denied.
 
     Args:
-        role: A :class:`Role` or its value ("rep", "supervisor", "admin").
+        role: A :class:`Role` or its value ("rep", "supervisor", "admin"), or :data:`CONSOLE`.
         action: An action name such as ``"case.open"``.
 
     Returns:
-        True only when the matrix lists the role for the action.
+        True only when the matrix lists the role for the action (the console: ``CONSOLE`` or
+        ``ADMIN``).
     """
+    roles = MATRIX.get(action, frozenset())
+    if role == CONSOLE:
+        return CONSOLE in roles or ADMIN in roles
     try:
         member = Role(role)
     except ValueError:
         return False
-    return member in MATRIX.get(action, frozenset())
+    return member in roles
+
+
+def principal(agent: Agent) -> Role | str:
+    """What the matrix knows ``agent`` as: :data:`CONSOLE` for the console's account, else its role."""
+    return CONSOLE if agent.username == CONSOLE_USERNAME else agent.role
 
 
 def denied_message(action: str) -> str:
@@ -115,12 +142,12 @@ def denied_message(action: str) -> str:
              "to.").format(action=what)
 
 
-def require(session: Session, agent_id: int | None, action: str) -> Agent:
+def require(session: Session, agent_id: int, action: str) -> Agent:
     """The acting agent, after checking they exist, are active and their role may do ``action``.
 
     Args:
         session: An open session.
-        agent_id: Who is acting; ``None`` is nobody and is denied.
+        agent_id: Who is acting (an unknown id is denied).
         action: The action from :data:`MATRIX`.
 
     Returns:
@@ -131,9 +158,9 @@ def require(session: Session, agent_id: int | None, action: str) -> Agent:
     """
     from deskapp.core.domain.models import Agent
 
-    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    agent = session.get(Agent, agent_id)
     if agent is None or not agent.active:
         raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
-    if not allowed(agent.role, action):
+    if not allowed(principal(agent), action):
         raise PermissionDenied(denied_message(action))
     return agent

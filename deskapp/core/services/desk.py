@@ -23,13 +23,15 @@ from deskapp.core.config import database_url
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
 from deskapp.core.domain.models import Agent, CallScript, Response
+from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import _
-from deskapp.core.security.permissions import require
+from deskapp.core.security.permissions import CONSOLE_USERNAME
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers import lookup
 from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
 from deskapp.core.storage.engine import make_engine, session_factory
@@ -126,7 +128,7 @@ class Desk:
             agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
             ui_locale=agent.ui_locale if agent.preferences.get("ui_locale_chosen") else "",
             station_channel=channel,
-            pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
+            pending_drafts=_pending_drafts(session, agent.id),
         )
 
     def close(self) -> None:
@@ -167,7 +169,8 @@ class Desk:
     def as_agent(self, service: Callable[Concatenate[Session, int, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``service(session, acting_agent_id, *args, **kwargs)`` in a short session.
 
-        For the supervisor's views: the services check the permissions; the desk only says who acts.
+        Any service fits (they all take the acting agent second); the services check the
+        permissions, the desk only says who acts.
         """
         agent_id = self.agent_id
         return self._run(lambda s: service(s, agent_id, *args, **kwargs))
@@ -190,57 +193,49 @@ class Desk:
         Raises:
             PermissionDenied: The account is disabled or unknown, or its role may not look customers up.
         """
-        agent_id = self.agent_id
-
-        def work(session: Session) -> list[lookup.LookupRow]:
-            require(session, agent_id, "customer.lookup")  # one primary-key read: cheap next to the search
-            return lookup.lookup(session, query, limit=limit)
-
-        return self._run(work)
+        return self.as_agent(lookup.find_customers, query, limit=limit)
 
     def profile(self, customer_id: int) -> customer_profiles.ProfileRow:
         """The customer's profile."""
-        return self._run(lambda s: customer_profiles.customer_profile(s, customer_id, actor_id=self.agent_id))
+        return self.as_agent(customer_profiles.customer_profile, customer_id)
 
     def update_customer(self, customer_id: int, changes: dict[str, str],
                         expected_version: int) -> customer_profiles.ProfileRow:
         """Save the rep's changes; raises ``CustomerConflict`` (both versions) if someone saved first."""
-        return self._run(lambda s: customers.update_customer(s, self.agent_id, customer_id, changes,
-                                                             expected_version))
+        return self.as_agent(customers.update_customer, customer_id, dict(changes), expected_version)
 
     def case_history(self, customer_id: int, open_only: bool = False) -> list[cases.CaseRow]:
         """The customer's cases, newest first."""
-        return self._run(lambda s: cases.case_history(s, customer_id, open_only=open_only, actor_id=self.agent_id))
+        return self.as_agent(cases.case_history, customer_id, open_only)
 
     # --- cases ----------------------------------------------------------------------------
     def case_customer(self, case_id: int) -> int:
         """The customer a case belongs to."""
-        return self._run(lambda s: cases.get_case(s, case_id, actor_id=self.agent_id).customer_id)
+        return self.as_agent(cases.get_case, case_id).customer_id
 
     def open_case(self, customer_id: int, subject: str, phase: PurchasePhase, stage: SupportStage,  # noqa: PLR0917
                   channel: Channel, priority: Priority = Priority.NORMAL) -> cases.CaseRow:
         """Open a new case owned by the acting agent."""
-        return self._run(lambda s: cases.open_case(s, self.agent_id, customer_id, subject, phase, stage,
-                                                   channel, priority))
+        return self.as_agent(cases.open_case, customer_id, subject, phase, stage, channel, priority)
 
     def set_status(self, case_id: int, status: CaseStatus, expected_version: int) -> cases.CaseRow:
         """Move a case to ``status`` (fails with a conflict if someone changed it meanwhile)."""
-        return self._run(lambda s: cases.set_status(s, self.agent_id, case_id, status, expected_version))
+        return self.as_agent(cases.set_status, case_id, status, expected_version)
 
     def assign_to_me(self, case_id: int, expected_version: int) -> cases.CaseRow:
         """Make the acting agent the case's owner."""
-        return self._run(lambda s: cases.assign(s, case_id, self.agent_id, expected_version))
+        return self.as_agent(cases.assign, case_id, self.agent_id, expected_version)
 
     def record_feedback(self, case_id: int, score: int) -> case_feedback.FeedbackRow:
-        """Store the customer's satisfaction score (1-5)."""
-        return self._run(lambda s: case_feedback.record_feedback(s, case_id, self.agent_id, score))
+        """Store the customer's satisfaction score (1-5); a second one for the case needs a supervisor."""
+        return self.as_agent(case_feedback.record_feedback, case_id, score)
 
     # --- scripted responses ---------------------------------------------------------------
     def find_responses(self, query: str = "") -> list[responses.ResponseRow]:
         """Responses matching ``query`` (title, tags or text, any language)."""
         from deskapp.core.services.responses import responses
 
-        return self._run(lambda s: responses.list_responses(s, query))
+        return self.as_agent(responses.list_responses, query)
 
     def response_preview(self, key: str, customer_id: int | None, case_id: int | None, rep_locale: str,
                          prompts: dict[str, str]) -> ResponsePreview:
@@ -248,14 +243,16 @@ class Desk:
         from deskapp.core.services.responses import responses
         from deskapp.core.templating.render import MissingPrompt
 
+        me = self.agent_id
+
         def work(session: Session) -> ResponsePreview:
-            detail = responses.get_response(session, key)
-            pair = responses.side_by_side(session, key, self._customer_locale(session, customer_id), rep_locale)
+            detail = responses.get_response(session, me, key)
+            pair = responses.side_by_side(session, me, key, self._customer_locale(session, customer_id), rep_locale)
             try:
-                mine = responses.render_response(session, key, customer_id, agent_id=self.agent_id,
+                mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
                                                  case_id=case_id, prompts=prompts)
-                theirs = responses.render_response(session, key, customer_id, locale=pair.rep.locale,
-                                                   agent_id=self.agent_id, case_id=case_id, prompts=prompts)
+                theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
+                                                   answering_agent_id=me, case_id=case_id, prompts=prompts)
             except MissingPrompt as exc:
                 return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
                                        pair.rep.body, str(exc))
@@ -267,28 +264,27 @@ class Desk:
         """A response with every language variant (for editing)."""
         from deskapp.core.services.responses import responses
 
-        return self._run(lambda s: responses.get_response(s, key))
+        return self.as_agent(responses.get_response, key)
 
     def save_variant(self, key: str, locale: str, title: str, body: str) -> responses.VariantRow:
         """Save one language of a response (supervisors); a broken template raises with line numbers."""
         from deskapp.core.services.responses import responses
 
-        return self._run(lambda s: responses.save_variant(s, self.agent_id, key, locale, body, title=title))
+        return self.as_agent(responses.save_variant, key, locale, body, title=title)
 
     def render_response(self, key: str, customer_id: int | None, case_id: int | None,
                         prompts: dict[str, str]) -> responses.RenderedResponse:
         """The response filled in, in the customer's language, ready to insert."""
         from deskapp.core.services.responses import responses
 
-        return self._run(lambda s: responses.render_response(s, key, customer_id, agent_id=self.agent_id,
-                                                             case_id=case_id, prompts=prompts))
+        return self.as_agent(responses.render_response, key, customer_id, answering_agent_id=self.agent_id,
+                             case_id=case_id, prompts=prompts)
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
         """The call scripts (newest version of each); the acting agent needs ``script.run``."""
         from deskapp.core.services.scripts import call_scripts
 
-        agent_id = self.agent_id
-        return self._run(lambda s: call_scripts.list_scripts(s, actor_id=agent_id))
+        return self.as_agent(call_scripts.list_scripts)
 
     def start_script(self, key: str, customer_id: int | None, case_id: int | None,
                      rep_locale: str) -> call_scripts.ScriptRun:
@@ -299,34 +295,32 @@ class Desk:
         """
         from deskapp.core.services.scripts import call_scripts
 
-        agent_id = self.agent_id
-        return self._run(lambda s: call_scripts.start_run(s, key, customer_id, rep_locale=rep_locale,
-                                                          agent_id=agent_id, case_id=case_id, actor_id=agent_id))
+        return self.as_agent(call_scripts.start_run, key, customer_id, rep_locale=rep_locale, case_id=case_id)
 
     def finish_script(self, case_id: int, run: call_scripts.ScriptRun) -> call_scripts.ScriptRunResult:
         """Store the run as a structured note on the case, and its satisfaction score (``script.run``)."""
         from deskapp.core.services.scripts import call_scripts
 
-        return self._run(lambda s: call_scripts.finish_run(s, self.agent_id, case_id, run))
+        return self.as_agent(call_scripts.finish_run, case_id, run)
 
     def _customer_locale(self, session: Session, customer_id: int | None) -> str:
         if customer_id is None:
             return "en"
-        return customer_profiles.customer_profile(session, customer_id).preferred_locale
+        return customer_profiles.load_profile(session, customer_id).preferred_locale  # side_by_side checked
 
     # --- notes ----------------------------------------------------------------------------
     def case_notes(self, case_id: int) -> list[notes.NoteRow]:
         """The notes of a case with their latest text."""
-        return self._run(lambda s: notes.case_notes(s, case_id, actor_id=self.agent_id))
+        return self.as_agent(notes.case_notes, case_id)
 
     def note_history(self, note_id: int) -> list[notes.RevisionRow]:
         """Every revision of a note, oldest first."""
-        return self._run(lambda s: notes.note_history(s, note_id, actor_id=self.agent_id))
+        return self.as_agent(notes.note_history, note_id)
 
     def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> SavedDraft:
         """Autosave the text being typed; with the server unreachable, keep it on this computer."""
         try:
-            row = self._run(lambda s: notes.save_draft(s, self.agent_id, case_id, body, note_id))
+            row = self.as_agent(notes.save_draft, case_id, body, note_id)
         except SQLAlchemyError as exc:
             if not connectivity.is_connection_error(exc):
                 raise
@@ -346,25 +340,27 @@ class Desk:
 
     def discard_draft(self, case_id: int, note_id: int | None = None) -> None:
         """Throw away the draft for a case (after the rep chose to)."""
-        self._run(lambda s: notes.discard_draft(s, self.agent_id, case_id, note_id))
+        self.as_agent(notes.discard_draft, case_id, note_id)
 
     def draft_for(self, case_id: int, note_id: int | None = None) -> notes.DraftRow | None:
         """The unsaved draft for a case, if any."""
-        return self._run(lambda s: next((d for d in notes.pending_drafts(s, self.agent_id)
-                                         if d.case_id == case_id and d.note_id == note_id), None))
+        return next((d for d in self.as_agent(notes.pending_drafts)
+                     if d.case_id == case_id and d.note_id == note_id), None)
 
     def save_note(self, case_id: int, body: str, note_id: int | None = None) -> notes.NoteRow:
         """Save the note: a new note, or a new revision of ``note_id``."""
         if note_id is None:
-            return self._run(lambda s: notes.add_note(s, self.agent_id, case_id, body))
-        return self._run(lambda s: notes.edit_note(s, self.agent_id, note_id, body))
+            return self.as_agent(notes.add_note, case_id, body)
+        return self.as_agent(notes.edit_note, note_id, body)
 
 
 def _pick_agent(session: Session, username: str) -> Agent:
-    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep."""
-    agent = session.scalars(select(Agent).where(Agent.username == username, Agent.active)).first()
+    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep (never the console's)."""
+    person = Agent.username != CONSOLE_USERNAME
+    agent = session.scalars(select(Agent).where(Agent.username == username, Agent.active, person)).first()
     if agent is None:
-        agent = session.scalars(select(Agent).where(Agent.active).order_by(Agent.role != Role.REP, Agent.id)).first()
+        agent = session.scalars(select(Agent).where(Agent.active, person)
+                                .order_by(Agent.role != Role.REP, Agent.id)).first()
     if agent is None:
         agent = Agent(username=username, display_name=username, role=Role.REP)
         session.add(agent)
@@ -380,4 +376,11 @@ def _ensure_library(session: Session) -> None:
         return
     from deskapp.core.services import starter
 
-    starter.ensure_library(session)
+    starter.ensure_library(session, console_actor(session))  # the shipped library, loaded by the system
+
+
+def _pending_drafts(session: Session, agent_id: int) -> tuple[notes.DraftRow, ...]:
+    try:
+        return tuple(notes.pending_drafts(session, agent_id))
+    except PermissionDenied:  # an account that may not write notes (an administrator) has no drafts
+        return ()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import CallScript, Response
+from deskapp.core.security.permissions import require
 from deskapp.core.services.responses.library_io import ImportResult, import_responses
 from deskapp.core.services.scripts.call_scripts import import_scripts
 
@@ -26,22 +27,28 @@ class StarterLoad:
     scripts: ImportResult
 
 
-def load_starter_library(session: Session) -> StarterLoad:
-    """Add the starter responses and call scripts that are missing; existing entries are never changed."""
-    responses = import_responses(session, starter_text("responses.yaml"), only_missing=True)
-    scripts = import_scripts(session, starter_text("scripts.yaml"))
+def load_starter_library(session: Session, actor_id: int) -> StarterLoad:
+    """Add the starter responses and call scripts that are missing; existing entries are never changed.
+
+    ``actor_id`` needs ``library.import`` (the desk and the console load it as the console's account).
+    """
+    responses = import_responses(session, actor_id, starter_text("responses.yaml"), only_missing=True)
+    scripts = import_scripts(session, actor_id, starter_text("scripts.yaml"))
     return StarterLoad(responses, scripts)
 
 
-def ensure_library(session: Session) -> bool:
+def ensure_library(session: Session, actor_id: int) -> bool:
     """Load the starter library on first run only: when there are no responses and no scripts yet.
+
+    ``actor_id`` needs ``library.import`` (checked before anything else, first run or not).
 
     Returns:
         Whether it was loaded. A library someone emptied on purpose stays empty only if a script
         or response remains; call :func:`load_starter_library` to restore the starter entries.
     """
+    require(session, actor_id, "library.import")
     if session.scalar(select(func.count()).select_from(Response)) or \
             session.scalar(select(func.count()).select_from(CallScript)):
         return False
-    load_starter_library(session)
+    load_starter_library(session, actor_id)
     return True

@@ -94,7 +94,7 @@ class MyReviewsDialog(QDialog):
         desk, locale = self._desk, current_locale()
 
         def work(session: Session, me: int) -> tuple[list[ReviewRow], RubricView]:
-            return reviews_for_agent(session, me, me), rubric_criteria(session, locale)
+            return reviews_for_agent(session, me, me), rubric_criteria(session, me, locale)
 
         self._runner.submit(lambda: desk.as_agent(work), self._show, self._failed, key="my_reviews")
 

@@ -95,7 +95,7 @@ class ReviewForm(QWidget):
         from deskapp.core.services.reviews.reviews import rubric_criteria
 
         desk, locale = self._desk, current_locale()
-        self._runner.submit(lambda: desk.as_agent(lambda session, _me: rubric_criteria(session, locale)),
+        self._runner.submit(lambda: desk.as_agent(rubric_criteria, locale),
                             self._set_rubric, self._failed, key="review_rubric")
 
     def _set_rubric(self, view: RubricView) -> None:

@@ -4,10 +4,12 @@ Sign-in gives one and the same answer for an unknown user, a wrong password and 
 and spends about the same time on each (an unknown name is checked against a dummy hash), so the
 sign-in dialog cannot be used to find out which usernames exist.
 
-Account changes take the acting agent's id, checked for ``user.manage``. ``None`` stands for the
-local console (the ``deskapp users`` command): whoever runs it already holds the database file, and
-it is how the first administrator is created. Every change is audited; agents are staff, so their
-usernames may appear in audit details (customers' data never does).
+Account changes take the acting agent's id, checked for ``user.manage``. The ``deskapp users``
+command acts as the console's built-in account (whoever runs it already holds the database file,
+and it is how the first administrator is created). That account is nobody's: it has no password,
+is not listed, cannot be found by username here and never counts as an administrator. Every change
+is audited; agents are staff, so their usernames may appear in audit details (customers' data never
+does).
 
 Guessing is slowed by a lockout: after :data:`LOCKOUT_ATTEMPTS` failed sign-ins for one typed
 username within :data:`LOCKOUT_WINDOW`, that username is refused, without checking the password,
@@ -35,7 +37,7 @@ from deskapp.core.domain.models import Agent, AuditEvent
 from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
-from deskapp.core.security.permissions import require
+from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 
 USERNAME_MAX = 64
 DISPLAY_NAME_MAX = 200
@@ -165,12 +167,12 @@ def locked_until(session: Session, username: str, *, now: dt.datetime | None = N
     return _locked_until(session, name, agent_id, now)
 
 
-def unlock_user(session: Session, actor_id: int | None, username: str, *, now: dt.datetime | None = None) -> bool:
+def unlock_user(session: Session, actor_id: int, username: str, *, now: dt.datetime | None = None) -> bool:
     """Let an account try to sign in again at once: its failed sign-ins so far no longer count.
 
     Args:
         session: An open session.
-        actor_id: The administrator doing it, or ``None`` for the local console.
+        actor_id: The administrator doing it (the console's account for ``deskapp users``).
         username: The account.
         now: The current time (tests pass a clock; default: now).
 
@@ -181,8 +183,7 @@ def unlock_user(session: Session, actor_id: int | None, username: str, *, now: d
         RecordNotFound: No such account.
         PermissionDenied: The actor may not manage accounts.
     """
-    if actor_id is not None:
-        require(session, actor_id, "user.manage")
+    require(session, actor_id, "user.manage")
     now = now or utcnow()
     agent = _find(session, username)
     name = normalise_username(agent.username)
@@ -213,13 +214,13 @@ def _locked_until(session: Session, name: str, agent_id: int | None, now: dt.dat
     return failures[-1] + LOCKOUT_WINDOW
 
 
-def add_user(session: Session, actor_id: int | None, username: str, password: str, *,
+def add_user(session: Session, actor_id: int, username: str, password: str, *,
              role: Role | str = Role.REP, display_name: str | None = None, ui_locale: str = "en") -> UserRow:
     """Create an account.
 
     Args:
         session: An open session.
-        actor_id: The administrator doing it, or ``None`` for the local console.
+        actor_id: The administrator doing it (the console's account for ``deskapp users``).
         username: Letters, digits and ``._-`` (stored in lower case).
         password: At least :data:`PASSWORD_MIN` characters; stored as an argon2id hash only.
         role: rep, supervisor or admin.
@@ -233,12 +234,12 @@ def add_user(session: Session, actor_id: int | None, username: str, password: st
         InvalidInput: Bad username, taken username, short password, unknown role.
         PermissionDenied: The actor may not manage accounts.
     """
-    if actor_id is not None:
-        require(session, actor_id, "user.manage")
+    require(session, actor_id, "user.manage")
     name = _valid_username(username)
     member = _valid_role(role)
     _check_password(password)
-    if session.scalars(select(Agent.id).where(func.lower(Agent.username) == name)).first() is not None:
+    if name == CONSOLE_USERNAME or \
+            session.scalars(select(Agent.id).where(func.lower(Agent.username) == name)).first() is not None:
         raise InvalidInput(_("The username {username} is already taken.").format(username=name))
     shown = " ".join((display_name or name).split())[:DISPLAY_NAME_MAX]
     agent = Agent(username=name, display_name=shown, role=member, ui_locale=ui_locale,
@@ -251,21 +252,20 @@ def add_user(session: Session, actor_id: int | None, username: str, password: st
     return row
 
 
-def list_users(session: Session, actor_id: int | None, *, now: dt.datetime | None = None) -> list[UserRow]:
-    """Every account, by username, with the end of its sign-in lockout if it is locked out now.
+def list_users(session: Session, actor_id: int, *, now: dt.datetime | None = None) -> list[UserRow]:
+    """Every person's account (not the console's), by username, with the end of any sign-in lockout now.
 
     ``actor_id`` as in :func:`add_user`; ``now`` for tests.
     """
-    if actor_id is not None:
-        require(session, actor_id, "user.manage")
+    require(session, actor_id, "user.manage")
     now = now or utcnow()
     return [
         replace(_user_row(agent), locked_until=_locked_until(session, agent.username, agent.id, now))
-        for agent in session.scalars(select(Agent).order_by(Agent.username))
+        for agent in session.scalars(select(Agent).where(Agent.username != CONSOLE_USERNAME).order_by(Agent.username))
     ]
 
 
-def set_role(session: Session, actor_id: int | None, username: str, role: Role | str) -> UserRow:
+def set_role(session: Session, actor_id: int, username: str, role: Role | str) -> UserRow:
     """Change an account's role; the last active administrator cannot be demoted.
 
     Raises:
@@ -273,8 +273,7 @@ def set_role(session: Session, actor_id: int | None, username: str, role: Role |
         LastAdministrator: This is the only active administrator.
         PermissionDenied: The actor may not manage accounts.
     """
-    if actor_id is not None:
-        require(session, actor_id, "user.manage")
+    require(session, actor_id, "user.manage")
     member = _valid_role(role)
     agent = _find(session, username)
     old = agent.role
@@ -290,7 +289,7 @@ def set_role(session: Session, actor_id: int | None, username: str, role: Role |
     return row
 
 
-def disable_user(session: Session, actor_id: int | None, username: str) -> UserRow:
+def disable_user(session: Session, actor_id: int, username: str) -> UserRow:
     """Disable an account (it can no longer sign in; its notes and history stay).
 
     Raises:
@@ -298,8 +297,7 @@ def disable_user(session: Session, actor_id: int | None, username: str) -> UserR
         LastAdministrator: This is the only active administrator.
         PermissionDenied: The actor may not manage accounts.
     """
-    if actor_id is not None:
-        require(session, actor_id, "user.manage")
+    require(session, actor_id, "user.manage")
     agent = _find(session, username)
     if not agent.active:
         return _user_row(agent)
@@ -312,10 +310,16 @@ def disable_user(session: Session, actor_id: int | None, username: str) -> UserR
     return row
 
 
-def set_password(session: Session, actor_id: int | None, username: str, password: str) -> UserRow:
-    """Give an account a new password (an administrator, the console, or the agent themselves)."""
+def set_password(session: Session, actor_id: int, username: str, password: str) -> UserRow:
+    """Give an account a new password: the agent themselves (``user.own_password``), else ``user.manage``.
+
+    Raises:
+        RecordNotFound: No such account.
+        PermissionDenied: The actor may not change this password.
+    """
+    require(session, actor_id, "user.own_password")  # an unknown or disabled actor stops here
     agent = _find(session, username)
-    if actor_id is not None and actor_id != agent.id:
+    if actor_id != agent.id:
         require(session, actor_id, "user.manage")
     _check_password(password)
     agent.password_hash = hash_password(password)
@@ -328,14 +332,14 @@ def set_password(session: Session, actor_id: int | None, username: str, password
 def _find(session: Session, username: str) -> Agent:
     name = normalise_username(username)
     agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first()
-    if agent is None:
+    if agent is None or agent.username == CONSOLE_USERNAME:
         raise RecordNotFound(_("There is no user {username}.").format(username=name))
     return agent
 
 
 def _keep_an_admin(session: Session, agent: Agent) -> None:
     others = session.scalar(select(func.count()).select_from(Agent).where(
-        Agent.role == Role.ADMIN, Agent.active, Agent.id != agent.id)) or 0
+        Agent.role == Role.ADMIN, Agent.active, Agent.id != agent.id, Agent.username != CONSOLE_USERNAME)) or 0
     if not others:
         raise LastAdministrator(_("{username} is the only active administrator. Make another user an "
                                   "administrator first.").format(username=agent.username))

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
 from deskapp.core.domain.models import Case, Customer
-from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.actors import active_agent
@@ -52,21 +52,19 @@ class CaseRow:
     version_id: int
 
 
-def case_history(session: Session, customer_id: int, open_only: bool = False, *,
-                 actor_id: int | None = None) -> list[CaseRow]:
-    """A customer's cases, newest first.
+def case_history(session: Session, actor_id: int, customer_id: int, open_only: bool = False) -> list[CaseRow]:
+    """A customer's cases, newest first (``customer.view``).
 
     Args:
         session: An open session.
+        actor_id: The agent looking.
         customer_id: The customer.
         open_only: Only cases that are open or waiting.
-        actor_id: The agent looking (checked for ``customer.view``); ``None`` only for internal callers.
 
     Returns:
         The cases as plain rows.
     """
-    if actor_id is not None:
-        require(session, actor_id, "customer.view")
+    require(session, actor_id, "customer.view")
     query = (select(Case).options(selectinload(Case.owner)).where(Case.customer_id == customer_id)
              .order_by(Case.opened_at.desc(), Case.id.desc()))
     if open_only:
@@ -74,19 +72,18 @@ def case_history(session: Session, customer_id: int, open_only: bool = False, *,
     return [_case_row(case) for case in session.scalars(query)]
 
 
-def get_case(session: Session, case_id: int, *, actor_id: int | None = None) -> CaseRow:
-    """One case by id (``actor_id``, when given, is checked for ``customer.view``).
+def get_case(session: Session, actor_id: int, case_id: int) -> CaseRow:
+    """One case by id (``customer.view``).
 
     Raises:
         RecordNotFound: No such case.
     """
-    if actor_id is not None:
-        require(session, actor_id, "customer.view")
+    require(session, actor_id, "customer.view")
     return _case_row(load_case(session, case_id))
 
 
 def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
-    session: Session, agent_id: int, customer_id: int, subject: str,
+    session: Session, actor_id: int, customer_id: int, subject: str,
     purchase_phase: PurchasePhase | str, support_stage: SupportStage | str,
     channel: Channel | str, priority: Priority | str = Priority.NORMAL,
 ) -> CaseRow:
@@ -94,7 +91,7 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
 
     Args:
         session: An open session.
-        agent_id: The acting agent (becomes the owner).
+        actor_id: The acting agent (becomes the owner).
         customer_id: The customer the case is for.
         subject: A short subject line (at most 200 characters).
         purchase_phase: Before, during or after purchase.
@@ -110,7 +107,7 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
         RecordNotFound: No such customer.
         PermissionDenied: The agent is unknown, disabled or may not open cases.
     """
-    require(session, agent_id, "case.open")
+    require(session, actor_id, "case.open")
     text = " ".join(clean_text(subject).split())
     if not text:
         raise InvalidInput(_("Write a subject for the case."))
@@ -123,22 +120,22 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
     case = Case(customer_id=customer.id, brand_id=customer.brand_id, subject=text,
                 purchase_phase=PurchasePhase(purchase_phase), support_stage=SupportStage(support_stage),
                 channel=Channel(channel), priority=Priority(priority), status=CaseStatus.OPEN,
-                owner_id=agent_id, opened_at=now, updated_at=now)
+                owner_id=actor_id, opened_at=now, updated_at=now)
     session.add(case)
     session.flush()
-    audit(session, agent_id, "case.open", "support_case", case.id)
+    audit(session, actor_id, "case.open", "support_case", case.id)
     row = _case_row(case)
     session.commit()
     return row
 
 
-def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus | str,
+def set_status(session: Session, actor_id: int, case_id: int, status: CaseStatus | str,
                expected_version: int) -> CaseRow:
     """Change a case's status; closing stamps ``closed_at``, reopening clears it.
 
     Args:
         session: An open session.
-        agent_id: The acting agent.
+        actor_id: The acting agent (``case.update``).
         case_id: The case.
         status: The new status.
         expected_version: The ``version_id`` the rep's screen shows.
@@ -150,7 +147,7 @@ def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus
         CaseConflict: The case changed since the rep loaded it.
     """
     new_status = CaseStatus(status)
-    require(session, agent_id, "case.update")
+    require(session, actor_id, "case.update")
     case = load_case(session, case_id)
     _check_version(case, expected_version)
     if case.status == new_status:
@@ -161,48 +158,49 @@ def set_status(session: Session, agent_id: int, case_id: int, status: CaseStatus
         case.closed_at = utcnow()
     elif new_status in (CaseStatus.OPEN, CaseStatus.WAITING):
         case.closed_at = None
-    audit(session, agent_id, "case.status", "support_case", case.id,
+    audit(session, actor_id, "case.status", "support_case", case.id,
           detail={"from": old.value, "to": new_status.value})
     return _commit_case(session, case)
 
 
-def assign(session: Session, case_id: int, agent_id: int | None, expected_version: int,
-           *, actor_id: int | None = None) -> CaseRow:
-    """Give a case to ``agent_id`` (``None`` puts it back in the queue).
+def assign(session: Session, actor_id: int, case_id: int, owner_id: int | None, expected_version: int) -> CaseRow:
+    """Give a case to ``owner_id`` (``None`` puts it back in the queue).
 
-    A rep may take a case for themselves; giving it to someone else, or unassigning, needs a
-    supervisor or admin as ``actor_id``.
+    Taking a case oneself needs ``case.assign_self``; giving it to someone else, or unassigning,
+    ``case.assign_other``.
 
     Args:
         session: An open session.
+        actor_id: Who does it.
         case_id: The case.
-        agent_id: The new owner, or ``None``.
+        owner_id: The new owner, or ``None``.
         expected_version: The ``version_id`` the screen shows.
-        actor_id: Who does it; defaults to ``agent_id`` (taking the case oneself).
 
     Returns:
         The case after the change.
 
     Raises:
         CaseConflict: The case changed since it was loaded.
-        PermissionDenied: The actor may not assign cases to others, or the new owner is disabled.
+        PermissionDenied: The actor may not assign the case so, or the new owner is disabled.
     """
-    actor_key = actor_id if actor_id is not None else agent_id
-    if actor_key is None:
-        raise PermissionDenied(_("Only a supervisor can put a case back in the queue."))
-    actor = require(session, actor_key, "case.assign_self" if agent_id == actor_key else "case.assign_other")
-    if agent_id is not None:
-        active_agent(session, agent_id)
+    actor = require(session, actor_id, "case.assign_self" if owner_id == actor_id else "case.assign_other")
+    if owner_id is not None:
+        active_agent(session, owner_id)
     case = load_case(session, case_id)
     _check_version(case, expected_version)
-    if case.owner_id == agent_id:
+    if case.owner_id == owner_id:
         return _case_row(case)
-    case.owner_id = agent_id
-    audit(session, actor.id, "case.assign", "support_case", case.id, detail={"owner": agent_id})
+    case.owner_id = owner_id
+    audit(session, actor.id, "case.assign", "support_case", case.id, detail={"owner": owner_id})
     return _commit_case(session, case)
 
 
 def load_case(session: Session, case_id: int) -> Case:
+    """Internal, no actor: the case for services of this package that checked their own action.
+
+    Raises:
+        RecordNotFound: No such case.
+    """
     case = session.get(Case, case_id, options=[selectinload(Case.owner)])
     if case is None:
         raise RecordNotFound(_("The case no longer exists."))

@@ -27,24 +27,22 @@ NOTE_SEPARATOR = "\n\n----\n\n"
 PAGE = 1000
 
 
-def export_cases_csv(session: Session, agent_id: int | None, path: str | os.PathLike[str],
+def export_cases_csv(session: Session, actor_id: int, path: str | os.PathLike[str],
                      since: dt.date | None = None) -> int:
     """Write the cases opened on or after ``since`` (all when ``None``) to the CSV file ``path``.
 
     Args:
         session: An open session.
-        agent_id: Who exports (``export.cases``); ``None`` for the local console, which holds the
-            database file anyway (``deskapp export cases``).
+        actor_id: Who exports (``export.cases``); the console's account for ``deskapp export cases``.
         path: The file to write (UTF-8, comma-separated, header row).
         since: First day (UTC) of the cases' opening.
 
     Returns:
         How many cases were written.
     """
-    if agent_id is not None:
-        require(session, agent_id, "export.cases")
+    require(session, actor_id, "export.cases")
     written = write_csv(path, COLUMNS, _rows(session, since))
-    audit(session, agent_id, "export.cases", "support_case", 0,
+    audit(session, actor_id, "export.cases", "support_case", 0,
           detail={"count": written, "since": since.isoformat() if since else None})
     session.commit()
     return written

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
 from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
+from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
 from deskapp.core.services.customers.csv_rows import (
     ALL_COLUMNS,
@@ -31,6 +32,7 @@ from deskapp.core.services.customers.csv_rows import (
     map_header,
 )
 from deskapp.core.services.customers.store import CustomerRecord, WriteCounts, write_customers
+from deskapp.core.services.kernel.audit import audit
 
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 10_000
@@ -79,6 +81,7 @@ def brand_defaults(engine: Engine) -> dict[str, BrandDefaults]:
 
 def import_customers(
     engine: Engine,
+    actor_id: int,
     path: str | os.PathLike[str],
     *,
     region: str | None = None,
@@ -87,10 +90,11 @@ def import_customers(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportSummary:
-    """Import the customers in the CSV file ``path``, upserting by account number.
+    """Import the customers in the CSV file ``path``, upserting by account number (``customer.import``, audited).
 
     Args:
         engine: the migrated database.
+        actor_id: who imports (the console's account from ``deskapp import customers``).
         path: the CSV file (UTF-8 with or without BOM; ``,``, ``;`` or tab between cells).
         region: country for national phone numbers when the row's brand does not exist yet.
         dry_run: validate and count, but write nothing to the database.
@@ -103,7 +107,9 @@ def import_customers(
 
     Raises:
         InputFileError: the file cannot be read or lacks a required column; nothing was imported.
+        PermissionDenied: the actor may not import customers.
     """
+    _check(engine, actor_id, "customer.import")
     region = check_region(region)
     summary = ImportSummary(dry_run=dry_run)
     with open_csv(path) as source:
@@ -147,7 +153,20 @@ def import_customers(
         if rejects is not None:
             rejects.commit()
     summary.created, summary.updated = counts.created, counts.updated
+    _audit(engine, actor_id, "customer.import", {"created": summary.created, "updated": summary.updated,
+                                                 "rejected": summary.rejected, "dry_run": dry_run})
     return summary
+
+
+def _check(engine: Engine, actor_id: int, action: str) -> None:
+    with Session(engine) as session:
+        require(session, actor_id, action)
+
+
+def _audit(engine: Engine, actor_id: int, action: str, detail: dict[str, object]) -> None:
+    with Session(engine) as session:
+        audit(session, actor_id, action, "customer", 0, detail=detail)
+        session.commit()
 
 
 def _reject_row(rejection: Rejection, width: int) -> list[str]:
@@ -188,13 +207,17 @@ def _count_only(engine: Engine, records: Iterable[CustomerRecord], batch_size: i
     return counts
 
 
-def export_customers(engine: Engine, path: str | os.PathLike[str], *, page_size: int = 5000) -> int:
+def export_customers(engine: Engine, actor_id: int, path: str | os.PathLike[str], *, page_size: int = 5000) -> int:
     """Write every customer to the CSV file ``path`` (UTF-8, ``,``); returns how many were written.
 
-    Columns are :data:`ALL_COLUMNS`; lists are joined with ``|``; cells a spreadsheet would run
-    as a formula get a leading ``'``, which :func:`import_customers` removes again.
+    ``actor_id`` needs ``customer.export``; the export is audited. Columns are :data:`ALL_COLUMNS`;
+    lists are joined with ``|``; cells a spreadsheet would run as a formula get a leading ``'``,
+    which :func:`import_customers` removes again.
     """
-    return write_csv(path, ALL_COLUMNS, _customer_rows(engine, page_size))
+    _check(engine, actor_id, "customer.export")
+    written = write_csv(path, ALL_COLUMNS, _customer_rows(engine, page_size))
+    _audit(engine, actor_id, "customer.export", {"count": written})
+    return written
 
 
 def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:

@@ -19,9 +19,9 @@ from deskapp.core.domain.models import Customer, CustomerEmail
 from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import search_text
-from deskapp.core.services.customers.profile import ProfileRow, customer_profile
+from deskapp.core.security.permissions import require
+from deskapp.core.services.customers.profile import ProfileRow, load_profile
 from deskapp.core.services.customers.store import PROFILE_FIELDS, CustomerRecord, customer_search_text
-from deskapp.core.services.kernel.actors import active_agent
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 
@@ -51,13 +51,13 @@ class CustomerConflict(DeskappError):
         self.theirs = theirs
 
 
-def update_customer(session: Session, agent_id: int, customer_id: int, changes: dict[str, Any],
+def update_customer(session: Session, actor_id: int, customer_id: int, changes: dict[str, Any],
                     expected_version: int) -> ProfileRow:
-    """Save ``changes`` to a customer if nobody else saved it since ``expected_version``.
+    """Save ``changes`` to a customer if nobody else saved it since ``expected_version`` (``customer.edit``).
 
     Args:
         session: An open session.
-        agent_id: The acting agent.
+        actor_id: The acting agent.
         customer_id: The customer.
         changes: Field name to new value; names from :data:`EDITABLE`. Text is trimmed, an empty
             optional field becomes empty (``None``).
@@ -70,29 +70,29 @@ def update_customer(session: Session, agent_id: int, customer_id: int, changes: 
         CustomerConflict: The customer changed meanwhile; carries ``mine`` and ``theirs``.
         InvalidInput: An unknown field or a value that cannot be stored.
         RecordNotFound: No such customer.
-        PermissionDenied: The agent is unknown or disabled.
+        PermissionDenied: The agent is unknown or disabled, or may not change customers.
     """
+    require(session, actor_id, "customer.edit")
     values = _validated(changes)
-    active_agent(session, agent_id)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
     if customer.version_id != expected_version:
-        raise CustomerConflict(changes, customer_profile(session, customer_id))
+        raise CustomerConflict(changes, load_profile(session, customer_id))
     changed = sorted(name for name, value in values.items() if getattr(customer, name) != value)
     if not changed:
-        return customer_profile(session, customer_id)
+        return load_profile(session, customer_id)
     for name in changed:
         setattr(customer, name, values[name])
     if _SEARCHED.intersection(changed):
         _reindex(session, customer)
-    audit(session, agent_id, "customer.update", "customer", customer_id, detail={"fields": changed})
+    audit(session, actor_id, "customer.update", "customer", customer_id, detail={"fields": changed})
     try:
         session.flush()  # UPDATE … WHERE id = ? AND version_id = ?: the check against the server's row
     except StaleDataError:
         session.rollback()
-        raise CustomerConflict(changes, customer_profile(session, customer_id)) from None
-    row = customer_profile(session, customer_id)
+        raise CustomerConflict(changes, load_profile(session, customer_id)) from None
+    row = load_profile(session, customer_id)
     session.commit()
     return row
 

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.search.phones import format_international
 from deskapp.core.search.query import parse_query
+from deskapp.core.security.permissions import require
 from deskapp.core.services.customers import lookup_sql
 from deskapp.core.services.customers.lookup_sql import Shape, compiled
 
@@ -80,7 +81,7 @@ def lookup(
     limit: int = DEFAULT_LIMIT,
     default_region: str | None = None,
 ) -> list[LookupRow]:
-    """Find customers for what a representative typed.
+    """Find customers for what a representative typed (no actor: the search itself; see :func:`find_customers`).
 
     Args:
         bind: A session, engine or connection of a migrated deskapp database.
@@ -101,6 +102,27 @@ def lookup(
         with bind.connect() as connection:
             return _lookup(connection, query, brand, limit, default_region)
     return _lookup(bind, query, brand, limit, default_region)
+
+
+def find_customers(
+    session: Session,
+    actor_id: int,
+    query: str,
+    *,
+    brand: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    default_region: str | None = None,
+) -> list[LookupRow]:
+    """:func:`lookup` for an acting agent, who needs ``customer.lookup`` (the window and the console use this).
+
+    One primary-key read for the check, and none at all once the agent is in the session: cheap
+    next to the search. The arguments after ``actor_id`` mean what they mean for :func:`lookup`.
+
+    Raises:
+        PermissionDenied: The agent is unknown or disabled, or may not look customers up.
+    """
+    require(session, actor_id, "customer.lookup")
+    return lookup(session, query, brand=brand, limit=limit, default_region=default_region)
 
 
 def _lookup(

@@ -37,22 +37,31 @@ class ProfileRow:
     version_id: int
 
 
-def customer_profile(session: Session, customer: int | str, *, actor_id: int | None = None) -> ProfileRow:
-    """Load a customer's profile by id (int) or account number (str).
+def customer_profile(session: Session, actor_id: int, customer: int | str) -> ProfileRow:
+    """Load a customer's profile by id (int) or account number (str) (``customer.view``).
 
     Args:
         session: An open session.
+        actor_id: The agent looking.
         customer: The customer's id, or their account number ("FI-000001").
-        actor_id: The agent looking (checked for ``customer.view``); ``None`` only for internal callers.
 
     Returns:
         The profile with brand, alerts, emails and phones.
 
     Raises:
         RecordNotFound: No such customer.
+        PermissionDenied: The agent may not view customers.
     """
-    if actor_id is not None:
-        require(session, actor_id, "customer.view")
+    require(session, actor_id, "customer.view")
+    return load_profile(session, customer)
+
+
+def load_profile(session: Session, customer: int | str) -> ProfileRow:
+    """Internal, no actor: the profile for services that already checked their own action.
+
+    Raises:
+        RecordNotFound: No such customer.
+    """
     query = select(Customer).options(
         selectinload(Customer.emails), selectinload(Customer.phones),
         selectinload(Customer.alerts), selectinload(Customer.brand),

@@ -107,13 +107,13 @@ def clean_body(body: str) -> str:
     return clean_text(body)
 
 
-def save_draft(session: Session, agent_id: int, case_id: int | None, body: str,
+def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
                note_id: int | None = None) -> DraftRow:
     """Autosave what the agent is typing; one draft per (agent, case, note), committed at once.
 
     Args:
         session: An open session.
-        agent_id: The agent typing.
+        actor_id: The agent typing (``draft.save``).
         case_id: The case the note belongs to.
         body: The text so far (any Unicode; NUL characters are dropped).
         note_id: The note being edited, or ``None`` for a new note.
@@ -121,14 +121,14 @@ def save_draft(session: Session, agent_id: int, case_id: int | None, body: str,
     Returns:
         The stored draft.
     """
-    require(session, agent_id, "draft.save")
+    require(session, actor_id, "draft.save")
     if note_id is not None:
         note = session.get(CaseNote, note_id)
         if note is None:
             raise RecordNotFound(_("The note no longer exists."))
         case_id = note.case_id
-    drafts = _drafts(session, agent_id, case_id, note_id)
-    draft = drafts[0] if drafts else Draft(agent_id=agent_id, case_id=case_id, note_id=note_id)
+    drafts = _drafts(session, actor_id, case_id, note_id)
+    draft = drafts[0] if drafts else Draft(agent_id=actor_id, case_id=case_id, note_id=note_id)
     for extra in drafts[1:]:  # two windows raced to create it; keep the newest
         session.delete(extra)
     draft.body = clean_body(body)
@@ -140,37 +140,40 @@ def save_draft(session: Session, agent_id: int, case_id: int | None, body: str,
     return row
 
 
-def discard_draft(session: Session, agent_id: int, case_id: int | None, note_id: int | None = None) -> int:
-    """Delete the agent's draft for (case, note), when they throw the text away on purpose.
+def discard_draft(session: Session, actor_id: int, case_id: int | None, note_id: int | None = None) -> int:
+    """Delete the agent's draft for (case, note), when they throw the text away on purpose (``draft.save``).
 
     Returns:
         How many drafts were deleted (0 or 1).
     """
-    require(session, agent_id, "draft.save")
-    count = _delete_drafts(session, agent_id, case_id, note_id)
+    require(session, actor_id, "draft.save")
+    count = _delete_drafts(session, actor_id, case_id, note_id)
     session.commit()
     return count
 
 
-def pending_drafts(session: Session, agent_id: int) -> list[DraftRow]:
-    """Every draft of the agent with text in it, newest first, for "restore your unsaved notes".
+def pending_drafts(session: Session, actor_id: int) -> list[DraftRow]:
+    """Every draft of the acting agent with text in it, newest first, for "restore your unsaved notes".
+
+    Needs ``draft.save`` (whoever may not save drafts has none).
 
     Returns:
         The drafts with the case subject and customer name for each.
     """
-    query = (select(Draft).where(Draft.agent_id == agent_id)
+    require(session, actor_id, "draft.save")
+    query = (select(Draft).where(Draft.agent_id == actor_id)
              .order_by(Draft.saved_at.desc(), Draft.id.desc()))
     return [_draft_row(session, draft) for draft in session.scalars(query) if draft.body.strip()]
 
 
-def add_note(session: Session, agent_id: int, case_id: int, body: str) -> NoteRow:
-    """Save a new note on a case (revision 1) and delete the draft it came from.
+def add_note(session: Session, actor_id: int, case_id: int, body: str) -> NoteRow:
+    """Save a new note on a case (revision 1) and delete the draft it came from (``note.write``).
 
     Raises:
         InvalidInput: The note is empty or only whitespace.
         RecordNotFound: No such case.
     """
-    author = require(session, agent_id, "note.write")
+    author = require(session, actor_id, "note.write")
     text = _valid_body(body)
     if session.get(Case, case_id) is None:
         raise RecordNotFound(_("The case no longer exists."))
@@ -179,13 +182,13 @@ def add_note(session: Session, agent_id: int, case_id: int, body: str) -> NoteRo
     session.add(note)
     session.flush()
     append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=text)
-    _delete_drafts(session, agent_id, case_id, None)
-    audit(session, agent_id, "note.add", "case_note", note.id, detail={"case": case_id})
+    _delete_drafts(session, actor_id, case_id, None)
+    audit(session, actor_id, "note.add", "case_note", note.id, detail={"case": case_id})
     return commit_note(session, note.id)
 
 
-def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteRow:
-    """Append a new revision to a note; nothing already saved is changed.
+def edit_note(session: Session, actor_id: int, note_id: int, body: str) -> NoteRow:
+    """Append a new revision to a note; nothing already saved is changed (``note.edit_own``).
 
     An unchanged body adds no revision. Only the note's author may edit it.
 
@@ -194,7 +197,7 @@ def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteR
         PermissionDenied: The agent did not write this note.
         NoteConflict: Another revision was saved at the same moment (the draft is kept).
     """
-    editor = require(session, agent_id, "note.edit_own")
+    editor = require(session, actor_id, "note.edit_own")
     text = _valid_body(body)
     note = session.get(CaseNote, note_id)
     if note is None:
@@ -203,30 +206,25 @@ def edit_note(session: Session, agent_id: int, note_id: int, body: str) -> NoteR
         raise PermissionDenied(_("Only the author of a note can change it. Add a note of your own instead."))
     latest = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                              .order_by(NoteRevision.number.desc()).limit(1)).one()
-    _delete_drafts(session, agent_id, note.case_id, note_id)
+    _delete_drafts(session, actor_id, note.case_id, note_id)
     if latest.body != text:
         append_revision(session, note_id, latest.number + 1, latest.hash,
                          author_id=editor.id, created_at=utcnow(), body=text)
-        audit(session, agent_id, "note.edit", "case_note", note_id, detail={"revision": latest.number + 1})
+        audit(session, actor_id, "note.edit", "case_note", note_id, detail={"revision": latest.number + 1})
     return commit_note(session, note_id)
 
 
-def case_notes(session: Session, case_id: int, *, actor_id: int | None = None) -> list[NoteRow]:
-    """The notes of a case, oldest first, each with its latest text.
-
-    ``actor_id``, when given, is checked for ``customer.view`` (the case view shows the notes).
-    """
-    if actor_id is not None:
-        require(session, actor_id, "customer.view")
+def case_notes(session: Session, actor_id: int, case_id: int) -> list[NoteRow]:
+    """The notes of a case, oldest first, each with its latest text (``customer.view``: the case view shows them)."""
+    require(session, actor_id, "customer.view")
     ids = session.scalars(select(CaseNote.id).where(CaseNote.case_id == case_id)
                           .order_by(CaseNote.created_at, CaseNote.id)).all()
     return _note_rows(session, list(ids))
 
 
-def note_history(session: Session, note_id: int, *, actor_id: int | None = None) -> list[RevisionRow]:
-    """Every revision of a note, revision 1 first (``actor_id``, when given, needs ``note.history``)."""
-    if actor_id is not None:
-        require(session, actor_id, "note.history")
+def note_history(session: Session, actor_id: int, note_id: int) -> list[RevisionRow]:
+    """Every revision of a note, revision 1 first (``note.history``)."""
+    require(session, actor_id, "note.history")
     query = (select(NoteRevision, Agent.display_name).join(Agent, Agent.id == NoteRevision.author_id)
              .where(NoteRevision.note_id == note_id).order_by(NoteRevision.number))
     return [RevisionRow(note_id=rev.note_id, number=rev.number, body=rev.body, author_id=rev.author_id,
@@ -236,6 +234,8 @@ def note_history(session: Session, note_id: int, *, actor_id: int | None = None)
 
 def verify_chain(session: Session, note_id: int) -> bool:
     """Whether the note's revisions are intact: numbered 1..n, linked, and each hash recomputes.
+
+    No actor: an integrity check that reads no text out (tests, the demo and support tools use it).
 
     Returns:
         False when any revision was changed, removed or inserted outside the application.
@@ -263,12 +263,18 @@ def _valid_body(body: str) -> str:
 
 def append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
                      author_id: int, created_at: dt.datetime, body: str) -> None:
+    """Internal, no actor: add revision ``number`` of a note, hash-chained (the caller checked its action)."""
     session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
                              created_at=created_at, prev_hash=prev_hash,
                              hash=revision_hash(prev_hash, author_id, created_at, body)))
 
 
 def commit_note(session: Session, note_id: int) -> NoteRow:
+    """Internal, no actor: flush and commit a note's new revision and return the note (the caller checked).
+
+    Raises:
+        NoteConflict: Another revision with the same number was saved at the same moment.
+    """
     try:
         session.flush()
     except IntegrityError:

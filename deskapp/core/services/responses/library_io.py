@@ -38,6 +38,8 @@ from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.models import Brand, Response, ResponseVariant
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
+from deskapp.core.security.permissions import require
+from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.responses.prompts import PROMPT_TYPES, split_tags
 from deskapp.core.templating import validate
 
@@ -79,6 +81,11 @@ class ImportResult:
     skipped_existing: int = 0
     problems: list[EntryProblem] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        """The counts, for the audit log (no entry's content)."""
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": len(self.problems)}
+
 
 def read_library_text(text: str, expected_format: str, list_name: str) -> list[tuple[Any, int | None]]:
     """The entries of a library file, each with its 1-based line (``None`` when unknown).
@@ -119,11 +126,12 @@ def read_file_text(path: str | Path) -> str:
         raise InputFileError(_("{path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
 
 
-def import_responses(session: Session, text: str, *, only_missing: bool = False) -> ImportResult:
+def import_responses(session: Session, actor_id: int, text: str, *, only_missing: bool = False) -> ImportResult:
     """Import the responses of a ``deskapp-responses/1`` document; bad entries are reported, the rest stored.
 
     Args:
         session: An open session (committed at the end).
+        actor_id: Who imports (``library.import``; audited).
         text: The file's text.
         only_missing: Leave responses that already exist alone (for the starter library, so a
             supervisor's edits are never overwritten).
@@ -133,7 +141,9 @@ def import_responses(session: Session, text: str, *, only_missing: bool = False)
 
     Raises:
         InputFileError: The document as a whole is unusable.
+        PermissionDenied: The actor may not import the library.
     """
+    require(session, actor_id, "library.import")
     result = ImportResult()
     brands = dict(session.execute(select(Brand.code, Brand.id)).all())
     existing = {r.key: r for r in session.scalars(select(Response).options(selectinload(Response.variants)))}
@@ -164,12 +174,17 @@ def import_responses(session: Session, text: str, *, only_missing: bool = False)
             result.updated += 1
         else:
             result.unchanged += 1
+    audit(session, actor_id, "library.import", "response", 0, detail=result.counts())
     session.commit()
     return result
 
 
-def export_responses(session: Session) -> str:
-    """Every response as a ``deskapp-responses/1`` document, in library order (see module docstring)."""
+def export_responses(session: Session, actor_id: int) -> str:
+    """Every response as a ``deskapp-responses/1`` document, in library order (``library.export``, audited).
+
+    See the module's description for the format.
+    """
+    require(session, actor_id, "library.export")
     codes = dict(session.execute(select(Brand.id, Brand.code)).all())
     entries = []
     for response in session.scalars(select(Response).options(selectinload(Response.variants))
@@ -195,6 +210,8 @@ def export_responses(session: Session) -> str:
         entries.append(entry)
     body = yaml.dump({"format": RESPONSES_FORMAT, "responses": entries}, Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=1_000_000, default_flow_style=False)
+    audit(session, actor_id, "library.export", "response", 0, detail={"count": len(entries)})
+    session.commit()
     return "# deskapp response library\n" + body
 
 

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
-from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
 from deskapp.core.search.normalize import fold, tokens
-from deskapp.core.services.customers.profile import customer_profile
-from deskapp.core.services.kernel.actors import MANAGING_ROLES, active_agent
+from deskapp.core.security.permissions import require
+from deskapp.core.services.customers.profile import load_profile
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 from deskapp.core.services.responses.prompts import PromptSpec, parse_prompts, prompt_values, split_tags
@@ -121,12 +121,13 @@ class SideBySide:
         return self.customer.locale == self.rep.locale
 
 
-def list_responses(session: Session, query: str = "", category: ResponseCategory | str | None = None,
-                   brand_id: int | None = None) -> list[ResponseRow]:
-    """Responses in library order; with ``query``, those matching every word of it.
+def list_responses(session: Session, actor_id: int, query: str = "",
+                   category: ResponseCategory | str | None = None, brand_id: int | None = None) -> list[ResponseRow]:
+    """Responses in library order; with ``query``, those matching every word of it (``response.use``).
 
     Args:
         session: An open session.
+        actor_id: The agent looking.
         query: Words to find in key, title, tags or any variant's title or text (accents ignored).
         category: Only this category.
         brand_id: Only responses for this brand or for every brand.
@@ -134,6 +135,7 @@ def list_responses(session: Session, query: str = "", category: ResponseCategory
     Returns:
         Title matches first, then text matches, each in library order.
     """
+    require(session, actor_id, "response.use")
     stmt = select(Response).options(selectinload(Response.variants)).order_by(Response.id)
     if category is not None:
         stmt = stmt.where(Response.category == ResponseCategory(category))
@@ -155,12 +157,17 @@ def list_responses(session: Session, query: str = "", category: ResponseCategory
     return title_hits + text_hits
 
 
-def get_response(session: Session, key: str) -> ResponseDetail:
-    """One response with its variants.
+def get_response(session: Session, actor_id: int, key: str) -> ResponseDetail:
+    """One response with its variants (``response.use``).
 
     Raises:
         RecordNotFound: No response has this key.
     """
+    require(session, actor_id, "response.use")
+    return _detail(session, key)
+
+
+def _detail(session: Session, key: str) -> ResponseDetail:
     response = _load(session, key)
     variants = sorted(response.variants, key=lambda v: _locale_order(v.locale))
     return ResponseDetail(
@@ -184,10 +191,11 @@ def pick_locale(available: Iterable[str], preferred: str | None, brand_default: 
     return have[0] if have else None
 
 
-def side_by_side(session: Session, key: str, customer_locale: str, rep_locale: str,
+def side_by_side(session: Session, actor_id: int, key: str, customer_locale: str, rep_locale: str,  # noqa: PLR0917
                  brand_default: str | None = None) -> SideBySide:
-    """The customer's variant and, beside it, the rep's (each with the usual fallback)."""
-    detail = get_response(session, key)
+    """The customer's variant and, beside it, the rep's (each with the usual fallback; ``response.use``)."""
+    require(session, actor_id, "response.use")
+    detail = _detail(session, key)
     available = [v.locale for v in detail.variants]
     if not available:
         raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
@@ -200,9 +208,9 @@ def side_by_side(session: Session, key: str, customer_locale: str, rep_locale: s
     return SideBySide(key=key, customer=first, rep=second)
 
 
-def save_variant(session: Session, agent_id: int, key: str, locale: str, body: str, *,
+def save_variant(session: Session, actor_id: int, key: str, locale: str, body: str, *,
                  title: str | None = None) -> VariantRow:
-    """Create or change one language variant of a response (supervisors and admins only).
+    """Create or change one language variant of a response (``response.edit``).
 
     A changed text gets the next revision; a translation (not the source language) records the
     source's current revision, so it is no longer stale.
@@ -212,9 +220,7 @@ def save_variant(session: Session, agent_id: int, key: str, locale: str, body: s
         InvalidInput: Unknown language or empty text.
         PermissionDenied: The agent may not edit the library.
     """
-    agent = active_agent(session, agent_id)
-    if agent.role.value not in MANAGING_ROLES:
-        raise PermissionDenied(_("Only a supervisor can change the response library."))
+    require(session, actor_id, "response.edit")
     code = normalise_locale(locale)
     if code is None or code not in CUSTOMER_LOCALES:
         raise InvalidInput(_("“{locale}” is not a language the desk answers in.").format(locale=locale))
@@ -236,7 +242,7 @@ def save_variant(session: Session, agent_id: int, key: str, locale: str, body: s
     variant.translated_from_revision = None if code == response.source_locale or source is None \
         else source.revision
     session.flush()
-    audit(session, agent_id, "response.save", "response", response.id,
+    audit(session, actor_id, "response.save", "response", response.id,
           detail={"locale": code, "revision": variant.revision})
     row = _variant_row(variant, source)
     session.commit()
@@ -246,7 +252,11 @@ def save_variant(session: Session, agent_id: int, key: str, locale: str, body: s
 def template_context(session: Session, customer: int | str | None, *, agent_id: int | None = None,
                      case_id: int | None = None, prompts: Mapping[str, Any] | None = None,
                      today: dt.date | None = None) -> dict[str, Any]:
-    """Values for a template: what is not known (no case open, no given name) is "" so ``default`` applies."""
+    """Values for a template: what is not known (no case open, no given name) is "" so ``default`` applies.
+
+    Internal, no actor: for services that checked their own action (:func:`render_response`, a
+    call script's start). ``agent_id`` is the representative the text speaks as.
+    """
     ctx: dict[str, Any] = {
         "customer": dict.fromkeys(("given_name", "family_name", "display_name", "account_number",
                                    "organisation", "preferred_locale"), ""),
@@ -258,7 +268,7 @@ def template_context(session: Session, customer: int | str | None, *, agent_id: 
     }
     brand_id: int | None = None
     if customer is not None:
-        profile = customer_profile(session, customer)
+        profile = load_profile(session, customer)
         ctx["customer"] = {"given_name": profile.given_name, "family_name": profile.family_name,
                            "display_name": profile.display_name, "account_number": profile.account_number,
                            "organisation": profile.organisation or "", "preferred_locale": profile.preferred_locale}
@@ -285,18 +295,24 @@ def case_reference(case_id: int) -> str:
     return str(case_id)
 
 
-def render_response(session: Session, key: str, customer_account: int | str | None, *, locale: str | None = None,
-                    agent_id: int | None = None, case_id: int | None = None,
+def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,
+                    locale: str | None = None, answering_agent_id: int | None = None, case_id: int | None = None,
                     prompts: Mapping[str, Any] | None = None) -> RenderedResponse:
     """Fill in response ``key`` for a customer, in their language (or ``locale``, with the usual fallback).
 
+    ``actor_id`` needs ``response.use``; ``answering_agent_id`` is the representative the text
+    speaks as (``{{ agent }}``; none: left empty), which the desk sets to the actor and the console
+    to ``--agent`` or the account named like the computer's user.
+
     Raises:
+        PermissionDenied: The actor is unknown or disabled, or may not use responses.
         RecordNotFound: No such response, customer, agent or case.
         MissingPrompt: A required fill-in was not given (named in the message).
         TemplateError: The text could not be filled in.
     """
-    detail = get_response(session, key)
-    ctx = template_context(session, customer_account, agent_id=agent_id, case_id=case_id)
+    require(session, actor_id, "response.use")
+    detail = _detail(session, key)
+    ctx = template_context(session, customer_account, agent_id=answering_agent_id, case_id=case_id)
     brand_default = None
     if ctx["brand"]["code"]:
         brand_default = session.scalar(select(Brand.default_locale).where(Brand.code == ctx["brand"]["code"]))

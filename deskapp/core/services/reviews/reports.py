@@ -48,21 +48,20 @@ class VolumePoint:
     count: int
 
 
-def csat_report(session: Session, actor_id: int | None, by: GroupBy = "agent",
+def csat_report(session: Session, actor_id: int, by: GroupBy = "agent",
                 since: dt.date | None = None) -> list[ReportRow]:
     """Average CSAT and number of scores per group, feedback captured on or after ``since``.
 
     Args:
         session: An open session.
-        actor_id: Who asks (``report.view``); ``None`` for the local console (``deskapp report``).
+        actor_id: Who asks (``report.view``); the console's account for ``deskapp report``.
         by: agent, channel, brand, stage or locale.
         since: First day counted; ``None`` counts everything.
 
     Returns:
         One row per group that has feedback, by key.
     """
-    if actor_id is not None:
-        require(session, actor_id, "report.view")
+    require(session, actor_id, "report.view")
     column = _feedback_group(by)
     query = (select(column, func.avg(Feedback.score), func.count(Feedback.id))
              .select_from(Feedback).join(Case, Case.id == Feedback.case_id)
@@ -78,13 +77,13 @@ def csat_report(session: Session, actor_id: int | None, by: GroupBy = "agent",
     return sorted(rows, key=lambda r: r.key)
 
 
-def volume_series(session: Session, actor_id: int | None, by: GroupBy = "agent", since: dt.date | None = None,
+def volume_series(session: Session, actor_id: int, by: GroupBy = "agent", since: dt.date | None = None,
                   bucket: Bucket = "week") -> list[VolumePoint]:
     """Cases opened per group per day, week (starting Monday) or month, oldest period first.
 
     Args:
         session: An open session.
-        actor_id: Who asks (``report.view``); ``None`` for the local console.
+        actor_id: Who asks (``report.view``).
         by: agent (the case owner), channel, brand, stage or locale.
         since: First day counted; ``None`` counts everything.
         bucket: day, week or month.
@@ -92,8 +91,7 @@ def volume_series(session: Session, actor_id: int | None, by: GroupBy = "agent",
     Returns:
         Points for the periods and groups that have cases (no zero points), by period then key.
     """
-    if actor_id is not None:
-        require(session, actor_id, "report.view")
+    require(session, actor_id, "report.view")
     if bucket not in {"day", "week", "month"}:
         raise InvalidInput(_("Unknown period {bucket}: use day, week or month.").format(bucket=bucket))
     column = _case_group(by)

@@ -97,12 +97,9 @@ def parse_rubric(text: str) -> dict[str, Any]:
             {"en": str(title or "")}, "criteria": criteria}
 
 
-def ensure_default_rubric(session: Session) -> int:
-    """Store the rubric shipped with deskapp as version 1 when no ``default`` rubric exists yet.
-
-    Returns:
-        The id of the newest ``default`` rubric (idempotent: a second call adds nothing).
-    """
+def _ensure_default_rubric(session: Session) -> int:
+    # The rubric shipped with deskapp becomes version 1 when no ``default`` rubric exists yet
+    # (idempotent); the services that read or change the rubric call it after their own check.
     latest = _latest(session, DEFAULT_RUBRIC)
     if latest is not None:
         return latest.id
@@ -131,7 +128,7 @@ def save_rubric(session: Session, actor_id: int, criteria: Sequence[Mapping[str,
     """
     require(session, actor_id, "rubric.edit")
     if key == DEFAULT_RUBRIC:
-        ensure_default_rubric(session)
+        _ensure_default_rubric(session)
     latest = _latest(session, key)
     titles = dict(title) if title else (latest.criteria[0].get("rubric_title", {}) if latest and latest.criteria
                                         else {"en": key})
@@ -160,7 +157,7 @@ def rubric_source(session: Session, actor_id: int, key: str = DEFAULT_RUBRIC) ->
     """
     require(session, actor_id, "rubric.edit")
     if key == DEFAULT_RUBRIC:
-        ensure_default_rubric(session)
+        _ensure_default_rubric(session)
     latest = _latest(session, key)
     if latest is None:
         raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
@@ -169,10 +166,19 @@ def rubric_source(session: Session, actor_id: int, key: str = DEFAULT_RUBRIC) ->
     return latest.version, criteria
 
 
-def rubric_criteria(session: Session, locale: str | None = None, *, key: str = DEFAULT_RUBRIC) -> RubricView:
-    """The newest version of rubric ``key`` in ``locale`` (the current UI language by default)."""
+def rubric_criteria(session: Session, actor_id: int, locale: str | None = None, *,
+                    key: str = DEFAULT_RUBRIC) -> RubricView:
+    """The newest version of rubric ``key`` in ``locale`` (the current UI language by default).
+
+    Needs ``review.view_own``: the reviewed rep reads their scores against it, the supervisor scores with it.
+    """
+    require(session, actor_id, "review.view_own")
+    return _rubric_view(session, locale, key)
+
+
+def _rubric_view(session: Session, locale: str | None, key: str = DEFAULT_RUBRIC) -> RubricView:
     if key == DEFAULT_RUBRIC:
-        ensure_default_rubric(session)
+        _ensure_default_rubric(session)
     latest = _latest(session, key)
     if latest is None:
         raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
@@ -188,13 +194,13 @@ def weighted_total(criteria: Sequence[CriterionRow], scores: Mapping[str, int]) 
     return round(points * 100 / (weights * SCORE_MAX), 1)
 
 
-def create_review(session: Session, supervisor_id: int, case_id: int, scores: Mapping[str, int],
+def create_review(session: Session, actor_id: int, case_id: int, scores: Mapping[str, int],
                   coaching_comment: str = "") -> ReviewRow:
     """Score a case against the newest default rubric and leave coaching for its owner.
 
     Args:
         session: An open session.
-        supervisor_id: The reviewer (``review.create``).
+        actor_id: The reviewer (``review.create``).
         case_id: The case reviewed; its owner is the rep being coached.
         scores: Every criterion key of the rubric mapped to a whole number 0-4.
         coaching_comment: Free text for the rep.
@@ -206,8 +212,8 @@ def create_review(session: Session, supervisor_id: int, case_id: int, scores: Ma
         InvalidInput: A criterion missing, unknown or out of range; the case has no owner.
         RecordNotFound: No such case.
     """
-    require(session, supervisor_id, "review.create")
-    view = rubric_criteria(session)
+    require(session, actor_id, "review.create")
+    view = _rubric_view(session, None)
     known = {c.key for c in view.criteria}
     unknown = sorted(set(scores) - known)
     missing = [c.title for c in view.criteria if c.key not in scores]
@@ -227,32 +233,32 @@ def create_review(session: Session, supervisor_id: int, case_id: int, scores: Ma
     comment = clean_text(coaching_comment).strip()
     if len(comment) > COMMENT_MAX:
         raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
-    review = Review(case_id=case.id, supervisor_id=supervisor_id, rubric_id=view.rubric_id,
+    review = Review(case_id=case.id, supervisor_id=actor_id, rubric_id=view.rubric_id,
                     scores={c.key: int(scores[c.key]) for c in view.criteria},
                     total=weighted_total(view.criteria, scores), coaching_comment=comment, created_at=utcnow())
     session.add(review)
     session.flush()
-    audit(session, supervisor_id, "review.create", "review", review.id, detail={"case": case.id})
+    audit(session, actor_id, "review.create", "review", review.id, detail={"case": case.id})
     row = _review_rows(session, [review.id])[0]
     session.commit()
     return row
 
 
-def reviews_for_agent(session: Session, actor_id: int, agent_id: int | None = None) -> list[ReviewRow]:
-    """The reviews of ``agent_id``'s cases, newest first (``None``: every agent's).
+def reviews_for_agent(session: Session, actor_id: int, owner_id: int | None = None) -> list[ReviewRow]:
+    """The reviews of the cases ``owner_id`` owns, newest first (``None``: every agent's).
 
     A rep sees their own (``review.view_own``); anyone else's needs ``review.view_all``.
     """
-    own = agent_id == actor_id
+    own = owner_id == actor_id
     require(session, actor_id, "review.view_own" if own else "review.view_all")
     query = select(Review.id).join(Case, Case.id == Review.case_id).order_by(Review.created_at.desc(),
                                                                              Review.id.desc())
-    if agent_id is not None:
-        query = query.where(Case.owner_id == agent_id)
+    if owner_id is not None:
+        query = query.where(Case.owner_id == owner_id)
     return _review_rows(session, list(session.scalars(query)))
 
 
-def acknowledge_review(session: Session, agent_id: int, review_id: int) -> ReviewRow:
+def acknowledge_review(session: Session, actor_id: int, review_id: int) -> ReviewRow:
     """The rep confirms they read the coaching (the first time counts; later calls change nothing).
 
     Raises:
@@ -260,16 +266,16 @@ def acknowledge_review(session: Session, agent_id: int, review_id: int) -> Revie
     """
     from deskapp.core.errors import PermissionDenied
 
-    require(session, agent_id, "review.view_own")
+    require(session, actor_id, "review.view_own")
     review = session.get(Review, review_id)
     if review is None:
         raise RecordNotFound(_("The review no longer exists."))
     owner = session.scalar(select(Case.owner_id).where(Case.id == review.case_id))
-    if owner != agent_id:
+    if owner != actor_id:
         raise PermissionDenied(_("Only the representative who was reviewed can acknowledge a review."))
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
-        audit(session, agent_id, "review.acknowledge", "review", review.id)
+        audit(session, actor_id, "review.acknowledge", "review", review.id)
         session.flush()
     row = _review_rows(session, [review.id])[0]
     session.commit()

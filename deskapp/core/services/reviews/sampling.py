@@ -34,7 +34,7 @@ class QueueRow:
 
 
 def sampling_queue(
-    session: Session, supervisor_id: int, *, per_rep: int = 3, since: dt.date | None = None,
+    session: Session, actor_id: int, *, per_rep: int = 3, since: dt.date | None = None,
     until: dt.date | None = None, channel: Channel | str | None = None, brand: str | None = None,
     stage: SupportStage | str | None = None, locale: str | None = None,
 ) -> list[QueueRow]:
@@ -45,7 +45,7 @@ def sampling_queue(
 
     Args:
         session: An open session.
-        supervisor_id: The reviewer (``review.create``).
+        actor_id: The reviewer (``review.create``).
         per_rep: How many cases per rep.
         since: First day (UTC) the case ended; default 7 days before ``until``.
         until: Last day (UTC, inclusive); default today.
@@ -57,7 +57,7 @@ def sampling_queue(
     Returns:
         The queue, by rep name, then by when the case ended.
     """
-    require(session, supervisor_id, "review.create")
+    require(session, actor_id, "review.create")
     last = until or utcnow().date()
     first = since or last - dt.timedelta(days=6)
     start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)

@@ -28,7 +28,7 @@ from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import SOURCE_LOCALE, _
 from deskapp.core.i18n.formatting import format_date, format_number
 from deskapp.core.security.permissions import require
-from deskapp.core.services.cases.feedback import FeedbackRow, record_feedback
+from deskapp.core.services.cases.feedback import FeedbackRow, stage_feedback
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.notes.notes import NoteRow, append_revision, clean_body, commit_note
 from deskapp.core.services.responses.library_io import EntryError, EntryProblem, ImportResult, read_library_text
@@ -77,12 +77,15 @@ class ScriptRunResult:
 
 
 
-def import_scripts(session: Session, text: str) -> ImportResult:
+def import_scripts(session: Session, actor_id: int, text: str) -> ImportResult:
     """Add the scripts of a ``deskapp-scripts/1`` document; a version that exists is never changed.
+
+    ``actor_id`` needs ``library.import``; the import is audited.
 
     Returns:
         Counts; an existing version with different content is reported as a problem (give it a new version).
     """
+    require(session, actor_id, "library.import")
     result = ImportResult()
     brands = dict(session.execute(select(Brand.code, Brand.id)).all())
     for index, (raw, line) in enumerate(read_library_text(text, SCRIPTS_FORMAT, "scripts")):
@@ -112,6 +115,7 @@ def import_scripts(session: Session, text: str) -> ImportResult:
             result.problems.append(EntryProblem(index, key, line, _(
                 "version {version} already exists with different content; give the changed script a new "
                 "version").format(version=script.version)))
+    audit(session, actor_id, "library.import", "call_script", 0, detail=result.counts())
     session.commit()
     return result
 
@@ -122,17 +126,13 @@ def _same_as_stored(session: Session, raw: Mapping[str, Any]) -> bool:
     return stored is not None and stored == {k: v for k, v in raw.items() if k not in {"key", "version", "brand"}}
 
 
-def list_scripts(session: Session, brand_id: int | None = None, *, actor_id: int | None = None) -> list[ScriptRow]:
-    """The newest version of every script (for ``brand_id``: its own and the shared ones), by key.
-
-    ``actor_id``, when given, is checked for ``script.run``; ``None`` is for the local console
-    (``deskapp scripts list``) and internal callers.
+def list_scripts(session: Session, actor_id: int, brand_id: int | None = None) -> list[ScriptRow]:
+    """The newest version of every script (for ``brand_id``: its own and the shared ones), by key (``script.run``).
 
     Raises:
         PermissionDenied: The actor may not run call scripts.
     """
-    if actor_id is not None:
-        require(session, actor_id, "script.run")
+    require(session, actor_id, "script.run")
     newest: dict[str, CallScript] = {}
     for script in session.scalars(select(CallScript).order_by(CallScript.key, CallScript.version)):
         if brand_id is None or script.brand_id in (None, brand_id):
@@ -145,12 +145,17 @@ def list_scripts(session: Session, brand_id: int | None = None, *, actor_id: int
     return rows
 
 
-def get_script(session: Session, key: str, version: int | None = None) -> ScriptDefinition:
-    """One script: ``version``, or the newest.
+def get_script(session: Session, actor_id: int, key: str, version: int | None = None) -> ScriptDefinition:
+    """One script: ``version``, or the newest (``script.run``).
 
     Raises:
         RecordNotFound: No such script or version.
     """
+    require(session, actor_id, "script.run")
+    return _script(session, key, version)
+
+
+def _script(session: Session, key: str, version: int | None = None) -> ScriptDefinition:
     query = select(CallScript).where(CallScript.key == key)
     query = query.where(CallScript.version == version) if version is not None else query
     script = session.scalars(query.order_by(CallScript.version.desc()).limit(1)).first()
@@ -163,22 +168,19 @@ def _definition(script: CallScript) -> ScriptDefinition:
     return parse_script({**script.definition, "key": script.key, "version": script.version})
 
 
-def start_run(session: Session, key: str, customer: int | str | None, *, rep_locale: str,
-              agent_id: int | None = None, case_id: int | None = None,
-              customer_locale: str | None = None, actor_id: int | None = None) -> ScriptRun:
+def start_run(session: Session, actor_id: int, key: str, customer: int | str | None, *, rep_locale: str,
+              case_id: int | None = None, customer_locale: str | None = None) -> ScriptRun:
     """Begin a run of the newest version of ``key`` for a customer (their language, else brand's, else English).
 
-    ``agent_id`` is the rep the texts speak as; ``actor_id``, when given, is checked for
-    ``script.run`` (the desk passes the signed-in agent as both).
+    ``actor_id`` needs ``script.run``; the texts speak as them (the rep on the call).
 
     Raises:
         PermissionDenied: The actor may not run call scripts.
         RecordNotFound: No such script, customer or case.
     """
-    if actor_id is not None:
-        require(session, actor_id, "script.run")
-    script = get_script(session, key)
-    context = template_context(session, customer, agent_id=agent_id, case_id=case_id)
+    require(session, actor_id, "script.run")
+    script = _script(session, key)
+    context = template_context(session, customer, agent_id=actor_id, case_id=case_id)
     brand_default = session.scalar(select(Brand.default_locale).where(Brand.code == context["brand"]["code"]))
     wanted = customer_locale or context["customer"]["preferred_locale"] or None
     chosen = pick_locale(script.locales, wanted, brand_default) or SOURCE_LOCALE
@@ -347,17 +349,19 @@ def _shown(spec: FieldSpec, value: Any, locale: str) -> str:
     return str(value)
 
 
-def finish_run(session: Session, agent_id: int, case_id: int, run: ScriptRun) -> ScriptRunResult:
+def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) -> ScriptRunResult:
     """Store a finished run: a script-run note pinned to the script's key and version, and the CSAT.
 
-    The note's revision 1 is written and hash-chained exactly as :func:`notes.add_note` does it.
+    The note's revision 1 is written and hash-chained exactly as :func:`notes.add_note` does it;
+    note and feedback are one unit of work (a second score the actor may not give stores neither).
 
     Raises:
-        PermissionDenied: ``agent_id`` may not run call scripts (disabled, unknown or wrong role).
+        PermissionDenied: ``actor_id`` may not run call scripts (disabled, unknown or wrong role), or
+            the case has feedback already and the actor may not correct it.
         InvalidInput: The run is not at a final step or lacks a required field.
         RecordNotFound: No such case.
     """
-    author = require(session, agent_id, "script.run")
+    author = require(session, actor_id, "script.run")
     if not run.current.final:
         raise InvalidInput(_("The script is not finished yet: continue to its last step."))
     run.require_fields()
@@ -369,8 +373,7 @@ def finish_run(session: Session, agent_id: int, case_id: int, run: ScriptRun) ->
     session.add(note)
     session.flush()
     append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=clean_body(run.summary()))
-    audit(session, agent_id, "note.script_run", "case_note", note.id,
+    audit(session, actor_id, "note.script_run", "case_note", note.id,
           detail={"case": case_id, "script": run.script.key, "version": run.script.version})
-    row = commit_note(session, note.id)
-    feedback = record_feedback(session, case_id, agent_id, run.csat) if run.csat is not None else None
-    return ScriptRunResult(note=row, feedback=feedback)
+    feedback = stage_feedback(session, actor_id, case_id, run.csat) if run.csat is not None else None
+    return ScriptRunResult(note=commit_note(session, note.id), feedback=feedback)
