@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
@@ -106,6 +106,16 @@ def test_sampling_queue_is_per_rep_repeatable_and_filtered(session: Session, s: 
     reviews.create_review(session, s.supervisor, reviewed, FULL)
     after = sampling.sampling_queue(session, s.supervisor, per_rep=9, since=DAY, until=DAY + dt.timedelta(days=6))
     assert reviewed not in {r.case_id for r in after} and len(after) == 7
+
+
+def test_sampling_queue_brand_filter_ignores_the_case_of_the_code(session: Session, s: Seed) -> None:
+    from deskapp.core.domain.models import Brand
+
+    closed_case(session, s, s.rep, day=DAY)
+    session.execute(update(Brand).where(Brand.code == "nordtel").values(code="NordTel"))
+    session.commit()
+    for spelling in ("NordTel", "nordtel", "NORDTEL"):  # the window's filter offers codes in lower case
+        assert len(sampling.sampling_queue(session, s.supervisor, since=DAY, until=DAY, brand=spelling)) == 1
 
 
 def test_diff_chunks_rebuild_both_texts() -> None:

@@ -72,7 +72,7 @@ def sampling_queue(
     if channel is not None:
         query = query.where(Case.channel == Channel(channel))
     if brand is not None:
-        query = query.where(Brand.code == brand)
+        query = query.where(func.lower(Brand.code) == brand.strip().casefold())  # the filter offers lower case
     if stage is not None:
         query = query.where(Case.support_stage == SupportStage(stage))
     if locale is not None:
