@@ -108,6 +108,23 @@ def test_drafts_are_per_agent_and_discardable(session: Session, s: Seed, case_id
     assert [d.body for d in notes.pending_drafts(session, s.other_rep)] == ["theirs"]
 
 
+def test_two_windows_cannot_silently_overwrite_each_others_draft(engine: Engine, s: Seed, case_id: int) -> None:
+    """Two windows of one agent on one desk: the second writer is refused, neither text is lost."""
+    sessions = session_factory(engine)
+    with sessions() as first:
+        mine = notes.save_draft(first, s.rep, case_id, "window A, first words", based_on=None)
+    with sessions() as second:  # window B opened the case when A had already saved once
+        theirs = notes.save_draft(second, s.rep, case_id, "window B's text", based_on=mine.saved_at)
+    with sessions() as first, pytest.raises(notes.DraftConflict, match="another deskapp window"):
+        notes.save_draft(first, s.rep, case_id, "window A, more words", based_on=mine.saved_at)
+    with sessions() as check:
+        assert [d.body for d in notes.pending_drafts(check, s.rep)] == ["window B's text"]
+        again = notes.save_draft(check, s.rep, case_id, "window B goes on", based_on=theirs.saved_at)
+    assert again.body == "window B goes on"
+    with sessions() as fresh, pytest.raises(notes.DraftConflict):  # a window that saw no draft, but one exists
+        notes.save_draft(fresh, s.rep, case_id, "a third window", based_on=None)
+
+
 def test_pending_drafts_survive_a_restart(any_db_url: str, engine: Engine, s: Seed, case_id: int) -> None:
     with session_factory(engine)() as session:
         notes.save_draft(session, s.rep, case_id, "Half-typed note about the router\nline two")

@@ -16,6 +16,7 @@ commits its own unit of work.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from dataclasses import dataclass
 
@@ -39,6 +40,17 @@ _SEPARATOR = "\x00"
 
 class NoteConflict(DeskappError):
     """Another revision of the note was saved at the same moment; the draft is kept."""
+
+
+class DraftConflict(DeskappError):
+    """The draft was saved from another window since this one last saved it; nothing was overwritten."""
+
+
+class _Unchecked(enum.Enum):
+    UNCHECKED = 0
+
+
+UNCHECKED = _Unchecked.UNCHECKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +120,8 @@ def clean_body(body: str) -> str:
 
 
 def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
-               note_id: int | None = None) -> DraftRow:
+               note_id: int | None = None, *,
+               based_on: dt.datetime | _Unchecked | None = UNCHECKED) -> DraftRow:
     """Autosave what the agent is typing; one draft per (agent, case, note), committed at once.
 
     Args:
@@ -117,9 +130,16 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
         case_id: The case the note belongs to.
         body: The text so far (any Unicode; NUL characters are dropped).
         note_id: The note being edited, or ``None`` for a new note.
+        based_on: When given, the ``saved_at`` of the draft this window last saved or loaded
+            (``None``: there was none). Two windows of one agent on one desk (started by mistake)
+            both autosave the same draft; with ``based_on`` the second writer is refused instead
+            of silently replacing the first one's text.
 
     Returns:
         The stored draft.
+
+    Raises:
+        DraftConflict: ``based_on`` no longer matches the stored draft.
     """
     require(session, actor_id, "draft.save")
     if note_id is not None:
@@ -129,6 +149,10 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
         case_id = note.case_id
     drafts = _drafts(session, actor_id, case_id, note_id)
     draft = drafts[0] if drafts else Draft(agent_id=actor_id, case_id=case_id, note_id=note_id)
+    if based_on is not UNCHECKED and (draft.saved_at if drafts else None) != based_on:
+        session.rollback()
+        raise DraftConflict(_("This note was also changed in another deskapp window. Your text here is kept "
+                              "but not saved: close one of the windows, then save again."))
     for extra in drafts[1:]:  # two windows raced to create it; keep the newest
         session.delete(extra)
     draft.body = clean_body(body)
