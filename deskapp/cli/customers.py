@@ -77,7 +77,8 @@ def _progress_printer(path: str) -> Any:
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; print rejections on stderr and the summary on stdout."""
     from deskapp.cli.common import open_database
-    from deskapp.core.services.customer_csv import check_region, import_customers
+    from deskapp.core.search.phones import check_region
+    from deskapp.core.services.customer_csv import import_customers
 
     region = check_region(args.region)  # a typo in --region fails before the database is opened
     engine = open_database(args)

@@ -59,13 +59,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Answer the query (or every line of standard input) and print the results."""
     from deskapp.cli.common import EXIT_USAGE, error, open_database
+    from deskapp.core.search.phones import check_region
     from deskapp.core.services.lookup import lookup
 
     if not args.stdin and not args.query:
         error(_("Type what to look up, or use --stdin to read queries line by line."))
         return EXIT_USAGE
+    region = check_region(args.region)  # an unknown one would quietly match no phone number
     engine = open_database(args)
-    options = {"brand": args.brand, "limit": args.limit, "default_region": args.region}
+    options = {"brand": args.brand, "limit": args.limit, "default_region": region}
     if args.stdin:
         ascii_only = not _utf8(sys.stdout)
         for line in _input_lines(sys.stdin):

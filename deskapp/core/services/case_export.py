@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.io.safe_write import database_file
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import audit
 from deskapp.core.services.csv_io import write_csv
@@ -40,10 +41,14 @@ def export_cases_csv(session: Session, agent_id: int | None, path: str | os.Path
 
     Returns:
         How many cases were written.
+
+    Raises:
+        OutputFileError: ``path`` is the desk's database (or one of its working files) or cannot be written.
     """
     if agent_id is not None:
         require(session, agent_id, "export.cases")
-    written = write_csv(path, COLUMNS, _rows(session, since))
+    database = database_file(session.get_bind().engine.url)
+    written = write_csv(path, COLUMNS, _rows(session, since), database=database)
     audit(session, agent_id, "export.cases", "support_case", 0,
           detail={"count": written, "since": since.isoformat() if since else None})
     session.commit()
