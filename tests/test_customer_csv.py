@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Brand, Customer
-from deskapp.core.errors import DeskappError, InputFileError
+from deskapp.core.errors import DeskappError, InputFileError, OutputFileError
 from deskapp.core.io.csv_io import neutralise, unneutralise
 from deskapp.core.services.customers.csv_import import export_customers, import_customers
 from deskapp.core.storage import migrate
@@ -317,7 +317,7 @@ def test_round_trip_is_exact(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_export_to_missing_folder_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="does not exist"):
+    with pytest.raises(OutputFileError, match="does not exist"):
         export_customers(engine, console(engine), tmp_path / "gone" / "out.csv")
     assert not list(tmp_path.iterdir()) or all(p.suffix != ".tmp" for p in tmp_path.iterdir())
 
@@ -349,7 +349,7 @@ def test_unparseable_row_is_rejected_and_reading_goes_on(engine: Engine, tmp_pat
     path = write_csv(tmp_path / "c.csv", f"A,,Ann,Lee,,,,en,\nB,,{huge},Lee,,,,en,\nC,,Cid,Lee,,,,en,\n")
     summary = import_customers(engine, console(engine), path)
     [rejection] = summary.rejections
-    assert rejection.line == 3 and "cannot be read as CSV" in rejection.reason
+    assert rejection.line == 3 and rejection.reason == "a cell is longer than 131072 characters"
     assert sorted(db_customers(engine)) == ["A", "C"]
 
 

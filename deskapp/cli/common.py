@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from deskapp.core.config import database_url
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
+from deskapp.core.io.safe_write import DISK_FULL_ERRNOS
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import describe_storage_error, make_engine
 
@@ -75,7 +77,8 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return handler(args)
     except DeskappError as exc:
         error(exc.message)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        # sqlite3.Error: the bulk import and the backup talk to the driver directly.
         error(describe_storage_error(exc))
     except BrokenPipeError:
         # The reader went away (`deskapp lookup … | head`): stop quietly, as other tools do. Point
@@ -86,7 +89,11 @@ def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             os.close(devnull)
         return EXIT_OK
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        if exc.errno in DISK_FULL_ERRNOS:
+            reason = _("the disk is full (or the file would be larger than this system allows); free some space, "
+                       "then try again")
+        else:
+            reason = exc.strerror or str(exc)
         error(_("{path}: {reason}").format(path=exc.filename, reason=reason) if exc.filename else reason)
     except KeyboardInterrupt:
         error(_("Interrupted."))

@@ -62,8 +62,7 @@ def run(args: argparse.Namespace) -> int:
     source = open_url(args.source)
     target = open_url(args.target)
     try:
-        if source.url == target.url:
-            raise DeskappError(_("The source and the target are the same database."))
+        _check_target(source, target)
         migrate.upgrade(source)
         migrate.upgrade(target)
         counts = copy_database(source, target, replace=args.replace)
@@ -77,6 +76,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     error(_("Some tables have a different number of rows in the target (MISMATCH above)."))
     return 1
+
+
+def _check_target(source: Engine, target: Engine) -> None:
+    """Refuse a target that is the source under another name, or one of the source's working files."""
+    from deskapp.core.errors import DeskappError
+    from deskapp.core.io.safe_write import check_output_path, database_file, same_file
+
+    first, second = database_file(source.url), database_file(target.url)
+    if source.url == target.url or (first is not None and second is not None and same_file(first, second)):
+        raise DeskappError(_("The source and the target are the same database."))
+    if second is not None:
+        check_output_path(second, database=first)  # e.g. --to desk.db-wal while desk.db is being read
 
 
 def copy_database(source: Engine, target: Engine, *, replace: bool = False) -> list[TableCount]:

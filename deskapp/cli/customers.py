@@ -82,7 +82,8 @@ def _progress_printer(path: str) -> Callable[[int], None] | None:
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; print rejections on stderr and the summary on stdout."""
     from deskapp.cli.common import console, open_database
-    from deskapp.core.services.customers.csv_import import check_region, import_customers
+    from deskapp.core.search.phones import check_region
+    from deskapp.core.services.customers.csv_import import import_customers
 
     region = check_region(args.region)  # a typo in --region fails before the database is opened
     engine = open_database(args)

@@ -11,14 +11,23 @@ from deskapp.core.i18n import _
 if TYPE_CHECKING:
     from deskapp.cli import Subcommands
 
+# Enough for any trial of speed (bench/ uses a million); beyond it a typo such as an extra zero
+# would fill the disk for hours before anyone noticed.
+MAX_CUSTOMERS = 2_000_000
+
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(_("expected a whole number of 0 or more, got {value!r}").format(value=text))
+    from deskapp.cli.argtypes import shown, too_many_digits, whole_number
+
+    value = whole_number(text)
+    if value is None and too_many_digits(text):
+        value = MAX_CUSTOMERS + 1
+    if value is None or value < 0:
+        raise argparse.ArgumentTypeError(_("expected a whole number of 0 or more, got {value!r}").format(
+            value=shown(text)))
+    if value > MAX_CUSTOMERS:
+        raise argparse.ArgumentTypeError(_("at most {limit} customers in a demo desk, got {value}").format(
+            limit=MAX_CUSTOMERS, value=shown(text.strip())))
     return value
 
 

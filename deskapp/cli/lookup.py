@@ -65,18 +65,20 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import EXIT_USAGE, console, error, open_database
+    from deskapp.core.search.phones import check_region
     from deskapp.core.services.customers.lookup import find_customers
 
     if not args.stdin and not args.query:
         error(_("Type what to look up, or use --stdin to read queries line by line."))
         return EXIT_USAGE
+    region = check_region(args.region)  # an unknown one would quietly match no phone number
     engine = open_database(args)
     actor = console(engine)
 
     def lookup(query: str) -> list[LookupRow]:
         with Session(engine) as session:  # one per query: no transaction held open between lines
             return find_customers(session, actor, query, brand=args.brand, limit=args.limit,
-                                  default_region=args.region)
+                                  default_region=region)
 
     if args.stdin:
         ascii_only = not _utf8(sys.stdout)

@@ -16,6 +16,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from deskapp.cli.argtypes import record_id
 from deskapp.core.i18n import _
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def register(subparsers: Subcommands) -> None:
     rendering.add_argument("--agent", metavar="USERNAME",
                            help=_("the representative who answers (default: the account named like this "
                                   "computer's user)"))
-    rendering.add_argument("--case", type=int, metavar="ID", help=_("the case the answer is about"))
+    rendering.add_argument("--case", type=record_id, metavar="ID", help=_("the case the answer is about"))
     rendering.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     rendering.set_defaults(handler=run_render)
 
@@ -164,25 +165,23 @@ def _answering_agent(session: Session, username: str | None) -> tuple[int | None
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Write the library to ``args.file`` (or standard output)."""
-    from pathlib import Path
-
+    """Write the library to ``args.file`` (or standard output); never over the desk's database."""
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import console, open_database
-    from deskapp.core.errors import InputFileError
+    from deskapp.core.io.safe_write import check_output_path, database_file, write_text_atomically
     from deskapp.core.services.responses.library_io import export_responses
 
     engine = open_database(args)
+    database = database_file(engine.url)
+    if args.file != "-":
+        check_output_path(args.file, database=database)  # before the library is read
     with Session(engine) as session:
         text = export_responses(session, console(engine))
     if args.file == "-":
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.file).write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise InputFileError(_("{path}: {reason}").format(path=args.file, reason=exc.strerror or exc)) from None
+    write_text_atomically(args.file, text, database=database)
     print(_("Exported {count} responses to {path}.").format(count=text.count("\n  - key: "), path=args.file))
     return 0
 

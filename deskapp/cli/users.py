@@ -57,17 +57,26 @@ def read_password(from_stdin: bool) -> str:
     """The new password: one line of stdin, or typed twice at the terminal."""
     from deskapp.core.errors import InputFileError
 
+    not_utf8 = _("The password is not valid UTF-8 text (check the terminal's or the file's encoding). "
+                 "Nothing was changed.")
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    if not sys.stdin.isatty():
+        try:
+            password = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError:  # stdin decoded strictly (PYTHONIOENCODING=utf-8)
+            raise InputFileError(not_utf8) from None
+    elif not sys.stdin.isatty():
         raise InputFileError(_("No terminal to ask for the password: use --password-stdin."))
-    import getpass
+    else:
+        import getpass
 
-    first = getpass.getpass(_("Password: "))
-    second = getpass.getpass(_("Password again: "))
-    if first != second:
-        raise InputFileError(_("The passwords do not match. Nothing was changed."))
-    return first
+        password = getpass.getpass(_("Password: "))
+        if getpass.getpass(_("Password again: ")) != password:
+            raise InputFileError(_("The passwords do not match. Nothing was changed."))
+    try:
+        password.encode("utf-8")  # the POSIX locale turns bytes that are not UTF-8 into lone surrogates
+    except UnicodeEncodeError:
+        raise InputFileError(not_utf8) from None
+    return password
 
 
 def run_add(args: argparse.Namespace) -> int:

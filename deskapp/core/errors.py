@@ -20,6 +20,10 @@ class InputFileError(DeskappError):
     """A file given by the user cannot be read or has the wrong shape."""
 
 
+class OutputFileError(DeskappError):
+    """A file the user asked deskapp to write cannot or must not be written."""
+
+
 class PermissionDenied(DeskappError):
     """The acting agent may not do this."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF
@@ -124,28 +125,42 @@ def summary_html(case: CaseRow, profile: ProfileRow, case_notes: list[NoteRow]) 
     return CaseSummary(html=document, locale=locale, title=title)
 
 
-def render_pdf(summary: CaseSummary, path: str | os.PathLike[str]) -> None:
-    """Lay the summary out on A4 and write it to ``path`` (UI thread).
+def render_pdf(summary: CaseSummary, path: str | os.PathLike[str], *, database: Path | None = None) -> None:
+    """Lay the summary out on A4 and write it to ``path`` (UI thread), never over ``database``.
+
+    Qt writes into a temporary file beside ``path`` that takes its place only once complete.
 
     Raises:
-        OSError: The file could not be written.
+        OutputFileError: ``path`` is the desk's database or one of its working files, or cannot be written.
+        OSError: Qt could not write the file.
     """
-    target = os.fspath(path)
-    writer = QPdfWriter(target)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
-    writer.setTitle(summary.title)
-    writer.setCreator("deskapp")
-    document = QTextDocument()
-    document.setHtml(summary.html)
-    document.print_(writer)
-    del writer  # the file is complete once the writer is gone
-    if not os.path.isfile(target) or os.path.getsize(target) == 0:
-        raise OSError(f"could not write {target}")
+    from deskapp.core.io.safe_write import check_output_path, install, temporary_beside
+
+    target = check_output_path(path, database=database)
+    fd, temp = temporary_beside(target, path)
+    os.close(fd)
+    try:
+        writer = QPdfWriter(os.fspath(temp))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
+        writer.setTitle(summary.title)
+        writer.setCreator("deskapp")
+        document = QTextDocument()
+        document.setHtml(summary.html)
+        document.print_(writer)
+        del writer  # the file is complete once the writer is gone
+        if os.path.getsize(temp) == 0:
+            raise OSError(f"could not write {path}")
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    install(temp, target, path)
 
 
 def write_case_summary(desk: Desk, case_id: int, path: str | os.PathLike[str]) -> CaseSummary:
     """Write the PDF summary of case ``case_id`` to ``path`` in the customer's language."""
+    from deskapp.core.io.safe_write import database_file
+
     summary = case_summary(desk, case_id)
-    render_pdf(summary, path)
+    render_pdf(summary, path, database=database_file(desk.engine.url) if desk.engine is not None else None)
     return summary

@@ -85,3 +85,13 @@ def test_menu_action_writes_the_selected_case(qtbot: QtBot, make_window: Any, de
     window.menus.print_summary.trigger()
     qtbot.waitUntil(lambda: target.exists() and str(target) in window.banner.label.text(), timeout=10000)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_pdf_never_goes_over_the_database(qtbot: QtBot, desk: Any, demo_db: Path) -> None:
+    from deskapp.core.errors import OutputFileError
+
+    before = demo_db.read_bytes()[:100]
+    with pytest.raises(OutputFileError, match="is the desk's database itself"):
+        write_case_summary(desk, _case_of(demo_db, "fi"), demo_db)
+    assert demo_db.read_bytes()[:100] == before
+    assert not list(demo_db.parent.glob(".*.tmp"))

@@ -1,1 +1,1 @@
-"""File formats the desk reads and writes (CSV)."""
+"""Files the user names: reading them with clear refusals, writing them without destroying anything."""

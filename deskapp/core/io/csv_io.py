@@ -13,7 +13,6 @@ import io
 import itertools
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,15 +21,26 @@ from typing import IO
 
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import _
+from deskapp.core.io.inputs import describe_read_error, stat_input
+from deskapp.core.io.safe_write import AtomicTextFile
 
 DELIMITERS = (",", ";", "\t")
 _SCAN_CHUNK = 1 << 20
 # A cell a spreadsheet would evaluate starts with one of these. Export writes such cells with a
 # leading "'" (as OWASP advises) and import takes exactly one "'" back off. Cells that already
 # start with quotes before such a character get one more quote, so the mapping is reversible:
-# a value of "'=x" is written "''=x" and read back as "'=x".
-_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
-_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+# a value of "'=x" is written "''=x" and read back as "'=x". Beyond OWASP's = + - @ tab and CR:
+# a line feed (a spreadsheet may drop it and evaluate the next line), invisible characters some
+# programs strip before evaluating (BOM, zero-width space, joiners, word joiner), and the
+# full-width = + - @ that an East Asian spreadsheet may read as their ASCII twins.
+_TRIGGERS = "=+\\-@\t\r\n\ufeff\u200b\u200c\u200d\u2060\uff1d\uff0b\uff0d\uff20"
+_NEEDS_QUOTE = re.compile(f"'*[{_TRIGGERS}]")
+_QUOTED = re.compile(f"'+[{_TRIGGERS}]")
+# Longest physical line read whole (characters). A longer one is skipped in pieces and its row
+# rejected, so a file that is one endless line cannot make the import hold it in memory twice
+# (once as the line, once as its cells). A single cell is capped by csv.field_size_limit().
+MAX_LINE_CHARS = 1 << 20
+_SKIP_CHUNK = 1 << 16
 
 
 def neutralise(cell: str) -> str:
@@ -41,6 +51,64 @@ def neutralise(cell: str) -> str:
 def unneutralise(cell: str) -> str:
     """Undo :func:`neutralise`: drop one leading ``'`` that stands before a formula trigger."""
     return cell[1:] if cell[:1] == "'" and _QUOTED.match(cell) else cell
+
+
+class LineTooLong(Exception):
+    """A physical line of the file is longer than :data:`MAX_LINE_CHARS` (it was skipped)."""
+
+
+class _BoundedLines:
+    """The lines of ``handle`` as ``csv.reader`` wants them, none longer than ``limit``.
+
+    An over-long line is read past in chunks and reported by raising :class:`LineTooLong` from
+    ``__next__``; ``csv.reader`` passes that on and starts afresh on the next call, and so does
+    this iterator (a class, not a generator, which an exception would finish).
+    """
+
+    __slots__ = ("_limit", "_pending", "_readline")
+
+    def __init__(self, handle: IO[str], limit: int = MAX_LINE_CHARS) -> None:
+        self._readline = handle.readline
+        self._limit = limit
+        self._pending = ""
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._read(self._limit) if self._pending else self._readline(self._limit)
+        if not line:
+            raise StopIteration
+        if len(line) < self._limit or line[-1] == "\n":
+            return line
+        if line[-1] == "\r":  # the limit fell between the \r and the \n of one line end
+            return line + self._take_lf()
+        while True:  # read past the rest of the over-long line without keeping it
+            rest = self._read(_SKIP_CHUNK)
+            if len(rest) < _SKIP_CHUNK or rest[-1] == "\n":
+                break
+            if rest[-1] == "\r":
+                self._take_lf()
+                break
+        raise LineTooLong
+
+    def _read(self, size: int) -> str:
+        """``readline(size)``, starting with the character :meth:`_take_lf` read too far."""
+        pending = self._pending
+        if not pending:
+            return self._readline(size)
+        self._pending = ""
+        if pending == "\r":  # a line of its own
+            return pending + self._take_lf()
+        return pending + self._readline(size - 1)
+
+    def _take_lf(self) -> str:
+        r"""The ``\n`` that completes a ``\r\n`` just read, or ``""`` (keeping what came instead)."""
+        follow = self._readline(1)
+        if follow == "\n":
+            return follow
+        self._pending = follow
+        return ""
 
 
 @dataclass(slots=True)
@@ -60,16 +128,23 @@ class CsvSource:
         self.path = path
         # At least the number of data rows plus the header (a quoted cell may span lines).
         self.line_count = line_count
-        first = handle.readline()
+        lines = _BoundedLines(handle, MAX_LINE_CHARS)
+        try:
+            first = next(lines, "")
+        except LineTooLong:
+            raise InputFileError(
+                _("{path}, line 1: the header row is longer than {limit} characters; this does not look like "
+                  "a CSV file.").format(path=path, limit=MAX_LINE_CHARS)
+            ) from None
         if not first.strip():
             raise InputFileError(
                 _("{path}: the first line is empty; it must be the header row naming the columns.")
                 .format(path=path)
             )
         self.delimiter = sniff_delimiter(first)
-        # itertools.chain rather than a generator: no Python frame per line, and nothing that
-        # would close (detached) ``handle`` when it is closed.
-        self._reader = csv.reader(itertools.chain((first,), handle), delimiter=self.delimiter)
+        # itertools.chain and a small iterator class rather than a generator: nothing that would
+        # close (detached) ``handle`` when it is closed.
+        self._reader = csv.reader(itertools.chain((first,), lines), delimiter=self.delimiter)
         try:
             self.header = next(self._reader)
         except csv.Error as exc:
@@ -81,19 +156,33 @@ class CsvSource:
         """The data rows in file order; a row the csv module cannot parse carries ``error``."""
         reader = self._reader
         previous = reader.line_num
+        skipped = 0  # over-long lines, which the reader never saw (so its line_num leaves them out)
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
                 return
+            except LineTooLong:
+                # Both the reader and the line iterator start afresh on the next call.
+                skipped += 1
+                yield CsvRow(previous + 1, [], _("the line is longer than {limit} characters").format(
+                    limit=MAX_LINE_CHARS))
+                previous = reader.line_num + skipped
+                continue
             except csv.Error as exc:
                 # The reader resets itself after an error, so the rest of the file can still be read.
-                yield CsvRow(previous + 1, [], _("the row cannot be read as CSV ({reason})").format(reason=exc))
-                previous = reader.line_num
+                yield CsvRow(previous + 1, [], _describe_csv_error(exc))
+                previous = reader.line_num + skipped
                 continue
             line = previous + 1
-            previous = reader.line_num
+            previous = reader.line_num + skipped
             yield CsvRow(line, cells)
+
+
+def _describe_csv_error(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return _("a cell is longer than {limit} characters").format(limit=csv.field_size_limit())
+    return _("the row cannot be read as CSV ({reason})").format(reason=exc)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -137,24 +226,16 @@ def open_csv(path: str | os.PathLike[str]) -> Iterator[CsvSource]:
 
 
 def _check_readable(file: Path) -> None:
-    try:
-        if file.is_dir():
-            raise InputFileError(_("{path} is a folder, not a CSV file.").format(path=file))
-        size = file.stat().st_size
-    except OSError as exc:
-        raise InputFileError(_describe_os_error(file, exc)) from exc
-    if size == 0:
+    if file.is_dir():
+        raise InputFileError(_("{path} is a folder, not a CSV file.").format(path=file))
+    if stat_input(file).st_size == 0:
         raise InputFileError(_("{path} is empty: it needs a header row and customer rows.").format(path=file))
 
 
 def _describe_os_error(file: Path, exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return _("{path} does not exist. Check the file name and folder.").format(path=file)
-    if isinstance(exc, PermissionError):
-        return _("{path} cannot be read: permission denied.").format(path=file)
     if isinstance(exc, IsADirectoryError):
         return _("{path} is a folder, not a CSV file.").format(path=file)
-    return _("{path} cannot be read: {reason}").format(path=file, reason=exc.strerror or exc)
+    return describe_read_error(file, exc)
 
 
 def _check_utf8(raw: IO[bytes], file: Path) -> int:
@@ -183,48 +264,44 @@ def _check_utf8(raw: IO[bytes], file: Path) -> int:
 
 
 class CsvWriter:
-    """Write rows to a new CSV file that replaces ``path`` only when complete."""
+    """Write rows to a new CSV file that replaces ``path`` only when complete.
 
-    def __init__(self, path: str | os.PathLike[str], header: Sequence[str], delimiter: str = ",") -> None:
+    ``database`` (the desk's SQLite file) and ``inputs`` (files the same command reads) are
+    refused as ``path``; see :func:`deskapp.core.io.safe_write.check_output_path`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], header: Sequence[str], delimiter: str = ",", *,
+                 database: Path | None = None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
         """Start a temporary file next to ``path`` and write ``header``."""
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise InputFileError(_("{path} is a folder; give a file name to write.").format(path=self.path))
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise InputFileError(_("The folder {folder} does not exist.").format(folder=folder))
-        try:
-            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise InputFileError(
-                _("{path} cannot be written: {reason}").format(path=self.path, reason=exc.strerror or exc)
-            ) from exc
-        self._temp = Path(temp)
-        self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._handle, delimiter=delimiter)
-        self._writer.writerow([neutralise(cell) for cell in header])
+        self._file = AtomicTextFile(path, database=database, inputs=inputs)
+        self.path = self._file.target
+        self._writer = csv.writer(self._file.handle, delimiter=delimiter)
+        self.write(header)
 
     def write(self, cells: Sequence[str]) -> None:
         """Write one row, neutralising cells a spreadsheet would evaluate."""
-        self._writer.writerow([neutralise(cell) for cell in cells])
+        try:
+            self._writer.writerow([neutralise(cell) for cell in cells])
+        except OSError as exc:  # the buffer reached a full disk
+            self._file.fail(exc)
 
     def commit(self) -> None:
-        """Finish the file and move it into place."""
-        self._handle.close()
-        os.replace(self._temp, self.path)
+        """Finish the file (on disk) and move it into place."""
+        self._file.commit()
 
     def abort(self) -> None:
         """Throw the partial file away."""
-        self._handle.close()
-        self._temp.unlink(missing_ok=True)
+        self._file.abort()
 
 
-def write_csv(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+def write_csv(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Sequence[str]], *,
+              database: Path | None = None) -> int:
     """Write ``rows`` under a header of ``columns``, all or nothing; returns how many rows were written.
 
-    The file appears only once complete (see :class:`CsvWriter`); any failure leaves no partial file.
+    The file appears only once complete (see :class:`CsvWriter`); any failure leaves no partial
+    file and the previous one as it was. ``database`` is refused as ``path``.
     """
-    writer = CsvWriter(path, columns)
+    writer = CsvWriter(path, columns, database=database)
     written = 0
     try:
         for row in rows:

@@ -77,6 +77,26 @@ def format_international(e164: str) -> str:
     return formatted
 
 
+def check_region(region: str | None) -> str | None:
+    """``region`` upper-cased if phonenumbers knows it (``None`` stays ``None``).
+
+    Raises:
+        DeskappError: Not a country code phonenumbers knows, with examples of the right form.
+    """
+    if not region:
+        return None
+    code = region.strip().upper()
+    if code not in _phonenumbers().SUPPORTED_REGIONS:
+        from deskapp.core.errors import DeskappError
+        from deskapp.core.i18n import _
+
+        raise DeskappError(
+            _("{region} is not a known country code for phone numbers; use two letters such as FI, PH or ES.")
+            .format(region=region)
+        )
+    return code
+
+
 @functools.cache
 def _phonenumbers() -> ModuleType:
     import phonenumbers

@@ -209,11 +209,14 @@ def resolve_database_url(
         A URL that connected. Its text form hides the password.
 
     Raises:
+        StorageError: deskapp cannot use ``url`` (:func:`deskapp.core.storage.engine.check_database_url`).
         AuthenticationFailed: The server refused the password (or no password could be found).
         sqlalchemy.exc.OperationalError: The server cannot be reached (see
             :func:`deskapp.core.storage.connectivity.is_connection_error`).
     """
-    parsed = make_url(url) if isinstance(url, str) else url
+    from deskapp.core.storage.engine import check_database_url
+
+    parsed = check_database_url(url)  # a missing driver is one clear sentence, not ModuleNotFoundError
     if parsed.get_backend_name() != "postgresql" or parsed.password is not None:
         return parsed
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.errors import StorageError
@@ -43,15 +43,56 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+# The database systems deskapp's schema and search are written for.
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_database_url(url: str | URL) -> URL:
+    """``url`` parsed, or :class:`StorageError` when deskapp cannot use it (kind of database, driver).
+
+    Raises:
+        StorageError: Not a URL, a database system deskapp does not support, or its driver is
+            not installed (with the command that installs PostgreSQL's).
+    """
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        raise StorageError(_("“{url}” is neither a database file nor a database URL such as "
+                             "postgresql://user@host/dbname.").format(url=url)) from None
+    backend = parsed.drivername.partition("+")[0]
+    if backend == "postgres":
+        raise StorageError(_("Write the database URL as postgresql://… (not postgres://…)."))
+    if backend not in SUPPORTED_BACKENDS:
+        raise StorageError(_("deskapp works with SQLite files and PostgreSQL servers; “{scheme}://” databases "
+                             "are not supported. Give a file name or a postgresql://user@host/dbname URL.")
+                           .format(scheme=parsed.drivername))
+    try:
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise StorageError(_("deskapp does not know the database driver “{scheme}://”. Give a file name or a "
+                             "postgresql://user@host/dbname URL.").format(scheme=parsed.drivername)) from None
+    except ImportError:
+        if backend == "postgresql":
+            raise StorageError(_("The PostgreSQL driver is not installed. Install it with: pip install "
+                                 "'deskapp[postgres]' (and write the URL as postgresql://…).")) from None
+        raise StorageError(_("The database driver for “{scheme}://” is not installed. Give a plain file name "
+                             "instead (SQLite is built in).").format(scheme=parsed.drivername)) from None
+    return parsed
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; SQLite files get deskapp's pragmas on every connection."""
+    """Create an engine for ``url``; SQLite files get deskapp's pragmas on every connection.
+
+    Raises:
+        StorageError: See :func:`check_database_url`; or a SQLite file's folder does not exist.
+    """
     # Customer data must never reach a log: no statement parameters in logs or error texts, and
     # a root logger set to DEBUG does not turn on SQLAlchemy's SQL and row echo (tests/test_log_canary.py).
     kwargs.setdefault("hide_parameters", True)
     sql_log = logging.getLogger("sqlalchemy.engine")
     if sql_log.level == logging.NOTSET:
         sql_log.setLevel(logging.WARNING)
-    parsed = make_url(url)
+    parsed = check_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         read_only = None
@@ -106,6 +147,14 @@ def describe_storage_error(exc: BaseException) -> str:
         return exc.message
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     text = str(original).lower()
+    # sqlite3 names the result code (Python 3.11+); the text is the fallback for other drivers.
+    code = getattr(original, "sqlite_errorname", "") or ""
+    if code == "SQLITE_FULL":
+        return _("The disk is full. Free some space, then try again.")
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        # EFBIG (a file-size limit) and some full disks come back as an I/O error, not SQLITE_FULL.
+        return _("The database could not be written to disk: the disk may be full, over a size limit or "
+                 "failing. Free some space or check the disk, then try again.")
     if "locked" in text or "busy" in text:
         return _("The database is busy or locked by another program. Try again in a moment.")
     if "readonly" in text or "read-only" in text or "read only" in text:

@@ -174,11 +174,17 @@ class WindowMenus(QObject):
                              window._show_error)
 
     def _render(self, summary: CaseSummary, path: str) -> None:
+        from deskapp.core.errors import DeskappError
+        from deskapp.core.io.safe_write import database_file
         from deskapp.ui.pdf_summary import render_pdf
 
         window = self._window
+        engine = window.desk.engine if window.desk is not None else None
         try:
-            render_pdf(summary, path)
+            render_pdf(summary, path, database=database_file(engine.url) if engine is not None else None)
+        except DeskappError as exc:  # the database itself, a folder, a full disk
+            window.banner.show_message(exc.message, "error")
+            return
         except OSError:
             window.banner.show_message(_("The PDF could not be written to {path}. Choose another folder and try "
                                          "again.").format(path=path), "error")

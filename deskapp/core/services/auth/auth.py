@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -111,8 +112,13 @@ def _dummy_hash() -> str:
 
 
 def normalise_username(username: str) -> str:
-    """Usernames are matched without surrounding spaces and without regard to case."""
-    return username.strip().casefold()
+    """A username as stored and matched: NFKC, case-folded, without surrounding spaces.
+
+    NFKC first makes look-alike forms one name: the full-width ``ＡＤＭＩＮ`` is ``admin``, so it
+    can neither be a second account beside ``admin`` nor slip past the last-administrator rule
+    (Unicode's NFKC_Casefold, as UTS #39 advises for identifiers).
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold()).strip()
 
 
 def sign_in(session: Session, username: str, password: str, *, now: dt.datetime | None = None) -> SignedIn:
@@ -331,16 +337,23 @@ def set_password(session: Session, actor_id: int, username: str, password: str) 
 
 def _find(session: Session, username: str) -> Agent:
     name = normalise_username(username)
-    agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first()
+    as_typed = username.strip().casefold()
+    agent = None
+    if as_typed != name:  # an account stored before names were NFKC-normalised, e.g. a look-alike to disable
+        agent = session.scalars(select(Agent).where(Agent.username == as_typed)).first()
+    if agent is None:
+        agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first()
     if agent is None or agent.username == CONSOLE_USERNAME:
         raise RecordNotFound(_("There is no user {username}.").format(username=name))
     return agent
 
 
 def _keep_an_admin(session: Session, agent: Agent) -> None:
-    others = session.scalar(select(func.count()).select_from(Agent).where(
-        Agent.role == Role.ADMIN, Agent.active, Agent.id != agent.id, Agent.username != CONSOLE_USERNAME)) or 0
-    if not others:
+    others = session.scalars(select(Agent.username).where(
+        Agent.role == Role.ADMIN, Agent.active, Agent.id != agent.id, Agent.username != CONSOLE_USERNAME)).all()
+    # Only an administrator who can sign in counts: sign-in normalises what is typed, so an
+    # account stored under another form (before NFKC, e.g. "ａｄｍｉｎ") never matches it.
+    if not any(normalise_username(name) == name for name in others):
         raise LastAdministrator(_("{username} is the only active administrator. Make another user an "
                                   "administrator first.").format(username=agent.username))
 

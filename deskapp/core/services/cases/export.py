@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.io.csv_io import write_csv
+from deskapp.core.io.safe_write import database_file
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.dates import start_of_day
@@ -39,9 +40,13 @@ def export_cases_csv(session: Session, actor_id: int, path: str | os.PathLike[st
 
     Returns:
         How many cases were written.
+
+    Raises:
+        OutputFileError: ``path`` is the desk's database (or one of its working files) or cannot be written.
     """
     require(session, actor_id, "export.cases")
-    written = write_csv(path, COLUMNS, _rows(session, since))
+    database = database_file(session.get_bind().engine.url)
+    written = write_csv(path, COLUMNS, _rows(session, since), database=database)
     audit(session, actor_id, "export.cases", "support_case", 0,
           detail={"count": written, "since": since.isoformat() if since else None})
     session.commit()

@@ -12,14 +12,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-import phonenumbers
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
-from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
 from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
+from deskapp.core.io.safe_write import check_output_path, database_file
+from deskapp.core.search.phones import check_region
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
 from deskapp.core.services.customers.csv_rows import (
@@ -56,19 +55,6 @@ class ImportSummary:
     def rejected(self) -> int:
         """How many rows were not imported."""
         return len(self.rejections)
-
-
-def check_region(region: str | None) -> str | None:
-    """``region`` upper-cased if phonenumbers knows it; raise :class:`DeskappError` otherwise."""
-    if not region:
-        return None
-    code = region.strip().upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise DeskappError(
-            _("{region} is not a known country code for phone numbers; use two letters such as FI, PH or ES.")
-            .format(region=region)
-        )
-    return code
 
 
 def brand_defaults(engine: Engine) -> dict[str, BrandDefaults]:
@@ -108,16 +94,22 @@ def import_customers(
     Raises:
         InputFileError: the file cannot be read or lacks a required column; nothing was imported.
         PermissionDenied: the actor may not import customers.
+        OutputFileError: ``rejects_path`` is the database, one of its working files or ``path``
+            itself (checked before anything is read), or it cannot be written.
     """
     _check(engine, actor_id, "customer.import")
     region = check_region(region)
     summary = ImportSummary(dry_run=dry_run)
+    database = database_file(engine.url)
+    if rejects_path is not None:  # refused before anything is read or imported
+        check_output_path(rejects_path, database=database, inputs=(path,))
     with open_csv(path) as source:
         header = map_header(source.header, source.path)
         summary.unknown_columns = header.unknown
         summary.delimiter = source.delimiter
         validator = RowValidator(header, brand_defaults(engine), region)
-        rejects = CsvWriter(rejects_path, [*source.header, *REJECT_COLUMNS], source.delimiter) if rejects_path else None
+        rejects = CsvWriter(rejects_path, [*source.header, *REJECT_COLUMNS], source.delimiter, database=database,
+                            inputs=(path,)) if rejects_path else None
 
         def records() -> Iterator[CustomerRecord]:
             for row in source.rows():
@@ -212,10 +204,11 @@ def export_customers(engine: Engine, actor_id: int, path: str | os.PathLike[str]
 
     ``actor_id`` needs ``customer.export``; the export is audited. Columns are :data:`ALL_COLUMNS`;
     lists are joined with ``|``; cells a spreadsheet would run as a formula get a leading ``'``,
-    which :func:`import_customers` removes again.
+    which :func:`import_customers` removes again. The desk's own database file is refused as
+    ``path`` (:class:`~deskapp.core.errors.OutputFileError`).
     """
     _check(engine, actor_id, "customer.export")
-    written = write_csv(path, ALL_COLUMNS, _customer_rows(engine, page_size))
+    written = write_csv(path, ALL_COLUMNS, _customer_rows(engine, page_size), database=database_file(engine.url))
     _audit(engine, actor_id, "customer.export", {"count": written})
     return written
 

@@ -264,7 +264,8 @@ class RowValidator:
         return code
 
     def _birth_year(self, text: str) -> int:
-        if text.isascii() and text.isdigit() and FIRST_BIRTH_YEAR <= int(text) <= self._this_year:
+        # Length first: int() refuses more than 4,300 digits with a ValueError of its own.
+        if len(text) <= 4 and text.isascii() and text.isdigit() and FIRST_BIRTH_YEAR <= int(text) <= self._this_year:
             return int(text)
         raise _Invalid("birth_year", _("\"{value}\" is not a plausible birth year ({first}–{last})").format(
             value=_shown(text), first=FIRST_BIRTH_YEAR, last=self._this_year))

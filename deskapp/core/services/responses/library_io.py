@@ -38,6 +38,7 @@ from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.models import Brand, Response, ResponseVariant
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
+from deskapp.core.io.inputs import stat_input
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.responses.prompts import PROMPT_TYPES, split_tags
@@ -118,6 +119,7 @@ def read_library_text(text: str, expected_format: str, list_name: str) -> list[t
 
 def read_file_text(path: str | Path) -> str:
     """The text of a library file, with a clear error when it cannot be read."""
+    stat_input(path)  # a device such as /dev/zero would be read forever
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
