@@ -21,7 +21,18 @@ from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions
 from deskapp.core.security.permissions import MATRIX, allowed, require
-from deskapp.core.services import audit, auth, call_scripts, case_export, cases, note_diff, notes, reports, reviews
+from deskapp.core.services import (
+    audit,
+    auth,
+    call_scripts,
+    case_export,
+    cases,
+    integrity,
+    note_diff,
+    notes,
+    reports,
+    reviews,
+)
 from tests.seeding import seed
 from tests.test_catalogs import compiled
 
@@ -57,7 +68,8 @@ class World:
             moment = utcnow()
             session.add(NoteRevision(note_id=note.id, number=number, body=body, author_id=author,
                                      created_at=moment, prev_hash=None,
-                                     hash=notes.revision_hash(None, author, moment, body)))
+                                     hash=integrity.revision_hash(integrity.chain_key(session), None, author, moment,
+                                                                   body)))
         session.flush()
         return note.id
 

@@ -17,6 +17,7 @@ from deskapp.core.domain.models import CaseNote, Customer, NoteRevision
 from deskapp.core.services import notes
 from deskapp.core.services.cases import customer_profile
 from deskapp.core.services.customers import CustomerConflict, update_customer
+from deskapp.core.services.notes_verify import verify_history
 from deskapp.core.storage.engine import session_factory
 from tests.helpers_pg import postgres_only, run_threads
 from tests.seeding import Seed, new_case, seed
@@ -151,6 +152,7 @@ def test_many_writers_adding_notes_and_revisions_lose_none(any_engine: Engine) -
         revisions = session.scalar(select(func.count()).select_from(NoteRevision)
                                    .where(NoteRevision.note_id == shared.id))
         assert notes.verify_chain(session, shared.id)
+        assert verify_history(session, None).ok  # the audit chain did not fork either
     print(f"\nnotes: {note_count} notes, {revisions} revisions of the shared note, {sum(conflicts)} retried")
     assert note_count == 1 + WORKERS * ROUNDS
     assert revisions == 1 + WORKERS * ROUNDS

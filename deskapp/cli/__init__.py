@@ -17,7 +17,7 @@ from deskapp.core.i18n import _, normalise_locale, set_locale
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",
-                   "users", "report", "cases_export")
+                   "users", "report", "cases_export", "verify")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:

@@ -22,6 +22,7 @@ from deskapp.core.errors import DeskappError, PermissionDenied
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customer_store import PROFILE_FIELDS
+from deskapp.core.services.integrity import add_audit_event
 
 SUBJECT_MAX = 200
 COMMENT_MAX = 4000
@@ -111,9 +112,9 @@ def active_agent(session: Session, agent_id: int) -> Agent:
 
 def audit(session: Session, agent_id: int | None, action: str, entity: str, entity_id: int, *,
           detail: dict[str, Any] | None = None) -> None:
-    """Add an audit event to the session (ids and codes only, never customer data)."""
-    session.add(AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity=entity,
-                           entity_id=entity_id, detail=detail or {}))
+    """Add an audit event to the session (ids and codes only, never customer data); chained at flush."""
+    add_audit_event(session, AuditEvent(at=utcnow(), agent_id=agent_id, action=action, entity=entity,
+                                        entity_id=entity_id, detail=detail or {}))
 
 
 def customer_profile(session: Session, customer: int | str, *, actor_id: int | None = None) -> ProfileRow:
