@@ -54,7 +54,8 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
                   "JOIN customer c ON c.id = e.customer_id ORDER BY 1, 2",
         "cases": "SELECT id, customer_id, subject, purchase_phase, support_stage, channel, priority, status, "
                  "owner_id, opened_at, closed_at FROM support_case ORDER BY id",
-        "revisions": "SELECT note_id, number, body, author_id, created_at, hash FROM note_revision ORDER BY id",
+        # not the hashes: they are keyed with each desk's own random key
+        "revisions": "SELECT note_id, number, body, author_id, created_at FROM note_revision ORDER BY id",
         "feedback": "SELECT case_id, score, comment, channel FROM feedback ORDER BY id",
         "agents": "SELECT username, display_name, role, ui_locale, languages FROM agent ORDER BY username",
         "brands": "SELECT code, name, default_region, default_locale FROM brand ORDER BY code",

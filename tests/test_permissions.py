@@ -50,13 +50,15 @@ from deskapp.core.services.cases import export as case_export
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import csv_import, editing, lookup
 from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.kernel import integrity
 from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import diff as note_diff
 from deskapp.core.services.notes import notes
+from deskapp.core.services.notes import verify as note_verify
 from deskapp.core.services.responses import library_io, responses
 from deskapp.core.services.reviews import audit_log as audit
 from deskapp.core.services.reviews import reports, reviews, sampling
-from deskapp.core.services.scripts import call_scripts
+from deskapp.core.services.scripts import call_scripts, definitions
 from tests.seeding import seed
 from tests.test_catalogs import compiled
 
@@ -95,7 +97,8 @@ class World:
             moment = utcnow()
             session.add(NoteRevision(note_id=note.id, number=number, body=body, author_id=author,
                                      created_at=moment, prev_hash=None,
-                                     hash=notes.revision_hash(None, author, moment, body)))
+                                     hash=integrity.revision_hash(integrity.chain_key(session), None, author, moment,
+                                                                   body)))
         session.flush()
         return note.id
 
@@ -124,7 +127,7 @@ def _get_script(s: Session, w: World, actor: int) -> object:
 
 
 def _finish_script(s: Session, w: World, actor: int) -> object:
-    run = call_scripts.ScriptRun(call_scripts.parse_script({"key": "tiny", **TINY_SCRIPT}))
+    run = call_scripts.ScriptRun(definitions.parse_script({"key": "tiny", **TINY_SCRIPT}))
     return call_scripts.finish_run(s, actor, w.case(s).id, run)
 
 
@@ -246,6 +249,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("report.view", reports.csat_report, lambda s, w, a: reports.csat_report(s, a, "channel")),
     ("report.view", reports.volume_series, lambda s, w, a: reports.volume_series(s, a, "brand")),
     ("audit.view", audit.audit_events, lambda s, w, a: audit.audit_events(s, a)),
+    ("audit.view", note_verify.verify_history, lambda s, w, a: note_verify.verify_history(s, a)),
     ("export.cases", case_export.export_cases_csv,
      lambda s, w, a: case_export.export_cases_csv(s, a, w.tmp / f"cases-{a}.csv")),
     ("user.manage", auth.add_user, lambda s, w, a: auth.add_user(s, a, f"new{a}", "long enough")),
@@ -281,6 +285,10 @@ NO_ACTOR: dict[str, str] = {
     "kernel.actors.active_agent": "checks that an agent a service names (not the actor) is active",
     "kernel.actors.console_actor": "creates the console's account, the actor of the console",
     "kernel.audit.audit": "the audit writer: records who acted, checks nothing",
+    "kernel.integrity.add_audit_event": "the audit writer's chaining: links an event at flush, checks nothing",
+    "kernel.integrity.find_key": "reads the desk's chain key for the services that hash, after their check",
+    "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",
+    "notes.verify.note_breaks": "internal: one note's chain for verify_chain and verify_history",
 }
 
 

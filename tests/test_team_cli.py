@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,8 @@ def test_copy_demo_to_postgresql_gives_the_same_lookups(cli, demo_db: Path, pg_e
     assert code == 1 and "already holds data" in err and "--replace" in err
     code, out, err = cli("copy", "--from", str(demo_db), "--to", pg_empty_url, "--replace")
     assert (code, err) == (0, "") and "customer  " in out
+    code, out, err = cli("--db", pg_empty_url, "verify", "--json")  # the history came with its key
+    assert (code, err) == (0, "") and json.loads(out)["ok"] and json.loads(out)["notes_checked"] > 0
 
 
 def test_copy_reports_a_mismatch(cli, demo_db: Path, tmp_path: Path,  # type: ignore[no-untyped-def]

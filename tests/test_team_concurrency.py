@@ -18,6 +18,7 @@ from deskapp.core.services.customers.editing import CustomerConflict, update_cus
 from deskapp.core.services.customers.profile import customer_profile
 from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
+from deskapp.core.services.notes.verify import verify_history
 from deskapp.core.storage.engine import session_factory
 from tests.helpers_pg import postgres_only, run_threads
 from tests.seeding import Seed, new_case, seed
@@ -152,6 +153,7 @@ def test_many_writers_adding_notes_and_revisions_lose_none(any_engine: Engine) -
         revisions = session.scalar(select(func.count()).select_from(NoteRevision)
                                    .where(NoteRevision.note_id == shared.id))
         assert notes.verify_chain(session, shared.id)
+        assert verify_history(session, console_actor(session)).ok  # the audit chain did not fork either
     print(f"\nnotes: {note_count} notes, {revisions} revisions of the shared note, {sum(conflicts)} retried")
     assert note_count == 1 + WORKERS * ROUNDS
     assert revisions == 1 + WORKERS * ROUNDS

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deskapp.cli import Subcommands
 
 BATCH = 5000
+APPEND_ONLY = ("note_revision", "audit_event", "desk_secret")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,9 @@ def copy_database(source: Engine, target: Engine, *, replace: bool = False) -> l
 
     tables = _tables()
     with target.begin() as connection:
-        filled = [t.name for t in tables if _count(connection, t)]
+        # The target's own key (made by its migration) is not data: the source's replaces it,
+        # since the copied history is chained under the source's key.
+        filled = [t.name for t in tables if t.name != "desk_secret" and _count(connection, t)]
         if filled and not replace:
             raise DeskappError(_("The target database already holds data (in {tables}). Copy into an empty "
                                  "database, or add --replace to delete what is there.").format(
@@ -118,18 +121,23 @@ def copy_database(source: Engine, target: Engine, *, replace: bool = False) -> l
 def _empty(connection: Connection, tables: list[Table]) -> None:
     """Delete everything in the target, in the copy's transaction.
 
-    Note revisions and audit events refuse row deletes (append-only triggers, migration 0004);
-    replacing a whole database on request is not rewriting its history, so PostgreSQL truncates
-    (row triggers do not fire) and SQLite sets the two delete triggers aside until the rows are gone.
+    Note revisions, audit events and the desk's key refuse deletes (append-only triggers,
+    migrations 0004 and 0007); replacing a whole database on request is not rewriting its
+    history, so their delete (SQLite) or truncate (PostgreSQL) triggers are set aside, in the
+    copy's transaction, until the rows are gone.
     """
     from sqlalchemy import text
 
     if connection.dialect.name == "postgresql":
+        for table in APPEND_ONLY:
+            connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate"))
         connection.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " CASCADE"))
+        for table in APPEND_ONLY:
+            connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_no_truncate"))
         return
     kept = connection.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND name IN ('note_revision_no_delete', 'audit_event_no_delete')")).all()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        "(" + ", ".join(f"'{table}_no_delete'" for table in APPEND_ONLY) + ")")).all()
     for name, _sql in kept:
         connection.execute(text(f'DROP TRIGGER "{name}"'))
     for table in reversed(tables):

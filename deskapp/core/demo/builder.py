@@ -39,7 +39,7 @@ from deskapp.core.security.passwords import hash_password
 from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.notes.notes import revision_hash
+from deskapp.core.services.kernel.integrity import chain_key, revision_hash
 from deskapp.core.services.starter import load_starter_library
 
 SEED = 20240611
@@ -284,7 +284,8 @@ def _write_cases(engine: Engine, eligible: list[CustomerRecord], rng: random.Ran
         note_rows = [note | {"case_id": cid} for p, cid in zip(plans, case_ids, strict=True) for note in p["notes"]]
         note_ids = conn.execute(insert(CaseNote).returning(CaseNote.id, sort_by_parameter_order=True),
                                 [{k: v for k, v in n.items() if k != "revisions"} for n in note_rows]).scalars().all()
-        revisions = [_chain(nid, n["revisions"]) for n, nid in zip(note_rows, note_ids, strict=True)]
+        key = chain_key(conn)
+        revisions = [_chain(key, nid, n["revisions"]) for n, nid in zip(note_rows, note_ids, strict=True)]
         conn.execute(insert(NoteRevision), [rev for chain in revisions for rev in chain])
         feedback = [p["feedback"] | {"case_id": cid} for p, cid in zip(plans, case_ids, strict=True) if p["feedback"]]
         if feedback:
@@ -292,11 +293,11 @@ def _write_cases(engine: Engine, eligible: list[CustomerRecord], rng: random.Ran
     return len(plans), len(note_rows)
 
 
-def _chain(note_id: int, revisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _chain(key: bytes, note_id: int, revisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     prev: str | None = None
     rows = []
     for number, rev in enumerate(revisions, start=1):
-        digest = revision_hash(prev, rev["author_id"], rev["created_at"], rev["body"])
+        digest = revision_hash(key, prev, rev["author_id"], rev["created_at"], rev["body"])
         rows.append(rev | {"note_id": note_id, "number": number, "prev_hash": prev, "hash": digest})
         prev = digest
     return rows

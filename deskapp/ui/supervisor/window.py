@@ -1,5 +1,7 @@
 """The supervisor's window: review queue, dashboard, audit log and export, as the role allows.
 
+Its Tools menu checks the note history and the audit log (``HistoryCheck``), as ``deskapp verify`` does.
+
 Each tab is shown only when the signed-in role may use it (``permissions.allowed``); the services
 check again, so hiding a tab is a courtesy, not the protection. The window shares the main
 window's job runner, so its database work queues behind (never beside) the rep's.
@@ -20,6 +22,7 @@ from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
 from deskapp.ui.supervisor.review_queue import ReviewQueueTab
 from deskapp.ui.supervisor.rubric_tab import RubricTab
+from deskapp.ui.supervisor.verify_action import HistoryCheck
 from deskapp.ui.widgets import Banner
 
 if TYPE_CHECKING:
@@ -64,6 +67,12 @@ class SupervisorWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.tools_menu = self.menuBar().addMenu("")
+        self.history_check: HistoryCheck | None = None
+        if allowed(role, "audit.view"):
+            self.history_check = HistoryCheck(runner, desk, self._describe_and_show, self.banner, self)
+            self.tools_menu.addAction(self.history_check.action)
+        self.tools_menu.menuAction().setVisible(self.history_check is not None)
         self.tabs.currentChanged.connect(lambda _i: self._start_current())
         self.resize(1280, 800)
         self.retranslate_ui()
@@ -94,6 +103,9 @@ class SupervisorWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         """Every text in the current UI language."""
         self.setWindowTitle(_("deskapp — supervisor"))
+        self.tools_menu.setTitle(_("&Tools"))
+        if self.history_check is not None:
+            self.history_check.retranslate_ui()
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))

@@ -39,6 +39,7 @@ from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
 from deskapp.core.security.permissions import CONSOLE_USERNAME, require
+from deskapp.core.services.kernel.integrity import add_audit_event
 
 USERNAME_MAX = 64
 DISPLAY_NAME_MAX = 200
@@ -380,8 +381,8 @@ def _check_password(password: str) -> None:
 
 def _audit(session: Session, agent_id: int | None, action: str, entity_id: int | None,
            detail: dict[str, Any], *, at: dt.datetime | None = None) -> None:
-    session.add(AuditEvent(at=at or utcnow(), agent_id=agent_id, action=action, entity="agent",
-                           entity_id=entity_id, detail=detail))
+    add_audit_event(session, AuditEvent(at=at or utcnow(), agent_id=agent_id, action=action, entity="agent",
+                                        entity_id=entity_id, detail=detail))
 
 
 def _user_row(agent: Agent) -> UserRow:

@@ -20,6 +20,7 @@ from deskapp.core.io.safe_write import database_file
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.dates import start_of_day
+from deskapp.core.storage.engine import is_read_only
 
 COLUMNS = ("reference", "opened_at", "closed_at", "status", "priority", "brand", "channel", "purchase_phase",
            "support_stage", "owner", "account_number", "subject", "notes")
@@ -45,11 +46,12 @@ def export_cases_csv(session: Session, actor_id: int, path: str | os.PathLike[st
         OutputFileError: ``path`` is the desk's database (or one of its working files) or cannot be written.
     """
     require(session, actor_id, "export.cases")
-    database = database_file(session.get_bind().engine.url)
-    written = write_csv(path, COLUMNS, _rows(session, since), database=database)
-    audit(session, actor_id, "export.cases", "support_case", 0,
-          detail={"count": written, "since": since.isoformat() if since else None})
-    session.commit()
+    engine = session.get_bind().engine
+    written = write_csv(path, COLUMNS, _rows(session, since), database=database_file(engine.url))
+    if not is_read_only(engine):  # a read-only desk cannot record it (see customers.csv_import)
+        audit(session, actor_id, "export.cases", "support_case", 0,
+              detail={"count": written, "since": since.isoformat() if since else None})
+        session.commit()
     return written
 
 

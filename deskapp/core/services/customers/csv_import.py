@@ -32,6 +32,7 @@ from deskapp.core.services.customers.csv_rows import (
 )
 from deskapp.core.services.customers.store import CustomerRecord, WriteCounts, write_customers
 from deskapp.core.services.kernel.audit import audit
+from deskapp.core.storage.engine import is_read_only
 
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 10_000
@@ -156,6 +157,10 @@ def _check(engine: Engine, actor_id: int, action: str) -> None:
 
 
 def _audit(engine: Engine, actor_id: int, action: str, detail: dict[str, object]) -> None:
+    if is_read_only(engine):
+        # A desk on a read-only disk or share can be read by anyone who can read the file; an
+        # export from it is allowed and cannot be recorded there.
+        return
     with Session(engine) as session:
         audit(session, actor_id, action, "customer", 0, detail=detail)
         session.commit()

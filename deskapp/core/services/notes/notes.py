@@ -5,9 +5,10 @@
   or a power cut. :func:`pending_drafts` lists what was left unsaved, for the restore dialog.
 * :func:`add_note` and :func:`edit_note` promote a draft to a note revision and delete the draft in
   the same transaction: either the revision exists or the draft still does.
-* Revisions are append-only and chained: each stores the SHA-256 of the previous revision's hash,
-  the author, the time and the body, so :func:`verify_chain` detects an edit made behind the
-  application's back.
+* Revisions are append-only and chained: each stores an HMAC, under the desk's secret key, of the
+  previous revision's hash, the author, the time and the body
+  (:func:`deskapp.core.services.kernel.integrity.revision_hash`), so :func:`verify_chain` and
+  ``deskapp verify`` detect an edit made behind the application's back.
 
 Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns frozen rows and
 commits its own unit of work.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -31,11 +31,8 @@ from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, Re
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
+from deskapp.core.services.kernel.integrity import chain_key, revision_hash
 from deskapp.core.services.kernel.text import clean_text
-
-# Fields are joined with NUL, which never occurs in a stored body (it is stripped), so no two
-# different (prev_hash, author, time, body) tuples can produce the same hashed text.
-_SEPARATOR = "\x00"
 
 
 class NoteConflict(DeskappError):
@@ -95,23 +92,6 @@ class RevisionRow:
     created_at: dt.datetime
     prev_hash: str | None
     hash: str
-
-
-def revision_hash(prev_hash: str | None, author_id: int, created_at: dt.datetime, body: str) -> str:
-    """The chained hash of a revision: SHA-256 over previous hash, author, UTC time and body.
-
-    Args:
-        prev_hash: The previous revision's hash; ``None`` for revision 1.
-        author_id: The revision's author.
-        created_at: When it was written (made UTC; naive values are taken as UTC).
-        body: The stored text.
-
-    Returns:
-        64 lower-case hex digits.
-    """
-    moment = created_at.replace(tzinfo=dt.UTC) if created_at.tzinfo is None else created_at.astimezone(dt.UTC)
-    text = _SEPARATOR.join((prev_hash or "", str(author_id), moment.isoformat(timespec="microseconds"), body))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def clean_body(body: str) -> str:
@@ -257,25 +237,16 @@ def note_history(session: Session, actor_id: int, note_id: int) -> list[Revision
 
 
 def verify_chain(session: Session, note_id: int) -> bool:
-    """Whether the note's revisions are intact: numbered 1..n, linked, and each hash recomputes.
+    """Whether the note's revisions are intact: numbered 1..n, linked, and each keyed hash recomputes.
 
     No actor: an integrity check that reads no text out (tests, the demo and support tools use it).
 
     Returns:
         False when any revision was changed, removed or inserted outside the application.
     """
-    revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
-                                .order_by(NoteRevision.number)).all()
-    if not revisions:
-        return False
-    prev: str | None = None
-    for expected_number, rev in enumerate(revisions, start=1):
-        if rev.number != expected_number or rev.prev_hash != prev:
-            return False
-        if revision_hash(prev, rev.author_id, rev.created_at, rev.body) != rev.hash:
-            return False
-        prev = rev.hash
-    return True
+    from deskapp.core.services.notes.verify import note_breaks
+
+    return not note_breaks(session, note_id)
 
 
 def _valid_body(body: str) -> str:
@@ -290,7 +261,7 @@ def append_revision(session: Session, note_id: int, number: int, prev_hash: str 
     """Internal, no actor: add revision ``number`` of a note, hash-chained (the caller checked its action)."""
     session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
                              created_at=created_at, prev_hash=prev_hash,
-                             hash=revision_hash(prev_hash, author_id, created_at, body)))
+                             hash=revision_hash(chain_key(session), prev_hash, author_id, created_at, body)))
 
 
 def commit_note(session: Session, note_id: int) -> NoteRow:
