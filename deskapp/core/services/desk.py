@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -28,11 +29,12 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
+from deskapp.core.services.customers import import_runs
 from deskapp.core.services.customers import lookup
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
-from deskapp.core.storage.engine import make_engine, session_factory
+from deskapp.core.storage.engine import is_read_only, make_engine, session_factory
 
 if TYPE_CHECKING:
     # Imported where they are used: templates (Jinja2, Babel), YAML and argon2 cost ~0.2 s of the
@@ -105,6 +107,7 @@ class Desk:
         url = resolve_database_url(self.url, given if password else None, store=self.credentials)
         self.engine = make_engine(url.render_as_string(hide_password=False))
         migrate.upgrade(self.engine)
+        self._take_back_dead_imports()
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
             try:  # the starter responses and call scripts, on first run
@@ -128,6 +131,19 @@ class Desk:
             station_channel=channel,
             pending_drafts=tuple(notes.pending_drafts(session, agent.id)),
         )
+
+    def _take_back_dead_imports(self) -> None:
+        assert self.engine is not None
+        if is_read_only(self.engine):
+            return
+        try:  # an import killed halfway: its committed slices come out again (a slice at a time)
+            import_runs.recover(self.engine)
+        except (SQLAlchemyError, sqlite3.Error):
+            log.warning("an unfinished import could not be taken back yet", exc_info=True)
+
+    def import_status(self) -> import_runs.ImportStatus | None:
+        """The customer import under way in this database, if any: the window polls it every few seconds."""
+        return self._run(import_runs.import_in_progress)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -161,7 +161,7 @@ def _saved_expression(dbapi: Any) -> str:
 
     parts = [f"'customer', json_object({pairs(_columns(dbapi, 'customer', ('id',)), 'c')})"]
     for table in CHILD_TABLES:
-        columns = _columns(dbapi, table, ("id", "customer_id"))
+        columns = _columns(dbapi, table, ("id", "customer_id"))  # new ids: the old may be taken by now
         parts.append(f"'{table}', (SELECT json_group_array(json_object({pairs(columns, 'x')})) "
                      f"FROM {table} AS x WHERE x.customer_id = c.id)")
     return f"json_object({', '.join(parts)})"
