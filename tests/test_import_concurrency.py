@@ -157,8 +157,8 @@ def test_an_import_killed_halfway_is_taken_back_whole(engine: Engine, db_url: st
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT family_name FROM customer WHERE account_number = 'FI-1'").fetchone() \
             == ("Virtanen",)
-        assert connection.execute("SELECT count(*) FROM customer c WHERE NOT EXISTS "
-                                  "(SELECT 1 FROM customer_email e WHERE e.customer_id = c.id) AND c.account_number LIKE 'C%'").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM customer c WHERE c.account_number LIKE 'C%' AND NOT EXISTS "
+                                  "(SELECT 1 FROM customer_email e WHERE e.customer_id = c.id)").fetchone() == (0,)
     assert import_runs.recover(engine) == 1  # what the desk's next start (or the next import) does
     assert _snapshot(db_path) == before
     assert _schema(db_path) == schema

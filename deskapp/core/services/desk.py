@@ -29,8 +29,7 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
-from deskapp.core.services.customers import import_runs
-from deskapp.core.services.customers import lookup
+from deskapp.core.services.customers import import_runs, lookup
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate

@@ -29,6 +29,7 @@ by ``customer_id`` (they serve the load's own deletes of an updated customer's e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import time
@@ -89,7 +90,7 @@ def bulk_write_customers(engine: Engine, records: Iterable[CustomerRecord], batc
     """
     import_runs.recover(engine)
     with engine.connect() as connection:
-        dbapi = connection.connection.driver_connection
+        dbapi: Any = connection.connection.driver_connection
         run_id = _in_transaction(connection, lambda: import_runs.start_run(dbapi))
         # A slice need not survive a power cut on its own (the journal in the same transaction
         # goes with it, and the run is undone), so commits skip the fsync of FULL (seconds per
@@ -170,7 +171,8 @@ def _load(connection: Connection, run_id: int, records: Iterable[CustomerRecord]
         stamp = utcnow()
         prepared = _prepare(batch, to_sql(stamp) if to_sql else stamp)
         started = time.perf_counter()
-        _in_transaction(connection, lambda: _write_slice(connection, run_id, prepared, brands, counts, has_fts))
+        _in_transaction(connection, functools.partial(_write_slice, connection, run_id, prepared, brands,
+                                                      counts=counts, has_fts=has_fts))
         elapsed = time.perf_counter() - started
         # Aim the next slice at SLICE_SECONDS; grow at most twofold, as one slow slice may be noise.
         aimed = int(len(prepared.accounts) * SLICE_SECONDS / max(elapsed, 1e-3))
@@ -178,9 +180,9 @@ def _load(connection: Connection, run_id: int, records: Iterable[CustomerRecord]
     return counts
 
 
-def _write_slice(connection: Connection, run_id: int, prepared: _Slice, brands: BrandResolver,
+def _write_slice(connection: Connection, run_id: int, prepared: _Slice, brands: BrandResolver, *,
                  counts: WriteCounts, has_fts: bool) -> None:
-    dbapi = connection.connection.driver_connection
+    dbapi: Any = connection.connection.driver_connection
     import_runs.check_in(dbapi, run_id, counts.created + counts.updated)
     known = len(brands.created)
     brand_ids = [brands(code) for code in prepared.brand_codes]

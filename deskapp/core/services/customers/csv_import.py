@@ -2,8 +2,8 @@
 
 Import streams: rows are read, validated and handed to the writer as a generator, so a
 million-row file never sits in memory. On SQLite the writer is services/customers/bulk.py: short
-committed slices, so reps keep working, and all-or-nothing through a journal. A bad row is set aside with its line, column and
-reason; good rows still go in. Problems with the file as a whole (missing, not UTF-8, a
+committed slices, so reps keep working, and all-or-nothing through a journal. A bad row is set
+aside with its line, column and reason; good rows still go in. Problems with the file as a whole (missing, not UTF-8, a
 required column missing) stop the import before anything is written.
 """
 

@@ -269,7 +269,7 @@ def recover(engine: Engine) -> int:
         return 0
     now = utcnow()
     with engine.connect() as connection:
-        dbapi = connection.connection.driver_connection
+        dbapi: Any = connection.connection.driver_connection
         runs = dbapi.execute("SELECT id, state, host, pid, heartbeat_at FROM import_run ORDER BY id").fetchall()
         connection.rollback()
         handled = 0
