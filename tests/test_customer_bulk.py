@@ -1,4 +1,4 @@
-"""The bulk path of a large import: same rows as the batched path, indexes and triggers back, all or nothing."""
+"""The SQLite import path: same rows as the batched path, indexes and triggers in place, all or nothing."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from deskapp.core.domain.enums import CustomerKind
-from deskapp.core.services.customers import bulk as customer_bulk
-from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
+from deskapp.core.services.customers.bulk import bulk_write_customers
 from deskapp.core.services.customers.csv_import import import_customers
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
@@ -100,7 +99,6 @@ def test_after_a_bulk_import_lookups_work_and_triggers_are_back(engine: Engine, 
     rows = [f"C{n:04d},,Aino{n},Mäkinen,,aino{n}@example.fi,+358 40 12{n:05d},fi,nordic,VIP" for n in range(1, 40)]
     path = tmp_path / "c.csv"
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    assert bulk_worthwhile(engine, 39)
     summary = import_customers(engine, console(engine), path, batch_size=7)
     assert (summary.created, summary.rejected) == (39, 0)
     assert _schema(db_path) == before  # every index and trigger, exactly as the migrations made them
@@ -153,17 +151,16 @@ def test_a_database_error_mid_load_rolls_everything_back(engine: Engine, db_path
     _fts_is_consistent(db_path)
 
 
-def test_bulk_only_when_the_import_is_large_next_to_the_table(any_engine: Engine, backend: str,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    write_customers(any_engine, [CustomerRecord(f"A-{n}", "desk", given_name="Ann") for n in range(10)])
-    monkeypatch.setattr(customer_bulk, "BULK_FRACTION", 0.5)
-    if backend == "postgresql":
-        assert not bulk_worthwhile(any_engine, 1_000_000)  # PostgreSQL has no FTS triggers to drop
-        return
-    assert not bulk_worthwhile(any_engine, 4)
-    assert bulk_worthwhile(any_engine, 5)
+def _journal(path: Path) -> tuple[int, int]:
+    with sqlite3.connect(path) as connection:
+        return (connection.execute("SELECT count(*) FROM import_run").fetchone()[0],
+                connection.execute("SELECT count(*) FROM import_undo").fetchone()[0])
 
 
-def test_an_empty_table_always_takes_the_bulk_path(engine: Engine) -> None:
-    assert bulk_worthwhile(engine, 1)
-    assert bulk_worthwhile(engine, 0)
+def test_a_finished_or_failed_import_leaves_no_journal(engine: Engine, db_path: Path) -> None:
+    write_customers(engine, _records(0), new_brand_region="FI")
+    bulk_write_customers(engine, _records(1), batch_size=1)  # an update and a new customer
+    assert _journal(db_path) == (0, 0)
+    with pytest.raises(_Boom):
+        bulk_write_customers(engine, _failing(_records(0), 3, _Boom()), batch_size=1)
+    assert _journal(db_path) == (0, 0)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,19 +23,17 @@ from deskapp.core import errors
 from deskapp.core.config import database_url
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, Role, SupportStage
-from deskapp.core.domain.models import Agent, CallScript, Response
-from deskapp.core.errors import PermissionDenied
+from deskapp.core.domain.models import Agent
 from deskapp.core.i18n import _
-from deskapp.core.security.permissions import CONSOLE_USERNAME
+from deskapp.core.services import desk_open
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
-from deskapp.core.services.customers import lookup
+from deskapp.core.services.customers import import_runs, lookup
 from deskapp.core.services.customers import profile as customer_profiles
-from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
-from deskapp.core.storage.engine import make_engine, session_factory
+from deskapp.core.storage.engine import is_read_only, make_engine, session_factory
 
 if TYPE_CHECKING:
     # Imported where they are used: templates (Jinja2, Babel), YAML and argon2 cost ~0.2 s of the
@@ -107,15 +106,16 @@ class Desk:
         url = resolve_database_url(self.url, given if password else None, store=self.credentials)
         self.engine = make_engine(url.render_as_string(hide_password=False))
         migrate.upgrade(self.engine)
+        self._take_back_dead_imports()
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
             try:  # the starter responses and call scripts, on first run
-                _ensure_library(session)
+                desk_open.ensure_library(session)
             except SQLAlchemyError:
                 # A read-only or busy database still opens for lookups; the library loads next time.
                 session.rollback()
                 log.warning("starter library not loaded", exc_info=True)
-            agent = _pick_agent(session, username or getpass.getuser())
+            agent = desk_open.pick_agent(session, username or getpass.getuser())
             session.commit()
             self.agent_id = agent.id
             return self._info(session, agent)
@@ -128,8 +128,21 @@ class Desk:
             agent_id=agent.id, agent_name=agent.display_name, agent_role=agent.role,
             ui_locale=agent.ui_locale if agent.preferences.get("ui_locale_chosen") else "",
             station_channel=channel,
-            pending_drafts=_pending_drafts(session, agent.id),
+            pending_drafts=desk_open.pending_drafts(session, agent.id),
         )
+
+    def _take_back_dead_imports(self) -> None:
+        assert self.engine is not None
+        if is_read_only(self.engine):
+            return
+        try:  # an import killed halfway: its committed slices come out again (a slice at a time)
+            import_runs.recover(self.engine)
+        except (SQLAlchemyError, sqlite3.Error):
+            log.warning("an unfinished import could not be taken back yet", exc_info=True)
+
+    def import_status(self) -> import_runs.ImportStatus | None:
+        """The customer import under way in this database, if any: the window polls it every few seconds."""
+        return self._run(import_runs.import_in_progress)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -352,35 +365,3 @@ class Desk:
         if note_id is None:
             return self.as_agent(notes.add_note, case_id, body)
         return self.as_agent(notes.edit_note, note_id, body)
-
-
-def _pick_agent(session: Session, username: str) -> Agent:
-    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep (never the console's)."""
-    person = Agent.username != CONSOLE_USERNAME
-    agent = session.scalars(select(Agent).where(Agent.username == username, Agent.active, person)).first()
-    if agent is None:
-        agent = session.scalars(select(Agent).where(Agent.active, person)
-                                .order_by(Agent.role != Role.REP, Agent.id)).first()
-    if agent is None:
-        agent = Agent(username=username, display_name=username, role=Role.REP)
-        session.add(agent)
-        session.flush()
-    return agent
-
-
-def _ensure_library(session: Session) -> None:
-    # The starter library is loaded once, into a desk with no responses and no scripts; the check
-    # is two counts here, so the YAML and template modules load only on that first run.
-    if session.scalar(select(func.count()).select_from(Response)) or \
-            session.scalar(select(func.count()).select_from(CallScript)):
-        return
-    from deskapp.core.services import starter
-
-    starter.ensure_library(session, console_actor(session))  # the shipped library, loaded by the system
-
-
-def _pending_drafts(session: Session, agent_id: int) -> tuple[notes.DraftRow, ...]:
-    try:
-        return tuple(notes.pending_drafts(session, agent_id))
-    except PermissionDenied:  # an account that may not write notes (an administrator) has no drafts
-        return ()

@@ -1,8 +1,9 @@
 """Import customers from CSV and export them to CSV (``deskapp import customers`` / ``export customers``).
 
-Import streams: rows are read, validated and handed to :func:`write_customers` as a generator,
-so a million-row file never sits in memory. A bad row is set aside with its line, column and
-reason; good rows still go in. Problems with the file as a whole (missing, not UTF-8, a
+Import streams: rows are read, validated and handed to the writer as a generator, so a
+million-row file never sits in memory. On SQLite the writer is services/customers/bulk.py: short
+committed slices, so reps keep working, and all-or-nothing through a journal. A bad row is set
+aside with its line, column and reason; good rows still go in. Problems with the file as a whole (missing, not UTF-8, a
 required column missing) stop the import before anything is written.
 """
 
@@ -20,7 +21,7 @@ from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
 from deskapp.core.io.safe_write import check_output_path, database_file
 from deskapp.core.search.phones import check_region
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customers.bulk import bulk_worthwhile, bulk_write_customers
+from deskapp.core.services.customers.bulk import bulk_write_customers
 from deskapp.core.services.customers.csv_rows import (
     ALL_COLUMNS,
     MULTI_SEPARATOR,
@@ -87,7 +88,7 @@ def import_customers(
         dry_run: validate and count, but write nothing to the database.
         rejects_path: where to write the rejected rows (original cells plus ``line`` and ``reason``).
         progress: called with the number of rows read so far, every ``PROGRESS_EVERY`` rows.
-        batch_size: rows per database transaction.
+        batch_size: at most this many rows per database transaction.
 
     Returns:
         The counts and every rejected row with its line, column and reason.
@@ -97,6 +98,7 @@ def import_customers(
         PermissionDenied: the actor may not import customers.
         OutputFileError: ``rejects_path`` is the database, one of its working files or ``path``
             itself (checked before anything is read), or it cannot be written.
+        ImportAlreadyRunning: another import is writing to this database; nothing was imported.
     """
     _check(engine, actor_id, "customer.import")
     region = check_region(region)
@@ -135,9 +137,9 @@ def import_customers(
             if dry_run:
                 counts = _count_only(engine, records(), batch_size)
             else:
-                # A first load or a large import: one transaction, indexes built once at the end.
-                bulk = bulk_worthwhile(engine, source.line_count - 1)
-                write = bulk_write_customers if bulk else write_customers
+                # SQLite: short committed slices (reps keep signing in and saving), undone as a
+                # whole if the import fails. PostgreSQL locks rows, not the database: plain batches.
+                write = bulk_write_customers if engine.dialect.name == "sqlite" else write_customers
                 counts = write(engine, records(), batch_size, new_brand_region=region)
         except BaseException:
             if rejects is not None:
@@ -191,7 +193,8 @@ def _count_only(engine: Engine, records: Iterable[CustomerRecord], batch_size: i
                 select(Customer.account_number).where(Customer.account_number.in_(unique))
             ))
         counts.created += len(unique) - len(existing)
-        counts.updated += len(existing) + sum(1 for acc in dict.fromkeys(batch) if acc in seen)
+        counts.updated += len(existing) + sum(1 for acc in dict.fromkeys(batch) if acc in seen) \
+            + len(batch) - len(dict.fromkeys(batch))
         seen.update(unique)
         batch.clear()
 

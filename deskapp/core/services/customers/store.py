@@ -186,7 +186,9 @@ def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteC
                 connection.execute(delete(child).where(child.customer_id.in_(old_ids)))
         _insert_children(connection, unique.values(), ids)
     counts.created += len(new_rows)
-    counts.updated += len(existing)
+    # Every row naming an account already there (stored, or earlier in the batch) is an update,
+    # so the counts do not depend on where batches or slices happen to split a file.
+    counts.updated += len(existing) + len(batch) - len(unique)
 
 
 def customer_values(record: CustomerRecord, brand_id: int, updated_at: Any) -> tuple[Any, ...]:
