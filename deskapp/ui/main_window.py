@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from deskapp.ui.note_editor import NoteEditor
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
-    from deskapp.ui.supervisor.menus import WindowMenus
     from deskapp.ui.widgets import Banner, ShortcutOverlay
+    from deskapp.ui.window_menus import WindowMenus
 
 __all__ = ["SHORTCUTS", "MainWindow"]
 
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         from deskapp.ui.note_editor import NoteEditor
         from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
-        from deskapp.ui.supervisor.menus import WindowMenus
+        from deskapp.ui.window_menus import WindowMenus
 
         describe, context = self.describe_error, self.case_flow.response_context
         self._panel = panel = CustomerPanel()

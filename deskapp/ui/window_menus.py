@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
     from deskapp.core.services.desk import DeskInfo
     from deskapp.ui.main_window import MainWindow
-    from deskapp.ui.pdf_summary import CaseSummary
+    from deskapp.ui.my_reviews import MyReviewsDialog
+    from deskapp.ui.pdf_summary import PrintedSummary
     from deskapp.ui.sign_in import SignInDialog
-    from deskapp.ui.supervisor.my_reviews import MyReviewsDialog
     from deskapp.ui.supervisor.window import SupervisorWindow
 
 
@@ -146,7 +146,7 @@ class WindowMenus(QObject):
         if window.desk is None:
             return
         if self.reviews_dialog is None:
-            from deskapp.ui.supervisor.my_reviews import MyReviewsDialog
+            from deskapp.ui.my_reviews import MyReviewsDialog
 
             self.reviews_dialog = MyReviewsDialog(window.runner, window.desk, window.describe_error, window)
         self.reviews_dialog.load()
@@ -167,13 +167,13 @@ class WindowMenus(QObject):
 
     def write_summary(self, case_id: int, path: str) -> None:
         """Build the summary in the background, then lay it out as PDF here on the UI thread."""
-        from deskapp.ui.pdf_summary import case_summary
+        from deskapp.ui.pdf_summary import build_summary
 
         window, desk = self._window, self._window.open_desk
-        window.runner.submit(lambda: case_summary(desk, case_id), lambda summary: self._render(summary, path),
+        window.runner.submit(lambda: build_summary(desk, case_id), lambda summary: self._render(summary, path),
                              window._show_error)
 
-    def _render(self, summary: CaseSummary, path: str) -> None:
+    def _render(self, summary: PrintedSummary, path: str) -> None:
         from deskapp.ui.pdf_summary import render_pdf
 
         window = self._window
