@@ -103,8 +103,4 @@ class SupervisorWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
-            for name in ("dashboard", "queue"):  # group labels and enum labels come from the services
-                page = self.pages.get(name)
-                if name in self._started and isinstance(page, DashboardTab | ReviewQueueTab):
-                    page.load()
         super().changeEvent(event)
