@@ -147,9 +147,9 @@ def _column(columns: dict[str, Any], by: str) -> Any:
 def _names(session: Session, by: str) -> dict[str, str]:
     """Display names of reps or brands by key (data, not translations); nothing for code groups."""
     if by == "agent":
-        return dict(session.execute(select(Agent.username, Agent.display_name)).tuples().all())
+        return dict(session.execute(select(Agent.username, Agent.display_name)).all())
     if by == "brand":
-        return dict(session.execute(select(Brand.code, Brand.name)).tuples().all())
+        return dict(session.execute(select(Brand.code, Brand.name)).all())
     return {}
 
 
