@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
 from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import ReportModel
@@ -93,7 +94,7 @@ class DashboardTab(QWidget):
         self.by.activated.connect(lambda _i: self.load())
         self.since.dateChanged.connect(lambda _d: self.load())
         self.refresh.clicked.connect(self.load)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language, the figures held relabelled (no new query)."""
@@ -111,7 +112,6 @@ class DashboardTab(QWidget):
         self.bars.setAccessibleName(_("Average satisfaction chart"))
         self.lines.setAccessibleName(_("Cases opened per week chart"))
         self.table.setAccessibleName(_("Average satisfaction table"))
-        self.model.retranslate()
         self._titles()
         if self.report or self.volumes:
             self._paint()

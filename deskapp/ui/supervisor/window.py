@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from deskapp.core.i18n import N_, _
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.audit_view import AuditTab
 from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
@@ -66,7 +66,7 @@ class SupervisorWindow(QMainWindow):
         self.setCentralWidget(central)
         self.tabs.currentChanged.connect(lambda _i: self._start_current())
         self.resize(1280, 800)
-        self.retranslate_ui()
+        translate_ui(self)
         self._start_current()
 
     def page(self, name: str) -> Page | None:
@@ -97,10 +97,3 @@ class SupervisorWindow(QMainWindow):
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))
-                self.pages[name].retranslate_ui()
-        self.banner.retranslate_ui()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
