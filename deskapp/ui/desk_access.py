@@ -8,7 +8,7 @@ went wrong in the banner, and nothing more. Part of the first frame, so nothing 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject
 
@@ -61,6 +61,11 @@ class DeskAccess(QObject):
         """The message strip above the search box."""
         return self._banner()
 
+    def late_desk(self) -> Desk:
+        """The desk for a panel built before the database opens: each call goes to the desk open then."""
+        # The proxy answers every attribute as the desk it finds at each call does: a Desk to its users.
+        return cast("Desk", _DeskProxy(self))
+
     def describe_error(self, exc: Exception) -> str:
         """A sentence for the rep, in the current UI language."""
         return self.describe(exc)
@@ -68,3 +73,13 @@ class DeskAccess(QObject):
     def show_error(self, exc: Exception) -> None:
         """Say in the banner what went wrong."""
         self.banner.show_message(self.describe_error(exc), "error")
+
+
+class _DeskProxy:
+    """Lets a panel call the desk that opens later, without holding a stale reference."""
+
+    def __init__(self, access: DeskAccess) -> None:
+        self._access = access
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._access.desk, name)

@@ -21,7 +21,7 @@ Their modules import nothing heavy, as they are part of the first frame.
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -141,10 +141,10 @@ class MainWindow(QMainWindow):
 
         access, describe, context = self.access, self.access.describe_error, self.case_flow.response_context
         self._panel = panel = CustomerPanel()
-        self._notes = notes = NoteEditor(access.runner, _late_desk(access), describe)
-        self._responses = responses = ResponsePanel(access.runner, _late_desk(access), context, describe)
+        self._notes = notes = NoteEditor(access.runner, access.late_desk(), describe)
+        self._responses = responses = ResponsePanel(access.runner, access.late_desk(), context, describe)
         notes.side_tabs.insertTab(0, responses, _("Responses"))
-        self._scripts = scripts = ScriptPanel(access.runner, _late_desk(access), context, describe)
+        self._scripts = scripts = ScriptPanel(access.runner, access.late_desk(), context, describe)
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
@@ -243,11 +243,6 @@ class MainWindow(QMainWindow):
         return self.access.started_runner
 
     @property
-    def open_desk(self) -> Desk:
-        """The desk, for what runs only once the database is open (searching, a customer's cases)."""
-        return self.access.open_desk
-
-    @property
     def panel(self) -> CustomerPanel:
         """The open customer: profile, alerts, cases."""
         self.build_side_panels()
@@ -303,16 +298,6 @@ class MainWindow(QMainWindow):
         return self._overlay
 
     # --- what shortcuts, menus and callers ask of the window; its parts do the work ---------
-    @property
-    def customer_id(self) -> int | None:
-        """The open customer (``None``: nobody open)."""
-        return self.case_flow.customer_id
-
-    @property
-    def compact(self) -> bool:
-        """Whether the window is in its small always-on-top mode."""
-        return self.modes.compact
-
     def start(self, password: str | None = None, remember: bool = False) -> None:
         """Open the database in the background (imports SQLAlchemy off the paint path)."""
         self.connection.start(password, remember)
@@ -413,18 +398,3 @@ class MainWindow(QMainWindow):
             self.desk.close()
         super().closeEvent(event)
 
-
-class _DeskProxy:
-    """Lets the note editor call the desk that opens later, without holding a stale reference."""
-
-    def __init__(self, access: DeskAccess) -> None:
-        self._access = access
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._access.desk, name)
-
-
-def _late_desk(access: DeskAccess) -> Desk:
-    """The window's desk for a panel built before the database opens."""
-    # The proxy answers every attribute as the desk it finds at each call does: a Desk to its users.
-    return cast("Desk", _DeskProxy(access))
