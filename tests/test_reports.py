@@ -64,7 +64,8 @@ def test_csat_by_every_group(engine: Engine, s: Seed) -> None:
             ("installation", 2.5, 2), ("troubleshooting", 4.33, 3)]
         assert figures(reports.csat_report(session, s.supervisor, "locale", since)) == [
             ("en", 2.5, 2), ("fi", 4.33, 3)]
-        labels = {r.key: r.label for r in reports.csat_report(session, s.supervisor, "agent", since)}
+        labels = {r.key: reports.group_label(r.by, r.key, r.name)
+                  for r in reports.csat_report(session, s.supervisor, "agent", since)}
         assert labels == {"anna": "Anna Virtanen", "jose": "José Ramírez"}
 
 

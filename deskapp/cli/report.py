@@ -43,13 +43,15 @@ def run_csat(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import console, open_database
-    from deskapp.core.services.reviews.reports import csat_report
+    from deskapp.core.services.reviews.reports import csat_report, group_label
 
     engine = open_database(args)
     with Session(engine) as session:
         rows = csat_report(session, console(engine), by=args.by, since=args.since)
+    labels = [group_label(r.by, r.key, r.name) for r in rows]  # the codes in words, here and now
     if args.json:
-        print(json.dumps([{"key": r.key, "label": r.label, "average": r.average, "count": r.count} for r in rows],
+        print(json.dumps([{"key": r.key, "label": label, "average": r.average, "count": r.count}
+                          for r, label in zip(rows, labels, strict=True)],
                          ensure_ascii=False, indent=2))
         return 0
     if not rows:
@@ -59,7 +61,7 @@ def run_csat(args: argparse.Namespace) -> int:
 
     locale = babel_locale()
     headers = (_("Group"), _("Average"), pgettext("number of feedback answers", "Answers"))
-    table = [(r.label or r.key, _format(r.average, locale), str(r.count)) for r in rows]
+    table = [(label or r.key, _format(r.average, locale), str(r.count)) for r, label in zip(rows, labels, strict=True)]
     widths = [max(len(cell) for cell in column) for column in zip(headers, *table, strict=False)]
     for index, line in enumerate((headers, *table)):
         cells = [line[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:],

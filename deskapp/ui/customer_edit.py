@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, UI_LOCALES, _
-from deskapp.ui.language import NATIVE_NAMES
+from deskapp.ui.language import NATIVE_NAMES, translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.customers.profile import ProfileRow
@@ -71,7 +71,7 @@ class CustomerEditForm(QGroupBox):
         self.form.addRow(buttons)
         self.save.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.hide)
-        self.retranslate_ui()
+        translate_ui(self)
         self.hide()
 
     def retranslate_ui(self) -> None:
@@ -137,7 +137,7 @@ class ConflictView(QGroupBox):
         self.discard = QPushButton()
         self.save.clicked.connect(self._save)
         self.discard.clicked.connect(self._discard)
-        self.retranslate_ui()
+        translate_ui(self)
         self.hide()
 
     def retranslate_ui(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
+from deskapp.ui.language import translate_ui
 from deskapp.ui.models import MASK, CasesModel
 from deskapp.ui.widgets import row_table
 
@@ -74,7 +75,7 @@ class NewCaseForm(QGroupBox):
         self.create_button.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.hide)
         self.station_channel = Channel.PHONE
-        self.retranslate_ui()
+        translate_ui(self)
         self.hide()
 
     def retranslate_ui(self) -> None:
@@ -206,7 +207,7 @@ class CustomerPanel(QWidget):
         self.status.activated.connect(self._on_status)
         self.assign.clicked.connect(lambda: self.assign_requested.emit(self.current_case()))
         self.new_case_button.clicked.connect(self.new_case.open_form)
-        self.retranslate_ui()
+        translate_ui(self)
         self.show_profile(None)
 
     @property
@@ -232,11 +233,7 @@ class CustomerPanel(QWidget):
         self.assign.setText(_("Assign to me"))
         self.new_case_button.setText(_("New case…"))
         self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
-        self.new_case.retranslate_ui()
         self.edit_button.setText(_("Change details…"))
-        self.edit_form.retranslate_ui()
-        self.conflict.retranslate_ui()
-        self.cases_model.retranslate()
         self._fit_case_headers()
         self.show_profile(self.profile)
 

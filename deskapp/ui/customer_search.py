@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from deskapp.core.i18n import _
+from deskapp.ui.language import translate_ui
 from deskapp.ui.models import RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
     from deskapp.core.services.customers.lookup import LookupRow
-    from deskapp.ui.main_window import MainWindow
+    from deskapp.ui.desk_access import DeskAccess
 
 # Fixed starting widths: ResizeToContents measures every cell of every result list, which made
 # painting 50 results cost 5-10x the lookup itself (bench/typing_latency.py).
@@ -27,16 +28,18 @@ _COLUMN_WIDTHS = (170, 95, 130, 230, 140, 70)
 
 
 class CustomerSearch(QObject):
-    """Looks up what is typed (once the window is ready) and opens the chosen customer."""
+    """Looks up what is typed (once the desk is ready); ``open_requested`` names the chosen customer."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    open_requested = Signal(int)  # customer id
+
+    def __init__(self, access: DeskAccess) -> None:
+        super().__init__(access)
+        self._access = access
         self.box = QLineEdit()
         self.box.setMinimumHeight(34)
         self.box.setStyleSheet("font-size:15px; padding:2px 6px;")
         self.model = ResultsModel()
-        self._header_model: QStandardItemModel | None = QStandardItemModel(0, len(RESULT_TITLES), window)
+        self._header_model: QStandardItemModel | None = QStandardItemModel(0, len(RESULT_TITLES), self)
         self.results = row_table(self._header_model)  # the results model takes over after the first paint
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -51,6 +54,7 @@ class CustomerSearch(QObject):
         self.box.returnPressed.connect(self.open_selected)
         self.box.installEventFilter(self)
         self.results.activated.connect(lambda _index: self.open_selected())
+        translate_ui(self)
 
     def use_results_model(self) -> None:
         """After the first paint: the real results model, and a layout no keystroke can change."""
@@ -69,15 +73,14 @@ class CustomerSearch(QObject):
         self._fit_headers()
 
     def retranslate_ui(self) -> None:
-        """Placeholder, accessible names and column titles in the current UI language."""
+        """Placeholder, accessible names, column titles and the hint in the current UI language."""
         self.box.setPlaceholderText(_("Find a customer: name, phone, email or account number (Ctrl+L)"))
         self.box.setAccessibleName(_("Customer search"))
         self.results.setAccessibleName(_("Search results"))
         if self._header_model is not None:  # the first frame's stand-in
             self._header_model.setHorizontalHeaderLabels([_(title) for title in RESULT_TITLES])
-        else:
-            self.model.retranslate()
         self._fit_headers()
+        self.update_hint()
 
     def _fit_headers(self) -> None:
         """Each column at least as wide as its (translated) header; cells are never measured."""
@@ -103,16 +106,16 @@ class CustomerSearch(QObject):
 
     def on_text(self, text: str) -> None:
         """Look up ``text`` on the worker (a newer keystroke replaces a queued lookup)."""
-        window = self._window
-        if not window.is_ready:
+        access = self._access
+        if not access.is_ready:
             return
         query = text.strip()
         if not query:
             self.model.set_rows([])
             self.update_hint()
             return
-        desk = window.open_desk
-        window.runner.submit(lambda: desk.lookup(query), self._show_results, window.connection.show_error, key="lookup")
+        desk = access.open_desk
+        access.runner.submit(lambda: desk.lookup(query), self._show_results, access.show_error, key="lookup")
 
     def _show_results(self, rows: list[LookupRow]) -> None:
         self.model.set_rows(rows)
@@ -136,7 +139,7 @@ class CustomerSearch(QObject):
         index = self.results.currentIndex()
         row = index.row() if index.isValid() else 0
         if row < self.model.rowCount():
-            self._window.open_customer(self.model.row(row).customer_id)
+            self.open_requested.emit(self.model.row(row).customer_id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up and Down in the search box move through the results without leaving it.

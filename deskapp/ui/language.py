@@ -1,13 +1,70 @@
-"""Switch the UI language at runtime: our catalog, Qt's own strings, then one LanguageChange."""
+"""Switch the UI language at runtime: our catalog, Qt's own strings, then one language-changed signal.
+
+Whatever shows texts registers itself once with :func:`translate_ui` (Frescobaldi's
+``app.translateUI``): it is translated at once and again after every switch, until it is destroyed.
+No parent passes the change on to its children, so a panel built later is never missed.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+import contextlib
+import weakref
+from typing import Protocol, cast
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
 from deskapp.core.i18n import UI_LOCALES, set_locale
 
 _qt_translator: QTranslator | None = None
+
+
+class _Translatable(Protocol):
+    def retranslate_ui(self) -> None: ...
+
+
+class _LanguageHub(QObject):
+    """Holds the one signal every registered object listens to."""
+
+    changed = Signal()
+
+
+_hub: _LanguageHub | None = None
+
+
+def _language_hub() -> _LanguageHub:
+    global _hub  # noqa: PLW0603 - one hub per process, made when first needed
+    if _hub is None:
+        _hub = _LanguageHub()
+    return _hub
+
+
+def translate_ui(obj: QObject) -> None:
+    """Call ``obj.retranslate_ui()`` now and after every language switch, until ``obj`` is destroyed.
+
+    The hub holds ``obj`` only weakly, and the method is looked up at each call, so the object
+    stays free to go and to change how it translates itself.
+    """
+    cast("_Translatable", obj).retranslate_ui()
+    ref = weakref.ref(obj)
+
+    def retranslate() -> None:
+        alive = ref()
+        if alive is not None:
+            cast("_Translatable", alive).retranslate_ui()
+
+    hub = _language_hub()
+    hub.changed.connect(retranslate)
+
+    def drop() -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # the hub is gone: the application is ending
+            hub.changed.disconnect(retranslate)
+
+    obj.destroyed.connect(drop)
+
+
+def announce_language_change() -> None:
+    """Have every registered object translate itself into the current UI language (once)."""
+    _language_hub().changed.emit()
 
 
 # Each language named in itself. A fixed table: asking Babel loads four locales' data (~100 ms)
@@ -42,13 +99,10 @@ def switch_language(code: str) -> str:
         app.installTranslator(translator)
         _qt_translator = translator
         qt_changed = True
-    # Installing or removing a Qt translator makes Qt post LanguageChange to every widget itself;
-    # between English and Filipino nothing of Qt's changes, so send the one event ourselves.
-    # Either way each window retranslates exactly once.
+    # Installing or removing a Qt translator makes Qt post LanguageChange to every widget, for
+    # Qt's own texts: delivered now, so Qt's dialogs read in the new language on return. Ours
+    # follow the one signal, so each registered object retranslates exactly once.
     if qt_changed:
-        # Deliver Qt's posted events now, so the window reads in the new language on return.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
-    else:
-        for widget in QApplication.topLevelWidgets():
-            QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
+    announce_language_change()
     return used

@@ -11,23 +11,28 @@ model's ``headerData`` receives a ``Qt.Orientation``).
 
 The window lays out its parts and hands the work to helpers, each in its own module:
 ``customer_search`` (the search box and results), ``case_flow`` (the open customer and cases),
-``desk_connection`` (opening the database, ready, errors, outages), ``window_modes`` (privacy,
-compact, language) and ``window_actions`` (shortcuts and the Language and View menus). Their
-modules import nothing heavy, as they are part of the first frame.
+``desk_connection`` (opening the database, ready, outages), ``window_modes`` (privacy, compact,
+language) and ``window_actions`` (shortcuts and the Language and View menus). None of them knows
+this window: each gets what it works with in its constructor (``desk_access``: the runner, the desk
+and the banner for errors; the panels it acts on) and tells the window the rest through signals.
+Their modules import nothing heavy, as they are part of the first frame.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import gc
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from deskapp.core.i18n import _
 from deskapp.ui.case_flow import CaseFlow
 from deskapp.ui.customer_search import CustomerSearch
+from deskapp.ui.desk_access import DeskAccess
 from deskapp.ui.desk_connection import DeskConnection
+from deskapp.ui.language import translate_ui
 from deskapp.ui.window_actions import SHORTCUTS, WindowActions, shortcut_rows
 from deskapp.ui.window_modes import WindowModes
 
@@ -39,10 +44,13 @@ if TYPE_CHECKING:
     from deskapp.ui.note_editor import NoteEditor
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
-    from deskapp.ui.supervisor.menus import WindowMenus
     from deskapp.ui.widgets import Banner, ShortcutOverlay
+    from deskapp.ui.window_menus import WindowMenus
 
 __all__ = ["SHORTCUTS", "MainWindow"]
+
+# How long after ready the window waits before loading what searching does not need.
+AFTER_READY_MS = 600
 
 
 class MainWindow(QMainWindow):
@@ -55,10 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._sign_in = sign_in  # the Account menu offers "sign out" only then
         self.setObjectName("mainWindow")
-        self.desk: Desk | None = None  # once the database is open
-        self.info: DeskInfo | None = None  # who is signed in, once the database is open
-        self._runner: JobRunner | None = None
-        self.is_ready = False
+        self.access = access = DeskAccess(self, lambda: self.banner)
         # Built after the first paint, or when first used (see the module docstring).
         self._panel: CustomerPanel | None = None
         self._notes: NoteEditor | None = None
@@ -67,11 +72,17 @@ class MainWindow(QMainWindow):
         self._menus: WindowMenus | None = None
         self._banner: Banner | None = None
         self._overlay: ShortcutOverlay | None = None
-        self.connection = DeskConnection(self, db, sign_in, follow_agent_language)
-        self.case_flow = CaseFlow(self)
-        self.modes = WindowModes(self)
+        self.connection = connection = DeskConnection(access, self.statusBar(), self, db=db, sign_in=sign_in,
+                                                      follow_agent_language=follow_agent_language)
+        connection.sign_in_needed.connect(lambda: self.menus.ask_sign_in())
+        connection.signed_in.connect(self._offer_role)
+        connection.became_ready.connect(self._became_ready)
+        connection.failed.connect(self.failed)
+        connection.open_case_requested.connect(lambda customer, case: self.open_customer(customer, case))
+        self.case_flow = CaseFlow(access)
 
-        self.customer_search = finder = CustomerSearch(self)
+        self.customer_search = finder = CustomerSearch(access)
+        finder.open_requested.connect(self.open_customer)
         # The window's own names for its parts, as tests, bench/*.py and scripts/screenshots.py use them.
         self.search, self.results, self.results_model, self.results_hint = \
             finder.box, finder.results, finder.model, finder.hint
@@ -105,11 +116,13 @@ class MainWindow(QMainWindow):
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
+        self.modes = WindowModes(access, self, actions.by_name, finder.model, splitters=(self.split, self.right))
+        self.modes.privacy_changed.connect(lambda _on: self.update_status())
 
         self.setTabOrder(self.search, self.results)
         self.resize(1200, 760)
         self.split.setSizes([430, 770])
-        self.retranslate_ui()
+        translate_ui(self)
         self.search.setEnabled(True)
         self.search.setFocus()
 
@@ -124,14 +137,14 @@ class MainWindow(QMainWindow):
         from deskapp.ui.note_editor import NoteEditor
         from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
-        from deskapp.ui.supervisor.menus import WindowMenus
+        from deskapp.ui.window_menus import WindowMenus
 
-        describe, context = self.describe_error, self.case_flow.response_context
+        access, describe, context = self.access, self.access.describe_error, self.case_flow.response_context
         self._panel = panel = CustomerPanel()
-        self._notes = notes = NoteEditor(self.runner, _late_desk(self), describe)
-        self._responses = responses = ResponsePanel(self.runner, _late_desk(self), context, describe)
+        self._notes = notes = NoteEditor(access.runner, access.late_desk(), describe)
+        self._responses = responses = ResponsePanel(access.runner, access.late_desk(), context, describe)
         notes.side_tabs.insertTab(0, responses, _("Responses"))
-        self._scripts = scripts = ScriptPanel(self.runner, _late_desk(self), context, describe)
+        self._scripts = scripts = ScriptPanel(access.runner, access.late_desk(), context, describe)
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
@@ -143,16 +156,19 @@ class MainWindow(QMainWindow):
         self.right.addWidget(notes)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
-        self._menus = WindowMenus(self)  # case, account and supervisor menus (sign-in, reviews, PDF)
+        # The case, account and supervisor menus (sign-in, reviews, PDF).
+        self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in)
+        menus.signed_in.connect(self.signed_in)
+        menus.switching_user.connect(self.next_caller)
 
-        self.case_flow.connect_panels(panel, responses)
+        self.case_flow.attach(panel, notes, responses)
+        self.modes.attach(panel, notes)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
         notes.note_saved.connect(self._note_saved)
         notes.went_offline.connect(self.connection.offline)
         self.setTabOrder(self.results, panel.cases)
         self.setTabOrder(panel.cases, notes.editor)
         self.right.setSizes([310, 450])  # compact mode, if on, set its own sizes after this
-        self.menus.retranslate_ui()
         self.update_status()
 
     def _note_saved(self, _note: NoteRow) -> None:
@@ -160,20 +176,71 @@ class MainWindow(QMainWindow):
         if self._banner is not None and self._banner.kind == "error":
             self._banner.hide()
 
+    def _offer_role(self, info: DeskInfo) -> None:
+        """Offer what the signed-in agent's role may use."""
+        from deskapp.core.security.permissions import allowed
+
+        self.menus.set_role(info.agent_role)
+        self.panel.new_case.station_channel = info.station_channel
+        role = info.agent_role
+        # An administrator works no cases: no response or script tab to fail in (deny by default).
+        can_respond, can_script = allowed(role, "response.use"), allowed(role, "script.run")
+        tabs = self.notes.side_tabs
+        tabs.setTabVisible(tabs.indexOf(self.responses), can_respond)
+        tabs.setTabVisible(tabs.indexOf(self.scripts), can_script)
+        self.responses.active = can_respond
+        self.responses.set_can_edit(allowed(role, "response.edit"))
+        self.scripts.active = can_script
+        if can_script:
+            self.scripts.refresh_list()
+
+    def _became_ready(self) -> None:
+        self.update_status()
+        if self.search.text().strip():
+            self.customer_search.on_text(self.search.text())
+        # Modules, mappers, compiled statements and widgets made so far live as long as the window:
+        # moved out of the collector's sight, they no longer make its full passes tens of ms long
+        # pauses in the middle of someone's typing (bench/typing_latency.py).
+        gc.freeze()
+        # What is not needed to search waits for a quiet moment after ready, so the rep's first
+        # search does not queue behind it on the single worker.
+        QTimer.singleShot(AFTER_READY_MS, self._after_ready)
+        self.ready.emit()
+
+    def _after_ready(self) -> None:
+        """The response list (it loads the template modules, ~0.1 s) and phonenumbers (50-100 ms)."""
+        from deskapp.core.search import phones
+
+        if not self.is_ready:
+            return
+        if self.responses.active:
+            self.responses.refresh_list()
+        self.runner.submit(phones.load)
+
+    # --- what the parts share, by the names tests, bench/*.py and scripts/*.py use -------------
+    @property
+    def desk(self) -> Desk | None:
+        """The desk, once the database is open."""
+        return self.access.desk
+
+    @property
+    def info(self) -> DeskInfo | None:
+        """Who is signed in, once the database is open."""
+        return self.access.info
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether someone is signed in and the search answers."""
+        return self.access.is_ready
+
     @property
     def runner(self) -> JobRunner:
         """The one worker thread for database work (started by the first job)."""
-        if self._runner is None:
-            from deskapp.ui.jobs import JobRunner
-
-            self._runner = JobRunner(self)
-        return self._runner
+        return self.access.runner
 
     @property
-    def open_desk(self) -> Desk:
-        """The desk, for what runs only once the database is open (searching, a customer's cases)."""
-        assert self.desk is not None, "the database is not open yet"
-        return self.desk
+    def _runner(self) -> JobRunner | None:
+        return self.access.started_runner
 
     @property
     def panel(self) -> CustomerPanel:
@@ -231,31 +298,18 @@ class MainWindow(QMainWindow):
         return self._overlay
 
     # --- what shortcuts, menus and callers ask of the window; its parts do the work ---------
-    @property
-    def customer_id(self) -> int | None:
-        """The open customer (``None``: nobody open)."""
-        return self.case_flow.customer_id
-
-    @property
-    def compact(self) -> bool:
-        """Whether the window is in its small always-on-top mode."""
-        return self.modes.compact
-
     def start(self, password: str | None = None, remember: bool = False) -> None:
         """Open the database in the background (imports SQLAlchemy off the paint path)."""
         self.connection.start(password, remember)
 
     def signed_in(self, info: DeskInfo) -> None:
         """Someone signed in (or switched user): act as them from now on."""
-        self.info = info
+        self.access.info = info
         self.connection.become_ready()
 
     def describe_error(self, exc: Exception) -> str:
         """A sentence for the rep; the storage-aware describer arrives with the database."""
-        return self.connection.describe_error(exc)
-
-    def _show_error(self, exc: Exception) -> None:
-        self.connection.show_error(exc)
+        return self.access.describe_error(exc)
 
     def try_reconnect(self) -> None:
         """Send the drafts kept on this computer; when all are through, the banner goes."""
@@ -275,14 +329,17 @@ class MainWindow(QMainWindow):
 
     def open_customer(self, customer_id: int, select_case: int | None = None) -> None:
         """Load the customer's profile and cases."""
+        self.build_side_panels()
         self.case_flow.open_customer(customer_id, select_case)
 
     def new_case(self) -> None:
         """Ctrl+N: the inline new-case form for the open customer."""
+        self.build_side_panels()
         self.case_flow.new_case()
 
     def next_caller(self) -> None:
         """Ctrl+Shift+N: keep the note safe, clear the customer, search again."""
+        self.build_side_panels()
         self.case_flow.close_customer()
         self.search.clear()
         self.focus_search()
@@ -295,10 +352,12 @@ class MainWindow(QMainWindow):
 
     def toggle_privacy(self) -> None:
         """Mask personal data while the customer can see the screen."""
+        self.build_side_panels()
         self.modes.toggle_privacy()
 
     def toggle_compact(self) -> None:
         """A small always-on-top window: search, current customer and note."""
+        self.build_side_panels()
         self.modes.toggle_compact()
 
     def set_language(self, code: str) -> None:
@@ -311,31 +370,15 @@ class MainWindow(QMainWindow):
 
     # --- texts ----------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
-        """Every text of the window in the current UI language (called on LanguageChange)."""
+        """The window's own texts in the current UI language; its parts translate themselves."""
         self.setWindowTitle(_("deskapp — service desk"))
-        self.customer_search.retranslate_ui()
         self.window_actions.retranslate_ui()
         if self._overlay is not None:
             self._overlay.set_shortcuts(shortcut_rows())
-        # Panels not built yet read the current language when they are.
-        if self._panel is not None and self._notes is not None and self._responses is not None \
-                and self._scripts is not None and self._menus is not None:
-            self._panel.retranslate_ui()
-            self._notes.retranslate_ui()
-            self._responses.retranslate_ui()
-            self._scripts.retranslate_ui()
+        if self._notes is not None:  # the tabs the window put beside the note
             self._notes.side_tabs.setTabText(0, _("Responses"))
             self._notes.side_tabs.setTabText(1, _("Call script"))
-            self._menus.retranslate_ui()
-        if self._banner is not None:
-            self._banner.retranslate_ui()
         self.update_status()
-        self.customer_search.update_hint()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def update_status(self) -> None:
         """Who is signed in, and whether the privacy mask is on, at the right of the status bar."""
@@ -355,18 +398,3 @@ class MainWindow(QMainWindow):
             self.desk.close()
         super().closeEvent(event)
 
-
-class _DeskProxy:
-    """Lets the note editor call the desk that opens later, without holding a stale reference."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._window.desk, name)
-
-
-def _late_desk(window: MainWindow) -> Desk:
-    """The window's desk for a panel built before the database opens."""
-    # The proxy answers every attribute as the desk it finds at each call does: a Desk to its users.
-    return cast("Desk", _DeskProxy(window))

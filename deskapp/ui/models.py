@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from deskapp.core.i18n import N_, _
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -52,6 +53,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         # of painting a new page of results while the rep types (bench/typing_latency.py).
         self._texts: list[tuple[str, ...] | None] = []
         self._has_extra = type(self).extra_data is not RowsModel.extra_data
+        translate_ui(self)
 
     def set_rows(self, rows: Sequence[R]) -> None:
         """Replace every row."""
@@ -99,7 +101,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return _(self.columns[section][0])
         return None
 
-    def retranslate(self) -> None:
+    def retranslate_ui(self) -> None:
         """Headers and cells are translated when asked for: tell the views to ask again."""
         if self.columns:
             self.headerDataChanged.emit(qt().Orientation.Horizontal, 0, len(self.columns) - 1)

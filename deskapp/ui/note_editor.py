@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, SavedDraft
@@ -107,7 +108,7 @@ class NoteEditor(QWidget):
         self._notes: list[NoteRow] = []
         self.editing = editing  # only writing needs a case; the tabs beside it work without one
         self.editing.setEnabled(False)
-        self.retranslate_ui()
+        translate_ui(self)
 
     # --- texts ----------------------------------------------------------------------------
     def retranslate_ui(self) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import UI_LOCALES, _
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES
+from deskapp.ui.language import NATIVE_NAMES, translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -65,7 +65,7 @@ class ResponseEditor(QGroupBox):
         self.locale_combo.currentIndexChanged.connect(lambda _i: self._fill())
         self.save.clicked.connect(self.save_variant)
         self.cancel.clicked.connect(self.hide)
-        self.retranslate_ui()
+        translate_ui(self)
         self.hide()
 
     def retranslate_ui(self) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES
+from deskapp.ui.language import NATIVE_NAMES, translate_ui
 from deskapp.ui.response_editor import ResponseEditor
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class ResponsePanel(QWidget):
         self.copy.clicked.connect(self.copy_selected)
         copy_shortcut = QShortcut(QKeySequence.StandardKey.Copy, self.list)
         copy_shortcut.activated.connect(self.copy_selected)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; the preview's rep side follows the new language."""
@@ -114,7 +114,6 @@ class ResponsePanel(QWidget):
         self.copy.setText(_("Copy"))
         self.edit.setText(_("Edit…"))
         self.edit.setToolTip(_("Change this response's text in each language (supervisors)"))
-        self.editor.retranslate_ui()
         self.copy.setToolTip(_("Copy the customer's version to the clipboard (Ctrl+C)"))
         for spec_name, widget in self._inputs.items():
             widget.setAccessibleName(self._prompt_label(spec_name))

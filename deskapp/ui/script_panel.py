@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -87,7 +88,7 @@ class ScriptPanel(QWidget):
         self.start.clicked.connect(self.start_selected)
         self.back.clicked.connect(self.go_back)
         self.finish.clicked.connect(self.finish_run)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the step's rep-side text follows at the next step)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import language_choices, switch_language
+from deskapp.ui.language import language_choices, switch_language, translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.auth.auth import SignedIn
@@ -87,7 +87,7 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.language.activated.connect(self._language_picked)
         self.setMinimumWidth(380)
-        self.retranslate_ui()
+        translate_ui(self)
         (self.password if username else self.username).setFocus()
 
     def retranslate_ui(self) -> None:
@@ -103,11 +103,6 @@ class SignInDialog(QDialog):
         self.cancel_button.setText(_("Cancel"))
         if self._last_error is not None:
             self._show_error(self._last_error)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _language_picked(self, index: int) -> None:
         code = self.language.itemData(index)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from deskapp.core.i18n import _
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -56,7 +57,7 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.kind = ""
         self.hide()
-        self.retranslate_ui()
+        translate_ui(self)
 
     def show_message(self, text: str, kind: str = "error", action: str | None = None) -> None:
         """Show ``text``; ``action`` adds a button whose click emits ``action_clicked``."""

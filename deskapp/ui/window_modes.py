@@ -6,67 +6,94 @@ language chosen is remembered for the signed-in agent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from deskapp.core.i18n import current_locale
 from deskapp.ui.language import language_choices, switch_language
 
 if TYPE_CHECKING:
-    from deskapp.ui.main_window import MainWindow
+    from PySide6.QtGui import QAction
+
+    from deskapp.ui.customer_panel import CustomerPanel
+    from deskapp.ui.desk_access import DeskAccess
+    from deskapp.ui.models import ResultsModel
+    from deskapp.ui.note_editor import NoteEditor
 
 
 class WindowModes(QObject):
-    """The privacy mask, compact mode and UI language of one main window."""
+    """The privacy mask, compact mode and UI language of one main window.
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)  # a child of the window: its slots and timers end with it
+    ``window`` is the top-level window it resizes and keeps on top; ``splitters`` are the one that
+    holds the results beside (or, compact, above) the other, the customer above the note.
+    """
+
+    privacy_changed = Signal(bool)
+
+    def __init__(self, access: DeskAccess, window: QMainWindow, actions: Mapping[str, QAction],
+                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter]) -> None:
+        super().__init__(access)
+        self._access = access
         self._window = window
+        self._actions = actions
+        self._results_model = results_model
+        self._split, self._right = splitters
+        self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
+
+    def attach(self, panel: CustomerPanel, notes: NoteEditor) -> None:
+        """The customer panel and note editor, once built (the modes act on them)."""
+        self._panels = (panel, notes)
+
+    def _attached(self) -> tuple[CustomerPanel, NoteEditor]:
+        assert self._panels is not None, "the window builds its panels before changing modes"
+        return self._panels
 
     def toggle_privacy(self) -> None:
         """Mask personal data while the customer can see the screen."""
-        window = self._window
-        on = not window.panel.privacy
-        window.actions_by_name["privacy"].setChecked(on)
-        window.panel.set_privacy(on)
-        window.results_model.set_privacy(on)
-        window.update_status()
+        panel, _notes = self._attached()
+        on = not panel.privacy
+        self._actions["privacy"].setChecked(on)
+        panel.set_privacy(on)
+        self._results_model.set_privacy(on)
+        self.privacy_changed.emit(on)
 
     def toggle_compact(self) -> None:
         """A small always-on-top window: search, current customer and note."""
         self.compact = not self.compact
-        self._window.actions_by_name["compact"].setChecked(self.compact)
+        self._actions["compact"].setChecked(self.compact)
         self._apply_compact()
         self._window.show()
 
     def _apply_compact(self) -> None:
         from PySide6.QtCore import Qt
 
-        window, panel = self._window, self._window.panel
-        beside_note = window.notes.splitter.widget(1)  # the tabs beside the note: always there
+        window, (panel, notes) = self._window, self._attached()
+        beside_note = notes.splitter.widget(1)  # the tabs beside the note: always there
         for widget in (panel.history, panel.details, beside_note):
             if widget is not None:
                 widget.setVisible(not self.compact and (widget is not panel.history or bool(panel.profile)))
-        window.split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
+        self._split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
         if self.compact:
             window.resize(440, 680)
-            window.split.setSizes([200, 420])
-            window.right.setSizes([panel.identity.sizeHint().height(), 400])
+            self._split.setSizes([200, 420])
+            self._right.setSizes([panel.identity.sizeHint().height(), 400])
         else:
             window.resize(1200, 760)
-            window.split.setSizes([430, 770])
-            window.right.setSizes([310, 450])
+            self._split.setSizes([430, 770])
+            self._right.setSizes([310, 450])
 
     def set_language(self, code: str) -> None:
         """Switch the whole UI to ``code`` now, and remember it for this agent."""
-        window = self._window
+        access = self._access
         used = switch_language(code)
-        if window.desk is not None:
-            desk = window.desk
-            window.runner.submit(lambda: desk.set_ui_locale(used), None, window.connection.show_error)
+        if access.desk is not None:
+            desk = access.desk
+            access.runner.submit(lambda: desk.set_ui_locale(used), None, access.show_error)
 
     def next_language(self) -> None:
         """The next language in the menu."""

@@ -6,12 +6,13 @@ import gettext
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from deskapp.core.i18n import current_locale, set_locale
+from deskapp.core.i18n import current_locale, load_catalog, set_locale
 from deskapp.core.i18n.formatting import format_date
+from deskapp.ui.language import announce_language_change, switch_language, translate_ui
 
 MARK = "Ŧ"
 
@@ -69,7 +70,7 @@ def test_pseudo_locale_leaves_no_visible_text_untranslated(qtbot: QtBot, open_wi
     _open(qtbot, window)
     window.panel.new_case.open_form()
     set_locale("fi", catalog=PseudoTranslations())
-    window.changeEvent(QEvent(QEvent.Type.LanguageChange))
+    announce_language_change()  # what switch_language does once the catalog is in place
     texts = _visible_texts(window)
     assert len(texts) > 40
     untranslated = [(kind, text) for kind, text in texts if MARK not in text]
@@ -140,3 +141,33 @@ def test_each_switch_retranslates_the_window_once(qtbot: QtBot, open_window: Any
     qtbot.wait(20)
     assert calls == ["fi", "fil", "es", "en", "es", "fi"]
     switch_language("en")
+
+
+def test_a_widget_made_later_translates_itself_on_a_switch_until_destroyed(qtbot: QtBot) -> None:
+    from deskapp.core.i18n import _
+
+    class Later(QLabel):
+        def __init__(self, seen: list[str]) -> None:
+            super().__init__()
+            self.seen = seen
+            translate_ui(self)
+
+        def retranslate_ui(self) -> None:
+            self.setText(_("Refresh"))
+            self.seen.append(current_locale())
+
+    kept_calls: list[str] = []
+    gone_calls: list[str] = []
+    kept, gone = Later(kept_calls), Later(gone_calls)  # no parent calls either of them
+    qtbot.addWidget(kept)
+    assert kept_calls == gone_calls == ["en"]  # translated at once
+    gone.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    try:
+        switch_language("fi")
+        assert kept_calls == ["en", "fi"]
+        assert kept.text() == load_catalog("fi").gettext("Refresh") != "Refresh"
+        assert gone_calls == ["en"]  # destroyed: dropped, not called
+    finally:
+        switch_language("en")
+    assert kept_calls == ["en", "fi", "en"]

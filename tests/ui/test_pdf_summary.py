@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
 from deskapp.core.i18n import current_locale, load_catalog
-from deskapp.ui.pdf_summary import summary_html, write_case_summary
+from deskapp.core.services.cases.summary import CaseSummary, SummaryNote, summary_html
+from deskapp.ui.pdf_summary import write_case_summary
 
 
 @pytest.fixture
@@ -59,13 +59,12 @@ def test_every_text_is_escaped() -> None:
     import datetime as dt
 
     moment = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
-    case = SimpleNamespace(id=7, subject="<script>x</script>", purchase_phase=PurchasePhase.AFTER,
-                           support_stage=SupportStage.TROUBLESHOOTING, channel=Channel.PHONE,
-                           status=CaseStatus.OPEN, opened_at=moment, closed_at=None)
-    profile = SimpleNamespace(display_name="A & B", organisation=None, account_number="X-1", brand_name="<i>",
-                              preferred_locale="fil")
-    note = SimpleNamespace(created_at=moment, author_name="Rep", body="line 1\n<b>line 2</b>")
-    html = summary_html(case, profile, [note]).html
+    note = SummaryNote(created_at=moment, author_name="Rep", body="line 1\n<b>line 2</b>")
+    summary = CaseSummary(case_id=7, customer_name="A & B", account_number="X-1", brand_name="<i>", locale="fil",
+                          subject="<script>x</script>", purchase_phase=PurchasePhase.AFTER,
+                          support_stage=SupportStage.TROUBLESHOOTING, channel=Channel.PHONE,
+                          status=CaseStatus.OPEN, opened_at=moment, closed_at=None, notes=(note,))
+    html = summary_html(summary, summary.locale)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "A &amp; B" in html and "&lt;b&gt;line 2&lt;/b&gt;" in html and "line 1<br>" in html
 
@@ -76,7 +75,7 @@ def test_menu_action_writes_the_selected_case(qtbot: QtBot, make_window: Any, de
     window.menus.print_summary.trigger()  # no case open: says what to do
     assert window.banner.isVisible() and window.banner.kind == "info"
     target = tmp_path / "chosen.pdf"
-    monkeypatch.setattr("deskapp.ui.supervisor.menus.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("deskapp.ui.window_menus.QFileDialog.getSaveFileName",
                         lambda *args, **kwargs: (str(target), "PDF"))
     window.search.setText("FI-000001")
     qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=10000)

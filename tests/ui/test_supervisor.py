@@ -137,7 +137,7 @@ def test_dashboard_paints_the_figures_of_csat_report(qtbot: QtBot, supervisor: A
         channels = reports.csat_report(session, sam, "channel", dashboard.since_date())
     assert [(r.key, r.average, r.count) for r in dashboard.model.rows()] == [(r.key, r.average, r.count)
                                                                                for r in expected]
-    assert {b.label for b in dashboard.bars.bars} == {r.label for r in expected}
+    assert {b.label for b in dashboard.bars.bars} == {reports.group_label(r.by, r.key, r.name) for r in expected}
     assert sum(p.count for p in dashboard.volumes) > 0
     image = dashboard.bars.grab().toImage()
     assert _colours(image) > 3 and _has_colour(image, GOOD)
@@ -183,6 +183,46 @@ def test_supervisor_window_follows_the_language(qtbot: QtBot, supervisor: Any) -
     assert titles == [fi("Review queue"), fi("Dashboard"), fi("Audit log"), fi("Export"), fi("Rubric")]
     assert supervisor.page("queue").refresh.text() == fi("Refresh")
     assert supervisor.windowTitle() == fi("deskapp — supervisor")
+
+
+def test_dashboard_relabels_on_a_language_switch_without_a_query(qtbot: QtBot, make_window: Any,
+                                                                 demo_db: Path) -> None:
+    from sqlalchemy import event
+
+    # The administrator's supervisor window: the dashboard without the review form, whose rubric
+    # (text supervisors wrote in each language, not codes) is still fetched again in the new language.
+    window = make_window(demo_db, user="admin")
+    window.menus.show_supervisor_window()
+    supervisor = window.menus.supervisor_window
+    assert supervisor.page("queue") is None
+    supervisor.show_page("dashboard")
+    dashboard = supervisor.page("dashboard")
+    dashboard.by.setCurrentIndex(dashboard.by.findData("channel"))
+    dashboard.by.activated.emit(dashboard.by.currentIndex())
+    qtbot.waitUntil(lambda: dashboard.model.rowCount() > 0 and dashboard.model.row(0).by == "channel",
+                    timeout=20000)
+    _wait_idle(qtbot, window)
+    queries: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        queries.append(statement)
+
+    event.listen(window.desk.engine, "before_cursor_execute", count)
+    try:
+        switch_language("fi")
+        _wait_idle(qtbot, window)
+    finally:
+        event.remove(window.desk.engine, "before_cursor_execute", count)
+    fi = load_catalog("fi").gettext
+    from deskapp.core.domain.enums import Channel
+
+    channels = {fi(Channel(r.key).msgid) for r in dashboard.model.rows()}
+    shown = {dashboard.model.index(i, 0).data() for i in range(dashboard.model.rowCount())}
+    assert shown == channels and fi("Phone") in shown and fi("Phone") != "Phone"
+    assert {b.label for b in dashboard.bars.bars} == channels
+    volume_labels = {fi(Channel(p.key).msgid) for p in dashboard.volumes} | {fi("Other groups")}
+    assert dashboard.lines.series and {s.label for s in dashboard.lines.series} <= volume_labels
+    assert queries == []
 
 
 def test_a_rep_reads_and_acknowledges_their_review(qtbot: QtBot, make_window: Any, demo_db: Path) -> None:

@@ -17,7 +17,12 @@ class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
         """The member's label in the current UI language."""
-        return _(_LABELS.get(self.value, self.value))
+        return _(self.msgid)
+
+    @property
+    def msgid(self) -> str:
+        """The untranslated label, for a catalog other than the UI's (a document in the customer's language)."""
+        return _LABELS.get(self.value, self.value)
 
 
 class CustomerKind(LabelledEnum):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.common import day_picker, filter_row, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import AuditModel
 from deskapp.ui.widgets import row_table
@@ -73,7 +74,7 @@ class AuditTab(QWidget):
         self.action.activated.connect(lambda _i: self.load())
         self.since.dateChanged.connect(lambda _d: self.load())
         self.refresh.clicked.connect(self.load)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (times follow its date format)."""
@@ -87,7 +88,6 @@ class AuditTab(QWidget):
         localise_day_picker(self.since)
         self.refresh.setText(_("Refresh"))
         self.table.setAccessibleName(_("Audit events"))
-        self.model.retranslate()
         self._update_count()
 
     def since_date(self) -> dt.date:

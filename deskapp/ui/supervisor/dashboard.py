@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
 from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, localise_day_picker, picked_day
 from deskapp.ui.supervisor.models import ReportModel
@@ -93,10 +94,10 @@ class DashboardTab(QWidget):
         self.by.activated.connect(lambda _i: self.load())
         self.since.dateChanged.connect(lambda _d: self.load())
         self.refresh.clicked.connect(self.load)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
-        """Texts in the current UI language; group labels come again from the service."""
+        """Texts in the current UI language, the figures held relabelled (no new query)."""
         keep = self.by.currentData() or "agent"
         self.by.clear()
         for key, text in GROUPINGS:
@@ -111,8 +112,9 @@ class DashboardTab(QWidget):
         self.bars.setAccessibleName(_("Average satisfaction chart"))
         self.lines.setAccessibleName(_("Cases opened per week chart"))
         self.table.setAccessibleName(_("Average satisfaction table"))
-        self.model.retranslate()
         self._titles()
+        if self.report or self.volumes:
+            self._paint()
         self._show_summary()
 
     @staticmethod
@@ -154,13 +156,20 @@ class DashboardTab(QWidget):
         self.message.hide()
         self.model.set_rows(self.report)
         self._fit_table()
-        self.bars.set_bars([Bar(r.label, r.average, r.count)
-                            for r in sorted(self.report, key=lambda r: (-r.average, r.label))])
+        self._paint()
+        self._show_summary()
+
+    def _paint(self) -> None:
+        """The charts of the figures held, labelled in the current UI language."""
+        from deskapp.core.services.reviews.reports import group_label
+
+        bars = [Bar(group_label(r.by, r.key, r.name), r.average, r.count) for r in self.report]
+        self.bars.set_bars(sorted(bars, key=lambda b: (-b.value, b.label)))
         series: dict[str, Series] = {}
         for point in self.volumes:
-            series.setdefault(point.key, Series(point.label, {})).points[point.period_start] = point.count
+            label = group_label(point.by, point.key, point.name)
+            series.setdefault(point.key, Series(label, {})).points[point.period_start] = point.count
         self.lines.set_series(list(series.values()), _("Other groups"))
-        self._show_summary()
 
     def _fit_table(self) -> None:
         # As tall as its rows (up to eight), so the charts keep the room.

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.common import day_picker, localise_day_picker, picked_day
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class ExportTab(QWidget):
         layout.addStretch(1)
         self.limit.toggled.connect(self.since.setEnabled)
         self.export.clicked.connect(self.choose_and_export)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""

@@ -52,10 +52,10 @@ class QueueModel(RowsModel["QueueRow"]):
 
 
 class ReportModel(RowsModel["ReportRow"]):
-    """Average satisfaction per group (``reports.ReportRow``); labels come translated from the service."""
+    """Average satisfaction per group (``reports.ReportRow``), labelled from its codes when shown."""
 
     columns = (
-        (N_("Group"), lambda r: r.label),
+        (N_("Group"), lambda r: _group(r)),
         (N_("Average CSAT"), lambda r: format_figure(r.average)),
         (N_("Scores"), lambda r: str(r.count)),
     )
@@ -66,6 +66,12 @@ class ReportModel(RowsModel["ReportRow"]):
         if role == Qt.ItemDataRole.UserRole:
             return (row.key, row.average, row.count)[min(column, 2)]
         return None
+
+
+def _group(row: ReportRow) -> str:
+    from deskapp.core.services.reviews.reports import group_label
+
+    return group_label(row.by, row.key, row.name)
 
 
 def _who(row: AuditRow) -> str:

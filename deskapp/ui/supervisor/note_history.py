@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -105,7 +106,7 @@ class NoteHistoryView(QWidget):
         self.notes.currentItemChanged.connect(lambda item, _old: self._note_chosen(item))
         self.from_rev.activated.connect(lambda _i: self.show_diff())
         self.to_rev.activated.connect(lambda _i: self.show_diff())
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""

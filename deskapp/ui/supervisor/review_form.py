@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -78,7 +79,7 @@ class ReviewForm(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.save.clicked.connect(self.submit)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; the criteria are fetched again in it."""

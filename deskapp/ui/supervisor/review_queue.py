@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import CUSTOMER_LOCALES, N_, _, language_name, ngettext
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.models import QueueModel
 from deskapp.ui.supervisor.note_history import NoteHistoryView
 from deskapp.ui.supervisor.review_form import ReviewForm
@@ -112,7 +113,7 @@ class ReviewQueueTab(QWidget):
         self.refresh.clicked.connect(self.load)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form.saved.connect(lambda _review: self.load())
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the choices keep their selection)."""
@@ -129,9 +130,6 @@ class ReviewQueueTab(QWidget):
                                    *((code, language_name(code)) for code in CUSTOMER_LOCALES)])
         self.refresh.setText(_("Refresh"))
         self.table.setAccessibleName(_("Cases to review"))
-        self.model.retranslate()
-        self.history.retranslate_ui()
-        self.form.retranslate_ui()
         self._update_count()
 
     @staticmethod

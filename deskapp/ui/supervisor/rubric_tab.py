@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -44,7 +45,7 @@ class RubricTab(QWidget):
         layout.addLayout(self.grid)
         layout.addLayout(bottom)
         layout.addStretch(1)
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the criteria follow at the next load)."""

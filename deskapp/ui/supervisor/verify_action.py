@@ -7,7 +7,7 @@ the broken notes and revisions when not. A supervisor can run it at any time; it
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -15,7 +15,12 @@ from PySide6.QtWidgets import QWidget
 
 from deskapp.core.i18n import _
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.widgets import Banner
+
+if TYPE_CHECKING:
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.notes.verify import VerifyReport
 
 # Broken revisions named in the banner before the rest are only counted.
 LISTED = 10
@@ -24,15 +29,15 @@ LISTED = 10
 class HistoryCheck(QObject):
     """The menu action, the background check, and its result in the banner."""
 
-    def __init__(self, runner: JobRunner, desk: Any, describe: Callable[[Exception], str], banner: Banner,
+    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], banner: Banner,
                  parent: QWidget) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe, self._banner = runner, desk, describe, banner
         self.action = QAction(parent)
         self.action.triggered.connect(self.run)
-        self.report: Any = None
+        self.report: VerifyReport | None = None
         self._shown = ""  # the banner text this check put there, to retranslate it in place
-        self.retranslate_ui()
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; a result on show is said again in it."""
@@ -42,7 +47,7 @@ class HistoryCheck(QObject):
             if self.report is None:
                 self._show_running()
             else:
-                self._show_report()
+                self._show_report(self.report)
 
     def run(self) -> None:
         """Start the check (one at a time)."""
@@ -57,15 +62,15 @@ class HistoryCheck(QObject):
     def _show_running(self) -> None:
         self._say(_("Checking the history of every note and the audit log…"), "info")
 
-    def _done(self, report: Any) -> None:
+    def _done(self, report: VerifyReport) -> None:
         self.action.setEnabled(True)
         self.report = report
-        self._show_report()
+        self._show_report(report)
 
-    def _show_report(self) -> None:
+    def _show_report(self, report: VerifyReport) -> None:
         from deskapp.core.services.notes.verify import describe
 
-        self._say("\n".join(describe(self.report, LISTED)), "info" if self.report.ok else "error")
+        self._say("\n".join(describe(report, LISTED)), "info" if report.ok else "error")
 
     def _failed(self, exc: Exception) -> None:
         self.action.setEnabled(True)

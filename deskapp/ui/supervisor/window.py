@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from deskapp.core.i18n import N_, _
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.audit_view import AuditTab
 from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
@@ -75,7 +75,7 @@ class SupervisorWindow(QMainWindow):
         self.tools_menu.menuAction().setVisible(self.history_check is not None)
         self.tabs.currentChanged.connect(lambda _i: self._start_current())
         self.resize(1280, 800)
-        self.retranslate_ui()
+        translate_ui(self)
         self._start_current()
 
     def page(self, name: str) -> Page | None:
@@ -104,19 +104,6 @@ class SupervisorWindow(QMainWindow):
         """Every text in the current UI language."""
         self.setWindowTitle(_("deskapp — supervisor"))
         self.tools_menu.setTitle(_("&Tools"))
-        if self.history_check is not None:
-            self.history_check.retranslate_ui()
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))
-                self.pages[name].retranslate_ui()
-        self.banner.retranslate_ui()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-            for name in ("dashboard", "queue"):  # group labels and enum labels come from the services
-                page = self.pages.get(name)
-                if name in self._started and isinstance(page, DashboardTab | ReviewQueueTab):
-                    page.load()
-        super().changeEvent(event)

@@ -2,8 +2,9 @@
 
 Groups are the rep credited with the feedback or owning the case (``agent``), the channel, the
 brand, the support stage, or the customer's preferred language (``locale``). Keys are stable codes
-(username, channel value, brand code, …) for scripts; labels are for people, in the UI language.
-Days are UTC days.
+(username, channel value, brand code, …); rows carry those codes and the names that are data (a
+rep's display name, a brand's name), never translated words, so a change of UI language needs no
+new query: whoever shows a row calls :func:`group_label` at that moment. Days are UTC days.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ Bucket = Literal["day", "week", "month"]
 class ReportRow:
     """The average satisfaction score of one group."""
 
+    by: GroupBy
     key: str
-    label: str
+    name: str | None  # the rep's display name or the brand's name; None for codes and for nobody
     average: float  # 1-5, two decimals
     count: int
 
@@ -42,8 +44,9 @@ class ReportRow:
 class VolumePoint:
     """How many cases one group opened in one period."""
 
+    by: GroupBy
     key: str
-    label: str
+    name: str | None  # as in ReportRow
     period_start: dt.date
     count: int
 
@@ -71,8 +74,9 @@ def csat_report(session: Session, actor_id: int, by: GroupBy = "agent",
     start = start_of_day(since)
     if start is not None:
         query = query.where(Feedback.captured_at >= start)
-    labels = _labels(session, by)
-    rows = [ReportRow(key=_key(key), label=labels(_key(key)), average=round(float(avg), 2), count=int(count))
+    names = _names(session, by)
+    rows = [ReportRow(by=by, key=_key(key), name=names.get(_key(key)), average=round(float(avg), 2),
+                      count=int(count))
             for key, avg, count in session.execute(query)]
     return sorted(rows, key=lambda r: r.key)
 
@@ -103,8 +107,8 @@ def volume_series(session: Session, actor_id: int, by: GroupBy = "agent", since:
     counts: Counter[tuple[dt.date, str]] = Counter()
     for key, opened in session.execute(query):
         counts[(_period(opened.date(), bucket), _key(key))] += 1
-    labels = _labels(session, by)
-    return [VolumePoint(key=key, label=labels(key), period_start=period, count=count)
+    names = _names(session, by)
+    return [VolumePoint(by=by, key=key, name=names.get(key), period_start=period, count=count)
             for (period, key), count in sorted(counts.items())]
 
 
@@ -138,16 +142,29 @@ def _column(columns: dict[str, Any], by: str) -> Any:
     return columns[by]
 
 
-def _labels(session: Session, by: str) -> Any:
-    """A function from a group key to its label in the UI language."""
+def _names(session: Session, by: str) -> dict[str, str]:
+    """Display names of reps or brands by key (data, not translations); nothing for code groups."""
     if by == "agent":
-        names = dict(session.execute(select(Agent.username, Agent.display_name)).all())
-        return lambda key: names.get(key, key) if key else _("(nobody)")
+        return dict(session.execute(select(Agent.username, Agent.display_name)).all())
     if by == "brand":
-        brands = dict(session.execute(select(Brand.code, Brand.name)).all())
-        return lambda key: brands.get(key, key)
+        return dict(session.execute(select(Brand.code, Brand.name)).all())
+    return {}
+
+
+def group_label(by: GroupBy, key: str, name: str | None = None) -> str:
+    """A group's label for people, in the current UI language, from a row's key and name.
+
+    Reads no database: the dashboard and ``deskapp report`` call it whenever they show a row, so
+    a language switch relabels the rows they already hold.
+    """
+    if name is not None:
+        return name
+    if by == "agent":
+        return key if key else _("(nobody)")
     if by == "channel":
-        return lambda key: Channel(key).label
+        return Channel(key).label
     if by == "stage":
-        return lambda key: SupportStage(key).label
-    return lambda key: language_name(key) if key else key
+        return SupportStage(key).label
+    if by == "locale":
+        return language_name(key) if key else key
+    return key

@@ -1,27 +1,30 @@
 """The main window's Case, Account and Supervisor menus, and the sign-in that decides what they offer.
 
 Kept out of ``main_window.py`` so the rep's window only gains a few lines: it calls
-:meth:`WindowMenus.ask_sign_in` once the database is open, :meth:`set_role` when someone is signed
-in, and :meth:`retranslate_ui` with its own texts. Nothing here imports SQLAlchemy at import time.
+:meth:`WindowMenus.ask_sign_in` once the database is open and :meth:`set_role` when someone is
+signed in, and hears back through ``signed_in`` and ``switching_user``. Nothing here imports
+SQLAlchemy at import time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from deskapp.core.i18n import _
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
     from deskapp.core.services.desk import DeskInfo
-    from deskapp.ui.main_window import MainWindow
-    from deskapp.ui.pdf_summary import CaseSummary
+    from deskapp.ui.desk_access import DeskAccess
+    from deskapp.ui.my_reviews import MyReviewsDialog
+    from deskapp.ui.pdf_summary import PrintedSummary
     from deskapp.ui.sign_in import SignInDialog
-    from deskapp.ui.supervisor.my_reviews import MyReviewsDialog
     from deskapp.ui.supervisor.window import SupervisorWindow
 
 
@@ -33,11 +36,21 @@ def _bring_forward(widget: QWidget) -> None:
 
 
 class WindowMenus(QObject):
-    """Menus whose entries depend on who is signed in."""
+    """Menus whose entries depend on who is signed in, on ``window``'s menu bar.
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in, and
+    ``switching_user`` asks the window to keep the note safe and clear the customer.
+    """
+
+    signed_in = Signal(object)  # DeskInfo
+    switching_user = Signal()
+
+    def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
+                 sign_in: bool) -> None:
+        super().__init__(access)
+        self._access = access
+        self._window = window  # the menu bar's owner, and the dialogs' parent
+        self._current_case = current_case
         self.role: Role | None = None
         self.sign_in_dialog: SignInDialog | None = None
         self.supervisor_window: SupervisorWindow | None = None
@@ -53,7 +66,7 @@ class WindowMenus(QObject):
         self.my_reviews.triggered.connect(self.show_my_reviews)
         self.sign_out = QAction(window)
         self.sign_out.triggered.connect(self.switch_user)
-        self.sign_out.setVisible(bool(getattr(window, "_sign_in", False)))
+        self.sign_out.setVisible(sign_in)
         self.account_menu.addAction(self.my_reviews)
         self.account_menu.addAction(self.sign_out)
         self.supervisor_menu = bar.addMenu("")
@@ -61,6 +74,7 @@ class WindowMenus(QObject):
         self.open_supervisor.triggered.connect(self.show_supervisor_window)
         self.supervisor_menu.addAction(self.open_supervisor)
         self.set_role(None)
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Menu texts in the current UI language."""
@@ -88,17 +102,18 @@ class WindowMenus(QObject):
         """Show the sign-in dialog over the window; cancelling it closes the application."""
         from deskapp.ui.sign_in import SignInDialog
 
-        window = self._window
-        dialog = SignInDialog(window.runner, window.open_desk, window.describe_error, window, username)
+        access = self._access
+        dialog = SignInDialog(access.runner, access.open_desk, access.describe_error, self._window, username)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.succeeded.connect(lambda _signed: self._signed_in(dialog))
-        dialog.rejected.connect(window.close)
+        dialog.rejected.connect(self._window.close)
         self.sign_in_dialog = dialog
         dialog.show()
         _bring_forward(dialog)
 
     def _signed_in(self, dialog: SignInDialog) -> None:
-        window, desk = self._window, self._window.open_desk
+        access = self._access
+        desk = access.open_desk
         chosen, code = dialog.language_chosen, dialog.chosen_language()
 
         def work() -> DeskInfo:
@@ -106,21 +121,21 @@ class WindowMenus(QObject):
                 desk.set_ui_locale(code)  # picked at sign-in: remembered for next time
             return desk.agent_info()
 
-        window.runner.submit(work, window.signed_in, window._show_error)
+        access.runner.submit(work, self.signed_in.emit, access.show_error)
 
     def switch_user(self) -> None:
         """Keep the note safe, close the supervisor's views, and ask who signs in next."""
-        window = self._window
-        if window.desk is None:
+        access = self._access
+        if access.desk is None:
             return
-        window.next_caller()
-        window.runner.wait()  # their answers are queued before the windows' deletion, not after
+        self.switching_user.emit()
+        access.runner.wait()  # their answers are queued before the windows' deletion, not after
         for widget in (self.supervisor_window, self.reviews_dialog):
             if widget is not None:
                 widget.close()
                 widget.deleteLater()
         self.supervisor_window = self.reviews_dialog = None
-        window.is_ready = False
+        access.is_ready = False
         self.set_role(None)
         self.ask_sign_in()
 
@@ -129,64 +144,65 @@ class WindowMenus(QObject):
         """Open (or bring forward) the supervisor window."""
         from deskapp.core.security.permissions import allowed
 
-        window = self._window
-        if window.desk is None or self.role is None or not allowed(self.role, "report.view"):
+        access = self._access
+        if access.desk is None or self.role is None or not allowed(self.role, "report.view"):
             return
         if self.supervisor_window is None:
             from deskapp.ui.supervisor.window import SupervisorWindow
 
-            self.supervisor_window = SupervisorWindow(window.runner, window.desk, window.describe_error, self.role,
-                                                      window)
+            self.supervisor_window = SupervisorWindow(access.runner, access.desk, access.describe_error, self.role,
+                                                      self._window)
         self.supervisor_window.show()
         _bring_forward(self.supervisor_window)
 
     def show_my_reviews(self) -> None:
         """The signed-in rep's reviews and coaching."""
-        window = self._window
-        if window.desk is None:
+        access = self._access
+        if access.desk is None:
             return
         if self.reviews_dialog is None:
-            from deskapp.ui.supervisor.my_reviews import MyReviewsDialog
+            from deskapp.ui.my_reviews import MyReviewsDialog
 
-            self.reviews_dialog = MyReviewsDialog(window.runner, window.desk, window.describe_error, window)
+            self.reviews_dialog = MyReviewsDialog(access.runner, access.desk, access.describe_error, self._window)
         self.reviews_dialog.load()
         self.reviews_dialog.show()
         _bring_forward(self.reviews_dialog)
 
     def print_case_summary(self) -> None:
         """Ask where to save the selected case's summary, then write it as PDF."""
-        window = self._window
-        case_id = window.notes.case_id
-        if window.desk is None or case_id is None:
-            window.banner.show_message(_("Open a case first: the summary is of the selected case."), "info")
+        case_id = self._current_case()
+        if self._access.desk is None or case_id is None:
+            self._access.banner.show_message(_("Open a case first: the summary is of the selected case."), "info")
             return
-        path, _filter = QFileDialog.getSaveFileName(window, _("Save the case summary"), f"case-C-{case_id}.pdf",
+        path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), f"case-C-{case_id}.pdf",
                                                     _("PDF files (*.pdf)"))
         if path:
             self.write_summary(case_id, path)
 
     def write_summary(self, case_id: int, path: str) -> None:
         """Build the summary in the background, then lay it out as PDF here on the UI thread."""
-        from deskapp.ui.pdf_summary import case_summary
+        from deskapp.ui.pdf_summary import build_summary
 
-        window, desk = self._window, self._window.open_desk
-        window.runner.submit(lambda: case_summary(desk, case_id), lambda summary: self._render(summary, path),
-                             window._show_error)
+        access = self._access
+        desk = access.open_desk
+        access.runner.submit(lambda: build_summary(desk, case_id), lambda summary: self._render(summary, path),
+                             access.show_error)
 
-    def _render(self, summary: CaseSummary, path: str) -> None:
+    def _render(self, summary: PrintedSummary, path: str) -> None:
         from deskapp.core.errors import DeskappError
         from deskapp.core.io.safe_write import database_file
         from deskapp.ui.pdf_summary import render_pdf
 
-        window = self._window
-        engine = window.desk.engine if window.desk is not None else None
+        banner = self._access.banner
+        desk = self._access.desk
+        engine = desk.engine if desk is not None else None
         try:
             render_pdf(summary, path, database=database_file(engine.url) if engine is not None else None)
         except DeskappError as exc:  # the database itself, a folder, a full disk
-            window.banner.show_message(exc.message, "error")
+            banner.show_message(exc.message, "error")
             return
         except OSError:
-            window.banner.show_message(_("The PDF could not be written to {path}. Choose another folder and try "
-                                         "again.").format(path=path), "error")
+            banner.show_message(_("The PDF could not be written to {path}. Choose another folder and try "
+                                  "again.").format(path=path), "error")
             return
-        window.banner.show_message(_("The case summary was saved to {path}.").format(path=path), "info")
+        banner.show_message(_("The case summary was saved to {path}.").format(path=path), "info")

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelection
+from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
+from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.models import ReviewsModel
 from deskapp.ui.supervisor.review_form import SCORES
 from deskapp.ui.widgets import row_table
@@ -69,7 +70,8 @@ class MyReviewsDialog(QDialog):
         self.acknowledge.clicked.connect(self.acknowledge_selected)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.resize(940, 520)
-        self.retranslate_ui()
+        self._loaded = False  # the reviews are fetched when the dialog is first shown
+        translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""
@@ -78,19 +80,15 @@ class MyReviewsDialog(QDialog):
                              "you have read it."))
         self.acknowledge.setText(_("I have read this review"))
         self.close_button.setText(_("Close"))
-        self.model.retranslate()
         self._show_detail()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
+        if self._loaded:
             self.load()  # criterion titles in the new language
-        super().changeEvent(event)
 
     def load(self) -> None:
         """Fetch the reviews of the signed-in rep's cases and the rubric to name their criteria."""
         from deskapp.core.services.reviews.reviews import reviews_for_agent, rubric_criteria
 
+        self._loaded = True
         desk, locale = self._desk, current_locale()
 
         def work(session: Session, me: int) -> tuple[list[ReviewRow], RubricView]:
