@@ -48,6 +48,7 @@ from deskapp.core.services.auth import auth
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import export as case_export
 from deskapp.core.services.cases import feedback as case_feedback
+from deskapp.core.services.cases import summary as case_summary
 from deskapp.core.services.customers import csv_import, editing, lookup
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.kernel import integrity
@@ -249,6 +250,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("report.view", reports.csat_report, lambda s, w, a: reports.csat_report(s, a, "channel")),
     ("report.view", reports.volume_series, lambda s, w, a: reports.volume_series(s, a, "brand")),
     ("audit.view", audit.audit_events, lambda s, w, a: audit.audit_events(s, a)),
+    ("customer.view", case_summary.case_summary, lambda s, w, a: case_summary.case_summary(s, a, w.case(s).id)),
     ("audit.view", note_verify.verify_history, lambda s, w, a: note_verify.verify_history(s, a)),
     ("export.cases", case_export.export_cases_csv,
      lambda s, w, a: case_export.export_cases_csv(s, a, w.tmp / f"cases-{a}.csv")),
@@ -271,7 +273,6 @@ NO_ACTOR: dict[str, str] = {
     # The search itself, for benchmarks and tools; the window and the console go through find_customers.
     "customers.lookup.lookup": "the search primitive behind find_customers (customer.lookup)",
     # Writers and helpers that other services (or the import and demo) call after their own check.
-    "customers.bulk.bulk_worthwhile": "a size estimate, reads no customer",
     "customers.bulk.bulk_write_customers": "the bulk writer behind import_customers and the demo",
     "customers.store.write_customers": "the writer behind import_customers and the demo",
     "customers.csv_import.brand_defaults": "brand settings for import_customers, no customer data",
@@ -285,6 +286,14 @@ NO_ACTOR: dict[str, str] = {
     "kernel.actors.active_agent": "checks that an agent a service names (not the actor) is active",
     "kernel.actors.console_actor": "creates the console's account, the actor of the console",
     "kernel.audit.audit": "the audit writer: records who acted, checks nothing",
+    # Opening a desk and keeping it safe: nobody acts yet, or only the desk itself.
+    "desk_open.pick_agent": "chooses who acts until sign-in (the OS user's account)",
+    "desk_open.ensure_library": "loads the shipped library as the console, on a first run",
+    "desk_open.pending_drafts": "the agent's own drafts at start, through notes.pending_drafts (draft.save)",
+    "desk_open.desk_id": "a public name of the desk derived from its key; no customer data",
+    "desk_open.opened_file": "which file the desk opened (a stat), no data",
+    "customers.import_runs.import_in_progress": "whether an import runs (start time, a count): the status bar",
+    "customers.import_runs.recover": "takes back a dead import's half-written rows at start, as the system",
     "kernel.integrity.add_audit_event": "the audit writer's chaining: links an event at flush, checks nothing",
     "kernel.integrity.find_key": "reads the desk's chain key for the services that hash, after their check",
     "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",

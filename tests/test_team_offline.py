@@ -98,8 +98,11 @@ def test_drafts_spooled_offline_reach_the_server_once(any_engine: Engine, s: See
     lines = spool.path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["agent_id"] for line in lines] == [s.rep, s.other_rep]
 
-    result = spool.flush(session_factory(any_engine))
-    assert (result.saved, result.remaining, result.offline) == (2, 0, False)
+    # Each rep's window sends only the drafts of the rep signed in there (the file is not trusted).
+    result = spool.flush(session_factory(any_engine), s.rep)
+    assert (result.saved, result.remaining, result.offline) == (1, 1, False)
+    result = spool.flush(session_factory(any_engine), s.other_rep)
+    assert (result.saved, result.remaining, result.offline) == (1, 0, False)
     assert spool.pending() == []
     with session_factory(any_engine)() as session:
         [mine] = notes.pending_drafts(session, s.rep)
@@ -108,7 +111,7 @@ def test_drafts_spooled_offline_reach_the_server_once(any_engine: Engine, s: See
     # A crash after the server committed but before the spool was rewritten: the same draft is
     # flushed again, and the server still has one draft, not two.
     spool.save(s.rep, case_id, "Router reset, customer will call back — Ünïcödé")
-    again = spool.flush(session_factory(any_engine))
+    again = spool.flush(session_factory(any_engine), s.rep)
     assert again.saved + again.skipped_newer == 1
     with Session(any_engine) as session:
         assert session.scalar(select(func.count()).select_from(Draft)) == 2
@@ -121,7 +124,7 @@ def test_newer_server_draft_wins(any_engine: Engine, s: Seed, tmp_path: Path) ->
     spool.save(s.rep, case_id, "old offline text")
     with session_factory(any_engine)() as session:
         notes.save_draft(session, s.rep, case_id, "typed after reconnecting")
-    result = spool.flush(session_factory(any_engine))
+    result = spool.flush(session_factory(any_engine), s.rep)
     assert (result.saved, result.skipped_newer) == (0, 1)
     with session_factory(any_engine)() as session:
         assert [d.body for d in notes.pending_drafts(session, s.rep)] == ["typed after reconnecting"]
@@ -132,7 +135,7 @@ def test_flush_while_still_offline_keeps_everything(s: Seed, tmp_path: Path) -> 
     spool.save(s.rep, 1, "kept")
     down = make_engine(f"postgresql+psycopg://rep@/desk?host={tmp_path}")
     try:
-        result = spool.flush(session_factory(down))
+        result = spool.flush(session_factory(down), s.rep)
     finally:
         down.dispose()
     assert (result.saved, result.remaining, result.offline) == (0, 1, True)
@@ -142,7 +145,7 @@ def test_flush_while_still_offline_keeps_everything(s: Seed, tmp_path: Path) -> 
 def test_draft_for_a_missing_case_stays_in_the_spool(any_engine: Engine, s: Seed, tmp_path: Path) -> None:
     spool = LocalDraftSpool(tmp_path / "spool.jsonl")
     spool.save(s.rep, 10_000, "case deleted meanwhile")
-    result = spool.flush(session_factory(any_engine))
+    result = spool.flush(session_factory(any_engine), s.rep)
     assert (result.failed, result.remaining) == (1, 1)
 
 
@@ -153,3 +156,17 @@ def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
         handle.write('{"uid": "x", "agent_id": 1, "ca')
     assert [d.body for d in spool.pending()] == ["whole"]
     assert not list(tmp_path.glob(".offline-drafts.*"))  # no temporary file left behind
+
+
+def test_a_spooled_draft_goes_only_to_its_own_agent_and_desk(any_engine: Engine, s: Seed, tmp_path: Path) -> None:
+    with session_factory(any_engine)() as session:
+        case_id = new_case(session, s).id
+    spool = LocalDraftSpool(tmp_path / "spool.jsonl")
+    spool.save(s.rep, case_id, "typed on another desk", desk="another-desk")
+    spool.save(s.other_rep, case_id, "José's, sent from Anna's window?")
+    result = spool.flush(session_factory(any_engine), s.rep, desk="this-desk")
+    assert (result.saved, result.remaining) == (0, 2)
+    with session_factory(any_engine)() as session:
+        assert notes.pending_drafts(session, s.rep) == []
+        assert notes.pending_drafts(session, s.other_rep) == []
+    assert sorted(d.body for d in spool.pending()) == ["José's, sent from Anna's window?", "typed on another desk"]

@@ -16,6 +16,19 @@ class StorageError(DeskappError):
     """The database could not be opened, read or written."""
 
 
+class DatabaseGone(StorageError):
+    """The database file the desk opened was deleted or replaced while it was open."""
+
+
+class NoDatabase(StorageError):
+    """No database exists at the path the window was asked to open; making one needs a yes."""
+
+    def __init__(self, message: str, path: str) -> None:
+        """Keep the message and the path that has no database."""
+        super().__init__(message)
+        self.path = path
+
+
 class InputFileError(DeskappError):
     """A file given by the user cannot be read or has the wrong shape."""
 

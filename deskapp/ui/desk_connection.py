@@ -14,19 +14,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QStatusBar, QWidget
 
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.desk_access import DeskAccess, plain_description
 from deskapp.ui.language import switch_language
 
 if TYPE_CHECKING:
+    from deskapp.core.services.customers.import_runs import ImportStatus
     from deskapp.core.services.desk import Desk, DeskInfo
     from deskapp.core.services.notes.spool import FlushResult
 
 __all__ = ["RECONNECT_MS", "DeskConnection", "plain_description"]
 
 RECONNECT_MS = 10_000
+IMPORT_POLL_MS = 5_000  # how often the status bar asks whether a customer import is running
 
 
 class DeskConnection(QObject):
@@ -58,10 +60,20 @@ class DeskConnection(QObject):
         self._reconnect = QTimer(self)
         self._reconnect.setInterval(RECONNECT_MS)
         self._reconnect.timeout.connect(self.try_reconnect)
+        self.import_label = QLabel()  # "Customer import running…": reps keep working, but should know
+        self.import_label.setObjectName("import_status")
+        self.import_label.hide()
+        status.addPermanentWidget(self.import_label)
+        self._import_poll = QTimer(self)
+        self._import_poll.setInterval(IMPORT_POLL_MS)
+        self._import_poll.timeout.connect(self.poll_import)
 
     # --- opening ------------------------------------------------------------------------------
-    def start(self, password: str | None = None, remember: bool = False) -> None:
-        """Open the database in the background (imports SQLAlchemy off the paint path)."""
+    def start(self, password: str | None = None, remember: bool = False, *, create: bool = False) -> None:
+        """Open the database in the background (imports SQLAlchemy off the paint path).
+
+        ``create``: make a new, empty desk where none exists (the rep said yes to that).
+        """
         self._status.showMessage(_("Opening the database…"))
         db = self._db
 
@@ -71,7 +83,7 @@ class DeskConnection(QObject):
 
             desk = Desk(db)
             try:
-                return desk, desk.open(password=password, remember=remember), describe_storage_error
+                return desk, desk.open(password=password, remember=remember, create=create), describe_storage_error
             except Exception as exc:
                 desk.close()  # a half-open desk (a server that wants a password) keeps no connection
                 # The storage-aware describer rides on the exception to the UI thread, which has not
@@ -100,6 +112,7 @@ class DeskConnection(QObject):
         if self._follow_agent_language and info.ui_locale and info.ui_locale != current_locale():
             switch_language(info.ui_locale)
         self._status.showMessage(_("Ready"), 3000)
+        self._import_poll.start()
         if info.pending_drafts:
             self._offer_drafts(len(info.pending_drafts))
         self.became_ready.emit()
@@ -108,6 +121,9 @@ class DeskConnection(QObject):
         describe = getattr(exc, "describe", plain_description)
         message = describe(exc)
         banner = self._access.banner
+        if type(exc).__name__ == "NoDatabase" and self._confirm_new_desk(message):
+            self.start(create=True)
+            return
         if type(exc).__name__ == "AuthenticationFailed":  # a team server that wants a password
             self.banner_action = self._ask_password
             banner.show_message(message, "warning", _("Enter password…"))
@@ -116,6 +132,18 @@ class DeskConnection(QObject):
         banner.show_message(_("The database could not be opened: {reason}").format(reason=message), "error")
         self._status.showMessage(_("Not connected"))
         self.failed.emit(message)
+
+    def _confirm_new_desk(self, message: str) -> bool:
+        """Ask before an empty desk is made where the rep expected one (a typo, a deleted file)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, _("No database here"), message,
+                          QMessageBox.StandardButton.Cancel, self._dialog_parent)
+        create = box.addButton(_("Make a new, empty desk"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName(_("No database here"))
+        box.exec()
+        return box.clickedButton() is create
 
     def _ask_password(self) -> None:
         """The team server's password: asked here, remembered in the keyring only if the rep says so."""
@@ -179,3 +207,28 @@ class DeskConnection(QObject):
         banner = self._access.banner
         if banner.kind == "offline":
             banner.show_message(_("The database server is back. Your notes were saved."), "info")
+
+    # --- a customer import under way -------------------------------------------------------------
+    def poll_import(self) -> None:
+        """Ask (in the background) whether a customer import is running, and show it in the status bar."""
+        desk = self._access.desk
+        if desk is not None:
+            self._access.runner.submit(desk.import_status, self._show_import, lambda _exc: None, key="import_status")
+
+    def _show_import(self, status: ImportStatus | None) -> None:
+        from deskapp.core.i18n.formatting import format_number, format_time
+
+        label = self.import_label
+        if status is None:
+            label.hide()
+            return
+        if status.stalled:
+            text = _("A customer import stopped responding; it will be undone when the desk is next opened.")
+        elif status.undoing:
+            text = _("Undoing an interrupted customer import…")
+        else:
+            text = _("Customer import running since {time}: {count} customers so far").format(
+                time=format_time(status.started_at), count=format_number(status.rows))
+        label.setText(text)
+        label.setAccessibleName(text)
+        label.show()

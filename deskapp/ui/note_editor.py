@@ -28,7 +28,7 @@ from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, SavedDraft
-    from deskapp.core.services.notes.notes import DraftRow, NoteRow, RevisionRow
+    from deskapp.core.services.notes.notes import DraftRow, NoteRow, RevisionRow, Unchecked
 
 AUTOSAVE_DELAY_MS = 700
 RETRY_DELAY_MS = 5000
@@ -51,6 +51,7 @@ class NoteEditor(QWidget):
         self.note_id: int | None = None
         self._loading = False
         self._dirty = False
+        self._based_on: dict[tuple[int, int | None], dt.datetime | Unchecked | None] = {}
         self._in_flight: str | None = None
         self.state = "idle"  # idle | unsaved | saving | saved | failed
 
@@ -176,6 +177,9 @@ class NoteEditor(QWidget):
         if case_id != self.case_id:
             return
         self._fill_notes(notes)
+        # The draft this window builds on: another window of the same agent that saves in between
+        # is noticed instead of silently overwritten (notes.save_draft's based_on).
+        self._based_on[(case_id, None)] = draft.saved_at if draft is not None else None
         if draft is not None and not self.editor.toPlainText():
             self._set_text(draft.body)
             self._show_state("saved", format_time(draft.saved_at))
@@ -224,18 +228,22 @@ class NoteEditor(QWidget):
         self._timer.stop()
         if not self._dirty or self.case_id is None:
             return
+        from deskapp.core.services.notes.notes import UNCHECKED
+
         body, case_id, note_id = self.editor.toPlainText(), self.case_id, self.note_id
         self._dirty = False
         self._in_flight = body
         self._show_state("saving")
-        desk = self._desk
-        self._runner.submit(lambda: desk.save_draft(case_id, body, note_id),
-                            lambda draft: self._draft_saved(case_id, body, draft),
+        desk, based_on = self._desk, self._based_on.get((case_id, note_id), UNCHECKED)
+        self._runner.submit(lambda: desk.save_draft(case_id, body, note_id, based_on=based_on),
+                            lambda draft: self._draft_saved(case_id, note_id, body, draft),
                             lambda exc: self._draft_failed(case_id, exc))
 
-    def _draft_saved(self, case_id: int, body: str, draft: SavedDraft) -> None:
+    def _draft_saved(self, case_id: int, note_id: int | None, body: str, draft: SavedDraft) -> None:
         from deskapp.core.i18n.formatting import format_time
 
+        if not draft.offline:
+            self._based_on[(case_id, note_id)] = draft.saved_at
         if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
             self._show_state("offline" if draft.offline else "saved", format_time(draft.saved_at))
         if draft.offline:
@@ -268,12 +276,14 @@ class NoteEditor(QWidget):
         self._show_state("saving")
         desk = self._desk
         self._runner.submit(lambda: (desk.save_note(case_id, body, note_id), desk.case_notes(case_id)),
-                            lambda result: self._note_saved(case_id, body, *result),
+                            lambda result: self._note_saved(case_id, note_id, body, *result),
                             lambda exc: self._draft_failed(case_id, exc))
 
-    def _note_saved(self, case_id: int, body: str, note: NoteRow, notes: list[NoteRow]) -> None:
+    def _note_saved(self, case_id: int, note_id: int | None, body: str, note: NoteRow,
+                    notes: list[NoteRow]) -> None:
         from deskapp.core.i18n.formatting import format_time
 
+        self._based_on[(case_id, note_id)] = None  # saving the note used up its draft
         if case_id != self.case_id:
             return
         self._fill_notes(notes)

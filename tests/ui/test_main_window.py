@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
 
 from deskapp.ui.models import MASK
 
@@ -263,3 +264,69 @@ def test_models_pass_qtmodeltester(qtbot: QtBot, qtmodeltester: Any, open_window
     qtbot.waitUntil(lambda: window.panel.cases_model.rowCount() == 1)
     model = window.results_model if model_name == "results_model" else window.panel.cases_model
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_database_deleted_under_the_window_stops_it_claiming_saved(qtbot: QtBot, open_window: Any,
+                                                                      desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open(qtbot, window, "maki", "Jukka Mäkinen")
+    qtbot.waitUntil(window.notes.editing.isEnabled)
+    qtbot.keyClicks(window.notes.editor, "Saved while the file was there.")
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Saved"), timeout=5000)
+    for leftover in desk_db.parent.glob(desk_db.name + "*"):
+        leftover.unlink()  # someone deleted the desk (or a sync tool replaced it)
+    qtbot.keyClicks(window.notes.editor, " Typed after it was gone.")
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Not saved"), timeout=5000)
+    assert "deleted or replaced" in window.notes.status.text() and "your text is kept" in window.notes.status.text()
+    assert window.notes.editor.toPlainText() == "Saved while the file was there. Typed after it was gone."
+    window.notes.save_note()  # Ctrl+S does not pretend either
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Not saved"), timeout=5000)
+    assert not desk_db.exists()  # and nothing made a new, empty desk in its place
+
+
+@pytest.mark.parametrize("answer", ["cancel", "create"])
+def test_a_path_with_no_database_asks_before_making_one(qtbot: QtBot, open_window: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        asked.append(box.text())
+        if answer == "create":
+            next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    typo = tmp_path / "garbage"
+    window = open_window(str(typo), wait_ready=answer == "create")
+    if answer == "cancel":
+        qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+        assert "no deskapp database" in window.banner.label.text()
+        assert not typo.exists() and not window.is_ready
+    else:
+        assert typo.is_file() and window.is_ready
+    assert len(asked) == 1 and str(typo) in asked[0]
+
+
+def test_the_status_bar_says_when_a_customer_import_is_running(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    import datetime as dt
+    import os
+
+    from deskapp.core.domain.models import ImportRun
+    from deskapp.core.storage.engine import make_engine
+
+    window = open_window(str(desk_db))
+    label = window.connection.import_label
+    assert not label.isVisible()
+    engine = make_engine(f"sqlite:///{desk_db}")
+    now = dt.datetime.now(dt.UTC)
+    with Session(engine) as session:  # as `deskapp import customers` in another process records itself
+        session.add(ImportRun(state="running", started_at=now, heartbeat_at=now, rows_written=12_000,
+                              host=os.uname().nodename, pid=os.getpid()))
+        session.commit()
+    engine.dispose()
+    window.connection.poll_import()
+    qtbot.waitUntil(label.isVisible, timeout=5000)
+    assert "Customer import running since" in label.text() and "12,000" in label.text()
+    assert label.accessibleName() == label.text()

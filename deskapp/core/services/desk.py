@@ -90,13 +90,19 @@ class Desk:
         self._sessions: sessionmaker[Session] | None = None
         self.agent_id = 0
         self.spool = spool.LocalDraftSpool()
+        self.desk_id = ""  # names this desk in the local draft spool
+        self._opened: desk_open.OpenedFile | None = None
 
-    def open(self, username: str | None = None, password: str | None = None, remember: bool = False) -> DeskInfo:
+    def open(self, username: str | None = None, password: str | None = None, remember: bool = False, *,
+             create: bool = False) -> DeskInfo:
         """Open and migrate the database and choose the acting agent.
 
         A team server's password comes from libpq (PGPASSWORD, ~/.pgpass), the keyring, or
-        ``password`` (the window asked the rep; ``remember`` keeps it in the keyring).
+        ``password`` (the window asked the rep; ``remember`` keeps it in the keyring). A SQLite
+        file that does not exist is made only on the first run at the default path, or with
+        ``create`` (the rep said yes); otherwise :class:`~deskapp.core.errors.NoDatabase`.
         """
+        is_default = desk_open.check_creation(self.url, create)
         from deskapp.core.security.credentials import CredentialStore, resolve_database_url
 
         def given(_prompt: str) -> tuple[str, bool]:
@@ -106,6 +112,9 @@ class Desk:
         url = resolve_database_url(self.url, given if password else None, store=self.credentials)
         self.engine = make_engine(url.render_as_string(hide_password=False))
         migrate.upgrade(self.engine)
+        if is_default:  # from now on a missing default desk is news, not a first run
+            desk_open.remember_default_made()
+        self._opened = desk_open.opened_file(self.engine)
         self._take_back_dead_imports()
         self._sessions = session_factory(self.engine)
         with self._sessions() as session:
@@ -117,6 +126,7 @@ class Desk:
                 log.warning("starter library not loaded", exc_info=True)
             agent = desk_open.pick_agent(session, username or getpass.getuser())
             session.commit()
+            self.desk_id = desk_open.desk_id(session)
             self.agent_id = agent.id
             return self._info(session, agent)
 
@@ -152,6 +162,7 @@ class Desk:
     def _run(self, work: Callable[[Session], T]) -> T:
         if self._sessions is None:
             raise RuntimeError("Desk.open() was not called")
+        desk_open.check_still_there(self._opened)
         with self._sessions() as session:
             return work(session)
 
@@ -330,14 +341,23 @@ class Desk:
         """Every revision of a note, oldest first."""
         return self.as_agent(notes.note_history, note_id)
 
-    def save_draft(self, case_id: int, body: str, note_id: int | None = None) -> SavedDraft:
-        """Autosave the text being typed; with the server unreachable, keep it on this computer."""
+    def save_draft(self, case_id: int, body: str, note_id: int | None = None, *,
+                   based_on: dt.datetime | notes.Unchecked | None = notes.UNCHECKED) -> SavedDraft:
+        """Autosave the text being typed; with the server unreachable, keep it on this computer.
+
+        ``based_on`` is the time of the draft this window last saved or loaded (see
+        :func:`notes.save_draft`). A database file deleted or replaced under the window keeps the
+        text on this computer too, and raises :class:`~deskapp.core.errors.DatabaseGone`: it was not saved.
+        """
         try:
-            row = self.as_agent(notes.save_draft, case_id, body, note_id)
+            row = self.as_agent(notes.save_draft, case_id, body, note_id, based_on=based_on)
+        except errors.DatabaseGone:
+            self.spool.save(self.agent_id, case_id, body, note_id, desk=self.desk_id)
+            raise
         except SQLAlchemyError as exc:
             if not connectivity.is_connection_error(exc):
                 raise
-            self.spool.save(self.agent_id, case_id, body, note_id)
+            self.spool.save(self.agent_id, case_id, body, note_id, desk=self.desk_id)
             return SavedDraft(utcnow(), offline=True)
         return SavedDraft(row.saved_at, offline=False)
 
@@ -349,7 +369,7 @@ class Desk:
         """Hand the drafts kept on this computer to the server (when it is back)."""
         if self._sessions is None:
             raise RuntimeError("Desk.open() was not called")
-        return self.spool.flush(self._sessions)
+        return self.spool.flush(self._sessions, self.agent_id, self.desk_id)
 
     def discard_draft(self, case_id: int, note_id: int | None = None) -> None:
         """Throw away the draft for a case (after the rep chose to)."""

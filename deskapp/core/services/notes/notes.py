@@ -43,11 +43,13 @@ class DraftConflict(DeskappError):
     """The draft was saved from another window since this one last saved it; nothing was overwritten."""
 
 
-class _Unchecked(enum.Enum):
+class Unchecked(enum.Enum):
+    """The type of :data:`UNCHECKED`: save a draft whatever was saved before (no version check)."""
+
     UNCHECKED = 0
 
 
-UNCHECKED = _Unchecked.UNCHECKED
+UNCHECKED = Unchecked.UNCHECKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ def clean_body(body: str) -> str:
 
 def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
                note_id: int | None = None, *,
-               based_on: dt.datetime | _Unchecked | None = UNCHECKED) -> DraftRow:
+               based_on: dt.datetime | Unchecked | None = UNCHECKED) -> DraftRow:
     """Autosave what the agent is typing; one draft per (agent, case, note), committed at once.
 
     Args:

@@ -45,6 +45,7 @@ class SpooledDraft:
     note_id: int | None
     body: str
     saved_at: str  # ISO 8601, UTC
+    desk: str = ""  # the desk it was typed on (Desk.desk_id); "" in spools written before it was kept
 
     @property
     def key(self) -> tuple[int, int | None, int | None]:
@@ -74,13 +75,14 @@ class LocalDraftSpool:
         self.path = path if path is not None else data_dir() / SPOOL_NAME
         self._lock = threading.Lock()
 
-    def save(self, agent_id: int, case_id: int | None, body: str, note_id: int | None = None) -> SpooledDraft:
+    def save(self, agent_id: int, case_id: int | None, body: str, note_id: int | None = None, *,
+             desk: str = "") -> SpooledDraft:
         """Keep the text being typed; replaces the previous offline draft of the same note.
 
         Returns once the spool file is on disk (written to a temporary file, fsynced, renamed).
         """
         draft = SpooledDraft(uid=uuid.uuid4().hex, agent_id=agent_id, case_id=case_id, note_id=note_id,
-                             body=body.replace("\x00", ""), saved_at=_now())
+                             body=body.replace("\x00", ""), saved_at=_now(), desk=desk)
         with self._lock:
             drafts = [d for d in self._read() if d.key != draft.key]
             drafts.append(draft)
@@ -92,15 +94,19 @@ class LocalDraftSpool:
         with self._lock:
             return self._read()
 
-    def flush(self, session_factory: Callable[[], Session]) -> FlushResult:
-        """Save every spooled draft on the server (as :func:`notes.save_draft` would) and forget it.
+    def flush(self, session_factory: Callable[[], Session], agent_id: int, desk: str = "") -> FlushResult:
+        """Save the signed-in agent's spooled drafts of this desk on it (as :func:`notes.save_draft`) and forget them.
 
-        A server draft newer than the spooled one wins (the rep typed on after reconnecting).
-        Stops at the first connection error; what is left stays for the next flush.
+        Only drafts typed by ``agent_id`` on the desk ``desk`` are sent: the spool file is plain
+        text in the user's folder, so a draft is never trusted to say who wrote it or where, and a
+        draft kept from a database that was deleted or replaced never lands on the wrong case of
+        another one. A server draft newer than the spooled one wins (the rep typed on after
+        reconnecting). Stops at the first connection error; what is left stays for the next flush.
         """
         saved = skipped = failed = 0
         offline = False
-        for draft in self.pending():
+        mine = [d for d in self.pending() if d.agent_id == agent_id and d.desk in ("", desk)]
+        for draft in mine:
             try:
                 with session_factory() as session:
                     if _server_is_newer(session, draft):
