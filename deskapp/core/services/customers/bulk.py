@@ -28,6 +28,7 @@ by ``customer_id`` (they serve the load's own deletes of an updated customer's e
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -102,12 +103,16 @@ def bulk_write_customers(engine: Engine, records: Iterable[CustomerRecord], batc
             connection.rollback()
             try:
                 import_runs.undo(connection, run_id)
-            except BaseException:
-                # The journal is intact: the next start of the desk or the next import undoes it.
-                log.exception("import %s could not be taken back now", run_id)
+            except Exception:
+                # A full disk fails the undo too. The journal is intact: the next start of the desk
+                # or the next import undoes it; the rep hears of the first failure, not this one.
+                log.info("import %s could not be taken back now", run_id, exc_info=True)
+                with contextlib.suppress(Exception):
+                    connection.rollback()
+            with contextlib.suppress(Exception):
+                connection.exec_driver_sql("PRAGMA synchronous = FULL")
             raise
-        finally:
-            connection.exec_driver_sql("PRAGMA synchronous = FULL")
+        connection.exec_driver_sql("PRAGMA synchronous = FULL")
         import_runs.finish(connection, run_id)
     return counts
 
