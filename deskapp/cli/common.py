@@ -50,9 +50,18 @@ def open_url(db: str | None) -> Engine:
 
 
 def open_database(args: argparse.Namespace) -> Engine:
-    """The engine for ``--db``/``DESKAPP_DB``/default (password as :func:`open_url`), migrated."""
+    """The engine for ``--db``/``DESKAPP_DB``/default (password as :func:`open_url`), migrated.
+
+    A customer import that died halfway (killed, a full disk) is taken back first, as the window
+    does when it opens, so no command reads or exports its half-written rows.
+    """
+    from deskapp.core.services.customers import import_runs
+    from deskapp.core.storage.engine import is_read_only
+
     engine = open_url(args.db)
     migrate.upgrade(engine)
+    if not is_read_only(engine):
+        import_runs.recover(engine)
     return engine
 
 
