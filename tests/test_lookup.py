@@ -123,6 +123,20 @@ def test_last_digits_find_every_number_ending_so(desk: Engine) -> None:
     assert accounts(lookup(desk, "0000033")) == ["EN-4002"]  # an ending: no country code starts with 0
 
 
+def test_endings_that_start_with_00_are_found(desk: Engine) -> None:
+    # "00" is also the international call prefix; these endings must not be read only that way.
+    write_customers(desk, [R("FI-5001", "pohjola", given_name="Eero", family_name="Laine", phones=["+358401230012"]),
+                           R("ES-5002", "iberia", given_name="Lucía", family_name="Gil", phones=["+34612300345"])])
+    assert accounts(lookup(desk, "0012")) == ["FI-5001"]
+    assert accounts(lookup(desk, "00345")) == ["ES-5002"]
+    assert accounts(lookup(desk, "00 345", default_region="ES")) == ["ES-5002"]
+    assert accounts(lookup(desk, "300345")) == ["ES-5002"]
+    rows = lookup(desk, "00358401234567")  # and dialled out, the whole number still ranks first
+    assert accounts(rows) == ["FI-1001"]
+    assert rows[0].phone == "+358401234567"
+    assert accounts(lookup(desk, "0034612300345")) == ["ES-5002"]
+
+
 def test_full_number_ranks_above_suffix_matches(desk: Engine) -> None:
     rows = lookup(desk, "+63 918 999 4567")
     assert accounts(rows) == ["PH-3002"]

@@ -164,9 +164,13 @@ def _phone_parts(
         return (), None
     raw = unicodedata.normalize("NFKC", cleaned)  # fullwidth "＋３５８" is what some keyboards type
     digits = digits_only(raw)
-    # "00" is the international call prefix only before a country code, and none starts with 0:
-    # "0000033" is the end of a number the rep reads off a screen.
-    international = raw.startswith("+") or (raw.startswith("00") and digits[2:3] not in ("", "0"))
+    # "+" always starts a whole international number. "00" is the international call prefix only
+    # before a country code, and none starts with 0 ("0000033" is an ending); but "0012" or
+    # "00345" can as well be the last digits of a number the rep reads out, so a "00" number is
+    # searched both ways: as a whole number and as an ending, exactly as typed.
+    plus = raw.startswith("+")
+    dialled_out = not plus and raw.startswith("00") and digits[2:3] not in ("", "0")
+    international = plus or dialled_out
     found: dict[str, None] = {}
     # Fewer digits are the end of a number, never a whole one: no region is asked to read them
     # (each reading costs ~50 µs, on every keystroke), and the regions are not even looked up.
@@ -177,10 +181,10 @@ def _phone_parts(
                 found.setdefault(number, None)
             if international:
                 break  # the number carries its own country code; regions cannot change it
-    if international or len(digits) > MAX_PHONE_DIGITS:
+    if plus or len(digits) > MAX_PHONE_DIGITS:
         # After a country code the digits are the number's beginning, not its end.
         return tuple(found), None
-    if len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
+    if not dialled_out and len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
         digits = digits.lstrip("0")
     if len(digits) < MIN_SUFFIX_DIGITS:
         return tuple(found), None
