@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from deskapp.core.domain.references import parse_case_reference
 from deskapp.core.search.normalize import email_key, tokens
 from deskapp.core.search.phones import digits_only, looks_like_phone, to_e164
 
@@ -69,13 +70,14 @@ class ParsedQuery:
     email: str | None = None
     phones: tuple[str, ...] = ()
     phone_suffix: str | None = None
+    case_number: int | None = None
 
     @property
     def is_empty(self) -> bool:
         """True when nothing in the query can match anyone."""
         return not (
             self.text_mode != TextMode.NONE or self.account_keys or self.email or self.phones
-            or self.phone_suffix
+            or self.phone_suffix or self.case_number is not None
         )
 
 
@@ -91,7 +93,7 @@ def clean(text: str) -> str:
 
 
 def parse_query(text: str, regions: Iterable[str] | Callable[[], Iterable[str]] = ()) -> ParsedQuery:
-    """Split ``text`` into words, account, email and phone candidates.
+    """Split ``text`` into words, account, email, phone and case-reference candidates.
 
     Args:
         text: What the representative typed, as is.
@@ -130,6 +132,7 @@ def parse_query(text: str, regions: Iterable[str] | Callable[[], Iterable[str]] 
         email=email,
         phones=phones,
         phone_suffix=suffix,
+        case_number=parse_case_reference(cleaned),
     )
 
 
