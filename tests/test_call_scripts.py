@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import NoteKind
-from deskapp.core.domain.models import CaseNote, Feedback
+from deskapp.core.domain.models import Case, CaseNote, Feedback
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services import starter
 from deskapp.core.services.kernel.actors import console_actor
@@ -117,9 +117,12 @@ def test_finishing_stores_a_pinned_note_and_the_feedback(engine: Engine, desk: d
         assert (note.kind, note.script_key, note.script_version) == (NoteKind.SCRIPT_RUN, "phone_greeting_identity", 1)
         assert notes.verify_chain(s, note.id)
         feedback = s.scalars(select(Feedback).where(Feedback.case_id == desk["case"])).one()
+        result_reference = s.get_one(Case, desk["case"]).reference
+    assert result_reference.startswith("C-")
     assert result.note.kind == NoteKind.SCRIPT_RUN
     body = result.note.body
-    assert body.startswith("Call script “Phone greeting and identity check” (phone_greeting_identity, version 1)")
+    assert body.startswith("Call script “Phone greeting and identity check” (phone_greeting_identity, version 1)\n"
+                           f"Case {result_reference}\n")
     assert "1. greet — Caller has an account with us" in body
     assert "6. csat" in body
     assert "- Caller's name: Jukka Mäkinen" in body

@@ -11,8 +11,6 @@ import hashlib
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.enums import Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Case, CaseNote
 from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes.verify import BreakReason, BrokenRevision, verify_history
 from deskapp.core.storage import migrate
@@ -33,18 +31,15 @@ def _old_desk(engine: Engine) -> tuple[int, int, dict[int, str]]:
     migrate.upgrade(engine, "0006")
     s = seed(engine)  # agents, brands and customers only: no audit events, no revisions
     hashes: dict[int, str] = {}
-    with Session(engine) as session:
-        case = Case(customer_id=s.customer, brand_id=1, subject="Router", purchase_phase=PurchasePhase.AFTER,
-                    support_stage=SupportStage.TROUBLESHOOTING, channel=Channel.PHONE, owner_id=s.rep)
-        session.add(case)
-        session.flush()
-        note_ids = []
-        for _ in range(2):
-            note = CaseNote(case_id=case.id, author_id=s.rep, created_at=START)
-            session.add(note)
-            session.flush()
-            note_ids.append(note.id)
-        session.commit()
+    with engine.begin() as conn:  # plain SQL: the models are newer than 0006 (case references)
+        case_id = conn.execute(text(
+            "INSERT INTO support_case (customer_id, brand_id, subject, purchase_phase, support_stage, channel, "
+            "priority, status, owner_id, opened_at, updated_at, version_id) VALUES (:c, 1, 'Router', 'after', "
+            "'troubleshooting', 'phone', 'normal', 'open', :o, :t, :t, 1) RETURNING id"),
+            {"c": s.customer, "o": s.rep, "t": _stored(conn, START)}).scalar_one()
+        note_ids = [conn.execute(text(
+            "INSERT INTO case_note (case_id, author_id, kind, created_at) VALUES (:c, :a, 'text', :t) RETURNING id"),
+            {"c": case_id, "a": s.rep, "t": _stored(conn, START)}).scalar_one() for _ in range(2)]
     with engine.begin() as conn:
         for note_id in note_ids:
             prev = None

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from deskapp.core.domain.enums import CustomerKind
-from deskapp.core.services.customers.lookup import LookupRow, lookup, lookup_statement
+from deskapp.core.services.customers.lookup import LookupPage, LookupRow, lookup, lookup_page, lookup_statement
 from deskapp.core.services.customers.lookup_sql import SHORT_LIMIT
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
@@ -123,6 +123,20 @@ def test_last_digits_find_every_number_ending_so(desk: Engine) -> None:
     assert accounts(lookup(desk, "0000033")) == ["EN-4002"]  # an ending: no country code starts with 0
 
 
+def test_endings_that_start_with_00_are_found(desk: Engine) -> None:
+    # "00" is also the international call prefix; these endings must not be read only that way.
+    write_customers(desk, [R("FI-5001", "pohjola", given_name="Eero", family_name="Laine", phones=["+358401230012"]),
+                           R("ES-5002", "iberia", given_name="Lucía", family_name="Gil", phones=["+34612300345"])])
+    assert accounts(lookup(desk, "0012")) == ["FI-5001"]
+    assert accounts(lookup(desk, "00345")) == ["ES-5002"]
+    assert accounts(lookup(desk, "00 345", default_region="ES")) == ["ES-5002"]
+    assert accounts(lookup(desk, "300345")) == ["ES-5002"]
+    rows = lookup(desk, "00358401234567")  # and dialled out, the whole number still ranks first
+    assert accounts(rows) == ["FI-1001"]
+    assert rows[0].phone == "+358401234567"
+    assert accounts(lookup(desk, "0034612300345")) == ["ES-5002"]
+
+
 def test_full_number_ranks_above_suffix_matches(desk: Engine) -> None:
     rows = lookup(desk, "+63 918 999 4567")
     assert accounts(rows) == ["PH-3002"]
@@ -224,6 +238,38 @@ def test_a_full_page_of_family_names_never_reads_the_full_text_index(desk: Engin
             lookup(connection, "cruz", limit=100)  # room on the page: the index is read
         transaction.rollback()
     assert len(lookup(desk, "cruz", limit=100)) == 61
+
+
+def test_a_common_family_name_cannot_bury_the_others(desk: Engine) -> None:
+    # The demo desk's complaint: 40 Mäki-Petäjä (family-name word "maki") filled the page before
+    # the Mäkinens. Each family name now gets its share, shown alphabetically.
+    write_customers(desk, [R(f"MP-{i:03d}", "pohjola", given_name=f"Aino{i:03d}", family_name="Mäki-Petäjä")
+                           for i in range(60)])
+    write_customers(desk, [R(f"MK-{i:03d}", "pohjola", given_name=f"Aaro{i:03d}", family_name="Mäkinen")
+                           for i in range(30)])
+    page = lookup_page(desk, "maki")
+    shown = accounts(page.rows)
+    assert page.more
+    assert shown == [*(f"MP-{i:03d}" for i in range(25)), *(f"MK-{i:03d}" for i in range(25))]
+    assert accounts(lookup(desk, "maki", limit=10)) == [*(f"MP-{i:03d}" for i in range(5)),
+                                                        *(f"MK-{i:03d}" for i in range(5))]
+    # Three family names: a third each, then what is left in alphabetical order.
+    page = lookup_page(desk, "mak", limit=9)
+    assert accounts(page.rows) == ["FI-1002", "MP-000", "MP-001", "MP-002", "MK-000", "MK-001", "MK-002",
+                                   "MP-003", "MP-004"]
+
+
+def test_page_tells_whether_more_match(desk: Engine) -> None:
+    assert lookup_page(desk, "jukka") == LookupPage(lookup(desk, "jukka"), more=False)
+    assert lookup_page(desk, "jukka", limit=1).more
+    assert accounts(lookup_page(desk, "jukka", limit=1).rows) == ["FI-1003"]
+    assert lookup_page(desk, "nobody here") == LookupPage([], more=False)
+    assert lookup_page(desk, "4567", limit=2).more
+    write_customers(desk, [R(f"K-{i:03d}", "pohjola", given_name="Kari", family_name=f"Korpela{i:03d}")
+                           for i in range(60)])
+    short = lookup_page(desk, "ko")  # two letters: a short page
+    assert (len(short.rows), short.more) == (SHORT_LIMIT, True)
+    assert lookup_page(desk, "korpela", limit=60) == LookupPage(lookup(desk, "korpela", limit=60), more=False)
 
 
 # ------------------------------------------------------------------------- one and two letters

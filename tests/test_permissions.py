@@ -272,6 +272,8 @@ NO_ACTOR: dict[str, str] = {
     "auth.auth.locked_until": "part of sign-in: whether a typed username may try now",
     # The search itself, for benchmarks and tools; the window and the console go through find_customers.
     "customers.lookup.lookup": "the search primitive behind find_customers (customer.lookup)",
+    "customers.lookup.lookup_page": "the same search, telling whether more matched than shown",
+    "responses.responses.case_reference": "a case's public reference (C-1042): a code, no customer data",
     # Writers and helpers that other services (or the import and demo) call after their own check.
     "customers.bulk.bulk_write_customers": "the bulk writer behind import_customers and the demo",
     "customers.store.write_customers": "the writer behind import_customers and the demo",

@@ -95,7 +95,11 @@ def test_single_letter_runs_no_name_search() -> None:
     ("query", "regions", "phones", "suffix"),
     [
         ("+358 40 123 4567", (), ("+358401234567",), None),
-        ("00358401234567", (), ("+358401234567",), None),
+        # "00" may be dialled out or the start of an ending the rep reads out: searched both ways.
+        ("00358401234567", (), ("+358401234567",), "76543210485300"),
+        ("0012", ("FI",), (), "2100"),
+        ("00345", ("ES",), (), "54300"),
+        ("00 12 34 56", ("FI",), (), "65432100"),  # an ending of 8 digits keeps its zeros
         ("+63-917-123-4567", (), ("+639171234567",), None),
         ("(040) 123-4567", ("FI",), ("+358401234567",), "765432104"),
         ("0401234567", (), (), "765432104"),  # no region: still found by its end
@@ -105,7 +109,7 @@ def test_single_letter_runs_no_name_search() -> None:
         ("０４０１２３４５６７", ("FI",), ("+358401234567",), "765432104"),
         ("456", (), (), None),
         ("+358 40", (), (), None),
-        ("00358 40", (), (), None),  # an international number being typed: not yet its end
+        ("00358 40", (), (), "0485300"),  # being typed: a whole number is not there yet, an ending may be
         ("0000033", ("FI",), (), "3300000"),  # no country code starts with 0: these are last digits
     ],
 )

@@ -279,8 +279,11 @@ def _write_cases(engine: Engine, eligible: list[CustomerRecord], rng: random.Ran
     if not plans:
         return 0, 0
     with engine.begin() as conn:
+        # A bulk insert skips the ORM's numbering (models._number_new_cases): number them here.
+        last = conn.scalar(select(func.max(Case.reference_number))) or 0
+        numbered = [p["case"] | {"reference_number": last + n} for n, p in enumerate(plans, start=1)]
         case_ids = conn.execute(insert(Case).returning(Case.id, sort_by_parameter_order=True),
-                                [p["case"] for p in plans]).scalars().all()
+                                numbered).scalars().all()
         note_rows = [note | {"case_id": cid} for p, cid in zip(plans, case_ids, strict=True) for note in p["notes"]]
         note_ids = conn.execute(insert(CaseNote).returning(CaseNote.id, sort_by_parameter_order=True),
                                 [{k: v for k, v in n.items() if k != "revisions"} for n in note_rows]).scalars().all()

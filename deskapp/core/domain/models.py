@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func, select
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
 from deskapp.core.domain.base import Base, str_enum, utcnow
 from deskapp.core.domain.enums import (
@@ -23,6 +23,7 @@ from deskapp.core.domain.enums import (
     Role,
     SupportStage,
 )
+from deskapp.core.domain.references import format_case_reference
 
 
 class Brand(Base):
@@ -145,6 +146,9 @@ class Case(Base):
 
     __tablename__ = "support_case"  # "case" is an SQL keyword
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The number of the reference a customer quotes ("C-1042"); given when the case is first
+    # saved (see _number_new_cases), unique per desk (migration 0010).
+    reference_number: Mapped[int] = mapped_column(unique=True, index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
@@ -165,6 +169,29 @@ class Case(Base):
     notes: Mapped[list[CaseNote]] = relationship(back_populates="case", order_by="CaseNote.created_at")
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+    @property
+    def reference(self) -> str:
+        """The reference a customer quotes ("C-1042")."""
+        return format_case_reference(self.reference_number)
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_cases(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """Give every new case the next reference number when it is first saved.
+
+    Done per flush rather than as a column default: several cases inserted by one statement
+    would all read the same highest number. Two desks saving at the same moment on PostgreSQL
+    can still pick the same number; the unique index refuses the second, which opens again
+    (:func:`deskapp.core.services.cases.cases.open_case`).
+    """
+    new = [obj for obj in session.new if isinstance(obj, Case) and obj.reference_number is None]
+    if not new:
+        return
+    with session.no_autoflush:
+        last = session.scalar(select(func.max(Case.reference_number))) or 0
+    for offset, case in enumerate(new, start=1):
+        case.reference_number = last + offset
 
 
 class CaseNote(Base):

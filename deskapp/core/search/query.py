@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from deskapp.core.domain.references import parse_case_reference
 from deskapp.core.search.normalize import email_key, tokens
 from deskapp.core.search.phones import digits_only, looks_like_phone, to_e164
 
@@ -69,13 +70,14 @@ class ParsedQuery:
     email: str | None = None
     phones: tuple[str, ...] = ()
     phone_suffix: str | None = None
+    case_number: int | None = None
 
     @property
     def is_empty(self) -> bool:
         """True when nothing in the query can match anyone."""
         return not (
             self.text_mode != TextMode.NONE or self.account_keys or self.email or self.phones
-            or self.phone_suffix
+            or self.phone_suffix or self.case_number is not None
         )
 
 
@@ -91,7 +93,7 @@ def clean(text: str) -> str:
 
 
 def parse_query(text: str, regions: Iterable[str] | Callable[[], Iterable[str]] = ()) -> ParsedQuery:
-    """Split ``text`` into words, account, email and phone candidates.
+    """Split ``text`` into words, account, email, phone and case-reference candidates.
 
     Args:
         text: What the representative typed, as is.
@@ -130,6 +132,7 @@ def parse_query(text: str, regions: Iterable[str] | Callable[[], Iterable[str]] 
         email=email,
         phones=phones,
         phone_suffix=suffix,
+        case_number=parse_case_reference(cleaned),
     )
 
 
@@ -164,9 +167,13 @@ def _phone_parts(
         return (), None
     raw = unicodedata.normalize("NFKC", cleaned)  # fullwidth "＋３５８" is what some keyboards type
     digits = digits_only(raw)
-    # "00" is the international call prefix only before a country code, and none starts with 0:
-    # "0000033" is the end of a number the rep reads off a screen.
-    international = raw.startswith("+") or (raw.startswith("00") and digits[2:3] not in ("", "0"))
+    # "+" always starts a whole international number. "00" is the international call prefix only
+    # before a country code, and none starts with 0 ("0000033" is an ending); but "0012" or
+    # "00345" can as well be the last digits of a number the rep reads out, so a "00" number is
+    # searched both ways: as a whole number and as an ending, exactly as typed.
+    plus = raw.startswith("+")
+    dialled_out = not plus and raw.startswith("00") and digits[2:3] not in ("", "0")
+    international = plus or dialled_out
     found: dict[str, None] = {}
     # Fewer digits are the end of a number, never a whole one: no region is asked to read them
     # (each reading costs ~50 µs, on every keystroke), and the regions are not even looked up.
@@ -177,10 +184,10 @@ def _phone_parts(
                 found.setdefault(number, None)
             if international:
                 break  # the number carries its own country code; regions cannot change it
-    if international or len(digits) > MAX_PHONE_DIGITS:
+    if plus or len(digits) > MAX_PHONE_DIGITS:
         # After a country code the digits are the number's beginning, not its end.
         return tuple(found), None
-    if len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
+    if not dialled_out and len(digits) >= MIN_TRUNK_DIGITS and digits.startswith("0"):
         digits = digits.lstrip("0")
     if len(digits) < MIN_SUFFIX_DIGITS:
         return tuple(found), None

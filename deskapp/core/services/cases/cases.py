@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +26,7 @@ from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 
 SUBJECT_MAX = 200
+REFERENCE_ATTEMPTS = 3
 
 
 class CaseConflict(DeskappError):
@@ -36,6 +38,7 @@ class CaseRow:
     """One case as lists and the case view show it."""
 
     id: int
+    reference: str  # what the customer quotes ("C-1042"); the id is the database's
     customer_id: int
     brand_id: int
     subject: str
@@ -116,13 +119,23 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
-    now = utcnow()
-    case = Case(customer_id=customer.id, brand_id=customer.brand_id, subject=text,
-                purchase_phase=PurchasePhase(purchase_phase), support_stage=SupportStage(support_stage),
-                channel=Channel(channel), priority=Priority(priority), status=CaseStatus.OPEN,
-                owner_id=actor_id, opened_at=now, updated_at=now)
-    session.add(case)
-    session.flush()
+    fields = {"customer_id": customer.id, "brand_id": customer.brand_id, "subject": text,
+              "purchase_phase": PurchasePhase(purchase_phase), "support_stage": SupportStage(support_stage),
+              "channel": Channel(channel), "priority": Priority(priority), "status": CaseStatus.OPEN,
+              "owner_id": actor_id}
+    for attempt in range(REFERENCE_ATTEMPTS):
+        now = utcnow()
+        case = Case(**fields, opened_at=now, updated_at=now)
+        session.add(case)
+        try:
+            session.flush()  # numbers the case (models._number_new_cases)
+            break
+        except IntegrityError:
+            # Another desk took the same reference number a moment ago (PostgreSQL); the next
+            # flush reads the new highest number.
+            session.rollback()
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
     audit(session, actor_id, "case.open", "support_case", case.id)
     row = _case_row(case)
     session.commit()
@@ -231,7 +244,8 @@ def _commit_case(session: Session, case: Case) -> CaseRow:
 
 def _case_row(case: Case) -> CaseRow:
     return CaseRow(
-        id=case.id, customer_id=case.customer_id, brand_id=case.brand_id, subject=case.subject,
+        id=case.id, reference=case.reference, customer_id=case.customer_id, brand_id=case.brand_id,
+        subject=case.subject,
         purchase_phase=case.purchase_phase, support_stage=case.support_stage, channel=case.channel,
         priority=case.priority, status=case.status, owner_id=case.owner_id,
         owner_name=case.owner.display_name if case.owner is not None else None,

@@ -1,6 +1,8 @@
 """``export cases``: cases with the latest text of their notes, for a spreadsheet or another system.
 
-One row per case. The customer is identified by account number only (no name, email or phone).
+One row per case, named by the reference the customer quotes ("C-1042"; ``case_id``, last,
+is the database's own id, for joining with other exports). The customer is identified by
+account number only (no name, email or phone).
 Cells a spreadsheet would evaluate are neutralised by :class:`~deskapp.core.io.csv_io.CsvWriter`,
 and the file replaces ``path`` only when complete. Every export is audited.
 """
@@ -23,7 +25,7 @@ from deskapp.core.services.kernel.dates import start_of_day
 from deskapp.core.storage.engine import is_read_only
 
 COLUMNS = ("reference", "opened_at", "closed_at", "status", "priority", "brand", "channel", "purchase_phase",
-           "support_stage", "owner", "account_number", "subject", "notes")
+           "support_stage", "owner", "account_number", "subject", "notes", "case_id")
 # Between the notes of one case in the ``notes`` cell.
 NOTE_SEPARATOR = "\n\n----\n\n"
 PAGE = 1000
@@ -70,10 +72,10 @@ def _rows(session: Session, since: dt.date | None) -> Iterator[list[str]]:
             return
         notes = _latest_notes(session, [case.id for case, *_ in page])
         for case, brand, owner, account in page:
-            yield [f"C-{case.id}", case.opened_at.isoformat(), case.closed_at.isoformat() if case.closed_at else "",
+            yield [case.reference, case.opened_at.isoformat(), case.closed_at.isoformat() if case.closed_at else "",
                    case.status.value, case.priority.value, brand, case.channel.value, case.purchase_phase.value,
                    case.support_stage.value, owner or "", account, case.subject,
-                   NOTE_SEPARATOR.join(notes.get(case.id, []))]
+                   NOTE_SEPARATOR.join(notes.get(case.id, [])), str(case.id)]
         last_id = page[-1][0].id
 
 

@@ -5,22 +5,36 @@ Every query is one SQL statement. Hits come from several sources, each answered 
 ======  ===========================================================================
 tier    source
 ======  ===========================================================================
-0       exact account number, email address or full phone number (E.164)
+0       exact account number, email address, full phone number (E.164) or case
+        reference ("C-1042", "c1042": the case's customer)
 1       phone numbers ending in the digits typed (reversed digits, B-tree prefix range)
-2       family names starting with a typed word (family-name index, read in order)
-3       every typed word is a prefix of some word of the customer (FTS5 / pg_trgm)
+2       family names starting with the typed word: each family name's share of the page
+3       family names starting with the typed word: the rest, in alphabetical order
+4       every typed word is a prefix of some word of the customer (FTS5 / pg_trgm)
 ======  ===========================================================================
 
-A customer found by several sources keeps the best tier; ties are broken by family name, given
-name and id, so the list never reshuffles between identical keystrokes.
+A customer found by several sources keeps the best tier; within a tier the order is family
+name, given name and id, so the list never reshuffles between identical keystrokes.
 
-Work per keystroke is bounded. The full-text and phone-suffix sources read at most ``limit``
-matches (in index order) before ranking, no more than the rep will be shown; a prefix that
-matches more people than that ("kor" in a million Finns) shows the best-ranked of those, and the
-family-name source, which is complete and in order, still puts every "Korhonen" first: when it
-fills the page on its own, the full-text search is not run at all. The rep narrows further with
-the next keystroke. Short queries are capped harder still (see
-:class:`deskapp.core.search.query.TextMode`).
+Family names (tiers 2 and 3), the rule for one typed word: "maki" starts the family names
+Mäki-Petäjä (whose first word *is* "Mäki") and Mäkinen. Every distinct family-name word that
+starts with the typed one gets an equal share of the page (``ceil(page / family names)``,
+its members in given-name order); only what those shares leave over is filled alphabetically.
+So a common family name can no longer bury the others: on the demo desk "maki" shows the first
+25 Mäki-Petäjä and the first 25 Mäkinen instead of 41 Mäki-Petäjä and 9 Mäkinen. Within the
+shares the list is alphabetical, so the family name that equals the typed word comes first (a
+word sorts before its longer forms). When every match fits on the page, all of them are tier 3.
+A name of several typed words ("jukka mak") is a full-text search; its family-name matches
+rank as tier 2.
+
+Work per keystroke is bounded. The full-text and phone-suffix sources read at most a page of
+matches (in index order) before ranking; a prefix that matches more people than that ("kor" in
+a million Finns) shows the best-ranked of those, and the family-name sources, which are complete
+and in order, still put every "Korhonen" first: when they fill the page on their own, the
+full-text search is not run at all. The shares read at most a page of family-name keys and
+a page of members each, from the index alone. The rep narrows further with the next keystroke;
+:func:`lookup_page` tells whether there is more to narrow ("50 shown — type more"). Short
+queries are capped harder still (see :class:`deskapp.core.search.query.TextMode`).
 
 No ORM object leaves this module: rows are frozen :class:`LookupRow` values, safe to hand to
 another thread.
@@ -73,6 +87,13 @@ def _format_phone(e164: str) -> str:
     return format_international(e164)
 
 
+class LookupPage(NamedTuple):
+    """One page of a lookup, and whether more customers match than it shows."""
+
+    rows: list[LookupRow]
+    more: bool
+
+
 def lookup(
     bind: Session | Engine | Connection,
     query: str,
@@ -81,23 +102,50 @@ def lookup(
     limit: int = DEFAULT_LIMIT,
     default_region: str | None = None,
 ) -> list[LookupRow]:
-    """Find customers for what a representative typed (no actor: the search itself; see :func:`find_customers`).
+    """Find customers for what a representative typed (:func:`lookup_page` without the "more"; no actor).
+
+    Args:
+        bind: A session, engine or connection of a migrated deskapp database.
+        query: See :func:`lookup_page`.
+        brand: Only customers of the brand with this code.
+        limit: At most this many rows (capped at :data:`MAX_LIMIT`).
+        default_region: Region for national phone numbers; see :func:`lookup_page`.
+
+    Returns:
+        Matching customers, best first; empty when nothing matches or the query is hopeless.
+    """
+    return lookup_page(bind, query, brand=brand, limit=limit, default_region=default_region).rows
+
+
+def lookup_page(
+    bind: Session | Engine | Connection,
+    query: str,
+    *,
+    brand: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    default_region: str | None = None,
+) -> LookupPage:
+    """Find customers for what a representative typed, and tell whether the page is full.
 
     Args:
         bind: A session, engine or connection of a migrated deskapp database.
         query: Any text: names in any order and case, with or without accents, an account
-            number, an email address, a phone number in any usual form or its last 4+ digits.
+            number, an email address, a case reference ("C-1042"), a phone number in any usual
+            form or its last 4+ digits.
         brand: Only customers of the brand with this code.
         limit: At most this many rows (capped at :data:`MAX_LIMIT`).
         default_region: Region for national phone numbers ("FI"); default: the brand's region,
             or every region the desk's brands use.
 
     Returns:
-        Matching customers, best first; empty when nothing matches or the query is hopeless.
+        The matching customers, best first (empty when nothing matches or the query is
+        hopeless), and ``more``: True when further customers match, so the window can say
+        "type more to narrow". Two-letter queries show at most
+        :data:`~deskapp.core.services.customers.lookup_sql.SHORT_LIMIT` rows.
     """
     limit = _clamp(limit)
     if limit == 0:
-        return []
+        return LookupPage([], False)
     if isinstance(bind, Engine):
         with bind.connect() as connection:
             return _lookup(connection, query, brand, limit, default_region)
@@ -127,12 +175,14 @@ def find_customers(
 
 def _lookup(
     bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
-) -> list[LookupRow]:
+) -> LookupPage:
     prepared = _prepare(bind, query, brand, limit, default_region)
     if prepared is None:
-        return []
-    connection, sql, args = prepared
-    return [_row(row) for row in _fetch(connection, sql, args)]
+        return LookupPage([], False)
+    connection, sql, args, size = prepared
+    # The statement reads one row past the page; the rows are in rank order, so it is the last.
+    rows = _fetch(connection, sql, args)
+    return LookupPage([_row(row) for row in rows[:size]], len(rows) > size)
 
 
 def lookup_statement(
@@ -149,7 +199,7 @@ def lookup_statement(
     """
     limit = _clamp(limit)
     prepared = _prepare(connection, query, brand, limit, default_region) if limit else None
-    return None if prepared is None else prepared[1:]
+    return None if prepared is None else (prepared[1], prepared[2])
 
 
 def _clamp(limit: int) -> int:
@@ -158,7 +208,7 @@ def _clamp(limit: int) -> int:
 
 def _prepare(
     bind: Session | Connection, query: str, brand: str | None, limit: int, default_region: str | None
-) -> tuple[Connection, str, Any] | None:
+) -> tuple[Connection, str, Any, int] | None:
     brand_key = brand.strip().casefold() if brand is not None else None
     # The desk's regions are read only for a query that looks like a phone number.
     regions: tuple[str, ...] | Callable[[], tuple[str, ...]] = (
@@ -172,7 +222,7 @@ def _prepare(
     sql, names, defaults, positional = compiled(shape, connection.dialect)
     params = defaults | lookup_sql.params(parsed, brand_key, limit)
     args: Any = tuple(params[name] for name in names) if positional else params
-    return connection, sql, args
+    return connection, sql, args, lookup_sql.page_size(parsed, limit)
 
 
 def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:

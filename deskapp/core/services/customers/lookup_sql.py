@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
+from deskapp.core.domain.models import Brand, Case, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.search import fts
 from deskapp.core.search.query import ParsedQuery, TextMode
 
@@ -20,6 +20,9 @@ SHORT_SCAN = 500
 SHORT_LIMIT = 20
 # Upper bound of a prefix range: every string starting with p sorts between p and p + this.
 _PREFIX_END = "\U0010ffff"
+_MAX_ID = 2**63 - 1
+# Tiers (see the table in :mod:`.lookup`).
+EXACT, SUFFIX, FAMILY_SHARE, FAMILY_REST, WORDS = range(5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class Shape:
     phones: int
     suffix: bool
     brand: bool
+    case: bool
 
     @classmethod
     def of(cls, parsed: ParsedQuery, brand: bool, dialect: str) -> Shape:
@@ -46,11 +50,20 @@ class Shape:
             phones=min(len(parsed.phones), MAX_PHONES),
             suffix=parsed.phone_suffix is not None,
             brand=brand,
+            case=parsed.case_number is not None,
         )
 
 
+def page_size(parsed: ParsedQuery, limit: int) -> int:
+    """How many rows a page of this query holds (two-letter queries show fewer)."""
+    return min(limit, SHORT_LIMIT) if parsed.text_mode == TextMode.FAMILY else limit
+
+
 def params(parsed: ParsedQuery, brand_key: str | None, limit: int) -> dict[str, Any]:
-    params: dict[str, Any] = {"limit": limit, "brand": brand_key}
+    """The statement's parameters; it returns one row more than a page, to tell whether there are more."""
+    size = page_size(parsed, limit)
+    params: dict[str, Any] = {"limit": size + 1, "page": size, "brand": brand_key}
+    params["case_number"] = parsed.case_number
     keys = parsed.account_keys
     for i in range(ACCOUNT_SLOTS):  # fixed slots keep one SQL text per shape
         params[f"account{i}"] = keys[min(i, len(keys) - 1)] if keys else None
@@ -68,7 +81,7 @@ def params(parsed: ParsedQuery, brand_key: str | None, limit: int) -> dict[str, 
         params["match"] = fts.match_expression(list(parsed.words))
     elif parsed.text_mode == TextMode.FAMILY:
         params["short_scan"] = SHORT_SCAN
-        params["short_limit"] = min(limit, SHORT_LIMIT)
+        params["short_limit"] = size + 1
     return params
 
 
@@ -78,6 +91,7 @@ _P = CustomerPhone.__table__
 _E = CustomerEmail.__table__
 _A = CustomerAlert.__table__
 _B = Brand.__table__
+_K = Case.__table__
 _FTS = sa.table(fts.FTS_TABLE, sa.column("rowid", sa.Integer))
 
 
@@ -156,6 +170,10 @@ def _sources(shape: Shape) -> list[sa.Select[Any]]:
                 _C.c.account_number.in_([sa.bindparam(f"account{i}") for i in range(ACCOUNT_SLOTS)])
             )
         )
+    if shape.case:
+        sources.append(
+            sa.select(*_hit(_K.c.customer_id, EXACT)).where(_K.c.reference_number == sa.bindparam("case_number"))
+        )
     if shape.email:
         sources.append(
             sa.select(*_hit(_E.c.customer_id, 0, email=_E.c.address)).where(
@@ -169,7 +187,7 @@ def _sources(shape: Shape) -> list[sa.Select[Any]]:
             )
         )
     if shape.suffix:
-        suffix = sa.select(*_hit(_P.c.customer_id, 1, phone=_P.c.e164)).where(
+        suffix = sa.select(*_hit(_P.c.customer_id, SUFFIX, phone=_P.c.e164)).where(
             _P.c.digits_reversed >= sa.bindparam("suffix_lo"),
             _P.c.digits_reversed < sa.bindparam("suffix_hi"),
         )
@@ -179,18 +197,81 @@ def _sources(shape: Shape) -> list[sa.Select[Any]]:
     elif shape.text_mode == TextMode.FULL:
         gate = None
         if shape.words == 1:
-            family = sa.select(*_hit(_C.c.id, 2)).where(_family_range(0))
+            family = sa.select(*_hit(_C.c.id, FAMILY_REST)).where(_family_range(0))
             if shape.brand:
                 family = family.where(_brand_filter(_C))
             family = _wrapped(family.order_by(*_family_order()).limit(sa.bindparam("limit")), "family_hits")
             sources.append(family)
+            family_count = sa.select(sa.func.count()).select_from(family.subquery("full_page")).scalar_subquery()
+            page_full = family_count >= sa.bindparam("limit")
+            sources.append(_family_share_source(shape, page_full))
             # A full page of family-name matches outranks anything else the word finds, so the
             # full-text search is skipped ("cruz" among a million customers: no FTS read at all).
-            family_count = sa.select(sa.func.count()).select_from(family.subquery("full_page")).scalar_subquery()
-            gate = family_count < sa.bindparam("limit")
+            gate = sa.not_(page_full)
         sub = _text_candidates(shape, gate).limit(sa.bindparam("limit")).subquery("candidates")
-        sources.append(sa.select(*_hit(sub.c.id, 3)))
+        sources.append(sa.select(*_hit(sub.c.id, WORDS)))
     return sources
+
+
+def _family_share_source(shape: Shape, page_full: Any) -> sa.Select[Any]:
+    """Each family name's share of the page: its first members by given name (tier FAMILY_SHARE).
+
+    The distinct family-name keys in the typed word's range are found by skipping through the
+    family-name index (one seek each, at most a page of them); each gets ``ceil(page / keys)``
+    members (only when more than one family name matches and the page is full). Per key, the cut-off
+    (the share's last given name and id) is read with an OFFSET on the index, so the members are
+    then one bounded index range: no table row and no window function.
+    """
+    limit = sa.type_coerce(sa.bindparam("limit"), sa.Integer)
+    word_end: Any = sa.bindparam("w0_end")
+    first_key = sa.select(sa.func.min(_C.c.family_key)).where(_family_range(0)).scalar_subquery()
+    keys = sa.select(first_key.label("k"), sa.literal_column("1", sa.Integer).label("n")).cte(
+        "family_keys", recursive=True
+    )
+    later = _C.alias("later")
+    next_key = (
+        sa.select(sa.func.min(later.c.family_key))
+        .where(later.c.family_key > keys.c.k, later.c.family_key < word_end)
+        .scalar_subquery()
+    )
+    keys = keys.union_all(sa.select(next_key, keys.c.n + 1).where(keys.c.k.is_not(None), keys.c.n < limit))
+    key_count = sa.select(sa.func.count()).select_from(keys).where(keys.c.k.is_not(None)).scalar_subquery()
+    page = sa.type_coerce(sa.bindparam("page"), sa.Integer)  # the statement reads one row more
+    quota = sa.select(((page + key_count - 1) // key_count).label("q")).cte("family_quota")
+    member = _C.alias("member")
+
+    def at_share_end(column: Any) -> Any:
+        stmt = sa.select(column).where(member.c.family_key == keys.c.k)
+        if shape.brand:
+            stmt = stmt.where(_brand_filter(member))
+        offset = sa.select(quota.c.q).scalar_subquery() - 1
+        return stmt.order_by(member.c.given_name, member.c.id).limit(1).offset(offset).scalar_subquery()
+
+    cuts = (
+        sa.select(
+            keys.c.k,
+            sa.func.coalesce(at_share_end(member.c.given_name), sa.literal(_PREFIX_END)).label("given_end"),
+            sa.func.coalesce(at_share_end(member.c.id), sa.literal(_MAX_ID)).label("id_end"),
+        )
+        # Shares change nothing when everything fits on the page (then every family-name match
+        # is tier 3, in alphabetical order) or when one family name has it all: then no cut-off
+        # is read at all, and the statement costs what it did before shares.
+        .where(keys.c.k.is_not(None), page_full, key_count > 1)
+        .cte("family_cuts")
+        # Computed once per key: inlined, SQLite would evaluate the cut-offs once per member row.
+        .prefix_with("MATERIALIZED")
+    )
+    stmt = (
+        sa.select(*_hit(_C.c.id, FAMILY_SHARE))
+        .select_from(cuts.join(_C, _C.c.family_key == cuts.c.k))
+        .where(
+            _C.c.given_name <= cuts.c.given_end,
+            sa.or_(_C.c.given_name < cuts.c.given_end, _C.c.id <= cuts.c.id_end),
+        )
+    )
+    if shape.brand:
+        stmt = stmt.where(_brand_filter(_C))
+    return stmt
 
 
 def _short_family_source(shape: Shape) -> sa.Select[Any]:
@@ -202,7 +283,7 @@ def _short_family_source(shape: Shape) -> sa.Select[Any]:
     # Only the window's rows are tested, never the table: words hold no LIKE wildcards.
     spaced = sa.literal(" ") + window_sub.c.search_text
     others = [spaced.like(sa.bindparam(f"w{i}_like")) for i in range(1, shape.words)]
-    stmt = sa.select(*_hit(window_sub.c.id, 2)).where(*others).limit(sa.bindparam("short_limit"))
+    stmt = sa.select(*_hit(window_sub.c.id, FAMILY_SHARE)).where(*others).limit(sa.bindparam("short_limit"))
     return _wrapped(stmt, "short_hits")
 
 
@@ -234,13 +315,13 @@ def _statement(shape: Shape) -> sa.Select[Any]:
         .subquery("best")
     )
     tier: Any = best.c.tier
-    if shape.text_mode == TextMode.FULL:
-        # Full-text hits arrive as tier 3 without reading their row; the row is read here anyway
-        # for the sort, so this is where a family-name match among them is promoted to tier 2.
+    if shape.text_mode == TextMode.FULL and shape.words > 1:
+        # Full-text hits arrive as WORDS without reading their row; the row is read here anyway
+        # for the sort, so this is where a family-name match among them is promoted. (One word
+        # has the family-name sources, complete whenever the full-text search runs at all.)
         family_match = sa.or_(*(_family_range(i) for i in range(shape.words)))
-        tier = sa.func.min(tier, sa.case((family_match, 2), else_=3)) if shape.dialect == "sqlite" else (
-            sa.func.least(tier, sa.case((family_match, 2), else_=3))
-        )
+        promoted = sa.case((family_match, FAMILY_SHARE), else_=WORDS)
+        tier = sa.func.min(tier, promoted) if shape.dialect == "sqlite" else sa.func.least(tier, promoted)
     tier_label = tier.label("tier")
     top_query = sa.select(
         best.c.id, tier_label, best.c.phone, best.c.email, _C.c.family_key, _C.c.given_name

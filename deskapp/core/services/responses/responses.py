@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
+from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
 from deskapp.core.search.normalize import fold, tokens
@@ -282,7 +283,7 @@ def template_context(session: Session, customer: int | str | None, *, agent_id: 
         case = session.get(Case, case_id)
         if case is None:
             raise RecordNotFound(_("The case no longer exists."))
-        ctx["case"] = {"reference": case_reference(case.id), "subject": case.subject}
+        ctx["case"] = {"reference": case.reference, "subject": case.subject}
         brand_id = brand_id or case.brand_id
     brand = session.get(Brand, brand_id) if brand_id is not None else None
     if brand is not None:
@@ -290,9 +291,16 @@ def template_context(session: Session, customer: int | str | None, *, agent_id: 
     return ctx
 
 
-def case_reference(case_id: int) -> str:
-    """The reference a customer quotes for a case: its number."""
-    return str(case_id)
+def case_reference(session: Session, case_id: int) -> str:
+    """The reference a customer quotes for a case ("C-1042").
+
+    Raises:
+        RecordNotFound: No such case.
+    """
+    reference = session.scalar(select(Case.reference_number).where(Case.id == case_id))
+    if reference is None:
+        raise RecordNotFound(_("The case no longer exists."))
+    return format_case_reference(reference)
 
 
 def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,

@@ -285,12 +285,19 @@ class ScriptRun:
             raise InvalidInput(_("Fill in {names} first.").format(
                 names=", ".join(f.label(self.rep_locale) for f in missing)))
 
-    def summary(self) -> str:
-        """The readable text of the run's note: the steps taken and the fields captured."""
+    def summary(self, case_reference: str | None = None) -> str:
+        """The readable text of the run's note: the case, the steps taken and the fields captured.
+
+        Args:
+            case_reference: The reference of the case the note is stored on ("C-1042"), so a
+                note read on its own (exported, printed) still says which case it belongs to.
+        """
         locale = self.rep_locale
         lines = [_("Call script “{title}” ({key}, version {version})").format(
-            title=self.script.title(locale), key=self.script.key, version=self.script.version), "",
-            _("Steps taken:")]
+            title=self.script.title(locale), key=self.script.key, version=self.script.version)]
+        if case_reference:
+            lines.append(_("Case {reference}").format(reference=case_reference))
+        lines += ["", _("Steps taken:")]
         for position, step_id in enumerate(self.path):
             step = self.script.steps[step_id]
             chosen = self.choices.get(position)
@@ -365,14 +372,16 @@ def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) ->
     if not run.current.final:
         raise InvalidInput(_("The script is not finished yet: continue to its last step."))
     run.require_fields()
-    if session.get(Case, case_id) is None:
+    case = session.get(Case, case_id)
+    if case is None:
         raise RecordNotFound(_("The case no longer exists."))
     now = utcnow()
     note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.SCRIPT_RUN, created_at=now,
                     script_key=run.script.key, script_version=run.script.version)
     session.add(note)
     session.flush()
-    append_revision(session, note.id, 1, None, author_id=author.id, created_at=now, body=clean_body(run.summary()))
+    append_revision(session, note.id, 1, None, author_id=author.id, created_at=now,
+                    body=clean_body(run.summary(case.reference)))
     audit(session, actor_id, "note.script_run", "case_note", note.id,
           detail={"case": case_id, "script": run.script.key, "version": run.script.version})
     feedback = stage_feedback(session, actor_id, case_id, run.csat) if run.csat is not None else None
