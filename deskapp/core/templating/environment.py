@@ -95,6 +95,7 @@ def _bounded_concat(pieces: Iterable[str]) -> str:
 def _bounded_join(join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
     check_time()
     check_size(sum(len(p) if isinstance(p, str) else text_size(p) for p in parts))
+    # check_result returns what it is given (Any, to bound any value); here that is join's str.
     return check_result(join(parts))  # type: ignore[no-any-return]
 
 
@@ -161,6 +162,7 @@ _SEQUENCES = (str, bytes, bytearray, list, tuple)
 
 
 def _check_power(base: Any, exponent: Any) -> None:
+    # abs() of a Decimal is a Decimal, which mypy will not compare with an int; Python does.
     if isinstance(exponent, int | float | Decimal) and abs(exponent) > MAX_POWER:  # type: ignore[operator]
         raise too_large()
     if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 \
@@ -271,6 +273,7 @@ def environment(locale: str = "en") -> SandboxedEnvironment:
     env.filters.update(kept)
     env.filters.update(_filters(code))
     env.filters.update({name: bounded_filter(name, func) for name, func in env.filters.items()})
+    # Jinja's documented hook for ~ joins is this attribute; assigning a method is the way to use it.
     env.concat = _bounded_concat  # type: ignore[method-assign]
     return env
 

@@ -69,6 +69,7 @@ def _text_method(owner: str | bytes | bytearray, name: str, args: tuple[Any, ...
         tabsize = _arg(args, kwargs, 0, "tabsize", 8)
         if isinstance(tabsize, int):
             tab = "\t" if isinstance(owner, str) else b"\t"
+            # owner is str or bytes and tab the same type; mypy cannot tie the two together.
             check_size(size + owner.count(tab) * max(tabsize, 0))  # type: ignore[arg-type]
     elif name == "replace" and len(args) >= 2:
         check_size(replaced_size(owner, args[0], args[1], _arg(args, kwargs, 2, "count", -1)))
