@@ -73,7 +73,7 @@ def upgrade() -> None:
     )
     secret = secrets.token_hex(32)
     op.execute(sa.table('desk_secret', sa.column('name'), sa.column('secret'), sa.column('created_at')).insert()
-               .values(name='chain', secret=secret, created_at=dt.datetime.now(dt.UTC)))
+               .values(name='chain', secret=secret, created_at=_stored_now(bind)))
     key = bytes.fromhex(secret)
     op.add_column('audit_event', sa.Column('prev_hash', sa.String(length=64), nullable=True))
     op.add_column('audit_event', sa.Column('hash', sa.String(length=64), nullable=True))
@@ -199,6 +199,13 @@ def _revision_mac(key: bytes, prev: str | None, row: Any) -> str:
 
 def _mac(key: bytes, *fields: str) -> str:
     return hmac.new(key, '\x00'.join(fields).encode('utf-8'), hashlib.sha256).hexdigest()
+
+
+def _stored_now(bind: Any) -> Any:
+    # As the models' UTCDateTime stores it: naive UTC text on SQLite (Python 3.12 deprecates
+    # sqlite3's own datetime adapter), an aware timestamp on PostgreSQL.
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(tzinfo=None).isoformat(sep=' ') if bind.dialect.name == 'sqlite' else now
 
 
 def _utc_text(moment: dt.datetime) -> str:
