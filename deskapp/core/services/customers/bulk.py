@@ -92,7 +92,7 @@ def bulk_write_customers(engine: Engine, records: Iterable[CustomerRecord], batc
     import_runs.recover(engine)
     with engine.connect() as connection:
         dbapi: Any = connection.connection.driver_connection
-        run_id = _in_transaction(connection, lambda: import_runs.start_run(dbapi))
+        run_id = import_runs.in_transaction(connection, lambda: import_runs.start_run(dbapi))
         # A slice need not survive a power cut on its own (the journal in the same transaction
         # goes with it, and the run is undone), so commits skip the fsync of FULL (seconds per
         # hundred slices on a busy disk); the commit that marks the run done syncs everything.
@@ -115,19 +115,6 @@ def bulk_write_customers(engine: Engine, records: Iterable[CustomerRecord], batc
         connection.exec_driver_sql("PRAGMA synchronous = FULL")
         import_runs.finish(connection, run_id)
     return counts
-
-
-def _in_transaction(connection: Connection, work: Any) -> Any:
-    # pysqlite opens transactions only before INSERT/UPDATE/DELETE; without an explicit BEGIN the
-    # DROP TRIGGER of a slice would commit on its own. IMMEDIATE: take the write lock up front.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
-        result = work()
-    except BaseException:
-        connection.rollback()
-        raise
-    connection.commit()
-    return result
 
 
 @dataclasses.dataclass(slots=True)
@@ -176,7 +163,7 @@ def _load(connection: Connection, run_id: int, records: Iterable[CustomerRecord]
         stamp = utcnow()
         prepared = _prepare(batch, to_sql(stamp) if to_sql else stamp)
         started = time.perf_counter()
-        _in_transaction(connection, functools.partial(_write_slice, connection, run_id, prepared, brands,
+        import_runs.in_transaction(connection, functools.partial(_write_slice, connection, run_id, prepared, brands,
                                                       counts=counts, has_fts=has_fts))
         elapsed = time.perf_counter() - started
         # Aim the next slice at SLICE_SECONDS; grow at most twofold, as one slow slice may be noise.

@@ -170,22 +170,27 @@ def _saved_expression(dbapi: Any) -> str:
 def finish(connection: Any, run_id: int) -> None:
     """The run is complete: mark it so (one short transaction), then clear its journal in slices."""
     dbapi = connection.connection.driver_connection
-    _in_transaction(connection, lambda: dbapi.execute("UPDATE import_run SET state = ? WHERE id = ?", (DONE, run_id)))
+    in_transaction(connection, lambda: dbapi.execute("UPDATE import_run SET state = ? WHERE id = ?", (DONE, run_id)))
     _clear(connection, run_id)
 
 
 def _clear(connection: Any, run_id: int) -> None:
     dbapi = connection.connection.driver_connection
     while True:
-        cursor = _in_transaction(connection, lambda: dbapi.execute(
+        cursor = in_transaction(connection, lambda: dbapi.execute(
             "DELETE FROM import_undo WHERE id IN (SELECT id FROM import_undo WHERE run_id = ? LIMIT 5000)",
             (run_id,)))
         if cursor.rowcount == 0:
             break
-    _in_transaction(connection, lambda: dbapi.execute("DELETE FROM import_run WHERE id = ?", (run_id,)))
+    in_transaction(connection, lambda: dbapi.execute("DELETE FROM import_run WHERE id = ?", (run_id,)))
 
 
-def _in_transaction(connection: Any, work: Any) -> Any:
+def in_transaction(connection: Any, work: Any) -> Any:
+    """Run ``work`` in one transaction that takes SQLite's write lock up front (``BEGIN IMMEDIATE``).
+
+    pysqlite opens transactions only before INSERT/UPDATE/DELETE; without an explicit BEGIN the
+    DROP TRIGGER of an import slice would commit on its own.
+    """
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     try:
         result = work()
@@ -199,17 +204,17 @@ def _in_transaction(connection: Any, work: Any) -> Any:
 def undo(connection: Any, run_id: int) -> None:
     """Take back everything run ``run_id`` did, newest first, a slice per transaction; then forget it."""
     dbapi = connection.connection.driver_connection
-    _in_transaction(connection, lambda: dbapi.execute("UPDATE import_run SET state = ? WHERE id = ?",
+    in_transaction(connection, lambda: dbapi.execute("UPDATE import_run SET state = ? WHERE id = ?",
                                                       (UNDOING, run_id)))
     kept = 0
     while True:
-        done, kept_now = _in_transaction(connection, lambda: _undo_slice(dbapi, run_id))
+        done, kept_now = in_transaction(connection, lambda: _undo_slice(dbapi, run_id))
         kept += kept_now
         if done:
             break
     if kept:
         log.warning("undoing import %s kept %s customer(s) a rep used or changed meanwhile", run_id, kept)
-    _in_transaction(connection, lambda: dbapi.execute("DELETE FROM import_run WHERE id = ?", (run_id,)))
+    in_transaction(connection, lambda: dbapi.execute("DELETE FROM import_run WHERE id = ?", (run_id,)))
 
 
 def _undo_slice(dbapi: Any, run_id: int) -> tuple[bool, int]:
