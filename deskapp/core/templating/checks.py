@@ -6,6 +6,7 @@ error here (with its line), so a typo is caught when a supervisor saves, not whe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from jinja2.exceptions import TemplateAssertionError
 from deskapp.core.i18n import _
 from deskapp.core.templating.complexity import nested_too_deeply, shape_problems, too_deep
 from deskapp.core.templating.environment import FILTER_NAMES, VARIABLES, environment
-from deskapp.core.templating.limits import MAX_TEMPLATE_CHARS
+from deskapp.core.templating.limits import MAX_NESTING, MAX_TEMPLATE_CHARS
 
 # Problem kinds (stable codes, for callers that react to a kind; the message is for people).
 SYNTAX = "syntax"
@@ -81,10 +82,31 @@ def inspect(body: str, prompts: Iterable[str] | None = None) -> TemplateInfo:
     return _inspect(body, None if prompts is None else tuple(sorted(set(prompts))))
 
 
+_TAGS = re.compile(r"\{[{%](.*?)[%}]\}", re.DOTALL)
+
+
+def _bracket_depth(body: str) -> int:
+    """The deepest nesting of brackets inside the template's tags and expressions."""
+    deepest = 0
+    for tag in _TAGS.finditer(body):
+        depth = 0
+        for char in tag.group(1):
+            if char in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in ")]}":
+                depth -= 1
+    return deepest
+
+
 @lru_cache(maxsize=1024)  # render() checks every time; the library's texts are few and repeat
 def _inspect(body: str, prompts: tuple[str, ...] | None) -> TemplateInfo:
     if len(body) > MAX_TEMPLATE_CHARS:
         return _refused(_("The template is too long: at most {limit} characters.").format(limit=MAX_TEMPLATE_CHARS))
+    if _bracket_depth(body) > MAX_NESTING:
+        # Refused before Jinja's parser recurses into it: at Python's recursion limit, Python 3.12
+        # also reports an error from closing the lexer's generator on stderr ("Exception ignored").
+        return _refused(nested_too_deeply())
     env = environment()
     try:
         tree = env.parse(body)
