@@ -160,6 +160,14 @@ def _target(rng: random.Random, n: int) -> tuple[str, str]:
     return record.account_number, name
 
 
+def _fill_ins(prompts: Any) -> dict[str, Any]:
+    """What a rep types into a response's fill-ins before it renders."""
+    import datetime as dt
+
+    values = {"date": dt.date(2026, 12, 24), "number": 3, "money": 49.90, "text": "Premium 100"}
+    return {spec.name: values.get(spec.type, "x") for spec in prompts}
+
+
 def _open(session: Any, me: int, account: str) -> Any:
     """What the window reads when a customer is opened: the profile and the case history."""
     from deskapp.core.services.cases.cases import case_history
@@ -178,7 +186,7 @@ def rep_loop(url: str, index: int, n: int, seconds: float, seed: int) -> Outcome
     from deskapp.core.services.cases.cases import open_case
     from deskapp.core.services.cases.feedback import record_feedback
     from deskapp.core.services.notes.notes import add_note, save_draft
-    from deskapp.core.services.responses.responses import list_responses, render_response
+    from deskapp.core.services.responses.responses import get_response, list_responses, render_response
     from deskapp.core.storage.engine import make_engine
 
     rng = random.Random(seed)
@@ -188,7 +196,9 @@ def rep_loop(url: str, index: int, n: int, seconds: float, seed: int) -> Outcome
     try:
         with Session(engine) as session:
             me = session.query(Agent.id).filter(Agent.username == f"rep{index}").scalar()
-            keys = [row.key for row in list_responses(session, me)]
+            fills = {row.key: _fill_ins(get_response(session, me, row.key).prompts)
+                     for row in list_responses(session, me)}
+            keys = sorted(fills)
         while time.monotonic() < end:
             try:
                 account, typed = _target(rng, n)
@@ -211,8 +221,9 @@ def rep_loop(url: str, index: int, n: int, seconds: float, seed: int) -> Outcome
                 outcome.saved.append((note.id, body))
                 if keys and rng.random() < 0.3:
                     with Session(engine) as session:
-                        _timed(outcome, "response", partial(render_response, answering_agent_id=me, case_id=case.id),
-                               session, me, rng.choice(keys), account)
+                        key = rng.choice(keys)
+                        _timed(outcome, "response", partial(render_response, answering_agent_id=me, case_id=case.id,
+                                                            prompts=fills[key]), session, me, key, account)
                 if rng.random() < 0.3:
                     with Session(engine) as session:
                         _timed(outcome, "feedback", record_feedback, session, me, case.id, rng.randint(1, 5))
