@@ -6,7 +6,7 @@ language chosen is remembered for the signed-in agent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -43,6 +43,7 @@ class WindowModes(QObject):
         self._split, self._right = splitters
         self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
+        self.restore_layout: Callable[[], None] = lambda: None  # the window's own divider positions
 
     def attach(self, panel: CustomerPanel, notes: NoteEditor) -> None:
         """The customer panel and note editor, once built (the modes act on them)."""
@@ -84,8 +85,7 @@ class WindowModes(QObject):
             self._right.setSizes([panel.identity.sizeHint().height(), 400])
         else:
             window.resize(1200, 760)
-            self._split.setSizes([430, 770])
-            self._right.setSizes([310, 450])
+            self.restore_layout()
 
     def set_language(self, code: str) -> None:
         """Switch the whole UI to ``code`` now, and remember it for this agent."""
