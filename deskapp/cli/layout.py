@@ -74,8 +74,9 @@ def virtual_screen(size: tuple[int, int]) -> None:
     if platform.split(":")[0] != "offscreen":
         return
     width, height = size
-    config = {"windowFrameMargins": False, "screens": [{"name": "deskapp-layout", "x": 0, "y": 0, "width": width, "height": height,
-                           "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    screen = {"name": "deskapp-layout", "x": 0, "y": 0, "width": width, "height": height,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config = {"windowFrameMargins": False, "screens": [screen]}
     folder = Path(tempfile.mkdtemp(prefix="deskapp-layout-"))
     path = folder / "screen.json"
     path.write_text(json.dumps(config), encoding="utf-8")
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("deskapp")
-    report = layout_report(args.db, args.report_lang, args.size, args.account, args.window, png=args.png)
+    report = layout_report(args.db, args.report_lang, args.size, account=args.account, which=args.window, png=args.png)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0

@@ -85,7 +85,8 @@ class DeskConnection(QObject):
 
             desk = Desk(db)
             try:
-                return desk, desk.open(password=password, remember=remember, create=create, role=role), describe_storage_error
+                info = desk.open(password=password, remember=remember, create=create, role=role)
+                return desk, info, describe_storage_error
             except Exception as exc:
                 desk.close()  # a half-open desk (a server that wants a password) keeps no connection
                 # The storage-aware describer rides on the exception to the UI thread, which has not

@@ -7,7 +7,7 @@ elides or clips it. Widths come from the same font metrics and style margins Qt 
 
 from __future__ import annotations
 
-from typing import TypedDict
+from dataclasses import asdict, dataclass
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAccessible
@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from deskapp.ui.column_fit import header_metrics
 
 
-class WidgetEntry(TypedDict):
+@dataclass
+class WidgetEntry:
     """One row of the report's ``widgets`` list (the contract's keys, in its order)."""
 
-    # "class" is a Python keyword; the report's key is made by :func:`entry_json`.
-    cls: str
+    cls: str  # "class" in the report (a Python keyword here)
     name: str
     text: str
     accessible_name: str
@@ -49,12 +49,16 @@ class WidgetEntry(TypedDict):
     interactive: bool
     visible: bool
 
+    def set(self, **values: object) -> None:
+        """Change several fields at once."""
+        for key, value in values.items():
+            setattr(self, key, value)
+
 
 def entry_json(entry: WidgetEntry) -> dict[str, object]:
     """The entry with the contract's key names (``class`` instead of ``cls``)."""
-    data: dict[str, object] = {"class": entry["cls"]}
-    data.update({key: value for key, value in entry.items() if key != "cls"})
-    return data
+    data = asdict(entry)
+    return {"class": data.pop("cls"), **data}
 
 
 def _plain(text: str) -> str:
@@ -92,7 +96,7 @@ def _text_of(widget: QWidget) -> str:
 
 def _label_need(label: QLabel) -> tuple[int, bool]:
     """(needed width, cut) of a label: one that wraps is cut only when its lines need more height."""
-    if not label.text() or label.pixmap() is not None and not label.pixmap().isNull():
+    if not label.text() or (label.pixmap() is not None and not label.pixmap().isNull()):
         return 0, False
     if label.wordWrap():
         needed = label.minimumSizeHint().width()
@@ -150,8 +154,8 @@ def _tabs(bar: QTabBar, window: QWidget) -> list[WidgetEntry]:
         entry = _base(bar, window, "QTabBar", f"{_name(bar)}#tab{i}", text)
         at = bar.mapTo(window, rect.topLeft())
         needed = bar.fontMetrics().horizontalAdvance(text) + hspace
-        shown = entry["visible"] and bar.isTabVisible(i)
-        entry.update(x=at.x(), y=at.y(), width=rect.width(), height=rect.height(), needed_width=needed,
+        shown = entry.visible and bar.isTabVisible(i)
+        entry.set(x=at.x(), y=at.y(), width=rect.width(), height=rect.height(), needed_width=needed,
                      cut=shown and needed > rect.width(), interactive=bar.isTabEnabled(i), visible=shown,
                      accessible_name=text)
         entries.append(entry)
@@ -175,9 +179,9 @@ def _sections(header: QHeaderView, window: QWidget) -> list[WidgetEntry]:
         entry = _base(header, window, "QHeaderView", f"{_name(header)}#section{logical}", text)
         seen = max(0, min(left + size, view_width) - max(left, 0))
         needed = header_metrics(header).horizontalAdvance(text) + 2 * margin
-        in_view = entry["visible"] and 0 <= left < view_width
+        in_view = entry.visible and 0 <= left < view_width
         at = header.viewport().mapTo(window, QPoint(left, 0))
-        entry.update(x=at.x(), y=at.y(), width=seen, needed_width=needed, visible=in_view,
+        entry.set(x=at.x(), y=at.y(), width=seen, needed_width=needed, visible=in_view,
                      cut=in_view and needed > seen)
         entries.append(entry)
     return entries
@@ -253,7 +257,7 @@ def measure(window: QWidget) -> list[WidgetEntry]:
         elif isinstance(widget, QComboBox) and not widget.isEditable():
             needed = _combo_need(widget)
             cut = needed > widget.width()
-        entry.update(needed_width=needed, cut=entry["visible"] and cut, interactive=interactive,
+        entry.set(needed_width=needed, cut=entry.visible and cut, interactive=interactive,
                      accessible_name=accessible_name(widget) if interactive or text else "")
         entries.append(entry)
     return entries
@@ -261,12 +265,12 @@ def measure(window: QWidget) -> list[WidgetEntry]:
 
 def unnamed(entries: list[WidgetEntry]) -> list[WidgetEntry]:
     """Visible interactive entries without an accessible name."""
-    return [e for e in entries if e["visible"] and e["interactive"] and not e["accessible_name"]]
+    return [e for e in entries if e.visible and e.interactive and not e.accessible_name]
 
 
 def cut(entries: list[WidgetEntry]) -> list[WidgetEntry]:
     """Visible entries whose text needs more width than it has."""
-    return [e for e in entries if e["visible"] and e["cut"]]
+    return [e for e in entries if e.visible and e.cut]
 
 
 __all__ = ["WidgetEntry", "cut", "entry_json", "measure", "rows_in_view", "unnamed"]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
 
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
@@ -118,7 +118,7 @@ def open_supervisor_window(window: MainWindow, size: tuple[int, int]) -> Supervi
     return supervisor
 
 
-def layout_report(db: str | None, lang: str = "en", size: tuple[int, int] = DEFAULT_SIZE,
+def layout_report(db: str | None, lang: str = "en", size: tuple[int, int] = DEFAULT_SIZE, *,
                   account: str | None = None, which: Which = "main", png: str | None = None) -> dict[str, object]:
     """Build the window, lay it out at ``size`` in ``lang``, open ``account``, and measure it.
 
@@ -144,6 +144,8 @@ def layout_report(db: str | None, lang: str = "en", size: tuple[int, int] = DEFA
 def _report(window: QMainWindow, main: MainWindow, lang: str, size: tuple[int, int]) -> dict[str, object]:
     screen = window.screen().availableGeometry()
     frame = window.frameGeometry()
+    case_view: QAbstractItemView | None
+    result_view: QAbstractItemView | None
     if window is main:
         case_view, result_view = main.panel.cases, main.results
     else:

@@ -164,6 +164,8 @@ class SignInDialog(QDialog):
     def _fit_height(self) -> None:
         """Grow to fit the wrapped message: a dialog that kept its height squashed its fields."""
         layout = self.layout()
+        if layout is None:  # never: the constructor sets one
+            return
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
         needed = max(needed, layout.totalMinimumSize().height())

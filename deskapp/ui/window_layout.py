@@ -104,7 +104,7 @@ class WindowLayout(QObject):
         if not self.enabled:
             return None
         value = settings().value(f"main/{key}")
-        if isinstance(value, list) and len(value) == 2:  # noqa: PLR2004 - two panes per divider
+        if isinstance(value, list) and len(value) == 2:
             try:
                 sizes = [int(v) for v in value]
             except (TypeError, ValueError):

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import CUSTOMER_LOCALES, N_, _, language_name, ngettext
+from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.models import QueueModel
 from deskapp.ui.supervisor.note_history import NoteHistoryView
 from deskapp.ui.supervisor.review_form import ReviewForm
-from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.widgets import compact_rows, row_table, whole_items
 from deskapp.ui.window_layout import scrolling
 
