@@ -112,13 +112,25 @@ class WindowLayout(QObject):
             return sizes if min(sizes) > 0 else None
         return None
 
+    def place_panel(self, panel: CustomerPanel) -> QScrollArea:
+        """Put ``panel``, scrolling, in the place the first frame kept for it above the note.
+
+        A form opened in the panel then scrolls there, and the window keeps its size.
+        """
+        area = scrolling(panel)
+        placeholder = self._right.replaceWidget(0, area)
+        if placeholder is not None:  # always: the first frame put it there
+            placeholder.deleteLater()
+        return area
+
     def attach(self, panel: CustomerPanel) -> None:
         """The customer panel (built after the first paint): its cases decide the divider above the note."""
         self._panel = panel
+        panel.profile_shown.connect(self.fit_customer)
         remembered = self._remembered("right")
         if remembered is not None:
             self._user_sized = True
-            self._right.setSizes(remembered)
+        self._right.setSizes(remembered or [310, 450])
 
     def reset(self) -> None:
         """The dividers as remembered, else in proportion to the window (the results a third of it)."""

@@ -34,7 +34,8 @@ class WindowModes(QObject):
     privacy_changed = Signal(bool)
 
     def __init__(self, access: DeskAccess, window: QMainWindow, actions: Mapping[str, QAction],
-                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter]) -> None:
+                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter],
+                 restore_layout: Callable[[], None] = lambda: None) -> None:
         super().__init__(access)
         self._access = access
         self._window = window
@@ -43,7 +44,7 @@ class WindowModes(QObject):
         self._split, self._right = splitters
         self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
-        self.restore_layout: Callable[[], None] = lambda: None  # the window's own divider positions
+        self.restore_layout = restore_layout  # the window's own divider positions, after compact mode
 
     def attach(self, panel: CustomerPanel, notes: NoteEditor) -> None:
         """The customer panel and note editor, once built (the modes act on them)."""
