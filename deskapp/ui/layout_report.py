@@ -125,23 +125,42 @@ def layout_report(db: str | None, lang: str = "en", size: tuple[int, int] = DEFA
     Without ``account`` the customer with the most cases is opened (the first such one), so the
     case history has rows to show. Returns the report's JSON object (see ``deskapp layout-report``).
     """
-    used = switch_language(lang)
+    switch_language(lang)
+    main, window = open_for_report(db, size, account=account, which=which)
+    try:
+        report = measure_window(window, main, size)
+        if png:
+            window.grab().save(png)
+        return report
+    finally:
+        main.close()
+        QApplication.processEvents()
+
+
+def open_for_report(db: str | None, size: tuple[int, int], *, account: str | None = None,
+                    which: Which = "main") -> tuple[MainWindow, QMainWindow]:
+    """The main window with ``account`` open, and the window to measure (itself, or its supervisor window)."""
     main = open_main_window(db, size, "supervisor" if which == "supervisor" else "rep")
     try:
         open_account(main, account)
         window: QMainWindow = main
         if which == "supervisor":
             window = open_supervisor_window(main, size)
-        _settle(main)
-        if png:
-            window.grab().save(png)
-        return _report(window, main, used, size)
-    finally:
+    except BaseException:
         main.close()
-        QApplication.processEvents()
+        raise
+    return main, window
 
 
-def _report(window: QMainWindow, main: MainWindow, lang: str, size: tuple[int, int]) -> dict[str, object]:
+def measure_window(window: QMainWindow, main: MainWindow, size: tuple[int, int]) -> dict[str, object]:
+    """Lay ``window`` out at ``size`` in the current language and measure it (the report's JSON object)."""
+    from deskapp.core.i18n import current_locale
+
+    window.resize(*size)
+    if window is main:
+        _settle(main)
+        main.layout_memory.reset()  # the dividers for this size, as a fresh window would have them
+    _settle(main)
     screen = window.screen().availableGeometry()
     frame = window.frameGeometry()
     case_view: QAbstractItemView | None
@@ -154,7 +173,7 @@ def _report(window: QMainWindow, main: MainWindow, lang: str, size: tuple[int, i
         history = getattr(queue, "history", None)
         result_view = getattr(history, "notes", None)
     return {
-        "lang": lang,
+        "lang": current_locale(),
         "size": list(size),
         "screen": [screen.width(), screen.height()],
         "window": [frame.width(), frame.height()],

@@ -45,3 +45,16 @@ def test_a_rep_has_no_rubric_tab(qtbot: QtBot, make_window: Any, demo_db: Path) 
     rep_view = SupervisorWindow(window.runner, window.desk, window.describe_error, Role.REP)
     qtbot.addWidget(rep_view)
     assert rep_view.page("rubric") is None
+
+
+def test_guidance_shows_its_start_and_the_whole_line_in_a_tooltip(qtbot: QtBot, supervisor: Any,  # noqa: F811
+                                                                  demo_db: Path) -> None:
+    window = supervisor
+    tab = window.page("rubric")
+    assert tab is not None
+    window.show_page("rubric")
+    qtbot.waitUntil(lambda: "empathy" in tab.rows, timeout=10000)
+    for _weight, title, guidance in tab.rows.values():
+        for line in (title, guidance):
+            assert line.cursorPosition() == 0  # the start shows, not the end
+            assert line.toolTip() == line.text()
