@@ -33,14 +33,14 @@ class LayoutReportError(DeskappError):
     """The window could not be built or the customer not opened (a sentence for the user)."""
 
 
-def _wait(until: Callable[[], bool], what: str, timeout_ms: int = TIMEOUT_MS) -> None:
-    """Run the event loop until ``until()`` holds; a :class:`LayoutReportError` after ``timeout_ms``."""
+def _wait(until: Callable[[], bool], failure: str, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Run the event loop until ``until()`` holds; after ``timeout_ms``, a :class:`LayoutReportError` (``failure``)."""
     timer = QTimer()
     timer.setSingleShot(True)
     timer.start(timeout_ms)
     while not until():
         if not timer.isActive():
-            raise LayoutReportError(_("The window did not finish {what} in time.").format(what=what))
+            raise LayoutReportError(failure)
         loop = QEventLoop()
         QTimer.singleShot(20, loop.quit)
         loop.exec()
@@ -70,7 +70,7 @@ def open_main_window(db: str | None, size: tuple[int, int], role: str = "rep") -
     window.show()
     window.build_side_panels()
     window.start()
-    _wait(lambda: window.is_ready or bool(failures), _("opening the database"))
+    _wait(lambda: window.is_ready or bool(failures), _("The database did not open in time."))
     if failures:
         window.close()
         raise LayoutReportError(failures[0])
@@ -95,10 +95,10 @@ def open_account(window: MainWindow, account: str | None) -> bool:
         raise LayoutReportError(_("No customer with account number {account}: {reason}").format(
             account=number, reason=exc.message)) from exc
     window.search.setText(number)  # as a rep finds them: the results show the hit
-    _wait(lambda: window.results_model.rowCount() > 0, _("searching"))
+    _wait(lambda: window.results_model.rowCount() > 0, _("The search found nothing in time."))
     window.open_customer(customer_id)
     _wait(lambda: window.panel.profile is not None and window.panel.profile.customer_id == customer_id,
-          _("opening the customer"))
+          _("The customer did not open in time."))
     return True
 
 
