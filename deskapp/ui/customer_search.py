@@ -72,6 +72,9 @@ class CustomerSearch(QObject):
         self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         from deskapp.ui.column_fit import ColumnFit
+        from deskapp.ui.widgets import compact_rows
+
+        compact_rows(self.results)  # a third more results in view
 
         # Name, phone, account and email first; what does not fit whole is in the row's tooltip.
         self.column_fit = ColumnFit(self.results, priority=(0, 2, 1, 3, 4, 6, 5), stretch=0)

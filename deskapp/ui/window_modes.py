@@ -44,6 +44,7 @@ class WindowModes(QObject):
         self._split, self._right = splitters
         self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
+        self._normal_size = window.size()
         self.restore_layout = restore_layout  # the window's own divider positions, after compact mode
 
     def attach(self, panel: CustomerPanel, notes: NoteEditor) -> None:
@@ -81,11 +82,12 @@ class WindowModes(QObject):
         self._split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
         if self.compact:
+            self._normal_size = window.size()
             window.resize(440, 680)
             self._split.setSizes([200, 420])
             self._right.setSizes([panel.identity.sizeHint().height(), 400])
         else:
-            window.resize(1200, 760)
+            window.resize(self._normal_size)  # the size the rep had before
             self.restore_layout()
 
     def set_language(self, code: str) -> None:
