@@ -81,6 +81,9 @@ class WindowModes(QObject):
                 widget.setVisible(not self.compact and (widget is not panel.history or bool(panel.profile)))
         self._split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
+        layout = window.layout()
+        if layout is not None:  # the minimum size of what is shown now, not of what was shown before
+            layout.activate()
         if self.compact:
             self._normal_size = window.size()
             window.resize(440, 680)
