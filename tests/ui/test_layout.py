@@ -225,3 +225,23 @@ def test_sign_in_keeps_its_fields_when_the_error_appears(qtbot: QtBot) -> None:
     assert [field.height() for field in (dialog.username, dialog.password, dialog.language)] == heights
     assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
     runner.close()
+
+
+def test_the_report_acts_as_the_first_agent_of_the_role_and_opens_the_busiest_customer(layout_desk: Path) -> None:
+    import sqlite3
+
+    from deskapp.core.domain.enums import Role
+    from deskapp.core.services.cases.cases import busiest_customer
+    from deskapp.core.services.desk import Desk
+
+    desk = Desk(str(layout_desk))
+    try:
+        assert desk.open(role=Role.SUPERVISOR).agent_role == Role.SUPERVISOR
+        assert desk.open(role=Role.REP).agent_role == Role.REP
+        account = desk.as_agent(busiest_customer)
+    finally:
+        desk.close()
+    with sqlite3.connect(layout_desk) as db:
+        counts = db.execute("SELECT c.account_number, count(*) FROM support_case k JOIN customer c "
+                            "ON c.id = k.customer_id GROUP BY c.id ORDER BY count(*) DESC, c.id").fetchall()
+    assert account == counts[0][0]
