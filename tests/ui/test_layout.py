@@ -245,3 +245,18 @@ def test_the_report_acts_as_the_first_agent_of_the_role_and_opens_the_busiest_cu
         counts = db.execute("SELECT c.account_number, count(*) FROM support_case k JOIN customer c "
                             "ON c.id = k.customer_id GROUP BY c.id ORDER BY count(*) DESC, c.id").fetchall()
     assert account == counts[0][0]
+
+
+def test_the_review_form_is_whole_in_view_down_to_its_save_button(qtbot: QtBot,
+                                                                  report_windows: dict[str, Any]) -> None:
+    from deskapp.ui.layout_report import measure_window
+
+    main, window = report_windows["get"]("supervisor")
+    measure_window(window, main, (1366, 768))
+    queue = window.page("queue")
+    qtbot.waitUntil(lambda: queue.form.case_id is not None, timeout=10000)
+    qtbot.wait(50)
+    save = queue.form.save
+    viewport = queue.form_scroll.viewport()
+    bottom = save.mapTo(viewport, save.rect().bottomLeft()).y()
+    assert 0 <= bottom <= viewport.height()

@@ -84,6 +84,8 @@ class NoteHistoryView(QWidget):
         self.meta.setWordWrap(True)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * 3 + 12)  # room for the review form
+        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         pick = QGridLayout()  # one revision a line: a revision's name is long (number, author, date and time)
         pick.addWidget(self.from_label, 0, 0)
         pick.addWidget(self.from_rev, 0, 1)

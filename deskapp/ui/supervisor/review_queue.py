@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -105,6 +106,9 @@ class ReviewQueueTab(QWidget):
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
         right.setSizes([300, 450])  # the scoring form needs more room than the diff
+        self.right = right
+        self._form_sized = False  # the supervisor moved the divider: their choice stays
+        right.splitterMoved.connect(lambda _pos, _index: setattr(self, "_form_sized", True))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
@@ -123,6 +127,19 @@ class ReviewQueueTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form.saved.connect(lambda _review: self.load())
         translate_ui(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._size_form)
+
+    def _size_form(self) -> None:
+        """Room for the whole form, down to its Save button, unless the supervisor moved the divider."""
+        if self._form_sized:
+            return
+        total = sum(self.right.sizes())
+        want = min(self.form.sizeHint().height() + 2 * self.form_scroll.frameWidth() + 4, total - 150)
+        if want > self.right.sizes()[1]:  # the notes and the diff keep a few lines each
+            self.right.setSizes([total - want, want])
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the choices keep their selection)."""
@@ -212,6 +229,7 @@ class ReviewQueueTab(QWidget):
             return
         self.history.set_case(case_id)
         self.form.set_case(case_id, f"{row.subject} — {row.owner_name}" if row is not None else "")
+        QTimer.singleShot(0, self._size_form)
 
     def _failed(self, exc: Exception) -> None:
         self.count.setText(self._describe(exc))
