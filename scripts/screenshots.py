@@ -19,6 +19,7 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--query", default="maki")
+    parser.add_argument("--size", type=int, nargs=2, default=(1366, 768), metavar=("W", "H"))
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -27,6 +28,9 @@ def main() -> int:
     db = str(work / "demo.sqlite3")
 
     from deskapp.cli import main as cli_main
+    from deskapp.cli.layout import virtual_screen
+
+    virtual_screen(tuple(args.size))  # offscreen: a screen of the window's size, not 800×600
     from deskapp.core.i18n import set_locale
 
     cli_main(["--db", db, "demo", "--customers", "400"])
@@ -50,7 +54,7 @@ def main() -> int:
         app.processEvents()
 
     window = MainWindow(db)
-    window.resize(1280, 800)
+    window.resize(*args.size)
     window.show()
     window.start()
     settle(800)

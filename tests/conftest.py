@@ -19,6 +19,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # A laptop-sized screen, not the offscreen default of 800×600: windows keep within their screen.
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).parent / 'fixtures' / 'screen.json'}"
 
 from deskapp.core.i18n import set_locale
 from deskapp.core.storage import migrate

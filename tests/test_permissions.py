@@ -199,6 +199,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
      lambda s, w, a: customer_profiles.customer_profile(s, a, w.customer)),
     ("customer.view", cases.case_history, lambda s, w, a: cases.case_history(s, a, w.customer)),
     ("customer.view", cases.get_case, lambda s, w, a: cases.get_case(s, a, w.case(s).id)),
+    ("customer.view", cases.busiest_customer, lambda s, w, a: cases.busiest_customer(s, a)),
     ("customer.view", notes.case_notes, lambda s, w, a: notes.case_notes(s, a, w.case(s).id)),
     ("customer.edit", editing.update_customer, _update_customer),
     ("customer.import", csv_import.import_customers, _import_customers),

@@ -12,20 +12,21 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
+from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import MASK, CasesModel
-from deskapp.ui.widgets import row_table
+from deskapp.ui.widgets import compact_rows, row_table, whole_items
 
 if TYPE_CHECKING:
     from deskapp.core.services.cases.cases import CaseRow
@@ -63,9 +64,12 @@ class NewCaseForm(QGroupBox):
         self.create_button = QPushButton()
         self.cancel = QPushButton()
         self.form = QFormLayout(self)
-        self.form.addRow("", self.subject)
-        for widget in (self.phase, self.stage, self.channel, self.priority):
-            self.form.addRow("", widget)
+        # A label of its own for every field (addRow("", …) makes none: four combo boxes nobody could tell apart).
+        self.labels = [QLabel() for _field in range(5)]
+        for label, widget in zip(self.labels, (self.subject, self.phase, self.stage, self.channel, self.priority),
+                                 strict=True):
+            label.setBuddy(widget)
+            self.form.addRow(label, widget)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel)
@@ -82,11 +86,8 @@ class NewCaseForm(QGroupBox):
         """Texts in the current UI language."""
         self.setTitle(_("New case"))
         labels = (_("Subject"), _("Purchase phase"), _("Support stage"), _("Channel"), _("Priority"))
-        for row, text in enumerate(labels):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            label = item.widget() if item is not None else None
-            if isinstance(label, QLabel):
-                label.setText(text)
+        for label, text in zip(self.labels, labels, strict=True):
+            label.setText(text)
         for widget, text in zip((self.subject, self.phase, self.stage, self.channel, self.priority), labels,
                                 strict=True):
             widget.setAccessibleName(text)
@@ -127,6 +128,7 @@ class CustomerPanel(QWidget):
     filter_changed = Signal(bool)
     status_requested = Signal(object, object)
     assign_requested = Signal(object)
+    profile_shown = Signal()  # a customer (or none) is shown: the window may make room for their cases
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,46 +154,50 @@ class CustomerPanel(QWidget):
         self.cases_model = CasesModel()
         self.cases = row_table(self.cases_model)
         self.cases.setWordWrap(False)
-        header = self.cases.horizontalHeader()
-        # Widths from the headers, not the cells: measuring every cell on each change (a language
-        # switch, a new case) costs more than the whole lookup.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The subject is what a rep reads first: a real width of its own (long Spanish or Finnish
-        # headers would otherwise squeeze it to nothing); the last column takes what is left.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 230)
-        header.setStretchLastSection(True)
+        self.cases.setAlternatingRowColors(True)
+        compact_rows(self.cases)
+        # The table takes the height it is given (its preferred height would make the scrolling panel
+        # around it scroll), but never fewer than three rows.
+        self.cases.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.cases.setMinimumHeight(self.cases.horizontalHeader().sizeHint().height()
+                                    + 3 * self.cases.verticalHeader().defaultSectionSize() + 4)
+        # The subject first, then when and whether it is still open; the subject takes what is left.
+        self.case_columns = ColumnFit(self.cases, priority=(1, 0, 2, 3, 4, 5, 6), stretch=1)
         self.status = QComboBox()
         self.assign = QPushButton()
         self.new_case_button = QPushButton()
         self.new_case = NewCaseForm()
 
-        identity_layout = QVBoxLayout()
-        identity_layout.addWidget(self.name)
-        identity_layout.addWidget(self.summary)
-        identity_layout.addWidget(self.alerts)
-        identity_layout.addWidget(self.details)
-        case_bar = QHBoxLayout()
-        case_bar.addWidget(self.cases_title)
-        case_bar.addStretch(1)
-        case_bar.addWidget(self.filter)
-        case_bar.addWidget(self.new_case_button)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.status)
-        actions.addWidget(self.assign)
         self.edit_button = QPushButton()
         self.edit_button.setFlat(True)
         self.edit_form = CustomerEditForm()
         self.edit_button.clicked.connect(self._edit_customer)
         self.conflict = ConflictView()
-        identity_layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        name_row = QHBoxLayout()  # "Change details…" beside the name: one line less above the cases
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.edit_button)
+        identity_layout = QVBoxLayout()
+        identity_layout.addLayout(name_row)
+        identity_layout.addWidget(self.summary)
+        identity_layout.addWidget(self.alerts)
+        identity_layout.addWidget(self.details)
         identity_layout.addWidget(self.edit_form)
         identity_layout.addWidget(self.conflict)
+        # The case bar holds the actions on the selected case too, so the table keeps that line.
+        case_bar = QHBoxLayout()
+        case_bar.addWidget(self.cases_title)
+        case_bar.addStretch(1)
+        case_bar.addWidget(self.filter)
+        case_bar.addWidget(self.new_case_button)
+        case_bar.addSpacing(12)
+        case_bar.addWidget(self.status)
+        case_bar.addWidget(self.assign)
+        for combo in (self.filter, self.status):
+            whole_items(combo)
         self.identity = QFrame()
         self.identity.setLayout(identity_layout)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 4, 0)
         layout.addWidget(self.identity)
         self.history = QWidget()
         history_layout = QVBoxLayout(self.history)
@@ -199,7 +205,6 @@ class CustomerPanel(QWidget):
         history_layout.addLayout(case_bar)
         history_layout.addWidget(self.new_case)
         history_layout.addWidget(self.cases, 1)
-        history_layout.addLayout(actions)
         layout.addWidget(self.history, 1)
 
         self.cases.selectionModel().currentRowChanged.connect(self._on_case_row)
@@ -234,16 +239,14 @@ class CustomerPanel(QWidget):
         self.new_case_button.setText(_("New case…"))
         self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
         self.edit_button.setText(_("Change details…"))
-        self._fit_case_headers()
         self.show_profile(self.profile)
 
-    def _fit_case_headers(self) -> None:
-        header = self.cases.horizontalHeader()
-        metrics = header.fontMetrics()
-        for column in range(self.cases_model.columnCount()):
-            if column != 1:  # the subject keeps its own width
-                title = str(self.cases_model.headerData(column, Qt.Orientation.Horizontal) or "")
-                header.resizeSection(column, max(70, metrics.horizontalAdvance(title) + 24))
+    def needed_height(self, case_rows: int) -> int:
+        """The height that shows the customer's details and ``case_rows`` rows of their cases."""
+        table = self.cases
+        rows = case_rows * table.verticalHeader().defaultSectionSize()
+        table_height = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        return self.sizeHint().height() - table.minimumHeight() + table_height  # the hint counts its minimum
 
     def set_privacy(self, on: bool) -> None:
         """Mask phone, email, birth year and income while the customer can see the screen."""
@@ -268,6 +271,7 @@ class CustomerPanel(QWidget):
             self.alerts.hide()
             self.details.clear()
             self.cases_model.set_rows([])
+            self.profile_shown.emit()
             return
         self.name.setText(profile.display_name or profile.account_number)
         kind = profile.kind.label
@@ -293,6 +297,7 @@ class CustomerPanel(QWidget):
             lines.append((_(PROFILE_LABELS.get(key, key)), shown))
         self.details.setText("<br>".join(f"<span style='color:#555'>{html.escape(label)}:</span> "
                                          f"{html.escape(value)}" for label, value in lines))
+        self.profile_shown.emit()
 
     def show_cases(self, cases: list[CaseRow], select_id: int | None = None) -> None:
         """Fill the case history; re-select ``select_id`` (or the first case)."""

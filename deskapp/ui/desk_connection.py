@@ -21,6 +21,7 @@ from deskapp.ui.desk_access import DeskAccess, plain_description
 from deskapp.ui.language import switch_language
 
 if TYPE_CHECKING:
+    from deskapp.core.domain.enums import Role
     from deskapp.core.services.customers.import_runs import ImportStatus
     from deskapp.core.services.desk import Desk, DeskInfo
     from deskapp.core.services.notes.spool import FlushResult
@@ -56,6 +57,7 @@ class DeskConnection(QObject):
         self._sign_in = sign_in  # ask who is at the station once the database is open
         self._follow_agent_language = follow_agent_language
         self.banner_action = self._restore_drafts  # what the banner's button does
+        self.act_as_role: Role | None = None  # the layout report: the first active agent of this role
         self._offline_since = 0.0
         self._reconnect = QTimer(self)
         self._reconnect.setInterval(RECONNECT_MS)
@@ -75,7 +77,7 @@ class DeskConnection(QObject):
         ``create``: make a new, empty desk where none exists (the rep said yes to that).
         """
         self._status.showMessage(_("Opening the database…"))
-        db = self._db
+        db, role = self._db, self.act_as_role
 
         def open_desk() -> tuple[Desk, DeskInfo, Callable[[BaseException], str]]:
             from deskapp.core.services.desk import Desk
@@ -83,7 +85,8 @@ class DeskConnection(QObject):
 
             desk = Desk(db)
             try:
-                return desk, desk.open(password=password, remember=remember, create=create), describe_storage_error
+                info = desk.open(password=password, remember=remember, create=create, role=role)
+                return desk, info, describe_storage_error
             except Exception as exc:
                 desk.close()  # a half-open desk (a server that wants a password) keeps no connection
                 # The storage-aware describer rides on the exception to the UI thread, which has not

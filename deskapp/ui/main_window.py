@@ -34,6 +34,7 @@ from deskapp.ui.desk_access import DeskAccess
 from deskapp.ui.desk_connection import DeskConnection
 from deskapp.ui.language import translate_ui
 from deskapp.ui.window_actions import SHORTCUTS, WindowActions, shortcut_rows
+from deskapp.ui.window_layout import WindowLayout
 from deskapp.ui.window_modes import WindowModes
 
 if TYPE_CHECKING:
@@ -116,12 +117,13 @@ class MainWindow(QMainWindow):
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
-        self.modes = WindowModes(access, self, actions.by_name, finder.model, splitters=(self.split, self.right))
+        self.layout_memory = WindowLayout(self, self.split, self.right)
+        self.modes = WindowModes(access, self, actions.by_name, finder.model, splitters=(self.split, self.right),
+                                 restore_layout=self.layout_memory.reset)
         self.modes.privacy_changed.connect(lambda _on: self.update_status())
-
         self.setTabOrder(self.search, self.results)
         self.resize(1200, 760)
-        self.split.setSizes([430, 770])
+        self.layout_memory.reset()
         translate_ui(self)
         self.search.setEnabled(True)
         self.search.setFocus()
@@ -150,9 +152,7 @@ class MainWindow(QMainWindow):
         scripts.finished.connect(lambda _result: notes.reload_notes())
         self.customer_search.use_results_model()
         self.right.setOrientation(Qt.Orientation.Vertical)
-        placeholder = self.right.replaceWidget(0, panel)
-        if placeholder is not None:  # always: the first frame put it there
-            placeholder.deleteLater()
+        self.panel_scroll = self.layout_memory.place_panel(panel)  # in place of the first frame's stand-in
         self.right.addWidget(notes)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         notes.went_offline.connect(self.connection.offline)
         self.setTabOrder(self.results, panel.cases)
         self.setTabOrder(panel.cases, notes.editor)
-        self.right.setSizes([310, 450])  # compact mode, if on, set its own sizes after this
+        self.layout_memory.attach(panel)  # the divider above the note follows the customer shown
         self.update_status()
 
     def _note_saved(self, _note: NoteRow) -> None:

@@ -85,9 +85,10 @@ class NoteEditor(QWidget):
         past.addWidget(self.history)
         # Beside the note: saved notes here; the window adds the response library as another tab.
         self.side_tabs = QTabWidget()
-        # Three tabs in a narrow pane: shorten titles rather than hide tabs behind scroll arrows.
+        # Three tabs, whole titles in every language: the pane is never narrower than they need
+        # (no scroll arrows to hide a tab behind, no "Puhelukäsi…").
         self.side_tabs.setUsesScrollButtons(False)
-        self.side_tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.side_tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.side_tabs.addTab(past, "")
         self._past = past
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -123,6 +124,7 @@ class NoteEditor(QWidget):
         self.notes_list.setAccessibleName(_("Notes of this case"))
         self.side_tabs.setTabText(self.side_tabs.indexOf(self._past), _("Saved notes"))
         self.history.setAccessibleName(_("Revision history of the selected note"))
+        self.side_tabs.setAccessibleName(_("Responses, call script and saved notes"))
 
         self._update_title()
         self._show_state(self.state, self._state_detail)

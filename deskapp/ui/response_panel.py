@@ -107,6 +107,7 @@ class ResponsePanel(QWidget):
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; the preview's rep side follows the new language."""
         self.search.setPlaceholderText(_("Find a response: title, tag or words (Ctrl+R)"))
+        self.search.setToolTip(self.search.placeholderText())  # the whole hint, where the field is narrow
         self.search.setAccessibleName(_("Response search"))
         self.list.setAccessibleName(_("Responses"))
         self.insert.setText(_("Insert into note"))
@@ -157,6 +158,7 @@ class ResponsePanel(QWidget):
         self.list.clear()
         for row in rows:
             item = QListWidgetItem(self._item_text(row))
+            item.setToolTip(item.text())  # the pane may be too narrow for a long title: the whole of it
             item.setData(Qt.ItemDataRole.UserRole, row.key)
             self.list.addItem(item)
         self.list.blockSignals(False)

@@ -159,6 +159,19 @@ class SignInDialog(QDialog):
         self.error.setText(text)
         self.error.setAccessibleDescription(text)
         self.error.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to fit the wrapped message: a dialog that kept its height squashed its fields."""
+        layout = self.layout()
+        if layout is None:  # never: the constructor sets one
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        needed = max(needed, layout.totalMinimumSize().height())
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def chosen_language(self) -> str:
         """The language picked in the dialog."""

@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QWidget,
+)
 
 from deskapp.core.i18n import _
 from deskapp.ui.language import translate_ui
@@ -29,6 +39,17 @@ def row_table(model: QAbstractItemModel) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     return table
+
+
+def compact_rows(table: QTableView) -> None:
+    """Rows as tall as a line of text and a little air (the style's default fits far fewer in a pane)."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
+def whole_items(combo: QComboBox) -> None:
+    """A combo box as wide as its longest item, never squeezed narrower ("Kaikki tapau…")."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
 
 class Banner(QFrame):
@@ -83,8 +104,10 @@ class ShortcutOverlay(QFrame):
 
         super().__init__(parent)
         self.setObjectName("shortcutOverlay")
-        self.setStyleSheet("#shortcutOverlay {background: rgba(20,24,32,235); border-radius: 10px;}"
-                           "QLabel {color: white; font-size: 13px;}")
+        # Opaque: the window's own texts showing through made the card hard to read.
+        self.setStyleSheet("#shortcutOverlay {background: #141820; border: 1px solid #3a4150; border-radius: 10px;}"
+                           "QLabel {color: white; font-size: 13px; background: #141820;}")
+        self.setAutoFillBackground(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.RichText)

@@ -31,12 +31,21 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("quit", ("Ctrl+Q",), N_("Quit")),
 )
 
+# Keys that act elsewhere (a panel, a menu): the F1 card lists them too, after the window's own.
+OTHER_KEYS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+P", N_("Print the case summary (PDF)")),
+    ("Alt+1 … Alt+9", N_("Choose an answer in the call script")),
+    ("↑ / ↓", N_("Move through the search results or the responses while typing")),
+    ("Tab / Shift+Tab", N_("Move to the next or previous field")),
+)
+
 _CHECKABLE = frozenset({"privacy", "compact"})
 
 
 def shortcut_rows() -> list[tuple[str, str]]:
     """(keys, description) for every shortcut, in the current UI language: the F1 card's rows."""
-    return [(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS]
+    return [(" / ".join(keys), _(text)) for _name, keys, text in SHORTCUTS] + \
+        [(keys, _(text)) for keys, text in OTHER_KEYS]
 
 
 class WindowActions:

@@ -6,7 +6,7 @@ language chosen is remembered for the signed-in agent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -34,7 +34,8 @@ class WindowModes(QObject):
     privacy_changed = Signal(bool)
 
     def __init__(self, access: DeskAccess, window: QMainWindow, actions: Mapping[str, QAction],
-                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter]) -> None:
+                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter],
+                 restore_layout: Callable[[], None] = lambda: None) -> None:
         super().__init__(access)
         self._access = access
         self._window = window
@@ -43,6 +44,8 @@ class WindowModes(QObject):
         self._split, self._right = splitters
         self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
+        self._normal_size = window.size()
+        self.restore_layout = restore_layout  # the window's own divider positions, after compact mode
 
     def attach(self, panel: CustomerPanel, notes: NoteEditor) -> None:
         """The customer panel and note editor, once built (the modes act on them)."""
@@ -78,14 +81,17 @@ class WindowModes(QObject):
                 widget.setVisible(not self.compact and (widget is not panel.history or bool(panel.profile)))
         self._split.setOrientation(Qt.Orientation.Vertical if self.compact else Qt.Orientation.Horizontal)
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
+        layout = window.layout()
+        if layout is not None:  # the minimum size of what is shown now, not of what was shown before
+            layout.activate()
         if self.compact:
+            self._normal_size = window.size()
             window.resize(440, 680)
             self._split.setSizes([200, 420])
             self._right.setSizes([panel.identity.sizeHint().height(), 400])
         else:
-            window.resize(1200, 760)
-            self._split.setSizes([430, 770])
-            self._right.setSizes([310, 450])
+            window.resize(self._normal_size)  # the size the rep had before
+            self.restore_layout()
 
     def set_language(self, code: str) -> None:
         """Switch the whole UI to ``code`` now, and remember it for this agent."""

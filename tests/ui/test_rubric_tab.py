@@ -12,13 +12,19 @@ from pytestqt.qtbot import QtBot
 from tests.ui.test_supervisor import _wait_idle, supervisor  # noqa: F401 - the supervisor fixture
 
 
-def test_changing_a_weight_and_a_title_saves_a_new_version(qtbot: QtBot, supervisor: Any,  # noqa: F811
-                                                           demo_db: Path) -> None:
-    window = supervisor
+def _loaded_rubric(qtbot: QtBot, window: Any) -> Any:
+    """The supervisor window's rubric tab, shown and loaded."""
     tab = window.page("rubric")
     assert tab is not None
     window.show_page("rubric")
     qtbot.waitUntil(lambda: "empathy" in tab.rows, timeout=10000)
+    return tab
+
+
+def test_changing_a_weight_and_a_title_saves_a_new_version(qtbot: QtBot, supervisor: Any,  # noqa: F811
+                                                           demo_db: Path) -> None:
+    window = supervisor
+    tab = _loaded_rubric(qtbot, window)
     assert tab.total.text().endswith("100")
     weight, title, _guidance = tab.rows["empathy"]
     weight.setValue(30)
@@ -45,3 +51,12 @@ def test_a_rep_has_no_rubric_tab(qtbot: QtBot, make_window: Any, demo_db: Path) 
     rep_view = SupervisorWindow(window.runner, window.desk, window.describe_error, Role.REP)
     qtbot.addWidget(rep_view)
     assert rep_view.page("rubric") is None
+
+
+def test_guidance_shows_its_start_and_the_whole_line_in_a_tooltip(qtbot: QtBot, supervisor: Any,  # noqa: F811
+                                                                  demo_db: Path) -> None:
+    tab = _loaded_rubric(qtbot, supervisor)
+    for _weight, title, guidance in tab.rows.values():
+        for line in (title, guidance):
+            assert line.cursorPosition() == 0  # the start shows, not the end
+            assert line.toolTip() == line.text()

@@ -90,7 +90,8 @@ def test_after_the_first_paint_the_window_is_completed_then_the_database_opens(
     window.show()
     qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
     assert window.results.model() is window.results_model
-    assert window.panel.parent() is window.right and window.notes.parent() is window.right
+    assert window.panel_scroll.widget() is window.panel  # the customer panel scrolls in its pane
+    assert window.panel_scroll.parent() is window.right and window.notes.parent() is window.right
     assert window.right.count() == 2  # the first frame's placeholder is gone
     assert [window.menuBar().actions()[i].text() for i in range(4)] == ["&Language", "&View", "&Case", "&Account"]
     assert not QApplication.windowIcon().isNull()

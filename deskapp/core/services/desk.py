@@ -94,13 +94,14 @@ class Desk:
         self._opened: desk_open.OpenedFile | None = None
 
     def open(self, username: str | None = None, password: str | None = None, remember: bool = False, *,
-             create: bool = False) -> DeskInfo:
+             create: bool = False, role: Role | None = None) -> DeskInfo:
         """Open and migrate the database and choose the acting agent.
 
         A team server's password comes from libpq (PGPASSWORD, ~/.pgpass), the keyring, or
         ``password`` (the window asked the rep; ``remember`` keeps it in the keyring). A SQLite
         file that does not exist is made only on the first run at the default path, or with
         ``create`` (the rep said yes); otherwise :class:`~deskapp.core.errors.NoDatabase`.
+        ``role`` acts as the first active agent of that role (the layout report).
         """
         is_default = desk_open.check_creation(self.url, create)
         from deskapp.core.security.credentials import CredentialStore, resolve_database_url
@@ -124,7 +125,7 @@ class Desk:
                 # A read-only or busy database still opens for lookups; the library loads next time.
                 session.rollback()
                 log.warning("starter library not loaded", exc_info=True)
-            agent = desk_open.pick_agent(session, username or getpass.getuser())
+            agent = desk_open.pick_agent(session, username or getpass.getuser(), role)
             session.commit()
             self.desk_id = desk_open.desk_id(session)
             self.agent_id = agent.id

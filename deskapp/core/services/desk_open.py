@@ -28,9 +28,17 @@ from deskapp.core.services.kernel.integrity import find_key
 from deskapp.core.services.notes import notes
 
 
-def pick_agent(session: Session, username: str) -> Agent:
-    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep (never the console's)."""
+def pick_agent(session: Session, username: str, role: Role | None = None) -> Agent:
+    """The agent to act as until sign-in arrives: the OS user's agent, else the first rep (never the console's).
+
+    With ``role`` (the layout report), the first active agent of that role, whoever the OS user is.
+    """
     person = Agent.username != CONSOLE_USERNAME
+    if role is not None:
+        chosen = session.scalars(select(Agent).where(Agent.active, person, Agent.role == role)
+                                 .order_by(Agent.id)).first()
+        if chosen is not None:
+            return chosen
     agent = session.scalars(select(Agent).where(Agent.username == username, Agent.active, person)).first()
     if agent is None:
         agent = session.scalars(select(Agent).where(Agent.active, person)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import whole_items
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -75,7 +76,7 @@ class NoteHistoryView(QWidget):
         self.from_label, self.to_label = QLabel(), QLabel()
         self.from_rev, self.to_rev = QComboBox(), QComboBox()
         for combo in (self.from_rev, self.to_rev):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            whole_items(combo)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color:#555;")
@@ -83,10 +84,14 @@ class NoteHistoryView(QWidget):
         self.meta.setWordWrap(True)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
-        pick = QHBoxLayout()
-        for widget in (self.from_label, self.from_rev, self.to_label, self.to_rev):
-            pick.addWidget(widget)
-        pick.addStretch(1)
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * 3 + 12)  # room for the review form
+        self.notes.setMinimumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
+        pick = QGridLayout()  # one revision a line: a revision's name is long (number, author, date and time)
+        pick.addWidget(self.from_label, 0, 0)
+        pick.addWidget(self.from_rev, 0, 1)
+        pick.addWidget(self.to_label, 1, 0)
+        pick.addWidget(self.to_rev, 1, 1)
+        pick.setColumnStretch(2, 1)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)

@@ -60,6 +60,8 @@ class ReviewForm(QWidget):
         self.comment = QPlainTextEdit()
         self.comment.setTabChangesFocus(True)
         self.comment.setMaximumHeight(110)
+        # Three lines at the least: the Save button below stays in view on a 768-pixel screen.
+        self.comment.setMinimumHeight(self.comment.fontMetrics().lineSpacing() * 3 + 12)
         self.comment_label.setBuddy(self.comment)
         self.message = QLabel()
         self.message.setWordWrap(True)

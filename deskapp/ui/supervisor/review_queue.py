@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
+    QGridLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import CUSTOMER_LOCALES, N_, _, language_name, ngettext
+from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.models import QueueModel
 from deskapp.ui.supervisor.note_history import NoteHistoryView
 from deskapp.ui.supervisor.review_form import ReviewForm
-from deskapp.ui.widgets import row_table
+from deskapp.ui.widgets import compact_rows, row_table, whole_items
+from deskapp.ui.window_layout import scrolling
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -67,26 +70,30 @@ class ReviewQueueTab(QWidget):
         self.per_rep = QSpinBox()
         self.per_rep.setRange(1, 20)
         self.per_rep.setValue(3)
+        self.per_rep.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.filter_labels = [QLabel() for _i in range(6)]
         self.refresh = QPushButton()
         self.model = QueueModel()
         self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        compact_rows(self.table)
+        # Who, what and when first; the subject takes what is left, the rest is in the row's tooltip.
+        self.columns = ColumnFit(self.table, priority=(0, 2, 1, 3, 4, 6, 5), stretch=2)
         self.count = QLabel()
         self.count.setStyleSheet("color:#555;")
         self.history = NoteHistoryView(runner, desk, describe)
         self.form = ReviewForm(runner, desk, describe)
 
-        filters = QHBoxLayout()
-        for label, widget in zip(self.filter_labels, (self.period, self.channel, self.brand, self.stage,
-                                                      self.language, self.per_rep), strict=True):
+        # Two lines of three filters: one line of six is wider than a 1200-pixel window in Finnish.
+        filters = QGridLayout()
+        for i, (label, widget) in enumerate(zip(self.filter_labels, (self.period, self.channel, self.brand,
+                                                                     self.stage, self.language, self.per_rep),
+                                                strict=True)):
             label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addStretch(1)
-        filters.addWidget(self.refresh)
+            filters.addWidget(label, i // 3, 2 * (i % 3))
+            filters.addWidget(widget, i // 3, 2 * (i % 3) + 1)
+        filters.setColumnStretch(6, 1)
+        filters.addWidget(self.refresh, 1, 7)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -94,9 +101,14 @@ class ReviewQueueTab(QWidget):
         left_layout.addWidget(self.count)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.history)
-        right.addWidget(self.form)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        self.form_scroll = scrolling(self.form)  # the rubric scrolls rather than make the window taller
+        right.addWidget(self.form_scroll)
+        right.setStretchFactor(0, 2)
+        right.setStretchFactor(1, 3)
+        right.setSizes([300, 450])  # the scoring form needs more room than the diff
+        self.right = right
+        self._form_sized = False  # the supervisor moved the divider: their choice stays
+        right.splitterMoved.connect(lambda _pos, _index: setattr(self, "_form_sized", True))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
@@ -108,12 +120,26 @@ class ReviewQueueTab(QWidget):
         layout.addWidget(split, 1)
 
         for combo in (self.period, self.channel, self.brand, self.stage, self.language):
+            whole_items(combo)
             combo.activated.connect(lambda _i: self.load())
         self.per_rep.valueChanged.connect(lambda _v: self.load())
         self.refresh.clicked.connect(self.load)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form.saved.connect(lambda _review: self.load())
         translate_ui(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._size_form)
+
+    def _size_form(self) -> None:
+        """Room for the whole form, down to its Save button, unless the supervisor moved the divider."""
+        if self._form_sized:
+            return
+        total = sum(self.right.sizes())
+        want = min(self.form.sizeHint().height() + 2 * self.form_scroll.frameWidth() + 4, total - 150)
+        if want > self.right.sizes()[1]:  # the notes and the diff keep a few lines each
+            self.right.setSizes([total - want, want])
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the choices keep their selection)."""
@@ -176,8 +202,6 @@ class ReviewQueueTab(QWidget):
     def _show_queue(self, rows: list[QueueRow]) -> None:
         keep = self.selected_case_id()
         self.model.set_rows(rows)
-        for column, width in enumerate((120, 70, 210, 80, 100, 70)):
-            self.table.setColumnWidth(column, width)
         self._update_count()
         ids = [row.case_id for row in rows]
         if keep in ids:
@@ -205,6 +229,7 @@ class ReviewQueueTab(QWidget):
             return
         self.history.set_case(case_id)
         self.form.set_case(case_id, f"{row.subject} — {row.owner_name}" if row is not None else "")
+        QTimer.singleShot(0, self._size_form)
 
     def _failed(self, exc: Exception) -> None:
         self.count.setText(self._describe(exc))

@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
 
 
+def show_start(line: QLineEdit) -> None:
+    """Show a long line from its start (Qt shows where the cursor is: the end), the whole of it in a tooltip."""
+    line.setCursorPosition(0)
+    line.setToolTip(line.text())
+    line.textChanged.connect(line.setToolTip)
+
+
 class RubricTab(QWidget):
     """Each criterion's weight, title and guidance; saving stores the next rubric version.
 
@@ -81,6 +88,8 @@ class RubricTab(QWidget):
             names = (_("Weight"), _("Criterion"), _("Guidance for reviewers"))
             for field, name in zip((weight, title, guidance), names, strict=True):
                 field.setAccessibleName(f"{name}: {criterion['key']}")
+            for line in (title, guidance):
+                show_start(line)
             self.grid.addWidget(weight, row, 0)
             self.grid.addWidget(title, row, 1)
             self.grid.addWidget(guidance, row, 2)

@@ -24,6 +24,7 @@ from deskapp.ui.supervisor.review_queue import ReviewQueueTab
 from deskapp.ui.supervisor.rubric_tab import RubricTab
 from deskapp.ui.supervisor.verify_action import HistoryCheck
 from deskapp.ui.widgets import Banner
+from deskapp.ui.window_layout import keep_on_screen
 
 if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
@@ -74,7 +75,8 @@ class SupervisorWindow(QMainWindow):
             self.tools_menu.addAction(self.history_check.action)
         self.tools_menu.menuAction().setVisible(self.history_check is not None)
         self.tabs.currentChanged.connect(lambda _i: self._start_current())
-        self.resize(1280, 800)
+        self.resize(1200, 760)  # as the main window: it fits a 1366×768 screen
+        keep_on_screen(self)
         translate_ui(self)
         self._start_current()
 
@@ -104,6 +106,7 @@ class SupervisorWindow(QMainWindow):
         """Every text in the current UI language."""
         self.setWindowTitle(_("deskapp — supervisor"))
         self.tools_menu.setTitle(_("&Tools"))
+        self.tabs.setAccessibleName(_("Supervisor pages"))
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -252,3 +252,15 @@ def _case_row(case: Case) -> CaseRow:
         opened_at=case.opened_at, closed_at=case.closed_at, updated_at=case.updated_at,
         version_id=case.version_id,
     )
+
+
+def busiest_customer(session: Session, actor_id: int) -> str | None:
+    """The account number of the customer with the most cases (the lowest id among equals), or ``None``.
+
+    What the layout report opens when it is not told which customer (``customer.view``).
+    """
+    require(session, actor_id, "customer.view")
+    count = func.count(Case.id)
+    query = (select(Customer.account_number).join(Case, Case.customer_id == Customer.id)
+             .group_by(Customer.id, Customer.account_number).order_by(count.desc(), Customer.id).limit(1))
+    return session.scalars(query).first()
