@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import _, current_locale
+from deskapp.core.i18n import _, current_locale, language_name
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES, translate_ui
+from deskapp.ui.language import translate_ui
 from deskapp.ui.response_editor import ResponseEditor
 
 if TYPE_CHECKING:
@@ -277,9 +277,9 @@ class ResponsePanel(QWidget):
 
     def _label_preview(self, preview: ResponsePreview) -> None:
         self.customer_label.setText(_("For the customer ({language})").format(
-            language=NATIVE_NAMES.get(preview.customer_locale, preview.customer_locale)))
+            language=language_name(preview.customer_locale)))
         self.rep_label.setText(_("For you ({language})").format(
-            language=NATIVE_NAMES.get(preview.rep_locale, preview.rep_locale)))
+            language=language_name(preview.rep_locale)))
 
     # --- using a response -----------------------------------------------------------------
     def insert_selected(self) -> None:

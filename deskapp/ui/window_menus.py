@@ -38,12 +38,14 @@ def _bring_forward(widget: QWidget) -> None:
 class WindowMenus(QObject):
     """Menus whose entries depend on who is signed in, on ``window``'s menu bar.
 
-    ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in, and
-    ``switching_user`` asks the window to keep the note safe and clear the customer.
+    ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in,
+    ``language_chosen`` a language picked in the supervisor window, and ``switching_user`` asks
+    the window to keep the note safe and clear the customer.
     """
 
     signed_in = Signal(object)  # DeskInfo
     switching_user = Signal()
+    language_chosen = Signal(str)  # from the supervisor window's Language menu or Ctrl+Shift+L
 
     def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
                  sign_in: bool) -> None:
@@ -152,6 +154,7 @@ class WindowMenus(QObject):
 
             self.supervisor_window = SupervisorWindow(access.runner, access.desk, access.describe_error, self.role,
                                                       self._window)
+            self.supervisor_window.language_chosen.connect(self.language_chosen)
         self.supervisor_window.show()
         _bring_forward(self.supervisor_window)
 
