@@ -119,6 +119,8 @@ class ResponsePanel(QWidget):
             widget.setAccessibleName(self._prompt_label(spec_name))
         if self._preview is not None:
             self._label_preview(self._preview)
+            if self._preview.rep_locale != current_locale():  # the rep's side is in the new language
+                self.refresh_preview()
         if self._rows is not None:  # titles in the new language, in place: no query, same selection
             by_key = {row.key: row for row in self._rows}
             for index in range(self.list.count()):

@@ -1,0 +1,159 @@
+"""After every runtime switch (Ctrl+Shift+L in either window), no English is left where a translation exists.
+
+The main window with a customer open, a response shown, a note just saved, and the supervisor
+window with a review just saved go en → fi → fil → es → en; each step walks every shown text, and
+the times, numbers and coded values follow the new language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from deskapp.core.domain.profile_values import profile_value_label
+from deskapp.core.i18n import current_locale, language_name, load_catalog, set_locale
+from deskapp.core.i18n.formatting import format_time
+from deskapp.ui.language import NATIVE_NAMES, switch_language
+from deskapp.ui.supervisor.common import format_figure
+from tests.ui.visible_texts import english_left
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+DECIMAL_COMMA = {"en": False, "fi": True, "fil": False, "es": True}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards(make_window: Any) -> Iterator[None]:
+    yield
+    if current_locale() != "en":
+        switch_language("en")
+
+
+def _idle(qtbot: QtBot, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.runner.wait(100) and not window.runner._live, timeout=20000)
+    qtbot.wait(20)
+
+
+def test_profile_codes_are_translated_and_free_text_is_kept() -> None:
+    try:
+        set_locale("fi")
+        assert profile_value_label("gender", "male") == "Mies"
+        assert profile_value_label("gender", " Non-Binary ") == "Muunsukupuolinen"
+        assert profile_value_label("income_band", "upper middle") == "Ylemmät keskitulot"
+        assert profile_value_label("gender", "prefers not to say") == "prefers not to say"
+        assert profile_value_label("occupation", "male nurse") == "male nurse"
+        set_locale("fil")
+        assert language_name("fi") == "Pinlandes" and language_name("es", "fi") == "Espanja"
+        assert language_name("tl") == "Filipino" and language_name("de", "es") == "alemán"
+    finally:
+        set_locale("en")
+
+
+def test_the_walk_finds_english_left_in_a_label_a_header_and_a_menu(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    central = QWidget()
+    layout = QVBoxLayout(central)
+    layout.addWidget(QLabel("Tapaushistoria · Case history"))
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["Subject"])
+    table = QTableView()
+    table.setModel(model)
+    layout.addWidget(table)
+    window.setCentralWidget(central)
+    window.menuBar().addMenu("&View")
+    window.show()
+    assert {"QLabel: 'Case history' in 'Tapaushistoria · Case history'", "QTableView: 'Subject' in 'Subject'",
+            "menu: '&View' in '&View'"} <= set(english_left(window, load_catalog("fi")))
+
+
+def _prepare(qtbot: QtBot, window: Any) -> Any:
+    """Mäkinen open with a response shown and a note saved; the supervisor window with a review saved."""
+    window.desk.sign_in("sam", "demo-sam")
+    window.search.setText("FI-000001")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=10000)
+    window.open_selected()
+    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.responses.search, "phone greeting")
+    qtbot.waitUntil(lambda: window.responses._preview is not None, timeout=10000)
+    window.panel.new_case.open_form()
+    window.panel.edit_button.click()  # the change-details form, with the customer's language
+    window.notes.editor.setPlainText("Router restarts every evening.")
+    window.notes.save_note()
+    qtbot.waitUntil(lambda: window.notes.state == "note_saved", timeout=10000)
+    window.menus.show_supervisor_window()
+    supervisor = window.menus.supervisor_window
+    queue = supervisor.page("queue")
+    qtbot.waitUntil(lambda: queue.model.rowCount() > 0 and len(queue.form.criteria) > 0, timeout=20000)
+    queue.table.selectRow(0)
+    for number, criterion in enumerate(queue.form.criteria):
+        queue.form.groups[criterion.key].button((3, 4, 2)[number % 3]).click()
+    queue.form.save.click()
+    qtbot.waitUntil(lambda: queue.form.case_id is None and bool(queue.form.message.text()), timeout=10000)
+    dashboard = supervisor.page("dashboard")
+    supervisor.show_page("dashboard")
+    qtbot.waitUntil(lambda: dashboard.model.rowCount() > 0, timeout=20000)
+    supervisor.show_page("queue")
+    _idle(qtbot, window)
+    return supervisor
+
+
+def _check_formats(window: Any, supervisor: Any, code: str) -> list[str]:
+    catalog = load_catalog(code)
+    problems: list[str] = []
+    saved_at = window.notes._state_detail
+    expected = catalog.gettext("Note saved {time}").format(time=format_time(saved_at, code))
+    if window.notes.status.text() != expected:
+        problems.append(f"note status {window.notes.status.text()!r}, expected {expected!r}")
+    if catalog.gettext("Male") not in window.panel.details.text():
+        problems.append(f"gender not translated: {window.panel.details.text()!r}")
+    responses = window.responses
+    if responses.rep_label.isVisibleTo(window) and language_name(code) not in responses.rep_label.text():
+        problems.append(f"response label {responses.rep_label.text()!r}")
+    form = supervisor.page("queue").form
+    if not re.search(re.escape(catalog.gettext("Review saved for {name}: {total} / 100.")).replace(
+            r"\{name\}", ".+").replace(r"\{total\}", r"\d+" + ("," if DECIMAL_COMMA[code] else r"\.") + r"\d"),
+            form.message.text()):
+        problems.append(f"review message {form.message.text()!r}")
+    dashboard = supervisor.page("dashboard")
+    for row, report in enumerate(dashboard.model.rows()):
+        shown = [dashboard.model.index(row, c).data() for c in range(dashboard.model.columnCount())]
+        if format_figure(report.average) not in shown:
+            problems.append(f"dashboard table {shown!r} lacks {format_figure(report.average)!r}")
+    for bar in dashboard.bars.bars:
+        figure = dashboard.bars.value_text(bar).split()[0]
+        if ("," in figure) != DECIMAL_COMMA[code] or figure != format_figure(bar.value):
+            problems.append(f"dashboard bar {figure!r} in {code}")
+    return [f"{code}: {problem}" for problem in problems]
+
+
+def test_every_switch_leaves_no_english_and_reformats_times_and_numbers(qtbot: QtBot, make_window: Any,
+                                                                        demo_db: Path) -> None:
+    window = make_window(demo_db, user="sam")
+    supervisor = _prepare(qtbot, window)
+    problems = _check_formats(window, supervisor, "en")
+    # Ctrl+Shift+L in the main window twice, then in the supervisor window: en → fi → fil → es → en.
+    for code, where in (("fi", window), ("fil", window), ("es", supervisor), ("en", supervisor)):
+        qtbot.keyClick(where, Qt.Key.Key_L, CTRL_SHIFT)
+        _idle(qtbot, window)
+        assert current_locale() == code
+        catalog = load_catalog(code)
+        problems += [f"{code} main: {leak}" for leak in english_left(window, catalog, NATIVE_NAMES.values())]
+        for page in supervisor.pages:  # every tab in front once
+            supervisor.show_page(page)
+            _idle(qtbot, window)
+            problems += [f"{code} supervisor {page}: {leak}"
+                         for leak in english_left(supervisor, catalog, NATIVE_NAMES.values())]
+        supervisor.show_page("queue")
+        problems += _check_formats(window, supervisor, code)
+        assert supervisor.language_actions[code].isChecked() and window.language_actions[code].isChecked()
+    assert problems == [], "\n".join(problems)
