@@ -127,8 +127,11 @@ class NoteEditor(QWidget):
         self._update_title()
         self._show_state(self.state, self._state_detail)
         self._fill_notes(self._notes)
+        if self._shown_history is not None and self._shown_history[0] == self.note_id:
+            self._show_history(self._shown_history[1])  # its times and headings in the new language
 
     _state_detail: str | dt.datetime = ""
+    _shown_history: tuple[int | None, list[RevisionRow]] | None = None  # (note, its revisions) on show
 
     def _update_title(self) -> None:
         if self.case_id is None:
@@ -317,6 +320,7 @@ class NoteEditor(QWidget):
     def _show_history(self, revisions: list[RevisionRow]) -> None:
         from deskapp.core.i18n.formatting import format_datetime
 
+        self._shown_history = (self.note_id, revisions)
         parts = []
         for rev in reversed(revisions):
             heading = _("Revision {number} · {author} · {time}").format(

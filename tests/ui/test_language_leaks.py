@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from deskapp.core.domain.profile_values import profile_value_label
 from deskapp.core.i18n import current_locale, language_name, load_catalog, set_locale
-from deskapp.core.i18n.formatting import format_time
+from deskapp.core.i18n.formatting import format_datetime, format_time
 from deskapp.ui.language import NATIVE_NAMES, switch_language
 from deskapp.ui.supervisor.common import format_figure
 from tests.ui.visible_texts import english_left
@@ -50,6 +50,17 @@ def test_profile_codes_are_translated_and_free_text_is_kept() -> None:
         set_locale("fil")
         assert language_name("fi") == "Pinlandes" and language_name("es", "fi") == "Espanja"
         assert language_name("tl") == "Filipino" and language_name("de", "es") == "alemán"
+    finally:
+        set_locale("en")
+
+
+def test_a_conflict_names_the_customer_language_in_the_rep_language() -> None:
+    from deskapp.ui.customer_edit import _shown
+
+    try:
+        set_locale("es")
+        assert (_shown("preferred_locale", "fi"), _shown("occupation", "fi"), _shown("lifestyle", "")) == (
+            "Finés", "fi", "—")
     finally:
         set_locale("en")
 
@@ -99,6 +110,12 @@ def _prepare(qtbot: QtBot, window: Any) -> Any:
         queue.form.groups[criterion.key].button((3, 4, 2)[number % 3]).click()
     queue.form.save.click()
     qtbot.waitUntil(lambda: queue.form.case_id is None and bool(queue.form.message.text()), timeout=10000)
+    _idle(qtbot, window)  # the queue has reloaded and chosen its next case
+    queue.history.set_case(window.notes.case_id)  # the note just saved and its revision, with their times
+    qtbot.waitUntil(lambda: queue.history.from_rev.count() > 0, timeout=10000)
+    window.notes.side_tabs.setCurrentIndex(window.notes.side_tabs.indexOf(window.notes._past))
+    window.notes.notes_list.setCurrentRow(0)  # the saved note's revision history
+    qtbot.waitUntil(lambda: window.notes._shown_history is not None, timeout=10000)
     dashboard = supervisor.page("dashboard")
     supervisor.show_page("dashboard")
     qtbot.waitUntil(lambda: dashboard.model.rowCount() > 0, timeout=20000)
@@ -116,6 +133,17 @@ def _check_formats(window: Any, supervisor: Any, code: str) -> list[str]:
         problems.append(f"note status {window.notes.status.text()!r}, expected {expected!r}")
     if catalog.gettext("Male") not in window.panel.details.text():
         problems.append(f"gender not translated: {window.panel.details.text()!r}")
+    history = supervisor.page("queue").history
+    when = format_datetime(history._note_rows[0].created_at, code)
+    if not history.notes.item(0).text().startswith(when) or when not in history.from_rev.itemText(0):
+        problems.append(f"note history {history.notes.item(0).text()!r} lacks {when!r}")
+    _note, revisions = window.notes._shown_history
+    when = format_datetime(revisions[0].created_at, code).replace("\u202f", " ")  # rich text: a plain space
+    if when not in window.notes.history.toPlainText():
+        problems.append(f"revision history {window.notes.history.toPlainText()!r} lacks {when!r}")
+    language = window.results_model.data(window.results_model.index(0, 5))
+    if language != language_name("fi", code):
+        problems.append(f"results list language {language!r}")
     responses = window.responses
     if responses.rep_label.isVisibleTo(window) and language_name(code) not in responses.rep_label.text():
         problems.append(f"response label {responses.rep_label.text()!r}")
