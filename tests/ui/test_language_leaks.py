@@ -96,6 +96,12 @@ def _prepare(qtbot: QtBot, window: Any) -> Any:
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(window.responses.search, "phone greeting")
     qtbot.waitUntil(lambda: window.responses._preview is not None, timeout=10000)
+    scripts = window.scripts
+    window.notes.side_tabs.setCurrentWidget(scripts)
+    qtbot.waitUntil(lambda: scripts.picker.count() >= 5, timeout=10000)
+    scripts.picker.setCurrentIndex(scripts.picker.findData("phone_greeting_identity"))
+    scripts.start.click()
+    qtbot.waitUntil(lambda: scripts.run is not None, timeout=10000)
     window.panel.new_case.open_form()
     window.panel.edit_button.click()  # the change-details form, with the customer's language
     window.notes.editor.setPlainText("Router restarts every evening.")
@@ -144,6 +150,9 @@ def _check_formats(window: Any, supervisor: Any, code: str) -> list[str]:
     language = window.results_model.data(window.results_model.index(0, 5))
     if language != language_name("fi", code):
         problems.append(f"results list language {language!r}")
+    scripts = window.scripts
+    if scripts.run.rep_locale != code or scripts.title.text() != scripts.run.script.title(code):
+        problems.append(f"call script step {scripts.title.text()!r} not in {code}")
     responses = window.responses
     if responses.rep_label.isVisibleTo(window) and language_name(code) not in responses.rep_label.text():
         problems.append(f"response label {responses.rep_label.text()!r}")
@@ -175,7 +184,9 @@ def test_every_switch_leaves_no_english_and_reformats_times_and_numbers(qtbot: Q
         _idle(qtbot, window)
         assert current_locale() == code
         catalog = load_catalog(code)
-        problems += [f"{code} main: {leak}" for leak in english_left(window, catalog, NATIVE_NAMES.values())]
+        for tab in range(window.notes.side_tabs.count()):  # responses, call script, saved notes in front
+            window.notes.side_tabs.setCurrentIndex(tab)
+            problems += [f"{code} main: {leak}" for leak in english_left(window, catalog, NATIVE_NAMES.values())]
         for page in supervisor.pages:  # every tab in front once
             supervisor.show_page(page)
             _idle(qtbot, window)
