@@ -115,3 +115,16 @@ def test_language_names_and_coded_values_are_translated(locale: str) -> None:
     texts = dict(translated(locale))
     for english in ("English", "Finnish", "Spanish", "Male", "Female", "External", "Internal"):
         assert texts[english] != english, (locale, english)
+
+
+def test_every_audited_event_and_record_has_a_label() -> None:
+    from deskapp.ui.supervisor.audit_labels import ACTIONS, RECORDS
+
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in (Path(__file__).resolve().parents[1] / "deskapp" / "core").rglob("*.py"))
+    actions = set(re.findall(r"audit\(session, [^,]+, \"([a-z_]+\.[a-z_]+)\"", source))
+    actions |= set(re.findall(r"\"(auth\.[a-z_]+)\"", source))
+    actions |= set(re.findall(r"\"(customer\.(?:import|export))\"", source))
+    records = set(re.findall(r"audit\(session, [^,]+, [^,]+, \"([a-z_]+)\"", source)) | {"agent"}
+    assert len(actions) > 20 and actions - set(ACTIONS) == set()
+    assert records - set(RECORDS) == set()
