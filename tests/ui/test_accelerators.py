@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenuBar
 from pytestqt.qtbot import QtBot
 
@@ -51,6 +52,17 @@ def test_no_accelerator_clashes_in_any_window_or_dialog_in_any_language(qtbot: Q
     qtbot.waitUntil(lambda: window.panel.profile is not None, timeout=10000)
     window.panel.new_case.open_form()
     window.panel.edit_button.click()
+    # The response editor (a supervisor may edit) and a call script's numbered options, shown at once.
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.responses.search, "phone greeting")
+    qtbot.waitUntil(lambda: window.responses.selected_key() is not None, timeout=10000)
+    window.responses.edit.click()
+    qtbot.waitUntil(window.responses.editor.isVisible, timeout=10000)
+    scripts = window.scripts
+    window.notes.side_tabs.setCurrentWidget(scripts)
+    qtbot.waitUntil(lambda: scripts.picker.count() > 0, timeout=10000)
+    scripts.start.click()
+    qtbot.waitUntil(lambda: scripts.run is not None, timeout=10000)
     window.menus.show_supervisor_window()
     supervisor = window.menus.supervisor_window
     queue = supervisor.page("queue")
