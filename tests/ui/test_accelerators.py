@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from deskapp.core.i18n import UI_LOCALES, current_locale
 from deskapp.ui.language import switch_language
 from tests.ui.accelerators import clashes, menu_clashes, mnemonic, window_clashes
+from tests.ui.visible_texts import start_script
 
 
 @pytest.fixture(autouse=True)
@@ -58,11 +59,7 @@ def test_no_accelerator_clashes_in_any_window_or_dialog_in_any_language(qtbot: Q
     qtbot.waitUntil(lambda: window.responses.selected_key() is not None, timeout=10000)
     window.responses.edit.click()
     qtbot.waitUntil(window.responses.editor.isVisible, timeout=10000)
-    scripts = window.scripts
-    window.notes.side_tabs.setCurrentWidget(scripts)
-    qtbot.waitUntil(lambda: scripts.picker.count() > 0, timeout=10000)
-    scripts.start.click()
-    qtbot.waitUntil(lambda: scripts.run is not None, timeout=10000)
+    start_script(qtbot, window)
     window.menus.show_supervisor_window()
     supervisor = window.menus.supervisor_window
     queue = supervisor.page("queue")

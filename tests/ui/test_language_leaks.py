@@ -21,7 +21,7 @@ from deskapp.core.i18n import current_locale, language_name, load_catalog, set_l
 from deskapp.core.i18n.formatting import format_datetime, format_time
 from deskapp.ui.language import NATIVE_NAMES, switch_language
 from deskapp.ui.supervisor.common import format_figure
-from tests.ui.visible_texts import english_left
+from tests.ui.visible_texts import english_left, start_script
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 DECIMAL_COMMA = {"en": False, "fi": True, "fil": False, "es": True}
@@ -96,12 +96,7 @@ def _prepare(qtbot: QtBot, window: Any) -> Any:
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(window.responses.search, "phone greeting")
     qtbot.waitUntil(lambda: window.responses._preview is not None, timeout=10000)
-    scripts = window.scripts
-    window.notes.side_tabs.setCurrentWidget(scripts)
-    qtbot.waitUntil(lambda: scripts.picker.count() >= 5, timeout=10000)
-    scripts.picker.setCurrentIndex(scripts.picker.findData("phone_greeting_identity"))
-    scripts.start.click()
-    qtbot.waitUntil(lambda: scripts.run is not None, timeout=10000)
+    start_script(qtbot, window)
     window.panel.new_case.open_form()
     window.panel.edit_button.click()  # the change-details form, with the customer's language
     window.notes.editor.setPlainText("Router restarts every evening.")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
@@ -107,3 +108,11 @@ def english_left(window: QWidget, catalog: gettext.NullTranslations, allowed: It
             if piece in msgids and catalog.gettext(piece) != piece:
                 leaks.add(f"{kind}: {piece!r} in {text[:90]!r}")
     return sorted(leaks)
+
+
+def start_script(qtbot: Any, window: Any) -> None:
+    """Start the first call script on the open customer's case: its step, options and fields show."""
+    window.notes.side_tabs.setCurrentWidget(window.scripts)
+    qtbot.waitUntil(lambda: window.scripts.picker.count() > 0, timeout=10000)
+    window.scripts.start.click()
+    qtbot.waitUntil(lambda: window.scripts.run is not None, timeout=10000)
