@@ -175,7 +175,8 @@ class WindowMenus(QObject):
         """Ask where to save the selected case's summary, then write it as PDF."""
         case_id = self._current_case()
         if self._access.desk is None or case_id is None:
-            self._access.banner.show_message(_("Open a case first: the summary is of the selected case."), "info")
+            self._access.banner.show_message(lambda: _("Open a case first: the summary is of the selected case."),
+                                             "info")
             return
         path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), f"case-C-{case_id}.pdf",
                                                     _("PDF files (*.pdf)"))
@@ -205,7 +206,7 @@ class WindowMenus(QObject):
             banner.show_message(exc.message, "error")
             return
         except OSError:
-            banner.show_message(_("The PDF could not be written to {path}. Choose another folder and try "
-                                  "again.").format(path=path), "error")
+            banner.show_message(lambda: _("The PDF could not be written to {path}. Choose another folder and try "
+                                          "again.").format(path=path), "error")
             return
-        banner.show_message(_("The case summary was saved to {path}.").format(path=path), "info")
+        banner.show_message(lambda: _("The case summary was saved to {path}.").format(path=path), "info")

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from deskapp.core.domain.profile_values import profile_value_label
-from deskapp.core.i18n import current_locale, language_name, load_catalog, set_locale
+from deskapp.core.i18n import _, current_locale, language_name, load_catalog, set_locale
 from deskapp.core.i18n.formatting import format_datetime, format_time
 from deskapp.ui.language import NATIVE_NAMES, switch_language
 from deskapp.ui.supervisor.common import format_figure
@@ -97,6 +97,9 @@ def _prepare(qtbot: QtBot, window: Any) -> Any:
     qtbot.keyClicks(window.responses.search, "phone greeting")
     qtbot.waitUntil(lambda: window.responses._preview is not None, timeout=10000)
     start_script(qtbot, window)
+    # A message shown before the switch (as the response panel shows it without a case) follows it.
+    window.banner.show_message(lambda: _("Open or create a case to write a note; the response was copied to "
+                                         "the clipboard instead."), "info")
     window.panel.new_case.open_form()
     window.panel.edit_button.click()  # the change-details form, with the customer's language
     window.notes.editor.setPlainText("Router restarts every evening.")
