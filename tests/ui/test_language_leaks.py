@@ -193,4 +193,10 @@ def test_every_switch_leaves_no_english_and_reformats_times_and_numbers(qtbot: Q
         supervisor.show_page("queue")
         problems += _check_formats(window, supervisor, code)
         assert supervisor.language_actions[code].isChecked() and window.language_actions[code].isChecked()
+    window.menus.show_my_reviews()  # a dialog of its own (it takes the keyboard: switched from the menu here)
+    for code in ("fi", "fil", "es"):
+        window.set_language(code)
+        _idle(qtbot, window)
+        problems += [f"{code} my reviews: {leak}"
+                     for leak in english_left(window.menus.reviews_dialog, load_catalog(code))]
     assert problems == [], "\n".join(problems)
