@@ -69,8 +69,8 @@ def test_no_command_writes_over_the_database(cli, desk: Path, tmp_path: Path, wr
 def test_the_refusal_speaks_the_users_language(cli, desk: Path) -> None:  # type: ignore[no-untyped-def]
     code, _out, err = cli("--lang", "fi", "--db", str(desk), "export", "customers", str(desk))
     assert code == 1
-    assert err.strip() == (f"deskapp: {desk} on palvelupisteen oma tietokanta; sinne kirjoittaminen tuhoaisi "
-                           "palvelupisteen tiedot. Valitse toinen tiedostonimi.")
+    assert err.strip() == (f"deskapp: {desk} on asiakaspalvelun oma tietokanta; sinne kirjoittaminen tuhoaisi "
+                           "asiakaspalvelun tiedot. Valitse toinen tiedostonimi.")
 
 
 @pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])

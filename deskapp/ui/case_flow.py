@@ -181,8 +181,8 @@ class CaseFlow(QObject):
         notes = self._notes
         if notes.case_id is None:
             QGuiApplication.clipboard().setText(text)
-            self._access.banner.show_message(_("Open or create a case to write a note; the response was copied "
-                                         "to the clipboard instead."), "info")
+            self._access.banner.show_message(lambda: _("Open or create a case to write a note; the response was "
+                                                       "copied to the clipboard instead."), "info")
             return
         notes.editor.insertPlainText(text)
         notes.editor.setFocus()

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import N_, UI_LOCALES, _
-from deskapp.ui.language import NATIVE_NAMES, translate_ui
+from deskapp.core.i18n import N_, UI_LOCALES, _, language_name
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.customers.profile import ProfileRow
@@ -41,6 +41,13 @@ def _current(profile: ProfileRow, field: str) -> str:
     return "" if value is None else str(value)
 
 
+def _shown(field: str, value: str) -> str:
+    """A field's value for people: a language code by its name, an empty value as a dash."""
+    if not value:
+        return "—"
+    return language_name(value) if field == "preferred_locale" else value
+
+
 class CustomerEditForm(QGroupBox):
     """Inline form (no modal dialog); Enter in any field saves, only changed fields are sent."""
 
@@ -56,7 +63,7 @@ class CustomerEditForm(QGroupBox):
             if field == "preferred_locale":
                 widget = QComboBox()
                 for code in UI_LOCALES:
-                    widget.addItem(NATIVE_NAMES[code], code)
+                    widget.addItem(code, code)  # named in retranslate_ui
             else:
                 widget = QLineEdit()
                 widget.returnPressed.connect(self._submit)
@@ -83,6 +90,10 @@ class CustomerEditForm(QGroupBox):
             if isinstance(shown, QLabel):
                 shown.setText(_(label))
             self.inputs[field].setAccessibleName(_(label))
+        languages = self.inputs["preferred_locale"]
+        assert isinstance(languages, QComboBox)  # FIELDS makes it a choice
+        for index in range(languages.count()):  # the customer's language, named in the rep's
+            languages.setItemText(index, language_name(str(languages.itemData(index))))
         self.save.setText(_("Save changes"))
         self.cancel.setText(_("Cancel"))
 
@@ -166,8 +177,8 @@ class ConflictView(QGroupBox):
         labels = dict(FIELDS)
         for row, (field, value) in enumerate(self.mine.items(), start=2):
             self.grid.addWidget(QLabel(_(labels.get(field, field))), row, 0)
-            self.grid.addWidget(QLabel(_current(theirs, field) or "—"), row, 1)
-            self.grid.addWidget(QLabel(str(value) or "—"), row, 2)
+            self.grid.addWidget(QLabel(_shown(field, _current(theirs, field))), row, 1)
+            self.grid.addWidget(QLabel(_shown(field, str(value))), row, 2)
             box = QCheckBox()
             box.setChecked(True)
             box.setAccessibleName(_("Keep yours: {field}").format(field=_(labels.get(field, field))))

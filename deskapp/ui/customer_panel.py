@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priority, PurchasePhase, SupportStage
+from deskapp.core.domain.profile_values import profile_value_label
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
@@ -293,7 +294,7 @@ class CustomerPanel(QWidget):
         if emails:
             lines.append((_("Email"), ", ".join(emails)))
         for key, value in profile.profile:
-            shown = MASK if self.privacy and key in PRIVATE_FIELDS else str(value)
+            shown = MASK if self.privacy and key in PRIVATE_FIELDS else profile_value_label(key, value)
             lines.append((_(PROFILE_LABELS.get(key, key)), shown))
         self.details.setText("<br>".join(f"<span style='color:#555'>{html.escape(label)}:</span> "
                                          f"{html.escape(value)}" for label, value in lines))

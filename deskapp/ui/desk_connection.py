@@ -129,7 +129,7 @@ class DeskConnection(QObject):
             return
         if type(exc).__name__ == "AuthenticationFailed":  # a team server that wants a password
             self.banner_action = self._ask_password
-            banner.show_message(message, "warning", _("Enter password…"))
+            banner.show_message(message, "warning", lambda: _("Enter password…"))
             self._status.showMessage(_("Not connected"))
             return
         banner.show_message(_("The database could not be opened: {reason}").format(reason=message), "error")
@@ -189,8 +189,8 @@ class DeskConnection(QObject):
         """The server went away while saving: say so, and try again every ``RECONNECT_MS``."""
         self._offline_since = time.monotonic()
         banner = self._access.banner
-        banner.show_message(_("The database server cannot be reached. Your notes are kept on this computer "
-                              "and sent as soon as it is back."), "warning")
+        banner.show_message(lambda: _("The database server cannot be reached. Your notes are kept on this "
+                                      "computer and sent as soon as it is back."), "warning")
         banner.kind = "offline"
         if not self._reconnect.isActive():
             self._reconnect.start()
@@ -209,7 +209,7 @@ class DeskConnection(QObject):
         self._reconnect.stop()
         banner = self._access.banner
         if banner.kind == "offline":
-            banner.show_message(_("The database server is back. Your notes were saved."), "info")
+            banner.show_message(lambda: _("The database server is back. Your notes were saved."), "info")
 
     # --- a customer import under way -------------------------------------------------------------
     def poll_import(self) -> None:

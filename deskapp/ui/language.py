@@ -77,6 +77,15 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, NATIVE_NAMES[code]) for code in UI_LOCALES]
 
 
+def next_language_code() -> str:
+    """The language after the current one in the menu (Ctrl+Shift+L), round to the first."""
+    from deskapp.core.i18n import current_locale
+
+    codes = [code for code, _name in language_choices()]
+    current = current_locale()
+    return codes[(codes.index(current) + 1) % len(codes)] if current in codes else codes[0]
+
+
 def switch_language(code: str) -> str:
     """Make ``code`` the UI language everywhere; returns the code used.
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, _, language_name
 from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ RESULT_TITLES = (N_("Name"), N_("Account"), N_("Phone"), N_("Email"), N_("Organi
 class ResultsModel(RowsModel["LookupRow"]):
     """Lookup results. With privacy on, phone and email are masked."""
 
-    translated_cells = False  # names, numbers and addresses read the same in every language
+    translated_cells = True  # the customer's language is named in the rep's
 
     def __init__(self) -> None:
         super().__init__()
@@ -134,7 +134,7 @@ class ResultsModel(RowsModel["LookupRow"]):
             lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or ""),
             lambda r: MASK if self.privacy and r.email else (r.email or ""),
             lambda r: r.organisation or "",
-            lambda r: r.preferred_locale,
+            lambda r: language_name(r.preferred_locale) if r.preferred_locale else "",
             lambda r: r.brand,
         )
         self.columns = tuple(zip(RESULT_TITLES, cells, strict=True))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.supervisor.common import format_figure
 from deskapp.ui.supervisor.models import ReviewsModel
 from deskapp.ui.supervisor.review_form import SCORES
 from deskapp.ui.widgets import row_table
@@ -125,7 +126,7 @@ class MyReviewsDialog(QDialog):
             for key, score in review.scores.items())
         comment = html.escape(review.coaching_comment or _("No comment.")).replace("\n", "<br>")
         # Translated outside the f-string: Babel's extractor cannot see calls inside one on Python 3.11.
-        total = html.escape(_("Total: {total} / 100").format(total=f"{review.total:.1f}"))
+        total = html.escape(_("Total: {total} / 100").format(total=format_figure(review.total, 1)))
         coaching = html.escape(_("Coaching"))
         self.detail.setHtml(
             f"<h3>C-{review.case_id} {html.escape(review.case_subject)}</h3>"

@@ -129,8 +129,11 @@ class NoteEditor(QWidget):
         self._update_title()
         self._show_state(self.state, self._state_detail)
         self._fill_notes(self._notes)
+        if self._shown_history is not None and self._shown_history[0] == self.note_id:
+            self._show_history(self._shown_history[1])  # its times and headings in the new language
 
-    _state_detail = ""
+    _state_detail: str | dt.datetime = ""
+    _shown_history: tuple[int | None, list[RevisionRow]] | None = None  # (note, its revisions) on show
 
     def _update_title(self) -> None:
         if self.case_id is None:
@@ -140,8 +143,13 @@ class NoteEditor(QWidget):
         else:
             self.title.setText(_("Editing a saved note (saving adds a revision)"))
 
-    def _show_state(self, state: str, detail: str = "") -> None:
+    def _show_state(self, state: str, detail: str | dt.datetime = "") -> None:
+        # A time is kept as a datetime and written out here, so a language switch re-formats it.
+        from deskapp.core.i18n.formatting import format_time
+
         self.state, self._state_detail = state, detail
+        if isinstance(detail, dt.datetime):
+            detail = format_time(detail)
         texts = {
             "idle": "",
             "unsaved": _("Unsaved changes…"),
@@ -174,8 +182,6 @@ class NoteEditor(QWidget):
                             lambda result: self._loaded(case_id, *result), self._failed)
 
     def _loaded(self, case_id: int, draft: DraftRow | None, notes: list[NoteRow]) -> None:
-        from deskapp.core.i18n.formatting import format_time
-
         if case_id != self.case_id:
             return
         self._fill_notes(notes)
@@ -184,7 +190,7 @@ class NoteEditor(QWidget):
         self._based_on[(case_id, None)] = draft.saved_at if draft is not None else None
         if draft is not None and not self.editor.toPlainText():
             self._set_text(draft.body)
-            self._show_state("saved", format_time(draft.saved_at))
+            self._show_state("saved", draft.saved_at)
 
     def reload_notes(self) -> None:
         """Refresh the saved notes list (after something else added a note to this case)."""
@@ -242,12 +248,10 @@ class NoteEditor(QWidget):
                             lambda exc: self._draft_failed(case_id, exc))
 
     def _draft_saved(self, case_id: int, note_id: int | None, body: str, draft: SavedDraft) -> None:
-        from deskapp.core.i18n.formatting import format_time
-
         if not draft.offline:
             self._based_on[(case_id, note_id)] = draft.saved_at
         if case_id == self.case_id and not self._dirty and self.editor.toPlainText() == body:
-            self._show_state("offline" if draft.offline else "saved", format_time(draft.saved_at))
+            self._show_state("offline" if draft.offline else "saved", draft.saved_at)
         if draft.offline:
             self.went_offline.emit()
 
@@ -283,8 +287,6 @@ class NoteEditor(QWidget):
 
     def _note_saved(self, case_id: int, note_id: int | None, body: str, note: NoteRow,
                     notes: list[NoteRow]) -> None:
-        from deskapp.core.i18n.formatting import format_time
-
         self._based_on[(case_id, note_id)] = None  # saving the note used up its draft
         if case_id != self.case_id:
             return
@@ -293,7 +295,7 @@ class NoteEditor(QWidget):
             self._set_text("")
             self.note_id = None
             self._update_title()
-        self._show_state("note_saved", format_time(dt.datetime.now(dt.UTC)))
+        self._show_state("note_saved", dt.datetime.now(dt.UTC))
         self.note_saved.emit(note)
 
     def start_new_note(self) -> None:
@@ -320,6 +322,7 @@ class NoteEditor(QWidget):
     def _show_history(self, revisions: list[RevisionRow]) -> None:
         from deskapp.core.i18n.formatting import format_datetime
 
+        self._shown_history = (self.note_id, revisions)
         parts = []
         for rev in reversed(revisions):
             heading = _("Revision {number} · {author} · {time}").format(

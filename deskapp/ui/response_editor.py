@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import UI_LOCALES, _
+from deskapp.core.i18n import UI_LOCALES, _, language_name
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES, translate_ui
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -39,7 +39,7 @@ class ResponseEditor(QGroupBox):
         self.detail: ResponseDetail | None = None
         self.locale_combo = QComboBox()
         for code in UI_LOCALES:
-            self.locale_combo.addItem(NATIVE_NAMES[code], code)
+            self.locale_combo.addItem(code, code)  # named in retranslate_ui
         self.title_edit = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
@@ -70,6 +70,8 @@ class ResponseEditor(QGroupBox):
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""
+        for index in range(self.locale_combo.count()):  # the language a variant is written in
+            self.locale_combo.setItemText(index, language_name(str(self.locale_combo.itemData(index))))
         self.setTitle(_("Edit the response"))
         for row, text in enumerate((_("Language"), _("Title"), _("Text"))):
             item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -105,7 +107,7 @@ class ResponseEditor(QGroupBox):
 
     def _show_stale(self) -> None:
         variants = self.detail.variants if self.detail is not None else ()
-        stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in variants if v.stale]
+        stale = [language_name(v.locale) for v in variants if v.stale]
         self.stale.setVisible(bool(stale))
         self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
                            .format(languages=", ".join(stale)))

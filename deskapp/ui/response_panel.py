@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import _, current_locale
+from deskapp.core.i18n import _, current_locale, language_name
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES, translate_ui
+from deskapp.ui.language import translate_ui
 from deskapp.ui.response_editor import ResponseEditor
 
 if TYPE_CHECKING:
@@ -120,6 +120,8 @@ class ResponsePanel(QWidget):
             widget.setAccessibleName(self._prompt_label(spec_name))
         if self._preview is not None:
             self._label_preview(self._preview)
+            if self._preview.rep_locale != current_locale():  # the rep's side is in the new language
+                self.refresh_preview()
         if self._rows is not None:  # titles in the new language, in place: no query, same selection
             by_key = {row.key: row for row in self._rows}
             for index in range(self.list.count()):
@@ -279,9 +281,9 @@ class ResponsePanel(QWidget):
 
     def _label_preview(self, preview: ResponsePreview) -> None:
         self.customer_label.setText(_("For the customer ({language})").format(
-            language=NATIVE_NAMES.get(preview.customer_locale, preview.customer_locale)))
+            language=language_name(preview.customer_locale)))
         self.rep_label.setText(_("For you ({language})").format(
-            language=NATIVE_NAMES.get(preview.rep_locale, preview.rep_locale)))
+            language=language_name(preview.rep_locale)))
 
     # --- using a response -----------------------------------------------------------------
     def insert_selected(self) -> None:

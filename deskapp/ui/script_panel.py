@@ -91,7 +91,7 @@ class ScriptPanel(QWidget):
         translate_ui(self)
 
     def retranslate_ui(self) -> None:
-        """Texts in the current UI language (the step's rep-side text follows at the next step)."""
+        """Texts in the current UI language, the step being run included."""
         self.picker.setAccessibleName(_("Call script"))
         self.start.setText(_("Start"))
         self.back.setText(_("Back"))
@@ -100,6 +100,8 @@ class ScriptPanel(QWidget):
             titles = {row.key: row.titles.get(current_locale()) or row.title for row in self._rows}
             for index in range(self.picker.count()):
                 self.picker.setItemText(index, titles.get(self.picker.itemData(index), self.picker.itemText(index)))
+        if self.run is not None:  # the title, the rep's words, guidance, fields and options in the new language
+            self.run.follow_rep_locale(current_locale())
         self._show_step()
 
     def refresh_list(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, Signal
@@ -22,6 +23,8 @@ from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QMouseEvent
+
+Text = str | Callable[[], str]  # a text, or what writes it in the current UI language
 
 _STYLES = {
     "error": "background:#fde8e8; color:#7a1212; border:1px solid #e6a1a1;",
@@ -77,23 +80,36 @@ class Banner(QFrame):
         layout.addWidget(self.action)
         layout.addWidget(self.close_button)
         self.kind = ""
+        self._text: Text = ""
+        self._action_text: Text | None = None
         self.hide()
         translate_ui(self)
 
-    def show_message(self, text: str, kind: str = "error", action: str | None = None) -> None:
-        """Show ``text``; ``action`` adds a button whose click emits ``action_clicked``."""
+    def show_message(self, text: Text, kind: str = "error", action: Text | None = None) -> None:
+        """Show ``text``; ``action`` adds a button whose click emits ``action_clicked``.
+
+        Either may be a callable that writes the text: it is asked again after a language switch,
+        so the message shown follows the new language.
+        """
         self.kind = kind
         self.setStyleSheet(f"#banner {{{_STYLES[kind]} border-radius:4px;}} QLabel {{font-weight:600;}}")
-        self.label.setText(text)
-        self.setAccessibleDescription(text)
+        self._text, self._action_text = text, action
         self.action.setVisible(action is not None)
-        self.action.setText(action or "")
+        self._write()
         self.show()
 
+    def _write(self) -> None:
+        text = self._text() if callable(self._text) else self._text
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        action = self._action_text() if callable(self._action_text) else self._action_text
+        self.action.setText(action or "")
+
     def retranslate_ui(self) -> None:
-        """Texts in the current UI language."""
+        """Texts in the current UI language, the message shown included where it can be rewritten."""
         self.close_button.setToolTip(_("Dismiss"))
         self.close_button.setAccessibleName(_("Dismiss message"))
+        self._write()
 
 
 class ShortcutOverlay(QFrame):

@@ -38,12 +38,14 @@ def _bring_forward(widget: QWidget) -> None:
 class WindowMenus(QObject):
     """Menus whose entries depend on who is signed in, on ``window``'s menu bar.
 
-    ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in, and
-    ``switching_user`` asks the window to keep the note safe and clear the customer.
+    ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in,
+    ``language_chosen`` a language picked in the supervisor window, and ``switching_user`` asks
+    the window to keep the note safe and clear the customer.
     """
 
     signed_in = Signal(object)  # DeskInfo
     switching_user = Signal()
+    language_chosen = Signal(str)  # from the supervisor window's Language menu or Ctrl+Shift+L
 
     def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
                  sign_in: bool) -> None:
@@ -152,6 +154,7 @@ class WindowMenus(QObject):
 
             self.supervisor_window = SupervisorWindow(access.runner, access.desk, access.describe_error, self.role,
                                                       self._window)
+            self.supervisor_window.language_chosen.connect(self.language_chosen)
         self.supervisor_window.show()
         _bring_forward(self.supervisor_window)
 
@@ -172,7 +175,8 @@ class WindowMenus(QObject):
         """Ask where to save the selected case's summary, then write it as PDF."""
         case_id = self._current_case()
         if self._access.desk is None or case_id is None:
-            self._access.banner.show_message(_("Open a case first: the summary is of the selected case."), "info")
+            self._access.banner.show_message(lambda: _("Open a case first: the summary is of the selected case."),
+                                             "info")
             return
         path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), f"case-C-{case_id}.pdf",
                                                     _("PDF files (*.pdf)"))
@@ -202,7 +206,7 @@ class WindowMenus(QObject):
             banner.show_message(exc.message, "error")
             return
         except OSError:
-            banner.show_message(_("The PDF could not be written to {path}. Choose another folder and try "
-                                  "again.").format(path=path), "error")
+            banner.show_message(lambda: _("The PDF could not be written to {path}. Choose another folder and try "
+                                          "again.").format(path=path), "error")
             return
-        banner.show_message(_("The case summary was saved to {path}.").format(path=path), "info")
+        banner.show_message(lambda: _("The case summary was saved to {path}.").format(path=path), "info")

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
-from deskapp.core.i18n import current_locale
-from deskapp.ui.language import language_choices, switch_language
+from deskapp.ui.language import next_language_code, switch_language
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -103,5 +102,4 @@ class WindowModes(QObject):
 
     def next_language(self) -> None:
         """The next language in the menu."""
-        codes = [code for code, _name in language_choices()]
-        self.set_language(codes[(codes.index(current_locale()) + 1) % len(codes)])
+        self.set_language(next_language_code())

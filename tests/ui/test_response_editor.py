@@ -79,5 +79,5 @@ def test_changing_the_source_marks_translations_stale(qtbot: QtBot, open_window:
     editor.body.setPlainText("Thank you for calling {{ brand.name }}. How can I help?")
     editor.save.click()
     qtbot.waitUntil(lambda: editor.stale.isVisibleTo(window), timeout=5000)
-    assert "Suomi" in editor.stale.text() and "Español" in editor.stale.text()
+    assert "Finnish" in editor.stale.text() and "Spanish" in editor.stale.text()  # named in the UI language
     qtbot.waitUntil(lambda: "(translation out of date" in window.responses.list.currentItem().text(), timeout=5000)

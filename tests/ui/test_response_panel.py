@@ -33,7 +33,7 @@ def test_enter_inserts_the_customers_language_at_the_cursor(qtbot: QtBot, open_w
     window.notes.editor.moveCursor(window.notes.editor.textCursor().MoveOperation.End)
     _select(qtbot, window, "phone greeting", "greeting.phone")
     # Mäkinen prefers Finnish, the rep works in English: both are shown
-    qtbot.waitUntil(lambda: "Suomi" in window.responses.customer_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Finnish" in window.responses.customer_label.text(), timeout=5000)
     assert window.responses.rep_label.isVisible() and "English" in window.responses.rep_label.text()
     assert window.responses.customer_text.text() != window.responses.rep_text.text()
     qtbot.keyClick(window.responses.search, Qt.Key.Key_Return)

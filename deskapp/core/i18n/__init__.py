@@ -111,8 +111,23 @@ def babel_locale(code: str | None = None) -> Locale:
     return Locale.parse(normalise_locale(code) or _current_locale)
 
 
+# Our languages' names, translated by the catalogs and written as they stand alone in a list or
+# after a colon: Babel's CLDR data leaves them in English for Filipino ("Finnish") and in lower
+# case for Finnish and Spanish ("suomi", "finés"). N_ is defined above: these are marked, not looked up.
+LANGUAGE_NAMES: dict[str, str] = {"en": N_("English"), "fi": N_("Finnish"), "fil": N_("Filipino"),
+                                  "es": N_("Spanish")}
+
+
 def language_name(code: str, in_locale: str | None = None) -> str:
-    """The name of language ``code`` written in ``in_locale`` (default: the UI locale)."""
+    """The name of language ``code`` written in ``in_locale`` (default: the UI locale).
+
+    Our four languages come from the catalogs; any other code from Babel's CLDR data.
+    """
+    ours = normalise_locale(code)  # every code it returns is one of LANGUAGE_NAMES
+    if ours is not None:
+        target = normalise_locale(in_locale) if in_locale is not None else _current_locale
+        catalog = _current if target == _current_locale else load_catalog(target or SOURCE_LOCALE)
+        return catalog.gettext(LANGUAGE_NAMES[ours])
     from babel import Locale
 
     try:

@@ -83,7 +83,7 @@ class AuditTab(QWidget):
         for code, text in ACTION_FILTERS:
             self.action.addItem(_(text), code)
         self.action.setCurrentIndex(max(self.action.findData(keep), 0))
-        self.action_label.setText(_("&Show"))
+        self.action_label.setText(_("S&how"))
         self.since_label.setText(_("&Since"))
         localise_day_picker(self.since)
         self.refresh.setText(_("Refresh"))

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from deskapp.core.i18n import _
+from deskapp.ui.supervisor.common import format_figure
 
 # Colour-blind-safe (Okabe-Ito), darkest first so the busiest group reads best.
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -64,10 +65,13 @@ class BarChart(QWidget):
     def set_bars(self, bars: Sequence[Bar]) -> None:
         """Show ``bars`` (best first is easiest to read; the caller decides the order)."""
         self.bars = list(bars)
-        self.setAccessibleDescription("; ".join(f"{b.label}: {b.value:.2f} ({self.count_text(b.count)})"
-                                                for b in self.bars))
+        self.setAccessibleDescription("; ".join(f"{b.label}: {self.value_text(b)}" for b in self.bars))
         self.updateGeometry()
         self.update()
+
+    def value_text(self, bar: Bar) -> str:
+        """What is written beside ``bar``: its average, as the table writes it, and its count."""
+        return f"{format_figure(bar.value)}  ({self.count_text(bar.count)})"
 
     def sizeHint(self) -> QSize:
         return QSize(420, 40 + self.ROW * max(len(self.bars), 3))
@@ -86,7 +90,7 @@ class BarChart(QWidget):
             return
         metrics = QFontMetrics(self.font())
         label_width = min(max(metrics.horizontalAdvance(b.label) for b in self.bars) + 12, area.width() * 0.35)
-        value_width = max(metrics.horizontalAdvance(f"{b.value:.2f}  ({self.count_text(b.count)})")
+        value_width = max(metrics.horizontalAdvance(self.value_text(b))
                           for b in self.bars) + 10
         left, right = area.left() + label_width, area.right() - value_width
         axis_height = metrics.height() + 6
@@ -113,7 +117,7 @@ class BarChart(QWidget):
             painter.fillRect(bar_rect, self.colour(bar.value))
             painter.setPen(AXIS_TEXT)
             painter.drawText(QRectF(bar_rect.right() + 6, top, value_width + right - bar_rect.right(), row),
-                             Qt.AlignmentFlag.AlignVCenter, f"{bar.value:.2f}  ({self.count_text(bar.count)})")
+                             Qt.AlignmentFlag.AlignVCenter, self.value_text(bar))
 
 
 class LineChart(QWidget):

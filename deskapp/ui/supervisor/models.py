@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from deskapp.core.i18n import N_, _
 from deskapp.ui.models import RowsModel
+from deskapp.ui.supervisor.audit_labels import action_label, record_label
 from deskapp.ui.supervisor.common import format_figure
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _who(row: AuditRow) -> str:
 
 
 def _entity(row: AuditRow) -> str:
-    return row.entity if row.entity_id is None else f"{row.entity} {row.entity_id}"
+    return record_label(row.entity, row.entity_id)
 
 
 def _detail(row: AuditRow) -> str:
@@ -92,7 +93,7 @@ class AuditModel(RowsModel["AuditRow"]):
     columns = (
         (N_("Time"), lambda r: _datetime(r.at)),
         (N_("Who"), _who),
-        (N_("Action"), lambda r: r.action),
+        (N_("Action"), lambda r: action_label(r.action)),
         (N_("Record"), _entity),
         (N_("Details"), _detail),
     )

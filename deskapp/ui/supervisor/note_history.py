@@ -59,6 +59,18 @@ def _when(moment: dt.datetime) -> str:
     return format_datetime(moment)
 
 
+def _note_text(row: NoteRow) -> str:
+    """A note in the list: when, who, how many revisions, then its first line."""
+    first_line = (row.body.strip().splitlines() or [""])[0][:80]
+    revisions = ngettext("{n} revision", "{n} revisions", row.revision_count).format(n=row.revision_count)
+    return f"{_when(row.created_at)} · {row.author_name} · {revisions}\n{first_line}"
+
+
+def _revision_text(row: RevisionRow) -> str:
+    return _("{number} · {author} · {time}").format(number=row.number, author=row.author_name,
+                                                    time=_when(row.created_at))
+
+
 class NoteHistoryView(QWidget):
     """Pick a note of the case, then two of its revisions; the difference shows below."""
 
@@ -69,6 +81,7 @@ class NoteHistoryView(QWidget):
         self.case_id: int | None = None
         self.note_id: int | None = None
         self.revisions: list[RevisionRow] = []
+        self._note_rows: list[NoteRow] = []
         self.last_diff: NoteDiff | None = None
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight:700;")
@@ -123,6 +136,14 @@ class NoteHistoryView(QWidget):
         self.to_rev.setAccessibleName(_("Newer revision"))
         self.view.setAccessibleName(_("Changes between the revisions"))
         self.legend.setText(_("Added text is green and underlined; removed text is red and struck through."))
+        # Times and counts in the new language, in place: the same note and revisions stay chosen.
+        for index, row in enumerate(self._note_rows[:self.notes.count()]):
+            item = self.notes.item(index)
+            if item is not None:
+                item.setText(_note_text(row))
+        for combo in (self.from_rev, self.to_rev):
+            for index, revision in enumerate(self.revisions[:combo.count()]):
+                combo.setItemText(index, _revision_text(revision))
         if self.last_diff is not None:
             self._show(self.last_diff)
 
@@ -141,10 +162,9 @@ class NoteHistoryView(QWidget):
         if case_id != self.case_id:
             return
         self.notes.clear()
+        self._note_rows = list(rows)
         for row in rows:
-            first_line = (row.body.strip().splitlines() or [""])[0][:80]
-            revisions = ngettext("{n} revision", "{n} revisions", row.revision_count).format(n=row.revision_count)
-            item = QListWidgetItem(f"{_when(row.created_at)} · {row.author_name} · {revisions}\n{first_line}")
+            item = QListWidgetItem(_note_text(row))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.notes.addItem(item)
         if not rows:
@@ -187,8 +207,7 @@ class NoteHistoryView(QWidget):
         for combo in (self.from_rev, self.to_rev):
             combo.clear()
             for row in rows:
-                combo.addItem(_("{number} · {author} · {time}").format(
-                    number=row.number, author=row.author_name, time=_when(row.created_at)), row.number)
+                combo.addItem(_revision_text(row), row.number)
         # From the original to the latest: what was changed after the note was first saved.
         self.from_rev.setCurrentIndex(0)
         self.to_rev.setCurrentIndex(len(rows) - 1)

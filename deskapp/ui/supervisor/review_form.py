@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import N_, _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.supervisor.common import format_figure
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -64,6 +65,7 @@ class ReviewForm(QWidget):
         self.comment.setMinimumHeight(self.comment.fontMetrics().lineSpacing() * 3 + 12)
         self.comment_label.setBuddy(self.comment)
         self.message = QLabel()
+        self._said: Callable[[], str] | None = None
         self.message.setWordWrap(True)
         self.save = QPushButton()
         self.save.setEnabled(False)
@@ -89,6 +91,8 @@ class ReviewForm(QWidget):
         self.comment_label.setText(_("&Coaching comment for the representative"))
         self.comment.setAccessibleName(_("Coaching comment"))
         self.save.setText(_("Save the review"))
+        if self.message.text() and self._said is not None:
+            self.message.setText(self._said())
         self._show_case()
         self._rebuild()
         self.load_rubric()
@@ -164,7 +168,7 @@ class ReviewForm(QWidget):
             self.total.setText(_("Weighted total: {scored} of {count} criteria scored").format(
                 scored=scored, count=len(self.criteria)))
         else:
-            self.total.setText(_("Weighted total: {total} / 100").format(total=f"{total:.1f}"))
+            self.total.setText(_("Weighted total: {total} / 100").format(total=format_figure(total, 1)))
         self.save.setEnabled(self.case_id is not None and total is not None)
 
     def set_case(self, case_id: int | None, title: str = "") -> None:
@@ -187,7 +191,7 @@ class ReviewForm(QWidget):
         """Store the review for the case's owner."""
         case_id = self.case_id
         if case_id is None or self.weighted_total() is None:
-            self._say(_("Score every criterion before saving."), error=True)
+            self._say(lambda: _("Score every criterion before saving."), error=True)
             return
         from deskapp.core.services.reviews.reviews import create_review
 
@@ -197,14 +201,16 @@ class ReviewForm(QWidget):
 
     def _saved(self, review: ReviewRow) -> None:
         self.set_case(None)
-        self._say(_("Review saved for {name}: {total} / 100.").format(
-            name=review.agent_name or "—", total=f"{review.total:.1f}"))
+        self._say(lambda: _("Review saved for {name}: {total} / 100.").format(
+            name=review.agent_name or "—", total=format_figure(review.total, 1)))
         self.saved.emit(review)
 
     def _failed(self, exc: Exception) -> None:
-        self._say(self._describe(exc), error=True)
+        self._say(lambda: self._describe(exc), error=True)
         self._update_total()
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: Callable[[], str], error: bool = False) -> None:
+        """Show ``text()`` now, and again in the new language after a switch while it is shown."""
+        self._said = text
         self.message.setStyleSheet("color:#a11; font-weight:600;" if error else "color:#1d6b35; font-weight:600;")
-        self.message.setText(text)
+        self.message.setText(text())

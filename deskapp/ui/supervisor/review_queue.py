@@ -145,7 +145,7 @@ class ReviewQueueTab(QWidget):
         """Texts in the current UI language (the choices keep their selection)."""
         from deskapp.core.domain.enums import Channel, SupportStage
 
-        texts = (_("&Period"), _("C&hannel"), _("&Brand"), _("S&tage"), _("Customer lan&guage"), _("Cases per &rep"))
+        texts = (_("&Period"), _("C&hannel"), _("&Brand"), _("&Stage"), _("Customer lan&guage"), _("Cases per &rep"))
         for label, text in zip(self.filter_labels, texts, strict=True):
             label.setText(text)
         self._fill(self.period, [(days, _(text)) for days, text in PERIODS], default=90)

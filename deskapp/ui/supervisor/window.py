@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, _, current_locale
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import translate_ui
+from deskapp.ui.language import language_choices, next_language_code, translate_ui
 from deskapp.ui.supervisor.audit_view import AuditTab
 from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
@@ -43,7 +45,13 @@ TABS: tuple[tuple[str, str, str, type[Page]], ...] = (
 
 
 class SupervisorWindow(QMainWindow):
-    """Tabs for the supervisor's (or administrator's) work, loaded when first shown."""
+    """Tabs for the supervisor's (or administrator's) work, loaded when first shown.
+
+    Its Language menu and Ctrl+Shift+L ask for a language with ``language_chosen``: the main
+    window switches the whole UI and remembers the choice for the agent.
+    """
+
+    language_chosen = Signal(str)
 
     def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], role: Role,
                  parent: QWidget | None = None) -> None:
@@ -74,6 +82,17 @@ class SupervisorWindow(QMainWindow):
             self.history_check = HistoryCheck(runner, desk, self._describe_and_show, self.banner, self)
             self.tools_menu.addAction(self.history_check.action)
         self.tools_menu.menuAction().setVisible(self.history_check is not None)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_actions: dict[str, QAction] = {}
+        for code, language in language_choices():
+            choice = self.language_menu.addAction(language)
+            choice.setCheckable(True)
+            choice.triggered.connect(lambda _checked=False, code=code: self.language_chosen.emit(code))
+            self.language_actions[code] = choice
+        self.next_language = QAction(self)
+        self.next_language.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.next_language.triggered.connect(lambda: self.language_chosen.emit(next_language_code()))
+        self.addAction(self.next_language)
         self.tabs.currentChanged.connect(lambda _i: self._start_current())
         self.resize(1200, 760)  # as the main window: it fits a 1366×768 screen
         keep_on_screen(self)
@@ -107,6 +126,10 @@ class SupervisorWindow(QMainWindow):
         self.setWindowTitle(_("deskapp — supervisor"))
         self.tools_menu.setTitle(_("&Tools"))
         self.tabs.setAccessibleName(_("Supervisor pages"))
+        self.language_menu.setTitle(_("&Language"))
+        self.next_language.setText(_("Next user-interface language"))
+        for code, choice in self.language_actions.items():
+            choice.setChecked(code == current_locale())
         for name, title, _action, _cls in TABS:
             if name in self.pages:
                 self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), _(title))

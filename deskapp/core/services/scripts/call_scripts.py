@@ -220,6 +220,10 @@ class ScriptRun:
         return SayText(self.customer_locale, self._render(step.say, self.customer_locale),
                        self.rep_locale, self._render(step.say, self.rep_locale))
 
+    def follow_rep_locale(self, locale: str) -> None:
+        """Show the rep's side in ``locale`` from now on (the rep switched the UI language mid-run)."""
+        self.rep_locale = pick_locale(self.script.locales, locale) or SOURCE_LOCALE
+
     def note(self) -> str:
         """Guidance for the rep at the current step, in the rep's language ("" when there is none)."""
         return pick_text(self.current.note, self.rep_locale) if self.current.note else ""
