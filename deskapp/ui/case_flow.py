@@ -135,7 +135,7 @@ class CaseFlow(QObject):
         notes = self._notes
         case_id = case.id if case is not None else None
         if case_id != notes.case_id:
-            notes.set_case(case_id)
+            notes.set_case(case_id, case.reference if case is not None else "")
             self._responses.refresh_preview()  # the customer and case fill in the placeholders
 
     def new_case(self) -> None:

@@ -120,6 +120,11 @@ class NewCaseForm(QGroupBox):
         self.hide()
 
 
+# Columns of the case history (see CasesModel): reference, opened, subject, ...
+OPENED_COLUMN = 1
+SUBJECT_COLUMN = 2
+
+
 class CustomerPanel(QWidget):
     """Profile, alerts and case history of the customer being served."""
 
@@ -158,8 +163,8 @@ class CustomerPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # The subject is what a rep reads first: a real width of its own (long Spanish or Finnish
         # headers would otherwise squeeze it to nothing); the last column takes what is left.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 230)
+        header.setSectionResizeMode(SUBJECT_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(SUBJECT_COLUMN, 230)
         header.setStretchLastSection(True)
         self.status = QComboBox()
         self.assign = QPushButton()
@@ -240,10 +245,14 @@ class CustomerPanel(QWidget):
     def _fit_case_headers(self) -> None:
         header = self.cases.horizontalHeader()
         metrics = header.fontMetrics()
+        # The opened date in its medium form ("Nov 23, 2026", "13 oct 2026"), measured on a sample
+        # rather than on the cells, so the column never cuts a date.
+        date_width = metrics.horizontalAdvance("Sep 30, 2026") + 24
         for column in range(self.cases_model.columnCount()):
-            if column != 1:  # the subject keeps its own width
+            if column != SUBJECT_COLUMN:  # the subject keeps its own width
                 title = str(self.cases_model.headerData(column, Qt.Orientation.Horizontal) or "")
-                header.resizeSection(column, max(70, metrics.horizontalAdvance(title) + 24))
+                least = date_width if column == OPENED_COLUMN else 70
+                header.resizeSection(column, max(least, metrics.horizontalAdvance(title) + 24))
 
     def set_privacy(self, on: bool) -> None:
         """Mask phone, email, birth year and income while the customer can see the screen."""

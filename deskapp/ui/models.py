@@ -148,14 +148,16 @@ class ResultsModel(RowsModel["LookupRow"]):
 def _opened(case: CaseRow) -> str:
     from deskapp.core.i18n.formatting import format_date  # Babel's date data stays off the start-up path
 
-    return format_date(case.opened_at, width="short")
+    return format_date(case.opened_at, width="medium")
 
 
 class CasesModel(RowsModel["CaseRow"]):
     """A customer's case history."""
 
     columns = (
-        # What a rep scans first comes first: when, what, and whether it is still open.
+        # What a rep scans first comes first: the reference the customer quotes, when, what, and
+        # whether it is still open.
+        (N_("Reference"), lambda c: c.reference),
         (N_("Opened"), _opened),
         (N_("Subject"), lambda c: c.subject),
         (N_("Status"), lambda c: c.status.label),

@@ -48,6 +48,7 @@ class NoteEditor(QWidget):
         self._desk = desk
         self._describe = describe_error
         self.case_id: int | None = None
+        self.case_reference = ""  # "C-1042": the header names the case the note goes to
         self.note_id: int | None = None
         self._loading = False
         self._dirty = False
@@ -134,9 +135,13 @@ class NoteEditor(QWidget):
         if self.case_id is None:
             self.title.setText(_("Open a case to write notes"))
         elif self.note_id is None:
-            self.title.setText(_("New note"))
+            self.title.setText(_("New note · case {reference}").format(reference=self.case_reference))
         else:
-            self.title.setText(_("Editing a saved note (saving adds a revision)"))
+            self.title.setText(
+                _("Editing a saved note of case {reference} (saving adds a revision)").format(
+                    reference=self.case_reference
+                )
+            )
 
     def _show_state(self, state: str, detail: str = "") -> None:
         self.state, self._state_detail = state, detail
@@ -155,10 +160,11 @@ class NoteEditor(QWidget):
         self.status.setAccessibleName(self.status.text())
 
     # --- loading a case -------------------------------------------------------------------
-    def set_case(self, case_id: int | None) -> None:
-        """Switch to ``case_id``: the current draft is saved first, then the case's draft loads."""
+    def set_case(self, case_id: int | None, reference: str = "") -> None:
+        """Switch to ``case_id`` (quoted as ``reference``): the draft is saved first, then the case's draft loads."""
         self.flush()
         self.case_id = case_id
+        self.case_reference = reference
         self.note_id = None
         self._set_text("")
         self._show_state("idle")

@@ -31,6 +31,7 @@ from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers import import_runs, lookup
 from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.customers.lookup import LookupPage
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
 from deskapp.core.storage.engine import is_read_only, make_engine, session_factory
@@ -218,6 +219,10 @@ class Desk:
             PermissionDenied: The account is disabled or unknown, or its role may not look customers up.
         """
         return self.as_agent(lookup.find_customers, query, limit=limit)
+
+    def lookup_page(self, query: str, limit: int = 50) -> LookupPage:
+        """:meth:`lookup`, and whether more customers match than the page shows."""
+        return self.as_agent(lookup.find_customer_page, query, limit=limit)
 
     def profile(self, customer_id: int) -> customer_profiles.ProfileRow:
         """The customer's profile."""

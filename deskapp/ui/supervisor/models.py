@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 def _date(value: dt.date | dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_date
 
-    return format_date(value, width="short")
+    return format_date(value)  # the medium form: "Nov 23, 2026", never "11/23/26"
 
 
 def _datetime(value: dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_datetime
 
-    return format_datetime(value, width="short")
+    return format_datetime(value)
 
 
 def _language(code: str) -> str:

@@ -169,8 +169,27 @@ def find_customers(
     Raises:
         PermissionDenied: The agent is unknown or disabled, or may not look customers up.
     """
+    return find_customer_page(session, actor_id, query, brand=brand, limit=limit, default_region=default_region).rows
+
+
+def find_customer_page(
+    session: Session,
+    actor_id: int,
+    query: str,
+    *,
+    brand: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    default_region: str | None = None,
+) -> LookupPage:
+    """:func:`lookup_page` for an acting agent, who needs ``customer.lookup``.
+
+    The window uses this to say "50 shown — type more to narrow" when the page is capped.
+
+    Raises:
+        PermissionDenied: The agent is unknown or disabled, or may not look customers up.
+    """
     require(session, actor_id, "customer.lookup")
-    return lookup(session, query, brand=brand, limit=limit, default_region=default_region)
+    return lookup_page(session, query, brand=brand, limit=limit, default_region=default_region)
 
 
 def _lookup(
