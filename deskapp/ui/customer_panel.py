@@ -24,7 +24,7 @@ from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priorit
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.language import translate_ui
-from deskapp.ui.models import MASK, CasesModel
+from deskapp.ui.models import MASK, CasesModel, masked_name
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
@@ -278,14 +278,18 @@ class CustomerPanel(QWidget):
             self.details.clear()
             self.cases_model.set_rows([])
             return
-        self.name.setText(profile.display_name or profile.account_number)
+        if self.privacy:
+            self.name.setText(masked_name(profile.display_name) if profile.display_name else MASK)
+        else:
+            self.name.setText(profile.display_name or profile.account_number)
         kind = profile.kind.label
         if profile.organisation:
             kind = _("{kind} · {organisation}").format(kind=kind, organisation=profile.organisation)
         language = _("Speaks {customer_language} (you: {rep_language})").format(
             customer_language=language_name(profile.preferred_locale),
             rep_language=language_name(current_locale()))
-        self.summary.setText(" · ".join((profile.account_number, kind, profile.brand_name, language)))
+        account = MASK if self.privacy else profile.account_number
+        self.summary.setText(" · ".join((account, kind, profile.brand_name, language)))
         self.alerts.setVisible(bool(profile.alerts))
         self.alerts.setText("⚠ " + " · ".join(profile.alerts))
         lines = []

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from deskapp.core.i18n import _
 from deskapp.ui.language import translate_ui
-from deskapp.ui.models import RESULT_TITLES, ResultsModel
+from deskapp.ui.models import MASK, RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class CustomerSearch(QObject):
         self.results.setAlternatingRowColors(True)
         self.hint = QLabel()
         self._shown: tuple[int | None, bool] = (None, False)  # the count and cap the hint shows
+        self.privacy = False
         self.hint.setStyleSheet("color:#666;")
         # A fixed height: a new count must not re-lay-out the whole window on every keystroke.
         self.hint.setFixedHeight(self.hint.fontMetrics().height() + 6)
@@ -91,6 +92,13 @@ class CustomerSearch(QObject):
             title = _(RESULT_TITLES[column])
             header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
 
+    def set_privacy(self, on: bool) -> None:
+        """Mask what the rep typed (a name, a phone number) and the identifying columns of the results."""
+        self.privacy = on
+        self.box.setEchoMode(QLineEdit.EchoMode.Password if on else QLineEdit.EchoMode.Normal)
+        self.model.set_privacy(on)
+        self.update_hint()
+
     def update_hint(self, count: int | None = None, more: bool | None = None) -> None:
         """The line under the results: the count, no match, a capped page, or where to find the shortcuts."""
         from deskapp.core.i18n import ngettext
@@ -102,7 +110,8 @@ class CustomerSearch(QObject):
         if count is None or not text:
             self.hint.setText(_("Press F1 for keyboard shortcuts."))
         elif count == 0:
-            self.hint.setText(_("No customer matches “{query}”.").format(query=text))
+            shown = MASK if self.privacy else text
+            self.hint.setText(_("No customer matches “{query}”.").format(query=shown))
         elif more:
             # The page is capped: a count alone would read as "this is everyone".
             self.hint.setText(

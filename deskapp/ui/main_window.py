@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
-        self.modes = WindowModes(access, self, actions.by_name, finder.model, splitters=(self.split, self.right))
+        self.modes = WindowModes(access, self, actions.by_name, finder, splitters=(self.split, self.right))
         self.modes.privacy_changed.connect(lambda _on: self.update_status())
 
         self.setTabOrder(self.search, self.results)

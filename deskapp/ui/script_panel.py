@@ -253,6 +253,10 @@ class ScriptPanel(QWidget):
     def _saved(self, result: ScriptRunResult) -> None:
         self.run = None
         self._show_step()
+        # Said where the rep is looking: the steps disappear, and without a word it is not clear
+        # whether the run was stored or thrown away.
+        self.message.setText(_("Call script saved to case {reference}: see Saved notes.").format(
+            reference=result.case_reference))
         self.finished.emit(result)
 
     def _failed(self, exc: Exception) -> None:

@@ -63,3 +63,25 @@ def test_the_case_reference_is_in_the_case_table_and_note_header(qtbot: QtBot, o
     window.search.clear()
     window.search.insert(reference)
     qtbot.waitUntil(lambda: _names(window) == ["⚠ Jukka Mäkinen"], timeout=5000)
+
+
+def test_the_privacy_mask_hides_the_typed_query_and_identifying_columns(qtbot: QtBot, open_window: Any,
+                                                                        desk_db: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from deskapp.ui.models import MASK
+
+    window = open_window(str(desk_db))
+    _open(qtbot, window, "+358 40 1234567", "Jukka Mäkinen")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.search.echoMode() == QLineEdit.EchoMode.Password  # the caller's number is not on screen
+    model = window.results_model
+    assert model.data(model.index(0, 0)) == "⚠ Jukka M." and model.data(model.index(0, 1)) == MASK
+    assert window.panel.name.text() == "Jukka M." and "FI-000001" not in window.panel.summary.text()
+    window.search.setText("0000000000")
+    qtbot.waitUntil(lambda: "No customer matches" in window.results_hint.text(), timeout=5000)
+    assert "0000000000" not in window.results_hint.text()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.search.echoMode() == QLineEdit.EchoMode.Normal
+    assert "0000000000" in window.results_hint.text()

@@ -51,6 +51,8 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
     _fill_fields(panel)
     panel.finish.click()
     qtbot.waitUntil(lambda: panel.run is None, timeout=5000)
+    reference = window.panel.current_case().reference
+    assert "saved" in panel.message.text().lower() and reference in panel.message.text()  # a confirmation
     with sqlite3.connect(desk_db) as db:
         kind, key, version = db.execute("SELECT kind, script_key, script_version FROM case_note").fetchone()
         body = db.execute("SELECT body FROM note_revision").fetchone()[0]
@@ -90,3 +92,20 @@ def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window:
     shown = panel._fields["follow_up_date"]
     assert isinstance(shown, QDateEdit) and shown is not date
     assert shown.date() == QDate(2026, 5, 17)
+
+
+def test_a_missing_field_names_the_field_and_not_the_database(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    window.search.setText("maki")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    window.open_selected()
+    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
+    panel = window.scripts
+    window.notes.side_tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=10000)
+    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
+    panel.start_selected()
+    qtbot.waitUntil(lambda: panel.run is not None, timeout=10000)
+    panel.choose(0)  # the caller's name is required
+    text = panel.message.text()
+    assert "Caller's name" in text and "database" not in text.lower()

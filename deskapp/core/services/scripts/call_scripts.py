@@ -74,6 +74,7 @@ class ScriptRunResult:
 
     note: NoteRow
     feedback: FeedbackRow | None
+    case_reference: str = ""  # "C-1042": the window confirms where the run went
 
 
 
@@ -389,4 +390,4 @@ def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) ->
     audit(session, actor_id, "note.script_run", "case_note", note.id,
           detail={"case": case_id, "script": run.script.key, "version": run.script.version})
     feedback = stage_feedback(session, actor_id, case_id, run.csat) if run.csat is not None else None
-    return ScriptRunResult(note=commit_note(session, note.id), feedback=feedback)
+    return ScriptRunResult(note=commit_note(session, note.id), feedback=feedback, case_reference=case.reference)
