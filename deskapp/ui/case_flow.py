@@ -93,6 +93,7 @@ class CaseFlow(QObject):
         self._notes.set_case(None)
         self.customer_id = None
         self._panel.show_profile(None)
+        self._responses.clear_for_next_caller()  # no previous customer's name or amounts left
 
     def _save_customer(self, customer_id: int, changes: dict[str, str], version: int) -> None:
         desk = self._access.open_desk

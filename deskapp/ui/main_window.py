@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
         """Ctrl+Shift+N: keep the note safe, clear the customer, search again."""
         self.build_side_panels()
         self.case_flow.close_customer()
+        self.scripts.reset()  # a script run belongs to the previous call
         self.search.clear()
         self.focus_search()
 

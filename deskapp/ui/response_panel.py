@@ -219,6 +219,11 @@ class ResponsePanel(QWidget):
             widget.setAccessibleName(spec.label())
             self._inputs[spec.name] = widget
             self.prompts.addRow(spec.label(), widget)
+        # Tab from the search goes straight to the fill-ins, then Insert: Up and Down already pick
+        # the response from the search box, and new widgets would otherwise come last in the order.
+        chain = [self.search, *self._inputs.values(), self.insert, self.copy, self.list]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _prompt_label(self, name: str) -> str:
         specs = self._detail.prompts if self._detail is not None else ()
@@ -234,6 +239,22 @@ class ResponsePanel(QWidget):
             else:
                 values[name] = widget.text().replace(",", ".").strip()
         return values
+
+    def clear_for_next_caller(self) -> None:
+        """Forget what was typed for the previous caller: fill-ins empty, the preview filled in again.
+
+        The preview shows the previous customer's name and amounts until it is refreshed; the
+        next caller (or someone looking over the counter) must not see them.
+        """
+        self._preview_timer.stop()
+        for widget in self._inputs.values():
+            if isinstance(widget, QLineEdit):
+                widget.clear()
+            else:
+                widget.setDate(QDate.currentDate())
+        self.customer_text.clear()
+        self.rep_text.clear()
+        self.refresh_preview()
 
     def refresh_preview(self) -> None:
         """Fill in the selected response for the open customer, in both languages."""

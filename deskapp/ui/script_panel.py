@@ -250,6 +250,11 @@ class ScriptPanel(QWidget):
         desk = self._desk
         self._runner.submit(lambda: desk.finish_script(case_id, run), self._saved, self._failed)
 
+    def reset(self) -> None:
+        """Drop a run in progress (the next caller): its answers belong to the previous call."""
+        self.run = None
+        self._show_step()
+
     def _saved(self, result: ScriptRunResult) -> None:
         self.run = None
         self._show_step()

@@ -283,8 +283,18 @@ class Desk:
                 theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
                                                    answering_agent_id=me, case_id=case_id, prompts=prompts)
             except MissingPrompt as exc:
-                return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
-                                       pair.rep.body, str(exc))
+                # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
+                # template code; the raw templates only if even that cannot be filled in.
+                try:
+                    mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
+                                                     case_id=case_id, prompts=prompts, placeholders=True)
+                    theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
+                                                       answering_agent_id=me, case_id=case_id, prompts=prompts,
+                                                       placeholders=True)
+                except errors.DeskappError:
+                    return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
+                                           pair.rep.body, str(exc))
+                return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, str(exc))
             return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, None)
 
         return self._run(work)
