@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -222,7 +223,7 @@ class ResponsePanel(QWidget):
         # Tab from the search goes straight to the fill-ins, then Insert: Up and Down already pick
         # the response from the search box, and new widgets would otherwise come last in the order.
         chain = [self.search, *self._inputs.values(), self.insert, self.copy, self.list]
-        for before, after in zip(chain, chain[1:], strict=False):
+        for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 
     def _prompt_label(self, name: str) -> str:

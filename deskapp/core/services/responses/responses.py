@@ -304,7 +304,7 @@ def case_reference(session: Session, case_id: int) -> str:
     return format_case_reference(reference)
 
 
-def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,  # noqa: PLR0913
+def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,
                     locale: str | None = None, answering_agent_id: int | None = None, case_id: int | None = None,
                     prompts: Mapping[str, Any] | None = None, placeholders: bool = False) -> RenderedResponse:
     """Fill in response ``key`` for a customer, in their language (or ``locale``, with the usual fallback).
