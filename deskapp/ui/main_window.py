@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in)
         menus.signed_in.connect(self.signed_in)
         menus.switching_user.connect(self.next_caller)
+        menus.signed_out.connect(self.update_status)
 
         self.case_flow.attach(panel, notes, responses)
         self.modes.attach(panel, notes)

@@ -39,11 +39,13 @@ class WindowMenus(QObject):
     """Menus whose entries depend on who is signed in, on ``window``'s menu bar.
 
     ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in, and
-    ``switching_user`` asks the window to keep the note safe and clear the customer.
+    ``switching_user`` asks the window to keep the note safe and clear the customer; ``signed_out``
+    follows once nobody is signed in.
     """
 
     signed_in = Signal(object)  # DeskInfo
     switching_user = Signal()
+    signed_out = Signal()  # the previous user is gone; the next one has not signed in yet
 
     def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
                  sign_in: bool) -> None:
@@ -136,7 +138,9 @@ class WindowMenus(QObject):
                 widget.deleteLater()
         self.supervisor_window = self.reviews_dialog = None
         access.is_ready = False
+        access.info = None  # nobody is signed in until the dialog says who: the status bar names no one
         self.set_role(None)
+        self.signed_out.emit()
         self.ask_sign_in()
 
     # --- what the signed-in person can open --------------------------------------------------
