@@ -149,7 +149,8 @@ class NoteEditor(QWidget):
             "idle": "",
             "unsaved": _("Unsaved changes…"),
             "saving": _("Saving…"),
-            "saved": _("Saved {time}").format(time=detail),
+            # An autosaved draft is kept, not yet a note in "Saved notes": it must not read as saved.
+            "saved": _("Draft kept {time} · Ctrl+S saves the note").format(time=detail),
             "offline": _("Kept on this computer {time}: the server is unreachable").format(time=detail),
             "note_saved": _("Note saved {time}").format(time=detail),
             "failed": _("Not saved: {reason} — your text is kept").format(reason=detail),
