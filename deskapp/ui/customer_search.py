@@ -154,7 +154,10 @@ class CustomerSearch(QObject):
 
     def search_clipboard(self) -> None:
         """Search for what is on the clipboard (a number copied from the phone system)."""
-        text = (QGuiApplication.clipboard().text() or "").strip().splitlines()
+        from deskapp.ui.widgets import mime_text
+
+        mime = QGuiApplication.clipboard().mimeData()
+        text = (mime_text(mime) if mime is not None else "").strip().splitlines()
         self.box.setText(text[0][:200] if text else "")
         self.focus()
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import PlainTextEditor
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, SavedDraft
@@ -54,11 +54,12 @@ class NoteEditor(QWidget):
         self._dirty = False
         self._based_on: dict[tuple[int, int | None], dt.datetime | Unchecked | None] = {}
         self._in_flight: str | None = None
-        self.state = "idle"  # idle | unsaved | saving | saved | failed
+        self.state = "idle"  # idle | unsaved | saving | saved | failed | notice
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:600;")
-        self.editor = QPlainTextEdit()
+        self.editor = PlainTextEditor()
+        self.editor.paste_refused.connect(lambda reason: self._show_state("notice", reason))
         self.editor.setTabChangesFocus(True)
         self.editor.installEventFilter(self)
         self.status = QLabel()
@@ -154,6 +155,7 @@ class NoteEditor(QWidget):
             "offline": _("Kept on this computer {time}: the server is unreachable").format(time=detail),
             "note_saved": _("Note saved {time}").format(time=detail),
             "failed": _("Not saved: {reason} — your text is kept").format(reason=detail),
+            "notice": detail,  # e.g. a paste with no text in it; already in the UI language
         }
         self.status.setText(texts.get(state, ""))
         colour = "#a11" if state == "failed" else "#555"

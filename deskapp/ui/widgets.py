@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QMimeData, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from deskapp.core.i18n import _
 from deskapp.ui.language import translate_ui
@@ -126,3 +135,34 @@ class ShortcutOverlay(QFrame):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.hide()
+
+
+def mime_text(mime: QMimeData) -> str:
+    """The plain text of clipboard or drop data: its text, else its HTML turned into text.
+
+    Some programs (web mail, a CRM page) put only HTML on the clipboard; Qt's plain-text widgets
+    then paste nothing at all.
+    """
+    if mime.hasText() and mime.text():
+        return mime.text()
+    if mime.hasHtml():
+        from PySide6.QtGui import QTextDocumentFragment
+
+        return QTextDocumentFragment.fromHtml(mime.html()).toPlainText().replace("\u2029", "\n")
+    return ""
+
+
+class PlainTextEditor(QPlainTextEdit):
+    """A plain-text editor that pastes the text of HTML-only data, and says when there is no text."""
+
+    paste_refused = Signal(str)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasText() or source.hasHtml() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        text = mime_text(source)
+        if text:
+            self.insertPlainText(text)
+        else:  # an image, a file: nothing a note can hold; silence would look like a broken paste
+            self.paste_refused.emit(_("Nothing was pasted: the clipboard holds no text (only a picture or a file)."))

@@ -114,3 +114,28 @@ def test_the_restore_banner_offers_every_unsaved_note(qtbot: QtBot, open_window:
                         and again.notes.editor.toPlainText() not in seen, timeout=5000)
         seen.add(again.notes.editor.toPlainText())
     assert seen == {"First draft", "Second draft"} and not again.banner.isVisible()
+
+
+def test_an_html_only_clipboard_pastes_its_text_or_says_why_not(qtbot: QtBot, open_window: Any,
+                                                                desk_db: Path) -> None:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    window = open_window(str(desk_db))
+    _open(qtbot, window, "maki", "Jukka Mäkinen")
+    qtbot.waitUntil(window.notes.editing.isEnabled)
+    html_only = QMimeData()
+    html_only.setHtml("<p>Order <b>4711</b> was sent</p><p>twice</p>")
+    assert not html_only.hasText()
+    window.notes.editor.insertFromMimeData(html_only)
+    assert window.notes.editor.toPlainText() == "Order 4711 was sent\ntwice"
+    picture = QMimeData()
+    picture.setImageData(QImage(4, 4, QImage.Format.Format_RGB32))
+    window.notes.editor.insertFromMimeData(picture)
+    assert "Nothing was pasted" in window.notes.status.text()
+    # The search box's clipboard search (a number copied from a web page) reads HTML too.
+    number = QMimeData()
+    number.setHtml("<span>+358 40 1234567</span>")
+    QGuiApplication.clipboard().setMimeData(number)
+    window.search_clipboard()
+    assert window.search.text() == "+358 40 1234567"
