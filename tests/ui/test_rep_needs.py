@@ -139,3 +139,20 @@ def test_an_html_only_clipboard_pastes_its_text_or_says_why_not(qtbot: QtBot, op
     QGuiApplication.clipboard().setMimeData(number)
     window.search_clipboard()
     assert window.search.text() == "+358 40 1234567"
+
+
+def test_change_details_edits_phones_emails_and_alerts(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open(qtbot, window, "maki", "Jukka Mäkinen")
+    window.panel.edit_button.click()
+    form = window.panel.edit_form
+    assert form.inputs["phones"].text() == "+358 40 1234567"
+    form.inputs["phones"].setText("+358 40 1234567; 12")
+    form.save.click()
+    qtbot.waitUntil(lambda: "Phone: \"12\" is not a valid phone number" in window.banner.label.text(), timeout=5000)
+    assert form.isVisible()  # the form stays open with what was typed
+    form.inputs["phones"].setText("+358 40 1234567; 050 111 2233")
+    form.inputs["alerts"].setText("Hard of hearing; VIP")
+    form.save.click()
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+    assert "+358 50 1112233" in window.panel.details.text() and "VIP" in window.panel.alerts.text()
