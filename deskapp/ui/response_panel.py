@@ -26,6 +26,7 @@ from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import NATIVE_NAMES, translate_ui
 from deskapp.ui.response_editor import ResponseEditor
+from deskapp.ui.widgets import localise_date_edit
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, ResponsePreview
@@ -210,6 +211,7 @@ class ResponsePanel(QWidget):
             if spec.type == "date":
                 widget = QDateEdit(QDate.currentDate())
                 widget.setCalendarPopup(True)
+                localise_date_edit(widget)
                 widget.dateChanged.connect(lambda _d: self._preview_timer.start(250))
             else:
                 widget = QLineEdit()

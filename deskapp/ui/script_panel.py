@@ -24,6 +24,7 @@ from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import localise_date_edit
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -191,6 +192,7 @@ class ScriptPanel(QWidget):
             day = QDate(value.year, value.month, value.day) if isinstance(value, dt.date) else QDate.currentDate()
             widget = QDateEdit(day)
             widget.setCalendarPopup(True)
+            localise_date_edit(widget)
             return widget
         if spec.type in {"choice", "yesno"}:
             combo = QComboBox()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractItemModel, QMimeData, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -166,3 +167,20 @@ class PlainTextEditor(QPlainTextEdit):
             self.insertPlainText(text)
         else:  # an image, a file: nothing a note can hold; silence would look like a broken paste
             self.paste_refused.emit(_("Nothing was pasted: the clipboard holds no text (only a picture or a file)."))
+
+
+def localise_date_edit(edit: QDateEdit) -> None:
+    """Show ``edit``'s date in the UI language's medium form ("Oct 13, 2026", "13.10.2026", "13 oct 2026").
+
+    The same form as every date the window shows (Babel's "medium"), never the short "10/13/26";
+    call again after a language switch.
+    """
+    import re
+
+    from babel.dates import get_date_format
+
+    from deskapp.core.i18n import babel_locale
+
+    pattern = get_date_format("medium", locale=babel_locale()).pattern
+    # Babel (CLDR) and Qt share d, M, MMM; a CLDR year of any width is the full year in Qt.
+    edit.setDisplayFormat(re.sub(r"y+", "yyyy", pattern))

@@ -156,3 +156,21 @@ def test_change_details_edits_phones_emails_and_alerts(qtbot: QtBot, open_window
     form.save.click()
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
     assert "+358 50 1112233" in window.panel.details.text() and "VIP" in window.panel.alerts.text()
+
+
+def test_dates_are_shown_in_the_medium_form(qtbot: QtBot) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit
+
+    from deskapp.core.i18n.formatting import format_date, format_datetime
+    from deskapp.ui.widgets import localise_date_edit
+
+    moment = dt.datetime(2026, 10, 13, 14, 3, tzinfo=dt.UTC)
+    assert format_date(moment, "en") == "Oct 13, 2026" and "/" not in format_datetime(moment, "en")
+    assert format_datetime(moment, "en").startswith("Oct 13, 2026, ")
+    edit = QDateEdit(QDate(2026, 10, 13))
+    qtbot.addWidget(edit)
+    localise_date_edit(edit)
+    assert edit.text() == "Oct 13, 2026"
