@@ -107,7 +107,7 @@ class ReviewsModel(RowsModel["ReviewRow"]):
 
     columns = (
         (N_("Date"), lambda r: _date(r.created_at)),
-        (N_("Case"), lambda r: f"C-{r.case_id} {r.case_subject}"),
+        (N_("Case"), lambda r: f"{r.case_reference} {r.case_subject}"),
         (N_("Supervisor"), lambda r: r.supervisor_name),
         (N_("Total"), _total),
         (N_("Acknowledged"), lambda r: _date(r.acknowledged_at) if r.acknowledged_at else "—"),
