@@ -90,19 +90,20 @@ def test_the_privacy_mask_hides_the_typed_query_and_identifying_columns(qtbot: Q
 def test_the_restore_banner_offers_every_unsaved_note(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     from PySide6.QtCore import Qt
 
+    def leave_draft(text: str) -> None:
+        qtbot.waitUntil(lambda: window.notes.case_id is not None and window.notes.editing.isEnabled(), timeout=5000)
+        qtbot.keyClicks(window.notes.editor, text)
+        qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
+
     window = open_window(str(desk_db))
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.editing.isEnabled)
-    qtbot.keyClicks(window.notes.editor, "First draft")
-    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
+    leave_draft("First draft")
     assert window.notes.notes_list.count() == 0  # a draft is not a saved note, and does not say "Saved"
     _open(qtbot, window, "munoz", "Dolores Muñoz")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(window.panel.new_case.subject, "Address change")
     qtbot.keyClick(window.panel.new_case.subject, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.notes.case_id is not None and window.notes.editing.isEnabled(), timeout=5000)
-    qtbot.keyClicks(window.notes.editor, "Second draft")
-    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
+    leave_draft("Second draft")
     window.close()
 
     again = open_window(str(desk_db))

@@ -100,12 +100,17 @@ def test_a_runaway_template_stops_with_a_message_and_lookups_go_on(qtbot: QtBot,
     _open_customer_case(qtbot, window)  # the one worker thread is free again: a lookup still answers
 
 
-def test_the_preview_shows_labels_until_fill_ins_are_typed_and_tab_reaches_them(qtbot: QtBot, open_window: Any,
-                                                                               desk_db: Path) -> None:
-    window = open_window(str(desk_db))
+def _upgrade_confirmation(qtbot: QtBot, window: Any) -> Any:
+    """The response with three fill-ins, selected for the open customer; its panel."""
     _open_customer_case(qtbot, window)
     _select(qtbot, window, "upgrade confirmed", "upgrade.confirmation")
-    panel = window.responses
+    qtbot.waitUntil(lambda: window.responses._inputs.get("plan_name") is not None, timeout=5000)
+    return window.responses
+
+
+def test_the_preview_shows_labels_until_fill_ins_are_typed_and_tab_reaches_them(qtbot: QtBot, open_window: Any,
+                                                                               desk_db: Path) -> None:
+    panel = _upgrade_confirmation(qtbot, open_window(str(desk_db)))
     qtbot.waitUntil(lambda: "«" in panel.customer_text.text(), timeout=5000)
     for text in (panel.customer_text.text(), panel.rep_text.text()):
         assert "{{" not in text and "prompt." not in text
@@ -120,10 +125,7 @@ def test_the_preview_shows_labels_until_fill_ins_are_typed_and_tab_reaches_them(
 def test_next_caller_clears_the_previous_customers_response_text(qtbot: QtBot, open_window: Any,
                                                                  desk_db: Path) -> None:
     window = open_window(str(desk_db))
-    _open_customer_case(qtbot, window)
-    _select(qtbot, window, "upgrade confirmed", "upgrade.confirmation")
-    panel = window.responses
-    qtbot.waitUntil(lambda: panel._inputs.get("plan_name") is not None, timeout=5000)
+    panel = _upgrade_confirmation(qtbot, window)
     panel._inputs["plan_name"].setText("Gold Unlimited")
     qtbot.waitUntil(lambda: "Gold Unlimited" in panel.customer_text.text(), timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

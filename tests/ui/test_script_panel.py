@@ -21,8 +21,8 @@ def _fill_fields(panel: Any) -> None:
             pass  # today is a valid date
 
 
-def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
-    window = open_window(str(desk_db))
+def _start_phone_script(qtbot: QtBot, window: Any) -> Any:
+    """Open Jukka Mäkinen's case and start the phone greeting script on it; the script panel."""
     window.search.setText("maki")
     qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
     window.open_selected()
@@ -33,6 +33,12 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
     panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
     panel.start.click()
     qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    return panel
+
+
+def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    panel = _start_phone_script(qtbot, window)
     assert panel.say.text() and "{{" not in panel.say.text()
     assert panel.say_rep.isVisibleTo(panel)  # Finnish for the customer, English for the rep beside it
     steps = 0
@@ -65,16 +71,7 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
 
 def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
-    window.search.setText("maki")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
-    window.open_selected()
-    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
-    panel = window.scripts
-    window.notes.side_tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(lambda: panel.picker.count() >= 5, timeout=5000)
-    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
-    panel.start.click()
-    qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    panel = _start_phone_script(qtbot, window)
     steps = 0
     while panel.run.current.id != "follow_up" and steps < 20:  # the step that asks for a date
         _fill_fields(panel)
@@ -95,17 +92,7 @@ def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window:
 
 
 def test_a_missing_field_names_the_field_and_not_the_database(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
-    window = open_window(str(desk_db))
-    window.search.setText("maki")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
-    window.open_selected()
-    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
-    panel = window.scripts
-    window.notes.side_tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(lambda: panel.picker.count() > 0, timeout=10000)
-    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
-    panel.start_selected()
-    qtbot.waitUntil(lambda: panel.run is not None, timeout=10000)
+    panel = _start_phone_script(qtbot, open_window(str(desk_db)))
     panel.choose(0)  # the caller's name is required
     text = panel.message.text()
     assert "Caller's name" in text and "database" not in text.lower()
