@@ -121,10 +121,12 @@ def test_finishing_stores_a_pinned_note_and_the_feedback(engine: Engine, desk: d
     assert result_reference.startswith("C-")
     assert result.note.kind == NoteKind.SCRIPT_RUN
     body = result.note.body
-    assert body.startswith("Call script “Phone greeting and identity check” (phone_greeting_identity, version 1)\n"
+    assert body.startswith("Call script “Phone greeting and identity check” (version 1)\n"
                            f"Case {result_reference}\n")
-    assert "1. greet — Caller has an account with us" in body
-    assert "6. csat" in body
+    assert "1. Caller has an account with us" in body
+    assert "6. Finished" in body
+    # People read the note: no internal keys of the script or its steps.
+    assert "phone_greeting_identity" not in body and not re.search(r"\b(greet|verify|csat)\b", body)
     assert "- Caller's name: Jukka Mäkinen" in body
     assert "- Second detail checked: Postcode" in body
     assert "- Satisfaction score (CSAT): 5 – Very satisfied" in body
@@ -163,3 +165,19 @@ def test_broken_scripts_are_reported(engine: Engine, change, message: str) -> No
         result = call_scripts.import_scripts(s, console_actor(s), text)
     assert result.created == 0
     assert message in result.problems[0].message
+
+
+def test_the_customers_copy_names_the_script_in_its_own_language(engine: Engine, desk: dict[str, int]) -> None:
+    from deskapp.core.services.cases.summary import case_summary, summary_html, summary_title
+
+    with Session(engine) as s:
+        run = start_run(s, desk["rep"], "phone_greeting_identity", "FI-1", rep_locale="en", case_id=desk["case"])
+        walk_phone_script(run)
+        finish_run(s, desk["rep"], desk["case"], run)
+        summary = case_summary(s, desk["rep"], desk["case"])
+        reference = s.get_one(Case, desk["case"]).reference
+    page = summary_html(summary, "fi")
+    assert "Puhelun aloitus ja tunnistaminen" in page
+    assert "Phone greeting" not in page and "phone_greeting_identity" not in page
+    assert not re.search(r"\b(greet|verify|csat)\b", page)
+    assert summary_title(summary, "fi").endswith(reference) and f">{reference}<" in page

@@ -195,6 +195,7 @@ def _own_password(s: Session, w: World, actor: int) -> object:
 # (action the call needs, the service, call). Every public service function that takes an actor is here.
 CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("customer.lookup", lookup.find_customers, lambda s, w, a: lookup.find_customers(s, a, "makinen")),
+    ("customer.lookup", lookup.find_customer_page, lambda s, w, a: lookup.find_customer_page(s, a, "makinen")),
     ("customer.view", customer_profiles.customer_profile,
      lambda s, w, a: customer_profiles.customer_profile(s, a, w.customer)),
     ("customer.view", cases.case_history, lambda s, w, a: cases.case_history(s, a, w.customer)),

@@ -146,6 +146,20 @@ def test_a_badly_typed_fill_in_is_explained(engine: Engine, desk: dict[str, int]
         render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", prompts={"new_date": "tomorrow"})
 
 
+def test_a_preview_shows_fill_ins_not_typed_yet_as_their_labels(engine: Engine, desk: dict[str, int]) -> None:
+    with Session(engine) as s:
+        out = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", locale="en", placeholders=True)
+        fi = render_response(s, desk["rep"], "apology.delayed_delivery", "FI-1", placeholders=True)
+    assert "«New delivery date»" in out.text and "{{" not in out.text and "prompt." not in out.text
+    assert "«" in fi.text and "{{" not in fi.text
+
+
+def test_with_no_customer_open_a_greeting_has_no_gap(engine: Engine, desk: dict[str, int]) -> None:
+    with Session(engine) as s:
+        out = render_response(s, desk["rep"], "greeting.phone", None, locale="en", answering_agent_id=desk["rep"])
+    assert "calling , " not in out.text and "«brand name»" in out.text
+
+
 @pytest.mark.parametrize("account", ["FI-1", "INT-1"])  # with and without a given name
 def test_every_starter_response_renders_in_every_language(engine: Engine, desk: dict[str, int], account: str) -> None:
     with Session(engine) as s:

@@ -61,6 +61,8 @@ def test_weighted_total_and_coaching(session: Session, s: Seed) -> None:
     assert review.total == 60.0
     assert (review.agent_id, review.agent_name, review.supervisor_name) == (s.rep, "Anna Virtanen", "Sam Taylor")
     assert review.coaching_comment == "Well done on the fix." and review.rubric_version == 1
+    # Reviews name the case by the reference people quote, not its database id.
+    assert review.case_reference == session.get_one(Case, case_id).reference
     assert reviews.create_review(session, s.supervisor, closed_case(session, s, s.rep), FULL).total == 100.0
     mine = reviews.reviews_for_agent(session, s.rep, s.rep)
     assert [r.total for r in mine] == [100.0, 60.0]
@@ -96,6 +98,7 @@ def test_sampling_queue_is_per_rep_repeatable_and_filtered(session: Session, s: 
     first = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
     again = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY + dt.timedelta(days=6))
     assert first == again
+    assert all(r.case_reference == session.get_one(Case, r.case_id).reference for r in first)
     assert sorted(r.owner_name for r in first) == ["Anna Virtanen"] * 3 + ["José Ramírez"] * 2
     emails = sampling.sampling_queue(session, s.supervisor, per_rep=3, since=DAY, until=DAY, channel="email")
     assert {r.owner_id for r in emails} == {s.other_rep} and len(emails) == 2

@@ -127,3 +127,16 @@ def test_database_url_accepts_paths_urls_and_env(tmp_path: Path, monkeypatch: py
     assert database_url(None).endswith("env.db")
     monkeypatch.delenv("DESKAPP_DB")
     assert database_url(None).endswith("deskapp.sqlite3")
+
+
+def test_validation_messages_never_blame_the_database() -> None:
+    from sqlalchemy.exc import StatementError
+
+    from deskapp.core.errors import InvalidInput
+
+    message = "Fill in Account number first."
+    assert describe_storage_error(InvalidInput(message)) == message
+    wrapped = StatementError("flush failed", "INSERT ...", {}, InvalidInput(message))
+    assert describe_storage_error(wrapped) == message
+    assert describe_storage_error(ValueError("Email: not an address")) == "Email: not an address"
+    assert "database" not in describe_storage_error(ValueError("x")).lower()

@@ -93,6 +93,7 @@ class CaseFlow(QObject):
         self._notes.set_case(None)
         self.customer_id = None
         self._panel.show_profile(None)
+        self._responses.clear_for_next_caller()  # no previous customer's name or amounts left
 
     def _save_customer(self, customer_id: int, changes: dict[str, str], version: int) -> None:
         desk = self._access.open_desk
@@ -135,7 +136,7 @@ class CaseFlow(QObject):
         notes = self._notes
         case_id = case.id if case is not None else None
         if case_id != notes.case_id:
-            notes.set_case(case_id)
+            notes.set_case(case_id, case.reference if case is not None else "")
             self._responses.refresh_preview()  # the customer and case fill in the placeholders
 
     def new_case(self) -> None:

@@ -33,11 +33,22 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("preferred_locale", N_("Preferred language")),
     ("occupation", N_("Occupation")),
     ("lifestyle", N_("Lifestyle")),
+    # Lists, one line each: checked as a customer import checks them (phonenumbers, addresses).
+    ("phones", N_("Phone")),
+    ("emails", N_("Email")),
+    ("alerts", N_("Alerts")),
 )
+LISTS = frozenset({"phones", "emails", "alerts"})
 
 
 def _current(profile: ProfileRow, field: str) -> str:
     value = getattr(profile, field) if hasattr(profile, field) else dict(profile.profile).get(field)
+    if isinstance(value, tuple):
+        if field == "phones":
+            from deskapp.core.search.phones import format_international  # phonenumbers: after paint
+
+            value = tuple(format_international(number) for number in value)
+        return "; ".join(str(item) for item in value)
     return "" if value is None else str(value)
 
 
@@ -90,6 +101,9 @@ class CustomerEditForm(QGroupBox):
             if isinstance(shown, QLabel):
                 shown.setText(_(label))
             self.inputs[field].setAccessibleName(_(label))
+            widget = self.inputs[field]
+            if field in LISTS and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(_("Separate several with ;"))
         languages = self.inputs["preferred_locale"]
         assert isinstance(languages, QComboBox)  # FIELDS makes it a choice
         for index in range(languages.count()):  # the customer's language, named in the rep's

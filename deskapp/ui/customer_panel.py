@@ -26,7 +26,7 @@ from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.language import translate_ui
-from deskapp.ui.models import MASK, CasesModel
+from deskapp.ui.models import MASK, CasesModel, masked_name
 from deskapp.ui.widgets import compact_rows, row_table, whole_items
 
 if TYPE_CHECKING:
@@ -120,6 +120,11 @@ class NewCaseForm(QGroupBox):
         self.submitted.emit(subject, PurchasePhase(self.phase.currentData()), SupportStage(self.stage.currentData()),
                             Channel(self.channel.currentData()), Priority(self.priority.currentData()))
         self.hide()
+
+
+# Columns of the case history (see CasesModel): reference, opened, subject, ...
+OPENED_COLUMN = 1
+SUBJECT_COLUMN = 2
 
 
 class CustomerPanel(QWidget):
@@ -274,14 +279,18 @@ class CustomerPanel(QWidget):
             self.cases_model.set_rows([])
             self.profile_shown.emit()
             return
-        self.name.setText(profile.display_name or profile.account_number)
+        if self.privacy:
+            self.name.setText(masked_name(profile.display_name) if profile.display_name else MASK)
+        else:
+            self.name.setText(profile.display_name or profile.account_number)
         kind = profile.kind.label
         if profile.organisation:
             kind = _("{kind} · {organisation}").format(kind=kind, organisation=profile.organisation)
         language = _("Speaks {customer_language} (you: {rep_language})").format(
             customer_language=language_name(profile.preferred_locale),
             rep_language=language_name(current_locale()))
-        self.summary.setText(" · ".join((profile.account_number, kind, profile.brand_name, language)))
+        account = MASK if self.privacy else profile.account_number
+        self.summary.setText(" · ".join((account, kind, profile.brand_name, language)))
         self.alerts.setVisible(bool(profile.alerts))
         self.alerts.setText("⚠ " + " · ".join(profile.alerts))
         lines = []

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QToolButton
 
 from deskapp.core.i18n import _
 from deskapp.ui.language import translate_ui
-from deskapp.ui.models import RESULT_TITLES, ResultsModel
+from deskapp.ui.models import MASK, RESULT_TITLES, ResultsModel
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
-    from deskapp.core.services.customers.lookup import LookupRow
+    from deskapp.core.services.customers.lookup import LookupPage
     from deskapp.ui.desk_access import DeskAccess
 
 # Fixed starting widths: ResizeToContents measures every cell of every result list, which made
@@ -46,6 +46,8 @@ class CustomerSearch(QObject):
         header.setStretchLastSection(True)
         self.results.setAlternatingRowColors(True)
         self.hint = QLabel()
+        self._shown: tuple[int | None, bool] = (None, False)  # the count and cap the hint shows
+        self.privacy = False
         self.hint.setStyleSheet("color:#666;")
         # A fixed height: a new count must not re-lay-out the whole window on every keystroke.
         self.hint.setFixedHeight(self.hint.fontMetrics().height() + 6)
@@ -101,15 +103,35 @@ class CustomerSearch(QObject):
             title = _(RESULT_TITLES[column])
             header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
 
-    def update_hint(self, count: int | None = None) -> None:
-        """The line under the results: the count, no match, or where to find the shortcuts."""
+    def set_privacy(self, on: bool) -> None:
+        """Mask what the rep typed (a name, a phone number) and the identifying columns of the results."""
+        self.privacy = on
+        self.box.setEchoMode(QLineEdit.EchoMode.Password if on else QLineEdit.EchoMode.Normal)
+        self.model.set_privacy(on)
+        self.update_hint()
+
+    def update_hint(self, count: int | None = None, more: bool | None = None) -> None:
+        """The line under the results: the count, no match, a capped page, or where to find the shortcuts."""
         from deskapp.core.i18n import ngettext
 
+        if count is None:  # a language switch: the same count and cap, in the new language
+            count, more = self._shown
+        self._shown = (count, bool(more))
         text = self.box.text().strip()
         if count is None or not text:
             self.hint.setText(_("Press F1 for keyboard shortcuts."))
         elif count == 0:
-            self.hint.setText(_("No customer matches “{query}”.").format(query=text))
+            shown = MASK if self.privacy else text
+            self.hint.setText(_("No customer matches “{query}”.").format(query=shown))
+        elif more:
+            # The page is capped: a count alone would read as "this is everyone".
+            self.hint.setText(
+                ngettext(
+                    "{n} shown — type more to narrow. Enter opens the selected one.",
+                    "{n} shown — type more to narrow. Enter opens the selected one.",
+                    count,
+                ).format(n=count)
+            )
         else:
             self.hint.setText(ngettext("{n} customer found. Enter opens the selected one.",
                                        "{n} customers found. Enter opens the selected one.",
@@ -123,16 +145,18 @@ class CustomerSearch(QObject):
         query = text.strip()
         if not query:
             self.model.set_rows([])
+            self._shown = (None, False)
             self.update_hint()
             return
         desk = access.open_desk
-        access.runner.submit(lambda: desk.lookup(query), self._show_results, access.show_error, key="lookup")
+        access.runner.submit(lambda: desk.lookup_page(query), self._show_results, access.show_error, key="lookup")
 
-    def _show_results(self, rows: list[LookupRow]) -> None:
+    def _show_results(self, page: LookupPage) -> None:
+        rows = page.rows
         self.model.set_rows(rows)
         if rows:
             self.results.selectRow(0)
-        self.update_hint(len(rows))
+        self.update_hint(len(rows), page.more)
 
     def focus(self) -> None:
         """Back to the search box, text selected for typing over."""
@@ -141,7 +165,10 @@ class CustomerSearch(QObject):
 
     def search_clipboard(self) -> None:
         """Search for what is on the clipboard (a number copied from the phone system)."""
-        text = (QGuiApplication.clipboard().text() or "").strip().splitlines()
+        from deskapp.ui.widgets import mime_text
+
+        mime = QGuiApplication.clipboard().mimeData()
+        text = (mime_text(mime) if mime is not None else "").strip().splitlines()
         self.box.setText(text[0][:200] if text else "")
         self.focus()
 

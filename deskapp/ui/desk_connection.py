@@ -58,6 +58,7 @@ class DeskConnection(QObject):
         self._follow_agent_language = follow_agent_language
         self.banner_action = self._restore_drafts  # what the banner's button does
         self.act_as_role: Role | None = None  # the layout report: the first active agent of this role
+        self._draft_cases: list[int] = []  # cases whose drafts from last time are still on offer
         self._offline_since = 0.0
         self._reconnect = QTimer(self)
         self._reconnect.setInterval(RECONNECT_MS)
@@ -168,18 +169,31 @@ class DeskConnection(QObject):
     def _offer_drafts(self, count: int) -> None:
         from deskapp.core.i18n import ngettext
 
+        info = self._access.info
+        # Every case with a draft, once each, oldest first: the banner walks through all of them.
+        self._draft_cases = list(dict.fromkeys(
+            d.case_id for d in (info.pending_drafts if info else ()) if d.case_id is not None))
         text = ngettext("You have {n} unsaved note from last time. Nothing was lost.",
                         "You have {n} unsaved notes from last time. Nothing was lost.", count).format(n=count)
-        self._access.banner.show_message(text, "warning", _("Open it"))
+        button = ngettext("Open it", "Open the first", len(self._draft_cases))
+        self._access.banner.show_message(text, "warning", button)
 
     def _restore_drafts(self) -> None:
+        from deskapp.core.i18n import ngettext
+
         access = self._access
-        case_ids = [d.case_id for d in (access.info.pending_drafts if access.info else ()) if d.case_id is not None]
-        if not case_ids:
+        queue = self._draft_cases
+        if not queue:
             access.banner.hide()
             return
-        case_id = case_ids[0]
-        access.banner.hide()
+        case_id = queue.pop(0)
+        self.banner_action = self._restore_drafts
+        if queue:  # the rest stay on offer until each is opened
+            access.banner.show_message(ngettext("{n} more case has an unsaved note from last time.",
+                                                "{n} more cases have unsaved notes from last time.",
+                                                len(queue)).format(n=len(queue)), "warning", _("Open the next"))
+        else:
+            access.banner.hide()
         desk = access.open_desk
         access.runner.submit(lambda: desk.case_customer(case_id),
                              lambda customer_id: self.open_case_requested.emit(customer_id, case_id),

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
         self.layout_memory = WindowLayout(self, self.split, self.right)
-        self.modes = WindowModes(access, self, actions.by_name, finder.model, splitters=(self.split, self.right),
+        self.modes = WindowModes(access, self, actions.by_name, finder, splitters=(self.split, self.right),
                                  restore_layout=self.layout_memory.reset)
         self.modes.privacy_changed.connect(lambda _on: self.update_status())
         self.setTabOrder(self.search, self.results)
@@ -157,10 +157,12 @@ class MainWindow(QMainWindow):
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
         # The case, account and supervisor menus (sign-in, reviews, PDF).
-        self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in)
+        self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in,
+                                                 lambda: notes.case_reference)
         menus.signed_in.connect(self.signed_in)
         menus.switching_user.connect(self.next_caller)
         menus.language_chosen.connect(self.set_language)
+        menus.signed_out.connect(self.update_status)
 
         self.case_flow.attach(panel, notes, responses)
         self.modes.attach(panel, notes)
@@ -342,6 +344,7 @@ class MainWindow(QMainWindow):
         """Ctrl+Shift+N: keep the note safe, clear the customer, search again."""
         self.build_side_panels()
         self.case_flow.close_customer()
+        self.scripts.reset()  # a script run belongs to the previous call
         self.search.clear()
         self.focus_search()
 

@@ -120,6 +120,12 @@ RESULT_TITLES = (N_("Name"), N_("Account"), N_("Phone"), N_("Email"), N_("Organi
                  N_("Brand"))
 
 
+def masked_name(name: str) -> str:
+    """The name as "Jukka M.": enough for the rep to pick the right row, too little for a passer-by."""
+    first, *rest = name.split() or [""]
+    return " ".join([first, *(f"{word[0]}." for word in rest)])
+
+
 class ResultsModel(RowsModel["LookupRow"]):
     """Lookup results. With privacy on, phone and email are masked."""
 
@@ -129,8 +135,8 @@ class ResultsModel(RowsModel["LookupRow"]):
         super().__init__()
         self.privacy = False
         cells: tuple[Callable[[LookupRow], str], ...] = (
-            lambda r: ("⚠ " if r.has_alerts else "") + r.name,
-            lambda r: r.account_number,
+            lambda r: ("⚠ " if r.has_alerts else "") + (masked_name(r.name) if self.privacy else r.name),
+            lambda r: MASK if self.privacy else r.account_number,
             lambda r: MASK if self.privacy and r.phone else (r.phone_formatted or ""),
             lambda r: MASK if self.privacy and r.email else (r.email or ""),
             lambda r: r.organisation or "",
@@ -148,14 +154,16 @@ class ResultsModel(RowsModel["LookupRow"]):
 def _opened(case: CaseRow) -> str:
     from deskapp.core.i18n.formatting import format_date  # Babel's date data stays off the start-up path
 
-    return format_date(case.opened_at, width="short")
+    return format_date(case.opened_at, width="medium")
 
 
 class CasesModel(RowsModel["CaseRow"]):
     """A customer's case history."""
 
     columns = (
-        # What a rep scans first comes first: when, what, and whether it is still open.
+        # What a rep scans first comes first: the reference the customer quotes, when, what, and
+        # whether it is still open.
+        (N_("Reference"), lambda c: c.reference),
         (N_("Opened"), _opened),
         (N_("Subject"), lambda c: c.subject),
         (N_("Status"), lambda c: c.status.label),

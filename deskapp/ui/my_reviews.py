@@ -129,7 +129,7 @@ class MyReviewsDialog(QDialog):
         total = html.escape(_("Total: {total} / 100").format(total=format_figure(review.total, 1)))
         coaching = html.escape(_("Coaching"))
         self.detail.setHtml(
-            f"<h3>C-{review.case_id} {html.escape(review.case_subject)}</h3>"
+            f"<h3>{html.escape(review.case_reference)} {html.escape(review.case_subject)}</h3>"
             f"<p>{total}</p><table>{rows}</table><h4>{coaching}</h4><p>{comment}</p>")
 
     def _criterion(self, key: str) -> str:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import PlainTextEditor
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, SavedDraft
@@ -48,16 +48,18 @@ class NoteEditor(QWidget):
         self._desk = desk
         self._describe = describe_error
         self.case_id: int | None = None
+        self.case_reference = ""  # "C-1042": the header names the case the note goes to
         self.note_id: int | None = None
         self._loading = False
         self._dirty = False
         self._based_on: dict[tuple[int, int | None], dt.datetime | Unchecked | None] = {}
         self._in_flight: str | None = None
-        self.state = "idle"  # idle | unsaved | saving | saved | failed
+        self.state = "idle"  # idle | unsaved | saving | saved | failed | notice
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:600;")
-        self.editor = QPlainTextEdit()
+        self.editor = PlainTextEditor()
+        self.editor.paste_refused.connect(lambda reason: self._show_state("notice", reason))
         self.editor.setTabChangesFocus(True)
         self.editor.installEventFilter(self)
         self.status = QLabel()
@@ -139,9 +141,13 @@ class NoteEditor(QWidget):
         if self.case_id is None:
             self.title.setText(_("Open a case to write notes"))
         elif self.note_id is None:
-            self.title.setText(_("New note"))
+            self.title.setText(_("New note · case {reference}").format(reference=self.case_reference))
         else:
-            self.title.setText(_("Editing a saved note (saving adds a revision)"))
+            self.title.setText(
+                _("Editing a saved note of case {reference} (saving adds a revision)").format(
+                    reference=self.case_reference
+                )
+            )
 
     def _show_state(self, state: str, detail: str | dt.datetime = "") -> None:
         # A time is kept as a datetime and written out here, so a language switch re-formats it.
@@ -154,10 +160,12 @@ class NoteEditor(QWidget):
             "idle": "",
             "unsaved": _("Unsaved changes…"),
             "saving": _("Saving…"),
-            "saved": _("Saved {time}").format(time=detail),
+            # An autosaved draft is kept, not yet a note in "Saved notes": it must not read as saved.
+            "saved": _("Draft kept {time} · Ctrl+S saves the note").format(time=detail),
             "offline": _("Kept on this computer {time}: the server is unreachable").format(time=detail),
             "note_saved": _("Note saved {time}").format(time=detail),
             "failed": _("Not saved: {reason} — your text is kept").format(reason=detail),
+            "notice": detail,  # e.g. a paste with no text in it; already in the UI language
         }
         self.status.setText(texts.get(state, ""))
         colour = "#a11" if state == "failed" else "#555"
@@ -165,10 +173,11 @@ class NoteEditor(QWidget):
         self.status.setAccessibleName(self.status.text())
 
     # --- loading a case -------------------------------------------------------------------
-    def set_case(self, case_id: int | None) -> None:
-        """Switch to ``case_id``: the current draft is saved first, then the case's draft loads."""
+    def set_case(self, case_id: int | None, reference: str = "") -> None:
+        """Switch to ``case_id`` (quoted as ``reference``): the draft is saved first, then the case's draft loads."""
         self.flush()
         self.case_id = case_id
+        self.case_reference = reference
         self.note_id = None
         self._set_text("")
         self._show_state("idle")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from deskapp.core.i18n import _, current_locale, language_name
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 from deskapp.ui.response_editor import ResponseEditor
+from deskapp.ui.widgets import localise_date_edit
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, ResponsePreview
@@ -213,6 +215,7 @@ class ResponsePanel(QWidget):
             if spec.type == "date":
                 widget = QDateEdit(QDate.currentDate())
                 widget.setCalendarPopup(True)
+                localise_date_edit(widget)
                 widget.dateChanged.connect(lambda _d: self._preview_timer.start(250))
             else:
                 widget = QLineEdit()
@@ -223,6 +226,11 @@ class ResponsePanel(QWidget):
             widget.setAccessibleName(spec.label())
             self._inputs[spec.name] = widget
             self.prompts.addRow(spec.label(), widget)
+        # Tab from the search goes straight to the fill-ins, then Insert: Up and Down already pick
+        # the response from the search box, and new widgets would otherwise come last in the order.
+        chain = [self.search, *self._inputs.values(), self.insert, self.copy, self.list]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _prompt_label(self, name: str) -> str:
         specs = self._detail.prompts if self._detail is not None else ()
@@ -238,6 +246,22 @@ class ResponsePanel(QWidget):
             else:
                 values[name] = widget.text().replace(",", ".").strip()
         return values
+
+    def clear_for_next_caller(self) -> None:
+        """Forget what was typed for the previous caller: fill-ins empty, the preview filled in again.
+
+        The preview shows the previous customer's name and amounts until it is refreshed; the
+        next caller (or someone looking over the counter) must not see them.
+        """
+        self._preview_timer.stop()
+        for widget in self._inputs.values():
+            if isinstance(widget, QLineEdit):
+                widget.clear()
+            else:
+                widget.setDate(QDate.currentDate())
+        self.customer_text.clear()
+        self.rep_text.clear()
+        self.refresh_preview()
 
     def refresh_preview(self) -> None:
         """Fill in the selected response for the open customer, in both languages."""

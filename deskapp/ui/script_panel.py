@@ -24,6 +24,7 @@ from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _, current_locale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import localise_date_edit
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -193,6 +194,7 @@ class ScriptPanel(QWidget):
             day = QDate(value.year, value.month, value.day) if isinstance(value, dt.date) else QDate.currentDate()
             widget = QDateEdit(day)
             widget.setCalendarPopup(True)
+            localise_date_edit(widget)
             return widget
         if spec.type in {"choice", "yesno"}:
             combo = QComboBox()
@@ -252,9 +254,18 @@ class ScriptPanel(QWidget):
         desk = self._desk
         self._runner.submit(lambda: desk.finish_script(case_id, run), self._saved, self._failed)
 
+    def reset(self) -> None:
+        """Drop a run in progress (the next caller): its answers belong to the previous call."""
+        self.run = None
+        self._show_step()
+
     def _saved(self, result: ScriptRunResult) -> None:
         self.run = None
         self._show_step()
+        # Said where the rep is looking: the steps disappear, and without a word it is not clear
+        # whether the run was stored or thrown away.
+        self.message.setText(_("Call script saved to case {reference}: see Saved notes.").format(
+            reference=result.case_reference))
         self.finished.emit(result)
 
     def _failed(self, exc: Exception) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, Signal
+from PySide6.QtCore import QAbstractItemModel, QMimeData, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -165,3 +167,51 @@ class ShortcutOverlay(QFrame):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.hide()
+
+
+def mime_text(mime: QMimeData) -> str:
+    """The plain text of clipboard or drop data: its text, else its HTML turned into text.
+
+    Some programs (web mail, a CRM page) put only HTML on the clipboard; Qt's plain-text widgets
+    then paste nothing at all.
+    """
+    if mime.hasText() and mime.text():
+        return mime.text()
+    if mime.hasHtml():
+        from PySide6.QtGui import QTextDocumentFragment
+
+        return QTextDocumentFragment.fromHtml(mime.html()).toPlainText().replace("\u2029", "\n")
+    return ""
+
+
+class PlainTextEditor(QPlainTextEdit):
+    """A plain-text editor that pastes the text of HTML-only data, and says when there is no text."""
+
+    paste_refused = Signal(str)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasText() or source.hasHtml() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        text = mime_text(source)
+        if text:
+            self.insertPlainText(text)
+        else:  # an image, a file: nothing a note can hold; silence would look like a broken paste
+            self.paste_refused.emit(_("Nothing was pasted: the clipboard holds no text (only a picture or a file)."))
+
+
+def localise_date_edit(edit: QDateEdit) -> None:
+    """Show ``edit``'s date in the UI language's medium form ("Oct 13, 2026", "13.10.2026", "13 oct 2026").
+
+    The same form as every date the window shows (Babel's "medium"), never the short "10/13/26";
+    call again after a language switch.
+    """
+    import re
+
+    from babel.dates import get_date_format
+
+    from deskapp.core.i18n import babel_locale
+
+    pattern = get_date_format("medium", locale=babel_locale()).pattern
+    # Babel (CLDR) and Qt share d, M, MMM; a CLDR year of any width is the full year in Qt.
+    edit.setDisplayFormat(re.sub(r"y+", "yyyy", pattern))

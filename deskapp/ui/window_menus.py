@@ -40,19 +40,22 @@ class WindowMenus(QObject):
 
     ``current_case`` tells which case the summary is of; ``signed_in`` carries who signed in,
     ``language_chosen`` a language picked in the supervisor window, and ``switching_user`` asks
-    the window to keep the note safe and clear the customer.
+    the window to keep the note safe and clear the customer; ``signed_out`` follows once nobody is
+    signed in.
     """
 
     signed_in = Signal(object)  # DeskInfo
     switching_user = Signal()
     language_chosen = Signal(str)  # from the supervisor window's Language menu or Ctrl+Shift+L
+    signed_out = Signal()  # the previous user is gone; the next one has not signed in yet
 
     def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
-                 sign_in: bool) -> None:
+                 sign_in: bool, current_reference: Callable[[], str] = lambda: "") -> None:
         super().__init__(access)
         self._access = access
         self._window = window  # the menu bar's owner, and the dialogs' parent
         self._current_case = current_case
+        self._current_reference = current_reference  # "C-1042": names the summary's file
         self.role: Role | None = None
         self.sign_in_dialog: SignInDialog | None = None
         self.supervisor_window: SupervisorWindow | None = None
@@ -138,7 +141,9 @@ class WindowMenus(QObject):
                 widget.deleteLater()
         self.supervisor_window = self.reviews_dialog = None
         access.is_ready = False
+        access.info = None  # nobody is signed in until the dialog says who: the status bar names no one
         self.set_role(None)
+        self.signed_out.emit()
         self.ask_sign_in()
 
     # --- what the signed-in person can open --------------------------------------------------
@@ -178,10 +183,15 @@ class WindowMenus(QObject):
             self._access.banner.show_message(lambda: _("Open a case first: the summary is of the selected case."),
                                              "info")
             return
-        path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), f"case-C-{case_id}.pdf",
+        path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), self._suggested_name(),
                                                     _("PDF files (*.pdf)"))
         if path:
             self.write_summary(case_id, path)
+
+    def _suggested_name(self) -> str:
+        # Named by the reference the customer quotes ("case-C-1042.pdf"), never by a database id.
+        reference = self._current_reference()
+        return f"case-{reference}.pdf" if reference else "case.pdf"
 
     def write_summary(self, case_id: int, path: str) -> None:
         """Build the summary in the background, then lay it out as PDF here on the UI thread."""

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from deskapp.ui.customer_panel import CustomerPanel
+    from deskapp.ui.customer_search import CustomerSearch
     from deskapp.ui.desk_access import DeskAccess
-    from deskapp.ui.models import ResultsModel
     from deskapp.ui.note_editor import NoteEditor
 
 
@@ -33,13 +33,13 @@ class WindowModes(QObject):
     privacy_changed = Signal(bool)
 
     def __init__(self, access: DeskAccess, window: QMainWindow, actions: Mapping[str, QAction],
-                 results_model: ResultsModel, *, splitters: tuple[QSplitter, QSplitter],
+                 search: CustomerSearch, *, splitters: tuple[QSplitter, QSplitter],
                  restore_layout: Callable[[], None] = lambda: None) -> None:
         super().__init__(access)
         self._access = access
         self._window = window
         self._actions = actions
-        self._results_model = results_model
+        self._search = search
         self._split, self._right = splitters
         self._panels: tuple[CustomerPanel, NoteEditor] | None = None
         self.compact = False
@@ -60,7 +60,7 @@ class WindowModes(QObject):
         on = not panel.privacy
         self._actions["privacy"].setChecked(on)
         panel.set_privacy(on)
-        self._results_model.set_privacy(on)
+        self._search.set_privacy(on)  # the typed query and the results list identify people too
         self.privacy_changed.emit(on)
 
     def toggle_compact(self) -> None:

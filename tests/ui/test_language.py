@@ -98,8 +98,8 @@ def test_switching_fi_es_en_changes_texts_headers_and_dates(qtbot: QtBot, open_w
         assert window.panel.cases_title.text() == catalog.gettext("Case history")
         assert window.results_model.headerData(0, Qt.Orientation.Horizontal) == catalog.gettext("Name")
         assert window.actions_by_name["save_note"].text() == catalog.gettext("Save the note")
-        assert window.panel.cases_model.data(window.panel.cases_model.index(0, 0)) == format_date(
-            opened, code, width="short")
+        assert window.panel.cases_model.data(window.panel.cases_model.index(0, 1)) == format_date(
+            opened, code)
         assert window.language_actions[code].isChecked()
     if _catalog("fi").gettext("Case history") != "Case history":  # the compiled catalog is installed
         switch_language("fi")

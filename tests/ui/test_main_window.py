@@ -116,7 +116,7 @@ def test_note_autosaves_and_is_offered_back_after_restart(qtbot: QtBot, open_win
     _open(qtbot, window, "maki", "Jukka Mäkinen")
     qtbot.waitUntil(window.notes.editing.isEnabled)
     qtbot.keyClicks(window.notes.editor, "Customer restarted the router twice")
-    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Saved"), timeout=5000)
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
     with sqlite3.connect(desk_db) as db:
         assert db.execute("SELECT body FROM draft").fetchall() == [("Customer restarted the router twice",)]
     window.close()
@@ -272,7 +272,7 @@ def test_a_database_deleted_under_the_window_stops_it_claiming_saved(qtbot: QtBo
     _open(qtbot, window, "maki", "Jukka Mäkinen")
     qtbot.waitUntil(window.notes.editing.isEnabled)
     qtbot.keyClicks(window.notes.editor, "Saved while the file was there.")
-    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Saved"), timeout=5000)
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
     for leftover in desk_db.parent.glob(desk_db.name + "*"):
         leftover.unlink()  # someone deleted the desk (or a sync tool replaced it)
     qtbot.keyClicks(window.notes.editor, " Typed after it was gone.")

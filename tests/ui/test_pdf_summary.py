@@ -60,7 +60,8 @@ def test_every_text_is_escaped() -> None:
 
     moment = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
     note = SummaryNote(created_at=moment, author_name="Rep", body="line 1\n<b>line 2</b>")
-    summary = CaseSummary(case_id=7, customer_name="A & B", account_number="X-1", brand_name="<i>", locale="fil",
+    summary = CaseSummary(case_id=7, reference="C-1042", customer_name="A & B", account_number="X-1",
+                          brand_name="<i>", locale="fil",
                           subject="<script>x</script>", purchase_phase=PurchasePhase.AFTER,
                           support_stage=SupportStage.TROUBLESHOOTING, channel=Channel.PHONE,
                           status=CaseStatus.OPEN, opened_at=moment, closed_at=None, notes=(note,))

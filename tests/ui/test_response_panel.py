@@ -98,3 +98,45 @@ def test_a_runaway_template_stops_with_a_message_and_lookups_go_on(qtbot: QtBot,
     qtbot.waitUntil(lambda: "loops repeat too many times" in window.responses.problem.text(), timeout=10000)
     assert window.responses.problem.isVisible()
     _open_customer_case(qtbot, window)  # the one worker thread is free again: a lookup still answers
+
+
+def _upgrade_confirmation(qtbot: QtBot, window: Any) -> Any:
+    """The response with three fill-ins, selected for the open customer; its panel."""
+    _open_customer_case(qtbot, window)
+    _select(qtbot, window, "upgrade confirmed", "upgrade.confirmation")
+    qtbot.waitUntil(lambda: window.responses._inputs.get("plan_name") is not None, timeout=5000)
+    return window.responses
+
+
+def test_the_preview_shows_labels_until_fill_ins_are_typed_and_tab_reaches_them(qtbot: QtBot, open_window: Any,
+                                                                               desk_db: Path) -> None:
+    panel = _upgrade_confirmation(qtbot, open_window(str(desk_db)))
+    qtbot.waitUntil(lambda: "«" in panel.customer_text.text(), timeout=5000)
+    for text in (panel.customer_text.text(), panel.rep_text.text()):
+        assert "{{" not in text and "prompt." not in text
+    assert "«New monthly price»" in panel.rep_text.text() and "«Uusi kuukausihinta»" in panel.customer_text.text()
+    first = panel._inputs["plan_name"]
+    qtbot.waitUntil(first.isVisible, timeout=5000)
+    panel.search.setFocus()
+    qtbot.keyClick(panel.search, Qt.Key.Key_Tab)
+    assert first.hasFocus()
+
+
+def test_next_caller_clears_the_previous_customers_response_text(qtbot: QtBot, open_window: Any,
+                                                                 desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    panel = _upgrade_confirmation(qtbot, window)
+    panel._inputs["plan_name"].setText("Gold Unlimited")
+    qtbot.waitUntil(lambda: "Gold Unlimited" in panel.customer_text.text(), timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert panel._inputs["plan_name"].text() == ""
+    assert "Gold Unlimited" not in panel.customer_text.text()
+    qtbot.waitUntil(lambda: "«" in panel.customer_text.text(), timeout=5000)
+    assert "Gold Unlimited" not in panel.customer_text.text() + panel.rep_text.text()
+
+
+def test_with_no_customer_open_the_greeting_has_no_gap(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _select(qtbot, window, "phone greeting", "greeting.phone")
+    text = window.responses.customer_text.text()
+    assert "calling , " not in text and "«brand name»" in text and "{{" not in text

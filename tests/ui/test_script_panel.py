@@ -21,8 +21,8 @@ def _fill_fields(panel: Any) -> None:
             pass  # today is a valid date
 
 
-def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
-    window = open_window(str(desk_db))
+def _start_phone_script(qtbot: QtBot, window: Any) -> Any:
+    """Open Jukka Mäkinen's case and start the phone greeting script on it; the script panel."""
     window.search.setText("maki")
     qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
     window.open_selected()
@@ -33,6 +33,12 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
     panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
     panel.start.click()
     qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    return panel
+
+
+def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    panel = _start_phone_script(qtbot, window)
     assert panel.say.text() and "{{" not in panel.say.text()
     assert panel.say_rep.isVisibleTo(panel)  # Finnish for the customer, English for the rep beside it
     steps = 0
@@ -51,6 +57,8 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
     _fill_fields(panel)
     panel.finish.click()
     qtbot.waitUntil(lambda: panel.run is None, timeout=5000)
+    reference = window.panel.current_case().reference
+    assert "saved" in panel.message.text().lower() and reference in panel.message.text()  # a confirmation
     with sqlite3.connect(desk_db) as db:
         kind, key, version = db.execute("SELECT kind, script_key, script_version FROM case_note").fetchone()
         body = db.execute("SELECT body FROM note_revision").fetchone()[0]
@@ -63,16 +71,7 @@ def test_walking_a_script_to_the_end_saves_it_on_the_case(qtbot: QtBot, open_win
 
 def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
-    window.search.setText("maki")
-    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
-    window.open_selected()
-    qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
-    panel = window.scripts
-    window.notes.side_tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(lambda: panel.picker.count() >= 5, timeout=5000)
-    panel.picker.setCurrentIndex(panel.picker.findData("phone_greeting_identity"))
-    panel.start.click()
-    qtbot.waitUntil(lambda: panel.run is not None, timeout=5000)
+    panel = _start_phone_script(qtbot, window)
     steps = 0
     while panel.run.current.id != "follow_up" and steps < 20:  # the step that asks for a date
         _fill_fields(panel)
@@ -90,3 +89,10 @@ def test_a_captured_date_is_shown_again_on_going_back(qtbot: QtBot, open_window:
     shown = panel._fields["follow_up_date"]
     assert isinstance(shown, QDateEdit) and shown is not date
     assert shown.date() == QDate(2026, 5, 17)
+
+
+def test_a_missing_field_names_the_field_and_not_the_database(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    panel = _start_phone_script(qtbot, open_window(str(desk_db)))
+    panel.choose(0)  # the caller's name is required
+    text = panel.message.text()
+    assert "Caller's name" in text and "database" not in text.lower()

@@ -129,8 +129,10 @@ def test_switching_user_signs_the_next_person_in(qtbot: QtBot, signing_in: Any, 
     _sign_in(qtbot, window, "sam", "demo-sam")
     qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
     window.menus.show_supervisor_window()
+    assert "Sam" in window.status_agent.text()
     window.menus.sign_out.trigger()
     assert window.menus.supervisor_window is None and not window.is_ready
+    assert "Sam" not in window.status_agent.text()  # the old rep is no longer named while nobody is signed in
     qtbot.waitUntil(lambda: window.menus.sign_in_dialog.isVisible(), timeout=5000)
     _sign_in(qtbot, window, "jose", "demo-jose")
     qtbot.waitUntil(lambda: window.is_ready, timeout=20000)

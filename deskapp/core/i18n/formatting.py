@@ -17,9 +17,19 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone()
 
 
-def format_datetime(value: dt.datetime, locale: str | None = None, width: str = "short") -> str:
-    """Date and time in local time, e.g. "23.11.2026 14.03" in Finnish."""
-    return dates.format_datetime(local(value), format=width, locale=babel_locale(locale))
+def format_datetime(value: dt.datetime, locale: str | None = None, width: str = "medium") -> str:
+    """Date and time in local time, e.g. "Nov 23, 2026, 2:03 PM" or "23.11.2026 14.03".
+
+    The date is in the ``width`` form ("medium" unless asked otherwise: the short form's
+    "11/23/26" is ambiguous to half the desk), the time always short (no seconds).
+    """
+    moment = local(value)
+    babel = babel_locale(locale)
+    joined = str(babel.datetime_formats.get(width) or "{1} {0}")
+    return joined.format(
+        dates.format_time(moment, format="short", locale=babel),
+        dates.format_date(moment.date(), format=width, locale=babel),
+    )
 
 
 def format_date(value: dt.date | dt.datetime, locale: str | None = None, width: str = "medium") -> str:

@@ -31,6 +31,7 @@ from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers import import_runs, lookup
 from deskapp.core.services.customers import profile as customer_profiles
+from deskapp.core.services.customers.lookup import LookupPage
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
 from deskapp.core.storage.engine import is_read_only, make_engine, session_factory
@@ -220,6 +221,10 @@ class Desk:
         """
         return self.as_agent(lookup.find_customers, query, limit=limit)
 
+    def lookup_page(self, query: str, limit: int = 50) -> LookupPage:
+        """:meth:`lookup`, and whether more customers match than the page shows."""
+        return self.as_agent(lookup.find_customer_page, query, limit=limit)
+
     def profile(self, customer_id: int) -> customer_profiles.ProfileRow:
         """The customer's profile."""
         return self.as_agent(customer_profiles.customer_profile, customer_id)
@@ -279,8 +284,18 @@ class Desk:
                 theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
                                                    answering_agent_id=me, case_id=case_id, prompts=prompts)
             except MissingPrompt as exc:
-                return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
-                                       pair.rep.body, str(exc))
+                # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
+                # template code; the raw templates only if even that cannot be filled in.
+                try:
+                    mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
+                                                     case_id=case_id, prompts=prompts, placeholders=True)
+                    theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
+                                                       answering_agent_id=me, case_id=case_id, prompts=prompts,
+                                                       placeholders=True)
+                except errors.DeskappError:
+                    return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
+                                           pair.rep.body, str(exc))
+                return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, str(exc))
             return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, None)
 
         return self._run(work)

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from deskapp.core.errors import StorageError
+from deskapp.core.errors import DeskappError, StorageError
 from deskapp.core.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
@@ -143,9 +143,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def describe_storage_error(exc: BaseException) -> str:
     """A sentence a rep can act on for a database failure (current UI language)."""
-    if isinstance(exc, StorageError):
+    if isinstance(exc, DeskappError):
+        # Our own errors (a field left empty, a value that does not fit) already say what to do;
+        # the database did nothing wrong, so it is not blamed.
         return exc.message
-    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    original = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    if isinstance(original, DeskappError):  # raised inside a flush (a model's validation)
+        return original.message
     text = str(original).lower()
     # sqlite3 names the result code (Python 3.11+); the text is the fallback for other drivers.
     code = getattr(original, "sqlite_errorname", "") or ""
@@ -167,4 +171,9 @@ def describe_storage_error(exc: BaseException) -> str:
         return _("The file is not a deskapp database or it is damaged.")
     if isinstance(exc, OperationalError) and ("connect" in text or "server" in text):
         return _("The database server cannot be reached. Check the network connection.")
-    return _("The database reported an error: {detail}").format(detail=str(original).splitlines()[0])
+    detail = (str(original).splitlines() or [type(original).__name__])[0]
+    if isinstance(exc, DBAPIError) or isinstance(original, sqlite3.Error):
+        return _("The database reported an error: {detail}").format(detail=detail)
+    if isinstance(original, ValueError):  # a value checked before it was written (a model's check)
+        return detail
+    return _("This could not be done: {detail}").format(detail=detail)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QWidget
 
 
@@ -18,9 +18,9 @@ def day_picker(days_back: int) -> QDateEdit:
 
 def localise_day_picker(edit: QDateEdit) -> None:
     """Show the date the way the UI language writes it (call again after a language switch)."""
-    from deskapp.core.i18n import current_locale
+    from deskapp.ui.widgets import localise_date_edit
 
-    edit.setDisplayFormat(QLocale(current_locale()).dateFormat(QLocale.FormatType.ShortFormat))
+    localise_date_edit(edit)
 
 
 def picked_day(edit: QDateEdit) -> dt.date:

@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 def _date(value: dt.date | dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_date
 
-    return format_date(value, width="short")
+    return format_date(value)  # the medium form: "Nov 23, 2026", never "11/23/26"
 
 
 def _datetime(value: dt.datetime) -> str:
     from deskapp.core.i18n.formatting import format_datetime
 
-    return format_datetime(value, width="short")
+    return format_datetime(value)
 
 
 def _language(code: str) -> str:
@@ -108,7 +108,7 @@ class ReviewsModel(RowsModel["ReviewRow"]):
 
     columns = (
         (N_("Date"), lambda r: _date(r.created_at)),
-        (N_("Case"), lambda r: f"C-{r.case_id} {r.case_subject}"),
+        (N_("Case"), lambda r: f"{r.case_reference} {r.case_subject}"),
         (N_("Supervisor"), lambda r: r.supervisor_name),
         (N_("Total"), _total),
         (N_("Acknowledged"), lambda r: _date(r.acknowledged_at) if r.acknowledged_at else "—"),

@@ -185,7 +185,7 @@ class ReviewForm(QWidget):
         if self.case_id is None:
             self.case_label.setText(_("Choose a case in the queue to review it."))
         else:
-            self.case_label.setText(f"C-{self.case_id} · {self._case_title}")
+            self.case_label.setText(self._case_title)  # "C-1042 · subject — rep" (the queue names it)
 
     def submit(self) -> None:
         """Store the review for the case's owner."""

@@ -228,7 +228,8 @@ class ReviewQueueTab(QWidget):
         if case_id == self.history.case_id and case_id == self.form.case_id:
             return
         self.history.set_case(case_id)
-        self.form.set_case(case_id, f"{row.subject} — {row.owner_name}" if row is not None else "")
+        title = f"{row.case_reference} · {row.subject} — {row.owner_name}" if row is not None else ""
+        self.form.set_case(case_id, title)
         QTimer.singleShot(0, self._size_form)
 
     def _failed(self, exc: Exception) -> None:

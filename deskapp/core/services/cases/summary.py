@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.domain.enums import CaseStatus, Channel, NoteKind, PurchasePhase, SupportStage
+from deskapp.core.domain.models import Agent, Brand, CallScript, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import N_, _, load_catalog, normalise_locale
 from deskapp.core.security.permissions import require
@@ -37,6 +38,7 @@ CLOSED = N_("Closed")
 NOTES = N_("Notes")
 NO_NOTES = N_("No notes were written on this case.")
 PRINTED = N_("Printed {date}")
+SCRIPT_FOLLOWED = N_("We went through “{title}” with you.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class SummaryNote:
     created_at: dt.datetime
     author_name: str
     body: str
+    # A call script's run: its title in every language. The note's own text is in the rep's
+    # language and written for the desk; the customer's copy says which script was followed.
+    script_titles: Mapping[str, str] | None = field(default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,7 @@ class CaseSummary:
     """What the summary says about a case: codes and data, no translated words."""
 
     case_id: int
+    reference: str  # "C-1042", what the customer quotes
     customer_name: str
     account_number: str
     brand_name: str
@@ -91,22 +97,38 @@ def case_summary(session: Session, actor_id: int, case_id: int) -> CaseSummary:
               .group_by(NoteRevision.note_id).subquery())
     author = aliased(Agent)
     notes = session.execute(
-        select(CaseNote.created_at, author.display_name, NoteRevision.body)
+        select(CaseNote.created_at, author.display_name, NoteRevision.body, CaseNote.kind, CallScript.title,
+               CallScript.definition)
         .join(latest, latest.c.note_id == CaseNote.id)
         .join(NoteRevision, (NoteRevision.note_id == CaseNote.id) & (NoteRevision.number == latest.c.number))
         .join(author, author.id == CaseNote.author_id)
+        .outerjoin(CallScript, (CallScript.key == CaseNote.script_key)
+                   & (CallScript.version == CaseNote.script_version))
         .where(CaseNote.case_id == case_id).order_by(CaseNote.created_at, CaseNote.id))
     return CaseSummary(
-        case_id=case.id, customer_name=customer.display_name, account_number=customer.account_number,
+        case_id=case.id, reference=case.reference, customer_name=customer.display_name,
+        account_number=customer.account_number,
         brand_name=brand_name, locale=normalise_locale(customer.preferred_locale) or "en", subject=case.subject,
         purchase_phase=case.purchase_phase, support_stage=case.support_stage, channel=case.channel,
         status=case.status, opened_at=case.opened_at, closed_at=case.closed_at,
-        notes=tuple(SummaryNote(created_at=created, author_name=name, body=body) for created, name, body in notes))
+        notes=tuple(SummaryNote(created_at=created, author_name=name, body=body,
+                                script_titles=_script_titles(kind, title, definition))
+                    for created, name, body, kind, title, definition in notes))
+
+
+def _script_titles(kind: NoteKind, title: str | None, definition: object) -> Mapping[str, str] | None:
+    """A script-run note's script title per language (``None`` for an ordinary note)."""
+    if kind != NoteKind.SCRIPT_RUN:
+        return None
+    titles = definition.get("title") if isinstance(definition, dict) else None
+    if isinstance(titles, dict):
+        return {str(code): str(text) for code, text in titles.items()}
+    return {"en": title or (titles if isinstance(titles, str) else "")}
 
 
 def summary_title(summary: CaseSummary, locale: str) -> str:
-    """The document's title in ``locale``, e.g. "Tapauksen yhteenveto C-12"."""
-    return f"{load_catalog(_known(locale)).gettext(TITLE)} C-{summary.case_id}"
+    """The document's title in ``locale``, e.g. "Tapauksen yhteenveto C-1042"."""
+    return f"{load_catalog(_known(locale)).gettext(TITLE)} {summary.reference}"
 
 
 def summary_html(summary: CaseSummary, locale: str) -> str:
@@ -129,7 +151,7 @@ def summary_html(summary: CaseSummary, locale: str) -> str:
         return html.escape(str(text))
 
     rows = [
-        (CASE, f"C-{summary.case_id}"),
+        (CASE, summary.reference),
         (CUSTOMER, summary.customer_name),
         (ACCOUNT, summary.account_number),
         (BRAND, summary.brand_name),
@@ -145,11 +167,20 @@ def summary_html(summary: CaseSummary, locale: str) -> str:
     table = "".join(
         f"<tr><th align='left' style='padding:3px 14px 3px 0; color:#555'>{esc(t(name))}</th>"
         f"<td style='padding:3px 0'>{esc(value)}</td></tr>" for name, value in rows)
+    def note_text(note: SummaryNote) -> str:
+        if note.script_titles is None:
+            return esc(note.body).replace(chr(10), "<br>")
+        # A script run's note is the desk's record, in the rep's language: the customer's copy says
+        # in the document's language which script was followed, with its title in that language.
+        title = note.script_titles.get(locale) or note.script_titles.get("en") or next(
+            iter(note.script_titles.values()), "")
+        return esc(t(SCRIPT_FOLLOWED).format(title=title))
+
     if summary.notes:
         notes_html = "".join(
             f"<p style='margin:10px 0 2px 0; color:#555'>{esc(format_datetime(note.created_at, locale=locale))}"
             f" · {esc(note.author_name)}</p>"
-            f"<p style='margin:0'>{esc(note.body).replace(chr(10), '<br>')}</p>" for note in summary.notes)
+            f"<p style='margin:0'>{note_text(note)}</p>" for note in summary.notes)
     else:
         notes_html = f"<p>{esc(t(NO_NOTES))}</p>"
     title = summary_title(summary, locale)

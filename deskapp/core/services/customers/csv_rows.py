@@ -232,26 +232,10 @@ class RowValidator:
         return [part for part in (piece.strip() for piece in text.split(MULTI_SEPARATOR)) if part]
 
     def _emails(self, text: str) -> list[str]:
-        emails = self._parts(text)
-        for address in emails:
-            if len(address) > MAX_LENGTH["email"] or not _EMAIL.fullmatch(address):
-                raise _Invalid("email", _("\"{value}\" is not a valid email address").format(value=_shown(address)))
-        return emails
+        return check_emails(self._parts(text))
 
     def _phones(self, text: str, region: str | None) -> list[str]:
-        phones: list[str] = []
-        for part in self._parts(text):
-            e164 = to_e164(part, region)
-            if e164 is None:
-                if region is None and not part.startswith(("+", "00")):
-                    reason = _("\"{value}\" is not a valid phone number; write it with its country code "
-                               "(+358 …) or import with --region").format(value=_shown(part))
-                else:
-                    reason = _("\"{value}\" is not a valid phone number").format(value=_shown(part))
-                raise _Invalid("phone", reason)
-            if e164 not in phones:
-                phones.append(e164)
-        return phones
+        return check_phones(self._parts(text), region)
 
     def _locale(self, text: str) -> str:
         try:
@@ -271,9 +255,44 @@ class RowValidator:
             value=_shown(text), first=FIRST_BIRTH_YEAR, last=self._this_year))
 
     def _alerts(self, text: str) -> list[str]:
-        alerts = self._parts(text)
-        for alert in alerts:
-            if len(alert) > MAX_LENGTH["alerts"]:
-                raise _Invalid("alerts", _("an alert is longer than {limit} characters").format(
-                    limit=MAX_LENGTH["alerts"]))
-        return alerts
+        return check_alerts(self._parts(text))
+
+
+# The checks of the list columns, shared with the window's "Change details" (customers.editing):
+# a value the import refuses is refused there too, with the same words.
+class FieldInvalid(_Invalid):
+    """A value of ``column`` that cannot be stored; ``reason`` says why, in the UI language."""
+
+
+def check_emails(addresses: list[str]) -> list[str]:
+    """``addresses`` if each is a valid email address (raises :class:`FieldInvalid` naming the first that is not)."""
+    for address in addresses:
+        if len(address) > MAX_LENGTH["email"] or not _EMAIL.fullmatch(address):
+            raise FieldInvalid("email", _("\"{value}\" is not a valid email address").format(value=_shown(address)))
+    return addresses
+
+
+def check_phones(numbers: list[str], region: str | None) -> list[str]:
+    """The numbers in E.164, each once (raises :class:`FieldInvalid` naming the first that is not a number)."""
+    phones: list[str] = []
+    for part in numbers:
+        e164 = to_e164(part, region)
+        if e164 is None:
+            if region is None and not part.startswith(("+", "00")):
+                reason = _("\"{value}\" is not a valid phone number; write it with its country code "
+                           "(+358 …) or import with --region").format(value=_shown(part))
+            else:
+                reason = _("\"{value}\" is not a valid phone number").format(value=_shown(part))
+            raise FieldInvalid("phone", reason)
+        if e164 not in phones:
+            phones.append(e164)
+    return phones
+
+
+def check_alerts(alerts: list[str]) -> list[str]:
+    """``alerts`` if none is too long (raises :class:`FieldInvalid`)."""
+    for alert in alerts:
+        if len(alert) > MAX_LENGTH["alerts"]:
+            raise FieldInvalid("alerts", _("an alert is longer than {limit} characters").format(
+                limit=MAX_LENGTH["alerts"]))
+    return alerts

@@ -9,17 +9,21 @@ rep re-apply theirs on top (call again with ``conflict.theirs.version_id``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from deskapp.core.domain.models import Customer, CustomerEmail
+from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
-from deskapp.core.i18n import _
-from deskapp.core.search.normalize import search_text
+from deskapp.core.i18n import N_, _
+from deskapp.core.search.normalize import email_key, search_text
+from deskapp.core.search.phones import digits_reversed
 from deskapp.core.security.permissions import require
+from deskapp.core.services.customers.csv_rows import FieldInvalid, check_alerts, check_emails, check_phones
 from deskapp.core.services.customers.profile import ProfileRow, load_profile
 from deskapp.core.services.customers.store import PROFILE_FIELDS, CustomerRecord, customer_search_text
 from deskapp.core.services.kernel.audit import audit
@@ -29,7 +33,12 @@ TEXT_LIMITS = {
     "given_name": 100, "family_name": 100, "organisation": 200, "preferred_locale": 10,
     "age_band": 20, "gender": 30, "income_band": 30, "lifestyle": 100, "occupation": 100,
 }
-EDITABLE = frozenset({"given_name", "family_name", "organisation", "preferred_locale", *PROFILE_FIELDS})
+# Lists, typed as one line: items separated by ";" (or "|", as in an import file; phones and
+# emails also by ","). Checked exactly as a customer import checks them (csv_rows).
+LIST_FIELDS = frozenset({"phones", "emails", "alerts"})
+LIST_LABELS = {"phones": N_("Phone"), "emails": N_("Email"), "alerts": N_("Alerts")}
+EDITABLE = frozenset({"given_name", "family_name", "organisation", "preferred_locale", *PROFILE_FIELDS,
+                      *LIST_FIELDS})
 # Fields whose change alters what the customer is found by.
 _SEARCHED = frozenset({"given_name", "family_name", "organisation"})
 
@@ -73,19 +82,31 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
         PermissionDenied: The agent is unknown or disabled, or may not change customers.
     """
     require(session, actor_id, "customer.edit")
-    values = _validated(changes)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
+    region = session.scalar(select(Brand.default_region).where(Brand.id == customer.brand_id))
+    lists = _validated_lists(changes, region)
+    values = _validated({name: value for name, value in changes.items() if name not in LIST_FIELDS})
     if customer.version_id != expected_version:
         raise CustomerConflict(changes, load_profile(session, customer_id))
     changed = sorted(name for name, value in values.items() if getattr(customer, name) != value)
+    current = load_profile(session, customer_id)
+    changed += sorted(name for name, items in lists.items() if tuple(items) != getattr(current, name))
     if not changed:
-        return load_profile(session, customer_id)
+        return current
     for name in changed:
-        setattr(customer, name, values[name])
-    if _SEARCHED.intersection(changed):
+        if name in LIST_FIELDS:
+            _replace_list(customer, name, lists[name])
+        else:
+            setattr(customer, name, values[name])
+    if _SEARCHED.intersection(changed) or "emails" in changed:
+        session.flush()  # the new emails are what the customer is found by
         _reindex(session, customer)
+    if not set(changed) - LIST_FIELDS:
+        # Only child rows changed: the customer's row must still get a new version, so another
+        # window that loaded the old phones or alerts sees a conflict instead of overwriting them.
+        customer.updated_at = utcnow()
     audit(session, actor_id, "customer.update", "customer", customer_id, detail={"fields": changed})
     try:
         session.flush()  # UPDATE … WHERE id = ? AND version_id = ?: the check against the server's row
@@ -120,6 +141,42 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
         else:
             values[name] = text or None
     return values
+
+
+def _validated_lists(changes: dict[str, Any], region: str | None) -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = {}
+    for name in LIST_FIELDS.intersection(changes):
+        raw = changes[name]
+        items = list(raw) if isinstance(raw, (list, tuple)) else _split(name, str(raw or ""))
+        items = [" ".join(clean_text(str(item)).split()) for item in items]
+        items = [item for item in items if item]
+        try:
+            if name == "phones":
+                items = check_phones(items, region)
+            elif name == "emails":
+                items = check_emails(items)
+            else:
+                items = check_alerts(items)
+        except FieldInvalid as bad:  # the import's words, with the field the rep typed in
+            raise InvalidInput(_("{field}: {reason}").format(field=_(LIST_LABELS[name]), reason=bad.reason)) from None
+        lists[name] = items
+    return lists
+
+
+def _split(name: str, text: str) -> list[str]:
+    separators = r"[;|,\n]" if name in {"phones", "emails"} else r"[;|\n]"
+    return re.split(separators, text)
+
+
+def _replace_list(customer: Customer, name: str, items: list[str]) -> None:
+    if name == "phones":
+        customer.phones = [CustomerPhone(position=i, e164=number, digits_reversed=digits_reversed(number))
+                           for i, number in enumerate(items)]
+    elif name == "emails":
+        customer.emails = [CustomerEmail(position=i, address=address, address_key=email_key(address))
+                           for i, address in enumerate(items)]
+    else:
+        customer.alerts = [CustomerAlert(position=i, text=text) for i, text in enumerate(items)]
 
 
 def _reindex(session: Session, customer: Customer) -> None:

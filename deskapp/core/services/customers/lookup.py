@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
@@ -169,8 +169,27 @@ def find_customers(
     Raises:
         PermissionDenied: The agent is unknown or disabled, or may not look customers up.
     """
+    return find_customer_page(session, actor_id, query, brand=brand, limit=limit, default_region=default_region).rows
+
+
+class LookupOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`lookup_page` after the query."""
+
+    brand: str | None
+    limit: int
+    default_region: str | None
+
+
+def find_customer_page(session: Session, actor_id: int, query: str, **options: Unpack[LookupOptions]) -> LookupPage:
+    """:func:`lookup_page` for an acting agent, who needs ``customer.lookup``.
+
+    The window uses this to say "50 shown — type more to narrow" when the page is capped.
+
+    Raises:
+        PermissionDenied: The agent is unknown or disabled, or may not look customers up.
+    """
     require(session, actor_id, "customer.lookup")
-    return lookup(session, query, brand=brand, limit=limit, default_region=default_region)
+    return lookup_page(session, query, **options)
 
 
 def _lookup(

@@ -31,6 +31,7 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.profile import load_profile
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
+from deskapp.core.services.responses.placeholders import with_placeholders
 from deskapp.core.services.responses.prompts import PromptSpec, parse_prompts, prompt_values, split_tags
 from deskapp.core.templating import TemplateProblem, render, validate
 
@@ -305,7 +306,7 @@ def case_reference(session: Session, case_id: int) -> str:
 
 def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,
                     locale: str | None = None, answering_agent_id: int | None = None, case_id: int | None = None,
-                    prompts: Mapping[str, Any] | None = None) -> RenderedResponse:
+                    prompts: Mapping[str, Any] | None = None, placeholders: bool = False) -> RenderedResponse:
     """Fill in response ``key`` for a customer, in their language (or ``locale``, with the usual fallback).
 
     ``actor_id`` needs ``response.use``; ``answering_agent_id`` is the representative the text
@@ -317,6 +318,10 @@ def render_response(session: Session, actor_id: int, key: str, customer_account:
         RecordNotFound: No such response, customer, agent or case.
         MissingPrompt: A required fill-in was not given (named in the message).
         TemplateError: The text could not be filled in.
+
+    With ``placeholders`` (a preview), a fill-in not typed yet is shown as its label between
+    guillemets ("«Refund amount»") instead of raising :class:`MissingPrompt`. A detail that is
+    empty (no customer open: no brand) always is (see :mod:`.placeholders`).
     """
     require(session, actor_id, "response.use")
     detail = _detail(session, key)
@@ -329,8 +334,17 @@ def render_response(session: Session, actor_id: int, key: str, customer_account:
     variant = detail.variant(chosen) if chosen else None
     if variant is None:
         raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
-    ctx["prompt"] = prompt_values(detail.prompts, prompts or {})
-    return RenderedResponse(key=key, locale=variant.locale, text=render(variant.body, variant.locale, ctx),
+    body = variant.body
+    if placeholders:
+        given = {name: value for name, value in (prompts or {}).items() if str(value).strip()}
+        missing = {spec.name: spec.label(variant.locale) for spec in detail.prompts if spec.name not in given}
+        ctx["prompt"] = prompt_values([spec for spec in detail.prompts if spec.name in given], given)
+    else:
+        missing = {}
+        ctx["prompt"] = prompt_values(detail.prompts, prompts or {})
+    # An empty detail (no customer open: no brand) reads as «brand name», never as a gap.
+    body = with_placeholders(body, variant.locale, ctx, missing)
+    return RenderedResponse(key=key, locale=variant.locale, text=render(body, variant.locale, ctx),
                             requested_locale=wanted)
 
 

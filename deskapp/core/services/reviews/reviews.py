@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus
 from deskapp.core.domain.models import Agent, Case, Review, Rubric
+from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InputFileError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
@@ -76,6 +77,7 @@ class ReviewRow:
     coaching_comment: str
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
+    case_reference: str = ""  # "C-1042"
 
 
 def parse_rubric(text: str) -> dict[str, Any]:
@@ -334,7 +336,7 @@ def _review_rows(session: Session, ids: list[int]) -> list[ReviewRow]:
         return []
     supervisor, owner = Agent.__table__.alias("supervisor"), Agent.__table__.alias("owner")
     query = (select(Review, Case.subject, Case.owner_id, owner.c.display_name, supervisor.c.display_name,
-                    Rubric.version)
+                    Rubric.version, Case.reference_number)
              .join(Case, Case.id == Review.case_id).join(Rubric, Rubric.id == Review.rubric_id)
              .join(supervisor, supervisor.c.id == Review.supervisor_id)
              .outerjoin(owner, owner.c.id == Case.owner_id).where(Review.id.in_(ids)))
@@ -344,7 +346,7 @@ def _review_rows(session: Session, ids: list[int]) -> list[ReviewRow]:
             supervisor_id=review.supervisor_id, supervisor_name=supervisor_name, rubric_id=review.rubric_id,
             rubric_version=version, scores=dict(review.scores), total=review.total,
             coaching_comment=review.coaching_comment, created_at=review.created_at,
-            acknowledged_at=review.acknowledged_at)
-        for review, subject, owner_id, owner_name, supervisor_name, version in session.execute(query)
+            acknowledged_at=review.acknowledged_at, case_reference=format_case_reference(number))
+        for review, subject, owner_id, owner_name, supervisor_name, version, number in session.execute(query)
     }
     return [by_id[i] for i in ids if i in by_id]

@@ -31,6 +31,7 @@ class QueueRow:
     customer_locale: str
     opened_at: dt.datetime
     ended_at: dt.datetime
+    case_reference: str = ""  # "C-1042"
 
 
 def sampling_queue(
@@ -83,7 +84,8 @@ def sampling_queue(
         by_rep.setdefault(owner_id, []).append(QueueRow(
             case_id=case.id, subject=case.subject, owner_id=owner_id, owner_name=owner_name,
             status=case.status, channel=case.channel, support_stage=case.support_stage, brand_code=brand_code,
-            customer_locale=customer_locale, opened_at=case.opened_at, ended_at=_aware(ended_at)))
+            customer_locale=customer_locale, opened_at=case.opened_at, ended_at=_aware(ended_at),
+            case_reference=case.reference))
     queue: list[QueueRow] = []
     for owner_id, candidates in by_rep.items():
         rng = random.Random(f"{first.isoformat()}/{last.isoformat()}/{owner_id}")  # not for security

@@ -74,6 +74,7 @@ class ScriptRunResult:
 
     note: NoteRow
     feedback: FeedbackRow | None
+    case_reference: str = ""  # "C-1042": the window confirms where the run went
 
 
 
@@ -297,17 +298,21 @@ class ScriptRun:
                 note read on its own (exported, printed) still says which case it belongs to.
         """
         locale = self.rep_locale
-        lines = [_("Call script “{title}” ({key}, version {version})").format(
-            title=self.script.title(locale), key=self.script.key, version=self.script.version)]
+        # People read this note (the rep, a supervisor, a printed summary): the script's title and
+        # what was chosen at each step, never the script's or the steps' internal keys.
+        lines = [_("Call script “{title}” (version {version})").format(
+            title=self.script.title(locale), version=self.script.version)]
         if case_reference:
             lines.append(_("Case {reference}").format(reference=case_reference))
         lines += ["", _("Steps taken:")]
         for position, step_id in enumerate(self.path):
             step = self.script.steps[step_id]
             chosen = self.choices.get(position)
-            label = step.options[chosen].label(locale) if chosen is not None else ""
-            lines.append("{n}. {step}{label}".format(n=position + 1, step=step_id,
-                                                     label=" — " + label if label else ""))
+            if chosen is not None:
+                taken = step.options[chosen].label(locale)
+            else:
+                taken = _("Finished") if step.final else _("Stopped here")
+            lines.append(f"{position + 1}. {taken}")
         captured = [(spec, self.values[spec.name]) for spec in self._path_fields() if spec.name in self.values]
         if captured:
             lines += ["", _("Captured:")]
@@ -389,4 +394,4 @@ def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) ->
     audit(session, actor_id, "note.script_run", "case_note", note.id,
           detail={"case": case_id, "script": run.script.key, "version": run.script.version})
     feedback = stage_feedback(session, actor_id, case_id, run.csat) if run.csat is not None else None
-    return ScriptRunResult(note=commit_note(session, note.id), feedback=feedback)
+    return ScriptRunResult(note=commit_note(session, note.id), feedback=feedback, case_reference=case.reference)
