@@ -127,6 +127,7 @@ class CustomerPanel(QWidget):
     filter_changed = Signal(bool)
     status_requested = Signal(object, object)
     assign_requested = Signal(object)
+    rating_requested = Signal(object)  # CaseRow: the customer rates it on the customer screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +164,7 @@ class CustomerPanel(QWidget):
         header.setStretchLastSection(True)
         self.status = QComboBox()
         self.assign = QPushButton()
+        self.rating = QPushButton()
         self.new_case_button = QPushButton()
         self.new_case = NewCaseForm()
 
@@ -180,6 +182,7 @@ class CustomerPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.status)
         actions.addWidget(self.assign)
+        actions.addWidget(self.rating)
         self.edit_button = QPushButton()
         self.edit_button.setFlat(True)
         self.edit_form = CustomerEditForm()
@@ -206,6 +209,7 @@ class CustomerPanel(QWidget):
         self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit(self.open_only))
         self.status.activated.connect(self._on_status)
         self.assign.clicked.connect(lambda: self.assign_requested.emit(self.current_case()))
+        self.rating.clicked.connect(lambda: self.rating_requested.emit(self.current_case()))
         self.new_case_button.clicked.connect(self.new_case.open_form)
         translate_ui(self)
         self.show_profile(None)
@@ -231,6 +235,9 @@ class CustomerPanel(QWidget):
         self.status.setAccessibleName(_("Status of the selected case"))
         self.status.setToolTip(_("Change the status of the selected case"))
         self.assign.setText(_("Assign to me"))
+        self.rating.setText(_("Customer rating…"))
+        self.rating.setToolTip(_("The customer rates the selected case on the customer screen (Ctrl+Shift+F)"))
+        self.rating.setAccessibleName(_("Customer rating"))
         self.new_case_button.setText(_("New case…"))
         self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
         self.edit_button.setText(_("Change details…"))
