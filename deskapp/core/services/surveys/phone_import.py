@@ -193,12 +193,12 @@ def _when(text: str, latest: dt.datetime) -> dt.datetime:
         raise _Bad("answered_at", _("is empty; give the date and time the customer answered"))
     try:
         value = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)  # the phone system's export is in UTC unless it says otherwise
+        value = value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across midnight to UTC
         raise _Bad("answered_at", _("not a date and time such as 2026-12-05T14:30:00Z: {value}").format(
             value=_shown(text))) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)  # the phone system's export is in UTC unless it says otherwise
-    value = value.astimezone(dt.UTC)
     if value > latest:
         raise _Bad("answered_at", _("is in the future: {value}").format(value=_shown(text)))
     if value.year < 2000:
