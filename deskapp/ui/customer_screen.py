@@ -152,6 +152,8 @@ class CustomerScreen(QWidget):
             chip.clicked.connect(lambda _checked=False: self._touched())
             grid.addWidget(chip, at // 3, at % 3)
             self.chips[code] = chip
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.skip, self.send):
