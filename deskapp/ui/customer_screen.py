@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -91,6 +92,17 @@ class FaceButton(QAbstractButton):
                          | int(Qt.TextFlag.TextWordWrap), f"{self.score}\n{self.text()}")
 
 
+def _centred_page(page: QWidget, title: QLabel, *rows: QLayout) -> None:
+    """A title and rows of controls, a little above the middle of ``page``."""
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(title)
+    for row in rows:
+        layout.addSpacing(28)
+        layout.addLayout(row)
+    layout.addStretch(2)
+
+
 class CustomerScreen(QWidget):
     """The full-screen rating window; ``answered`` carries (case id, score, language, reasons)."""
 
@@ -136,12 +148,7 @@ class CustomerScreen(QWidget):
         for face in self.faces:
             face.clicked.connect(lambda _checked=False, score=face.score: self.choose(score))
             row.addWidget(face)
-        faces_layout = QVBoxLayout(faces_page)
-        faces_layout.addStretch(1)
-        faces_layout.addWidget(self.question)
-        faces_layout.addSpacing(30)
-        faces_layout.addLayout(row)
-        faces_layout.addStretch(2)
+        _centred_page(faces_page, self.question, row)
         self.reasons_page = reasons_page = QWidget()
         grid = QGridLayout()
         grid.setSpacing(14)
@@ -161,14 +168,7 @@ class CustomerScreen(QWidget):
             buttons.addWidget(button)
         self.send.clicked.connect(self.send_answer)
         self.skip.clicked.connect(self.skip_reasons)
-        reasons_layout = QVBoxLayout(reasons_page)
-        reasons_layout.addStretch(1)
-        reasons_layout.addWidget(self.reasons_title)
-        reasons_layout.addSpacing(24)
-        reasons_layout.addLayout(grid)
-        reasons_layout.addSpacing(24)
-        reasons_layout.addLayout(buttons)
-        reasons_layout.addStretch(2)
+        _centred_page(reasons_page, self.reasons_title, grid, buttons)
         thanks_page = QWidget()
         QVBoxLayout(thanks_page).addWidget(self.thanks)
         for page in (idle, faces_page, reasons_page, thanks_page):

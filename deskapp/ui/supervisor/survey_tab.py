@@ -17,7 +17,7 @@ from deskapp.core.i18n import N_, _
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import RowsModel
-from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, localise_day_picker, picked_day
+from deskapp.ui.supervisor import common
 from deskapp.ui.supervisor.models import ReportModel
 from deskapp.ui.widgets import row_table
 
@@ -76,7 +76,7 @@ class ReasonModel(RowsModel["ReasonCount"]):
     columns = (
         (N_("Reason"), _reason),
         (N_("Times chosen"), lambda r: str(r.count)),
-        (N_("Average CSAT"), lambda r: format_figure(r.average)),
+        (N_("Average CSAT"), lambda r: common.format_figure(r.average)),
     )
 
     def extra_data(self, row: ReasonCount, column: int, role: int) -> object:
@@ -95,7 +95,7 @@ class SurveyTab(QWidget):
         self._runner, self._desk, self._describe = runner, desk, describe
         self.by_label, self.since_label = QLabel(), QLabel()
         self.by = QComboBox()
-        self.since = day_picker(DEFAULT_DAYS)
+        self.since = common.day_picker(DEFAULT_DAYS)
         self.by_label.setBuddy(self.by)
         self.since_label.setBuddy(self.since)
         self.refresh = QPushButton()
@@ -123,26 +123,20 @@ class SurveyTab(QWidget):
         grid.setRowStretch(1, 1)
         grid.setRowStretch(3, 2)
         layout = QVBoxLayout(self)
-        top = filter_row(self.by_label, self.by, self.since_label, self.since, self.refresh)
+        top = common.filter_row(self.by_label, self.by, self.since_label, self.since, self.refresh)
         top.addStretch(1)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addLayout(grid, 1)
-        self.by.activated.connect(lambda _i: self.load())
-        self.since.dateChanged.connect(lambda _d: self.load())
-        self.refresh.clicked.connect(self.load)
+        common.reload_on_change(self.by, self.since, self.refresh, self.load)
         translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language (the rows held are relabelled by their models)."""
-        keep = self.by.currentData() or "brand"
-        self.by.clear()
-        for key, text in RATE_GROUPINGS:
-            self.by.addItem(_(text), key)
-        self.by.setCurrentIndex(max(self.by.findData(keep), 0))
+        common.fill_choices(self.by, RATE_GROUPINGS, "brand")
         self.by_label.setText(_("Response rates &by"))
         self.since_label.setText(_("S&ince"))
-        localise_day_picker(self.since)
+        common.localise_day_picker(self.since)
         self.refresh.setText(_("Refresh"))
         self.sources_title.setText(_("Satisfaction: customer-given and rep-recorded"))
         self.reasons_title.setText(_("Reasons customers chose"))
@@ -163,7 +157,7 @@ class SurveyTab(QWidget):
         from deskapp.core.services.reviews.reports import csat_report
         from deskapp.core.services.surveys.figures import reason_counts, response_rates
 
-        desk, by, since = self._desk, self.grouping(), picked_day(self.since)
+        desk, by, since = self._desk, self.grouping(), common.picked_day(self.since)
 
         def work(session: Session, me: int) -> Figures:
             return (csat_report(session, me, "source", since), response_rates(session, me, by, since),
