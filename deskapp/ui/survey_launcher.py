@@ -84,7 +84,7 @@ class SurveyLauncher(QObject):
         if self._screen is None:
             from deskapp.ui.customer_screen import CustomerScreen
 
-            self._screen = CustomerScreen()
+            self._screen = CustomerScreen(self._window)  # owned: it closes with the window, never keeps it open
             self._screen.answered.connect(self._save)
             self._screen.went_idle.connect(self._give_back)
         return self._screen

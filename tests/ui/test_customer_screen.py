@@ -154,7 +154,11 @@ def test_a_rep_starts_it_and_the_answer_lands_as_customer_feedback(qtbot: QtBot,
     launcher._settings = QSettings(str(tmp_path / "station.ini"), QSettings.Format.IniFormat)
     launcher._screens = lambda: [FakeScreen(window.screen().name(), REP.geometry()), COUNTER]
     assert launcher.target() is COUNTER
-    launcher.remember(REP_SCREEN)  # no customer-facing monitor here: the rep turns theirs
+    launcher.screen_menu.aboutToShow.emit()  # View > Customer screen: the other screens, then the rep's own
+    choices = launcher.screen_menu.actions()
+    assert [a.text() for a in choices] == ["counter (1280×800)", "This screen, turned towards the customer"]
+    assert [a.isChecked() for a in choices] == [True, False]
+    choices[1].trigger()  # no customer-facing monitor here: the rep turns theirs
     assert launcher.remembered() == REP_SCREEN and launcher.target() is None
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     customer = launcher.screen
