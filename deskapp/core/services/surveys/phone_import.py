@@ -18,10 +18,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.enums import Channel
 from deskapp.core.domain.models import Case, Feedback
 from deskapp.core.domain.references import format_case_reference, parse_case_reference
 from deskapp.core.domain.surveys import FeedbackSource
@@ -93,7 +94,8 @@ def import_phone_surveys(session: Session, actor_id: int, path: str | os.PathLik
     actor = require(session, actor_id, "feedback.import")
     summary = SurveyImport()
     latest = (now or utcnow()) + FUTURE_SLACK
-    pending = 0
+    cases = _Cases(session, actor.id)
+    batch: list[dict[str, object]] = []
     with open_csv(path) as source:
         index = _header(source.header, source.path, summary)
         for row in source.rows():
@@ -109,26 +111,24 @@ def import_phone_surveys(session: Session, actor_id: int, path: str | os.PathLik
             except _Bad as bad:
                 summary.bad.append(Rejection(row.line, bad.column, bad.reason, row.cells))
                 continue
-            case, agent_id, reason = _match(session, actor.id, answer)
-            if case is None:
+            target, reason = cases.match(answer)
+            if target is None:
                 summary.unmatched.append(Rejection(row.line, None, reason, row.cells))
                 continue
             visit = phone_visit(answer.answered_at)
-            taken = session.scalar(select(Feedback.id).where(Feedback.case_id == case.id,
-                                                             Feedback.visit_key == visit))
-            if taken is not None:
+            taken = cases.taken(target.case_id)
+            if visit in taken:
                 summary.already += 1
                 continue
-            session.add(Feedback(case_id=case.id, agent_id=agent_id if agent_id is not None else case.owner_id,
-                                 score=answer.score, comment=answer.comment, channel=case.channel,
-                                 captured_at=answer.answered_at, source=FeedbackSource.CUSTOMER.value,
-                                 language=None, reasons=None, visit_key=visit))
-            session.flush()  # the next row with the same key sees this one
+            taken.add(visit)  # a later row of the file with the same key is "already imported" too
+            batch.append({"case_id": target.case_id, "agent_id": target.agent_id, "score": answer.score,
+                          "comment": answer.comment, "channel": target.channel, "captured_at": answer.answered_at,
+                          "source": FeedbackSource.CUSTOMER.value, "language": None, "reasons": None,
+                          "visit_key": visit})
             summary.imported += 1
-            pending += 1
-            if pending >= COMMIT_EVERY:
-                session.commit()
-                pending = 0
+            if len(batch) >= COMMIT_EVERY:
+                _write(session, batch)
+        _write(session, batch)
     audit(session, actor.id, "feedback.import", "feedback", 0,
           detail={"imported": summary.imported, "already": summary.already, "bad": len(summary.bad),
                   "unmatched": len(summary.unmatched)})
@@ -206,17 +206,56 @@ def _when(text: str, latest: dt.datetime) -> dt.datetime:
     return value
 
 
-def _match(session: Session, actor_id: int, answer: _Answer) -> tuple[Case | None, int | None, str]:
-    """The case (and the rep credited) of a row, or the reason it matches nothing."""
-    reason = ""
-    if answer.call_id:
-        call = match_call(session, actor_id, answer.call_id)
-        if call.case_id is not None:
-            return session.get(Case, call.case_id), call.agent_id, ""
-        reason = _(call.reason or "")
-    if answer.case_number is not None:
-        case = session.scalar(select(Case).where(Case.reference_number == answer.case_number))
-        if case is not None:
-            return case, None, ""
-        reason = _("no case with the reference {ref}").format(ref=format_case_reference(answer.case_number))
-    return None, None, reason
+def _write(session: Session, batch: list[dict[str, object]]) -> None:
+    if batch:
+        session.execute(insert(Feedback), batch)
+        session.commit()
+        batch.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    case_id: int
+    agent_id: int | None  # the rep credited: who took the call, else the case's owner
+    channel: Channel
+
+
+class _Cases:
+    """The cases a file names, and the phone answers each has, each read once for the whole file."""
+
+    def __init__(self, session: Session, actor_id: int) -> None:
+        self._session, self._actor_id = session, actor_id
+        self._by_number: dict[int, _Target | None] = {}
+        self._taken: dict[int, set[str]] = {}
+
+    def match(self, answer: _Answer) -> tuple[_Target | None, str]:
+        """The case (and the rep credited) of a row, or the reason it matches nothing."""
+        reason = ""
+        if answer.call_id:
+            call = match_call(self._session, self._actor_id, answer.call_id)
+            if call.case_id is not None:
+                found = self._load(Case.id == call.case_id)
+                if found is not None:
+                    agent = call.agent_id if call.agent_id is not None else found.agent_id
+                    return _Target(found.case_id, agent, found.channel), ""
+            reason = _(call.reason or "")
+        number = answer.case_number
+        if number is not None:
+            if number not in self._by_number:
+                self._by_number[number] = self._load(Case.reference_number == number)
+            found = self._by_number[number]
+            if found is not None:
+                return found, ""
+            reason = _("no case with the reference {ref}").format(ref=format_case_reference(number))
+        return None, reason
+
+    def taken(self, case_id: int) -> set[str]:
+        """The visit keys of the phone answers the case already has (this file's included, as it goes)."""
+        if case_id not in self._taken:
+            self._taken[case_id] = set(self._session.scalars(
+                select(Feedback.visit_key).where(Feedback.case_id == case_id, Feedback.visit_key.like("phone:%"))))
+        return self._taken[case_id]
+
+    def _load(self, where: ColumnElement[bool]) -> _Target | None:
+        row = self._session.execute(select(Case.id, Case.owner_id, Case.channel).where(where)).first()
+        return _Target(row[0], row[1], row[2]) if row is not None else None
