@@ -179,6 +179,12 @@ def test_a_rep_starts_it_and_the_answer_lands_as_customer_feedback(qtbot: QtBot,
     assert [tuple(r) for r in rows] == [("customer", 5, "fi", ["friendliness"])]
     qtbot.mouseClick(window.panel.rating, Qt.MouseButton.LeftButton)  # the button in the case area
     qtbot.waitUntil(lambda: "already rated" in window.banner.label.text(), timeout=5000)  # one per visit
+    launcher.remember("counter")  # a monitor facing the customer: the idle screen stays there, empty
+    launcher.show_question(SECOND)
+    assert customer.isVisible() and customer.isFullScreen() and not customer.hide_when_idle
+    assert "customer screen" in window.banner.label.text()
+    qtbot.keyClick(customer, Qt.Key.Key_Escape)
+    assert customer.isVisible() and customer.page == IDLE and shown_texts(customer) == []
 
 
 TWO_SCREENS = """
