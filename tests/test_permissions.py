@@ -60,6 +60,9 @@ from deskapp.core.services.responses import library_io, responses
 from deskapp.core.services.reviews import audit_log as audit
 from deskapp.core.services.reviews import reports, reviews, sampling
 from deskapp.core.services.scripts import call_scripts, definitions
+from deskapp.core.services.surveys import answers as survey_answers
+from deskapp.core.services.surveys import figures as survey_figures
+from deskapp.core.services.surveys import phone_import
 from tests.seeding import seed
 from tests.test_catalogs import compiled
 
@@ -186,6 +189,12 @@ def _import_customers(s: Session, w: World, actor: int) -> object:
     return csv_import.import_customers(w.engine, actor, path)
 
 
+def _phone_surveys(s: Session, w: World, actor: int) -> object:
+    path = w.tmp / f"ivr-{actor}.csv"
+    path.write_text(f"case_ref,score,answered_at\n{w.case(s).reference},4,2026-12-01T10:00:00Z\n", encoding="utf-8")
+    return phone_import.import_phone_surveys(s, actor, path)
+
+
 def _own_password(s: Session, w: World, actor: int) -> object:
     agent = s.get(Agent, actor)  # the console has no password of its own: it sets jose's (user.manage)
     own = agent is not None and agent.username != "console"
@@ -216,6 +225,12 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("feedback.record", case_feedback.stage_feedback,
      lambda s, w, a: case_feedback.stage_feedback(s, a, w.case(s).id, 5)),
     ("feedback.correct", case_feedback.record_feedback, _correct_feedback),
+    ("feedback.record", survey_answers.screen_setup, lambda s, w, a: survey_answers.screen_setup(s, a, w.case(s).id)),
+    ("feedback.record", survey_answers.record_customer_answer,
+     lambda s, w, a: survey_answers.record_customer_answer(s, a, w.case(s).id, 4, language="fi")),
+    ("feedback.import", phone_import.import_phone_surveys, _phone_surveys),
+    ("survey.configure", survey_answers.set_screen_look,
+     lambda s, w, a: survey_answers.set_screen_look(s, a, "nordtel", timeout_seconds=30)),
     ("note.write", notes.add_note, lambda s, w, a: notes.add_note(s, a, w.case(s).id, "text")),
     ("note.edit_own", notes.edit_note, lambda s, w, a: notes.edit_note(s, a, w.note(s, w.person(s, a)), "changed")),
     ("note.history", notes.note_history, lambda s, w, a: notes.note_history(s, a, w.note(s, w.rep))),
@@ -251,6 +266,8 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("rubric.edit", reviews.rubric_source, lambda s, w, a: reviews.rubric_source(s, a)),
     ("report.view", reports.csat_report, lambda s, w, a: reports.csat_report(s, a, "channel")),
     ("report.view", reports.volume_series, lambda s, w, a: reports.volume_series(s, a, "brand")),
+    ("report.view", survey_figures.response_rates, lambda s, w, a: survey_figures.response_rates(s, a, "agent")),
+    ("report.view", survey_figures.reason_counts, lambda s, w, a: survey_figures.reason_counts(s, a)),
     ("audit.view", audit.audit_events, lambda s, w, a: audit.audit_events(s, a)),
     ("customer.view", case_summary.case_summary, lambda s, w, a: case_summary.case_summary(s, a, w.case(s).id)),
     ("audit.view", note_verify.verify_history, lambda s, w, a: note_verify.verify_history(s, a)),
@@ -302,6 +319,7 @@ NO_ACTOR: dict[str, str] = {
     "kernel.integrity.find_key": "reads the desk's chain key for the services that hash, after their check",
     "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",
     "notes.verify.note_breaks": "internal: one note's chain for verify_chain and verify_history",
+    "surveys.call_match.match_call": "internal: the call log lookup of import_phone_surveys after its check",
 }
 
 

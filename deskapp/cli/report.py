@@ -1,4 +1,4 @@
-"""``deskapp report csat``: average satisfaction per rep, channel, brand, support stage or language."""
+"""``deskapp report csat``: average satisfaction per rep, channel, brand, support stage, language or source."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from deskapp.cli import Subcommands
 
-GROUPS = ("agent", "channel", "brand", "stage", "locale")
+GROUPS = ("agent", "channel", "brand", "stage", "locale", "source")
 
 
 def parse_day(text: str) -> dt.date:
@@ -31,7 +31,8 @@ def register(subparsers: Subcommands) -> None:
     reports = parser.add_subparsers(dest="report_what", metavar="REPORT", required=True)
     csat = reports.add_parser("csat", help=_("average customer satisfaction (1-5) per group"))
     csat.add_argument("--by", choices=GROUPS, default="agent",
-                      help=_("group by agent, channel, brand, stage or locale (default: agent)"))
+                      help=_("group by agent, channel, brand, stage, locale or source (customer-given or rep-recorded; "
+                           "default: agent)"))
     csat.add_argument("--since", type=parse_day, metavar="DATE",
                       help=_("count feedback from this day on (YYYY-MM-DD, UTC)"))
     csat.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))

@@ -135,6 +135,7 @@ class CustomerPanel(QWidget):
     status_requested = Signal(object, object)
     assign_requested = Signal(object)
     profile_shown = Signal()  # a customer (or none) is shown: the window may make room for their cases
+    rating_requested = Signal(object)  # CaseRow: the customer rates it on the customer screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +172,7 @@ class CustomerPanel(QWidget):
         self.case_columns = ColumnFit(self.cases, priority=(1, 0, 2, 3, 4, 5, 6), stretch=1)
         self.status = QComboBox()
         self.assign = QPushButton()
+        self.rating = QPushButton()
         self.new_case_button = QPushButton()
         self.new_case = NewCaseForm()
 
@@ -198,6 +200,7 @@ class CustomerPanel(QWidget):
         case_bar.addSpacing(12)
         case_bar.addWidget(self.status)
         case_bar.addWidget(self.assign)
+        case_bar.addWidget(self.rating)
         for combo in (self.filter, self.status):
             whole_items(combo)
         self.identity = QFrame()
@@ -217,6 +220,7 @@ class CustomerPanel(QWidget):
         self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit(self.open_only))
         self.status.activated.connect(self._on_status)
         self.assign.clicked.connect(lambda: self.assign_requested.emit(self.current_case()))
+        self.rating.clicked.connect(lambda: self.rating_requested.emit(self.current_case()))
         self.new_case_button.clicked.connect(self.new_case.open_form)
         translate_ui(self)
         self.show_profile(None)
@@ -242,6 +246,9 @@ class CustomerPanel(QWidget):
         self.status.setAccessibleName(_("Status of the selected case"))
         self.status.setToolTip(_("Change the status of the selected case"))
         self.assign.setText(_("Assign to me"))
+        self.rating.setText(_("Customer rating…"))
+        self.rating.setToolTip(_("The customer rates the selected case on the customer screen (Ctrl+Shift+F)"))
+        self.rating.setAccessibleName(_("Customer rating"))
         self.new_case_button.setText(_("New case…"))
         self.new_case_button.setToolTip(_("Open a new case for this customer (Ctrl+N)"))
         self.edit_button.setText(_("Change details…"))

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from deskapp.ui.note_editor import NoteEditor
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
+    from deskapp.ui.survey_launcher import SurveyLauncher
     from deskapp.ui.widgets import Banner, ShortcutOverlay
     from deskapp.ui.window_menus import WindowMenus
 
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._responses: ResponsePanel | None = None
         self._scripts: ScriptPanel | None = None
         self._menus: WindowMenus | None = None
+        self.survey: SurveyLauncher | None = None  # the customer rating screen
         self._banner: Banner | None = None
         self._overlay: ShortcutOverlay | None = None
         self.connection = connection = DeskConnection(access, self.statusBar(), self, db=db, sign_in=sign_in,
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
             "save_note": lambda: self.notes.save_note(), "next_caller": self.next_caller,
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
             "help": lambda: self.overlay.popup(), "quit": self.close, "language": self.next_language,
-            "responses": self.focus_responses,
+            "responses": self.focus_responses, "customer_rating": self.ask_customer_rating,
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         from deskapp.ui.note_editor import NoteEditor
         from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
+        from deskapp.ui.survey_launcher import SurveyLauncher
         from deskapp.ui.window_menus import WindowMenus
 
         access, describe, context = self.access, self.access.describe_error, self.case_flow.response_context
@@ -165,6 +168,8 @@ class MainWindow(QMainWindow):
         menus.signed_out.connect(self.update_status)
 
         self.case_flow.attach(panel, notes, responses)
+        self.survey = survey = SurveyLauncher(access, self, lambda: notes.case_id, self.view_menu)
+        panel.rating_requested.connect(lambda _case: survey.start())
         self.modes.attach(panel, notes)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
         notes.note_saved.connect(self._note_saved)
@@ -353,6 +358,12 @@ class MainWindow(QMainWindow):
         self.notes.side_tabs.setCurrentWidget(self.responses)
         self.responses.search.setFocus()
         self.responses.search.selectAll()
+
+    def ask_customer_rating(self) -> None:
+        """Ctrl+Shift+F: the customer rates the selected case on the customer screen."""
+        self.build_side_panels()
+        assert self.survey is not None
+        self.survey.start()
 
     def toggle_privacy(self) -> None:
         """Mask personal data while the customer can see the screen."""

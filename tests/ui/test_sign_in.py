@@ -92,7 +92,7 @@ def test_a_supervisor_gets_the_supervisor_menu_and_window(qtbot: QtBot, signing_
     window.menus.open_supervisor.trigger()
     supervisor = window.menus.supervisor_window
     assert supervisor is not None and supervisor.isVisible()
-    assert set(supervisor.pages) == {"queue", "dashboard", "audit", "export", "rubric"}
+    assert set(supervisor.pages) == {"queue", "dashboard", "surveys", "audit", "export", "rubric"}
 
 
 def test_an_administrator_sees_reports_but_reviews_nobody(qtbot: QtBot, signing_in: Any, demo_db: Path) -> None:
@@ -100,7 +100,7 @@ def test_an_administrator_sees_reports_but_reviews_nobody(qtbot: QtBot, signing_
     _sign_in(qtbot, window, "admin", "demo-admin")
     qtbot.waitUntil(lambda: window.is_ready, timeout=20000)
     window.menus.show_supervisor_window()
-    assert set(window.menus.supervisor_window.pages) == {"dashboard", "audit", "export"}
+    assert set(window.menus.supervisor_window.pages) == {"dashboard", "surveys", "audit", "export"}
     assert not window.menus.my_reviews.isEnabled()
     # no response or call-script tab that could only say "not allowed"
     tabs = window.notes.side_tabs

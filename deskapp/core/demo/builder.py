@@ -41,6 +41,8 @@ from deskapp.core.services.customers.store import CustomerRecord, write_customer
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, revision_hash
 from deskapp.core.services.starter import load_starter_library
+from deskapp.core.services.surveys.answers import REASONS, counter_visit
+from deskapp.core.services.surveys.phone_import import phone_visit
 
 SEED = 20240611
 DEFAULT_CUSTOMERS = 2000
@@ -348,6 +350,7 @@ def _plan_case(ctx: _Ctx, record: CustomerRecord, customer_id: int, brand_id: in
         comment = rng.choice(data.FEEDBACK_COMMENTS[note_language]) if rng.random() < 0.3 else None
         feedback = {"agent_id": owner, "score": rng.choices(scores, weights)[0], "comment": comment,
                     "channel": channel, "captured_at": closed_at or min(clock + dt.timedelta(hours=2), ctx.anchor)}
+        feedback |= _who_rated(j, channel, language, feedback["score"], feedback["captured_at"])
     subject = rng.choice(data.SUBJECTS[record.brand_code][stage])
     case = {"customer_id": customer_id, "brand_id": brand_id, "subject": subject,
             "purchase_phase": phase, "support_stage": stage, "channel": channel,
@@ -355,6 +358,21 @@ def _plan_case(ctx: _Ctx, record: CustomerRecord, customer_id: int, brand_id: in
             "status": status, "owner_id": owner, "opened_at": opened, "closed_at": closed_at,
             "updated_at": max(clock, closed_at or clock), "version_id": 1}
     return {"case": case, "notes": notes, "feedback": feedback}
+
+
+def _who_rated(index: int, channel: Channel, language: str, score: int, at: dt.datetime) -> dict[str, Any]:
+    """Half the counter and phone scores come from the customers themselves (rating screen, phone survey).
+
+    A random stream of its own per case, so the rest of the demo stays as it was before surveys.
+    """
+    rng = random.Random(index * 7919 + 17)
+    if channel not in (Channel.COUNTER, Channel.PHONE) or rng.random() < 0.5:
+        return {"source": "rep", "language": None, "reasons": None, "visit_key": None}
+    if channel is Channel.PHONE:
+        return {"source": "customer", "language": None, "reasons": None, "visit_key": phone_visit(at)}
+    liked = [code for code, _label in REASONS if code != "waiting_time"]
+    reasons = rng.sample(liked, rng.randint(0, 2)) if score >= 4 else ["waiting_time"] * (rng.random() < 0.7)
+    return {"source": "customer", "language": language, "reasons": reasons, "visit_key": counter_visit(at)}
 
 
 def _status(rng: random.Random, days_ago: float) -> CaseStatus:

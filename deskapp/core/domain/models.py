@@ -300,7 +300,9 @@ class Feedback(Base):
     """A customer's satisfaction score (CSAT 1-5) for a case."""
 
     __tablename__ = "feedback"
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+                      # One customer answer per case visit (migration 0014); rep scores have no visit.
+                      UniqueConstraint("case_id", "visit_key", name="uq_feedback_case_visit"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
@@ -308,6 +310,12 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel))
     captured_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # Who gave the score: "customer" (rating screen, phone survey) or "rep" (see domain/surveys.py).
+    source: Mapped[str] = mapped_column(String(10), default="rep", server_default="rep", index=True)
+    language: Mapped[str | None] = mapped_column(String(10))  # the language the customer answered in
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)  # reason codes the customer picked
+    # The visit a customer answer belongs to ("counter:2026-12-05", "phone:…", "call:…"); None for reps.
+    visit_key: Mapped[str | None] = mapped_column(String(120))
 
 
 class Rubric(Base):
@@ -397,3 +405,6 @@ class ImportUndo(Base):
     last_id: Mapped[int | None]
     saved: Mapped[str | None] = mapped_column(Text)  # "old": the customer and its lists, as JSON
     import_version: Mapped[int | None]  # "old": the version_id the import left it at
+
+
+from deskapp.core.domain import surveys as _surveys  # noqa: E402, F401  (its tables join the metadata)

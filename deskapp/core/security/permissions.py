@@ -62,6 +62,8 @@ MATRIX: Mapping[str, frozenset[Role | str]] = {
     "rubric.edit": frozenset({SUPERVISOR}),
     "feedback.record": _DESK,
     "feedback.correct": frozenset({SUPERVISOR}),
+    "feedback.import": frozenset({SUPERVISOR, ADMIN}),  # ``deskapp feedback import`` (phone surveys)
+    "survey.configure": frozenset({SUPERVISOR, ADMIN}),  # a brand's rating screen colours and timeout
     "report.view": frozenset({SUPERVISOR, ADMIN}),
     "audit.view": frozenset({SUPERVISOR, ADMIN}),
     "export.cases": frozenset({SUPERVISOR, ADMIN}),
@@ -98,6 +100,8 @@ ACTION_LABELS: Mapping[str, str] = {
     "rubric.edit": N_("edit the QA rubric"),
     "feedback.record": N_("record customer feedback"),
     "feedback.correct": N_("correct customer feedback"),
+    "feedback.import": N_("import phone survey answers"),
+    "survey.configure": N_("set up the customer rating screen"),
     "report.view": N_("see reports"),
     "audit.view": N_("see the audit log"),
     "export.cases": N_("export cases"),

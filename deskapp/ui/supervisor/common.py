@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QWidget
 
 
 def day_picker(days_back: int) -> QDateEdit:
@@ -36,6 +37,24 @@ def format_figure(value: float, digits: int = 2) -> str:
     from deskapp.core.i18n import babel_locale
 
     return str(format_decimal(round(value, digits), format="0." + "0" * digits, locale=babel_locale()))
+
+
+def fill_choices(combo: QComboBox, choices: Sequence[tuple[str, str]], default: str) -> None:
+    """(Re)fill ``combo`` with (key, untranslated text) choices in the UI language, keeping the one chosen."""
+    from deskapp.core.i18n import _
+
+    keep = combo.currentData() or default
+    combo.clear()
+    for key, text in choices:
+        combo.addItem(_(text), key)
+    combo.setCurrentIndex(max(combo.findData(keep), 0))
+
+
+def reload_on_change(choice: QComboBox, since: QDateEdit, refresh: QPushButton, load: Callable[[], None]) -> None:
+    """Call ``load`` when the choice or the day changes, or Refresh is pressed."""
+    choice.activated.connect(lambda _i: load())
+    since.dateChanged.connect(lambda _d: load())
+    refresh.clicked.connect(load)
 
 
 def filter_row(label: QWidget, choice: QWidget, since_label: QWidget, since: QWidget,

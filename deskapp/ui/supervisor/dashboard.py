@@ -24,7 +24,15 @@ from deskapp.core.i18n import N_, _, ngettext
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 from deskapp.ui.supervisor.charts import Bar, BarChart, LineChart, Series
-from deskapp.ui.supervisor.common import day_picker, filter_row, format_figure, localise_day_picker, picked_day
+from deskapp.ui.supervisor.common import (
+    day_picker,
+    fill_choices,
+    filter_row,
+    format_figure,
+    localise_day_picker,
+    picked_day,
+    reload_on_change,
+)
 from deskapp.ui.supervisor.models import ReportModel
 from deskapp.ui.widgets import row_table
 
@@ -91,18 +99,12 @@ class DashboardTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addLayout(grid, 1)
-        self.by.activated.connect(lambda _i: self.load())
-        self.since.dateChanged.connect(lambda _d: self.load())
-        self.refresh.clicked.connect(self.load)
+        reload_on_change(self.by, self.since, self.refresh, self.load)
         translate_ui(self)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language, the figures held relabelled (no new query)."""
-        keep = self.by.currentData() or "agent"
-        self.by.clear()
-        for key, text in GROUPINGS:
-            self.by.addItem(_(text), key)
-        self.by.setCurrentIndex(max(self.by.findData(keep), 0))
+        fill_choices(self.by, GROUPINGS, "agent")
         self.by_label.setText(_("&Group by"))
         self.since_label.setText(_("&Since"))
         localise_day_picker(self.since)

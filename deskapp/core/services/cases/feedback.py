@@ -50,7 +50,8 @@ def stage_feedback(session: Session, actor_id: int, case_id: int, score: int, co
                    credited_agent_id: int | None = None) -> FeedbackRow:
     """Add (or correct) a case's CSAT in the session without committing, for a caller's larger unit of work.
 
-    A case has one score: the first is recorded with ``feedback.record``; a second one for the same
+    A case has one rep-recorded score (the customer's own answers, source ``customer``, are kept
+    apart by deskapp.core.services.surveys): the first is recorded with ``feedback.record``; a second one for the same
     case corrects the first and needs ``feedback.correct`` (supervisors), which is audited.
 
     Args:
@@ -77,7 +78,7 @@ def stage_feedback(session: Session, actor_id: int, case_id: int, score: int, co
     text = clean_text(comment).strip() if comment else ""
     if len(text) > COMMENT_MAX:
         raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
-    existing = session.scalars(select(Feedback).where(Feedback.case_id == case.id)
+    existing = session.scalars(select(Feedback).where(Feedback.case_id == case.id, Feedback.source == "rep")
                                .order_by(Feedback.captured_at.desc(), Feedback.id.desc()).limit(1)).first()
     if existing is not None:
         try:

@@ -1,10 +1,12 @@
 """Figures for the supervisor's dashboard: satisfaction (CSAT) and case volumes per group.
 
 Groups are the rep credited with the feedback or owning the case (``agent``), the channel, the
-brand, the support stage, or the customer's preferred language (``locale``). Keys are stable codes
-(username, channel value, brand code, …); rows carry those codes and the names that are data (a
-rep's display name, a brand's name), never translated words, so a change of UI language needs no
-new query: whoever shows a row calls :func:`group_label` at that moment. Days are UTC days.
+brand, the support stage, the customer's preferred language (``locale``), or who gave the score
+(``source``: ``customer`` on the rating screen or in a phone survey, ``rep`` when the rep
+recorded it). Keys are stable codes (username, channel value, brand code, …); rows carry those
+codes and the names that are data (a rep's display name, a brand's name), never translated
+words, so a change of UI language needs no new query: whoever shows a row calls
+:func:`group_label` at that moment. Days are UTC days.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.enums import Channel, SupportStage
 from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import _, language_name
+from deskapp.core.i18n import N_, _, language_name
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.dates import start_of_day
 
-GroupBy = Literal["agent", "channel", "brand", "stage", "locale"]
-GROUPS: tuple[GroupBy, ...] = ("agent", "channel", "brand", "stage", "locale")
+GroupBy = Literal["agent", "channel", "brand", "stage", "locale", "source"]
+GROUPS: tuple[GroupBy, ...] = ("agent", "channel", "brand", "stage", "locale", "source")
+# Who gave a score (Feedback.source): the customer themselves, or the rep recording it.
+SOURCE_LABELS = {"customer": N_("Customer-given"), "rep": N_("Rep-recorded")}
 Bucket = Literal["day", "week", "month"]
 
 
@@ -58,7 +62,7 @@ def csat_report(session: Session, actor_id: int, by: GroupBy = "agent",
     Args:
         session: An open session.
         actor_id: Who asks (``report.view``); the console's account for ``deskapp report``.
-        by: agent, channel, brand, stage or locale.
+        by: agent, channel, brand, stage, locale or source.
         since: First day counted; ``None`` counts everything.
 
     Returns:
@@ -126,7 +130,7 @@ def _key(value: Any) -> str:
 
 def _feedback_group(by: str) -> Any:
     columns = {"agent": Agent.username, "channel": Feedback.channel, "brand": Brand.code,
-               "stage": Case.support_stage, "locale": Customer.preferred_locale}
+               "stage": Case.support_stage, "locale": Customer.preferred_locale, "source": Feedback.source}
     return _column(columns, by)
 
 
@@ -138,7 +142,11 @@ def _case_group(by: str) -> Any:
 
 def _column(columns: dict[str, Any], by: str) -> Any:
     if by not in columns:
-        raise InvalidInput(_("Cannot group by {by}: use agent, channel, brand, stage or locale.").format(by=by))
+        if by == "source":  # cases have no source: only scores do
+            raise InvalidInput(_("Case volumes cannot be grouped by source: use agent, channel, brand, stage or "
+                                 "locale."))
+        raise InvalidInput(_("Cannot group by {by}: use agent, channel, brand, stage, locale or source.").format(
+            by=by))
     return columns[by]
 
 
@@ -167,4 +175,6 @@ def group_label(by: GroupBy, key: str, name: str | None = None) -> str:
         return SupportStage(key).label
     if by == "locale":
         return language_name(key) if key else key
+    if by == "source" and key in SOURCE_LABELS:
+        return _(SOURCE_LABELS[key])
     return key
