@@ -128,3 +128,24 @@ def test_every_audited_event_and_record_has_a_label() -> None:
     records = set(re.findall(r"audit\(session, [^,]+, [^,]+, \"([a-z_]+)\"", source)) | {"agent"}
     assert len(actions) > 20 and actions - set(ACTIONS) == set()
     assert records - set(RECORDS) == set()
+
+
+@pytest.mark.parametrize("locale", ["fi", "fil", "es"])
+def test_language_choices_in_the_scripts_use_the_catalog_names(locale: str) -> None:
+    from deskapp.core.i18n import LANGUAGE_NAMES
+
+    names = dict(translated(locale))
+
+    def options(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if node.get("value") in LANGUAGE_NAMES and isinstance(node.get("label"), dict):
+                yield node
+            for value in node.values():
+                yield from options(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from options(value)
+
+    found = list(options(library("scripts")))
+    assert len(found) >= 4
+    assert [o["label"][locale] for o in found] == [names[LANGUAGE_NAMES[o["value"]]] for o in found]
