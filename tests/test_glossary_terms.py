@@ -149,3 +149,10 @@ def test_language_choices_in_the_scripts_use_the_catalog_names(locale: str) -> N
     found = list(options(library("scripts")))
     assert len(found) >= 4
     assert [o["label"][locale] for o in found] == [names[LANGUAGE_NAMES[o["value"]]] for o in found]
+
+
+def test_the_counter_is_called_the_counter_in_the_library() -> None:
+    texts = "\n".join((resources.files("deskapp") / "resources" / "library" / f"{name}.yaml").read_text(
+        encoding="utf-8") for name in ("responses", "scripts"))
+    for wrong in ("mga service point", "sa service point", "punto de atención", "puntos de atención"):
+        assert wrong not in texts
