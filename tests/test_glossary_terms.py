@@ -75,7 +75,7 @@ def test_the_responses_tab_uses_the_glossary_term(locale: str, term: str) -> Non
 
 
 def test_es_labels_do_not_end_in_a_dangling_preposition() -> None:
-    dangling = re.compile(r"\s(?:del|de|al|a partir del)\s*$")
+    dangling = re.compile(r"\s(?:del|de|al|a|para)\s*$")  # "Agrupar por" is the usual label
     texts = [*translated("es"), *library_texts("es")]
     assert [(msgid, text) for msgid, text in texts if dangling.search(text)] == []
 
@@ -128,3 +128,31 @@ def test_every_audited_event_and_record_has_a_label() -> None:
     records = set(re.findall(r"audit\(session, [^,]+, [^,]+, \"([a-z_]+)\"", source)) | {"agent"}
     assert len(actions) > 20 and actions - set(ACTIONS) == set()
     assert records - set(RECORDS) == set()
+
+
+@pytest.mark.parametrize("locale", ["fi", "fil", "es"])
+def test_language_choices_in_the_scripts_use_the_catalog_names(locale: str) -> None:
+    from deskapp.core.i18n import LANGUAGE_NAMES
+
+    names = dict(translated(locale))
+
+    def options(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if node.get("value") in LANGUAGE_NAMES and isinstance(node.get("label"), dict):
+                yield node
+            for value in node.values():
+                yield from options(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from options(value)
+
+    found = list(options(library("scripts")))
+    assert len(found) >= 4
+    assert [o["label"][locale] for o in found] == [names[LANGUAGE_NAMES[o["value"]]] for o in found]
+
+
+def test_the_counter_is_called_the_counter_in_the_library() -> None:
+    texts = "\n".join((resources.files("deskapp") / "resources" / "library" / f"{name}.yaml").read_text(
+        encoding="utf-8") for name in ("responses", "scripts"))
+    for wrong in ("mga service point", "sa service point", "punto de atención", "puntos de atención"):
+        assert wrong not in texts

@@ -134,7 +134,7 @@ class NoteEditor(QWidget):
         if self._shown_history is not None and self._shown_history[0] == self.note_id:
             self._show_history(self._shown_history[1])  # its times and headings in the new language
 
-    _state_detail: str | dt.datetime = ""
+    _state_detail: str | dt.datetime | Callable[[], str] = ""
     _shown_history: tuple[int | None, list[RevisionRow]] | None = None  # (note, its revisions) on show
 
     def _update_title(self) -> None:
@@ -149,13 +149,16 @@ class NoteEditor(QWidget):
                 )
             )
 
-    def _show_state(self, state: str, detail: str | dt.datetime = "") -> None:
-        # A time is kept as a datetime and written out here, so a language switch re-formats it.
+    def _show_state(self, state: str, detail: str | dt.datetime | Callable[[], str] = "") -> None:
+        # A time is kept as a datetime (a reason, as what writes it) and written out here, so a
+        # language switch re-formats it.
         from deskapp.core.i18n.formatting import format_time
 
         self.state, self._state_detail = state, detail
         if isinstance(detail, dt.datetime):
             detail = format_time(detail)
+        elif callable(detail):
+            detail = detail()
         texts = {
             "idle": "",
             "unsaved": _("Unsaved changes…"),
@@ -284,7 +287,7 @@ class NoteEditor(QWidget):
         if self.case_id is None:
             return
         if not body.strip():
-            self._show_state("failed", _("the note is empty"))
+            self._show_state("failed", lambda: _("the note is empty"))
             return
         self._timer.stop()
         case_id, note_id = self.case_id, self.note_id
