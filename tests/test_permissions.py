@@ -96,10 +96,10 @@ class World:
         session.flush()
         for number, body in ((1, "first"), (2, "second")):
             moment = utcnow()
+            seal = integrity.seal_revision(integrity.chain_key(session), None, author, moment, body)
             session.add(NoteRevision(note_id=note.id, number=number, body=body, author_id=author,
-                                     created_at=moment, prev_hash=None,
-                                     hash=integrity.revision_hash(integrity.chain_key(session), None, author, moment,
-                                                                   body)))
+                                     created_at=moment, prev_hash=None, hash=seal.hash, body_salt=seal.body_salt,
+                                     body_digest=seal.body_digest))
         session.flush()
         return note.id
 

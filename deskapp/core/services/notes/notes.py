@@ -6,8 +6,8 @@
 * :func:`add_note` and :func:`edit_note` promote a draft to a note revision and delete the draft in
   the same transaction: either the revision exists or the draft still does.
 * Revisions are append-only and chained: each stores an HMAC, under the desk's secret key, of the
-  previous revision's hash, the author, the time and the body
-  (:func:`deskapp.core.services.kernel.integrity.revision_hash`), so :func:`verify_chain` and
+  previous revision's hash, the author, the time and the body's salted digest
+  (:func:`deskapp.core.services.kernel.integrity.seal_revision`), so :func:`verify_chain` and
   ``deskapp verify`` detect an edit made behind the application's back.
 
 Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns frozen rows and
@@ -31,7 +31,7 @@ from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, Re
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.kernel.integrity import chain_key, revision_hash
+from deskapp.core.services.kernel.integrity import chain_key, seal_revision
 from deskapp.core.services.kernel.text import clean_text
 
 
@@ -261,9 +261,10 @@ def _valid_body(body: str) -> str:
 def append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
                      author_id: int, created_at: dt.datetime, body: str) -> None:
     """Internal, no actor: add revision ``number`` of a note, hash-chained (the caller checked its action)."""
+    seal = seal_revision(chain_key(session), prev_hash, author_id, created_at, body)
     session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
-                             created_at=created_at, prev_hash=prev_hash,
-                             hash=revision_hash(chain_key(session), prev_hash, author_id, created_at, body)))
+                             created_at=created_at, prev_hash=prev_hash, hash=seal.hash,
+                             body_salt=seal.body_salt, body_digest=seal.body_digest))
 
 
 def commit_note(session: Session, note_id: int) -> NoteRow:
