@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.domain.models import Customer, CustomerEmail
-from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
@@ -77,6 +78,9 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
+    if session.get(CustomerErasure, customer_id) is not None:
+        raise RecordErased(_("This customer's personal data was erased at their request: nothing more can be "
+                             "recorded about them."))
     if customer.version_id != expected_version:
         raise CustomerConflict(changes, load_profile(session, customer_id))
     changed = sorted(name for name, value in values.items() if getattr(customer, name) != value)

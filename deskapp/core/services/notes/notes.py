@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session, aliased
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
-from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
@@ -129,6 +130,8 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
         if note is None:
             raise RecordNotFound(_("The note no longer exists."))
         case_id = note.case_id
+    if case_id is not None:
+        writable_case(session, case_id)
     drafts = _drafts(session, actor_id, case_id, note_id)
     draft = drafts[0] if drafts else Draft(agent_id=actor_id, case_id=case_id, note_id=note_id)
     if based_on is not UNCHECKED and (draft.saved_at if drafts else None) != based_on:
@@ -181,8 +184,7 @@ def add_note(session: Session, actor_id: int, case_id: int, body: str) -> NoteRo
     """
     author = require(session, actor_id, "note.write")
     text = _valid_body(body)
-    if session.get(Case, case_id) is None:
-        raise RecordNotFound(_("The case no longer exists."))
+    writable_case(session, case_id)
     now = utcnow()
     note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.TEXT, created_at=now)
     session.add(note)
@@ -210,6 +212,7 @@ def edit_note(session: Session, actor_id: int, note_id: int, body: str) -> NoteR
         raise RecordNotFound(_("The note no longer exists."))
     if note.author_id != editor.id:
         raise PermissionDenied(_("Only the author of a note can change it. Add a note of your own instead."))
+    writable_case(session, note.case_id)
     latest = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                              .order_by(NoteRevision.number.desc()).limit(1)).one()
     _delete_drafts(session, actor_id, note.case_id, note_id)
@@ -249,6 +252,30 @@ def verify_chain(session: Session, note_id: int) -> bool:
     from deskapp.core.services.notes.verify import note_breaks
 
     return not note_breaks(session, note_id)
+
+
+def writable_case(session: Session, case_id: int) -> Case:
+    """Internal, no actor: the case a note or draft is about to be written on, locked until commit.
+
+    The lock (a row lock on PostgreSQL; SQLite has one writer anyway) orders the write with an
+    erasure of the customer (:mod:`deskapp.core.services.privacy`), which locks the same rows: a
+    note saved first is erased with the rest, a note saved after is refused, never left behind.
+
+    Raises:
+        RecordNotFound: No such case.
+        RecordErased: The case's customer was erased.
+    """
+    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()
+                           .execution_options(populate_existing=True)).first()
+    if case is None:
+        session.rollback()
+        raise RecordNotFound(_("The case no longer exists."))
+    if session.get(CustomerErasure, case.customer_id) is not None:
+        session.rollback()
+        raise RecordErased(_("This customer's personal data was erased at their request, so nothing more can be "
+                             "saved about them. Your text was not saved: copy what you still need elsewhere, "
+                             "then discard it."))
+    return case
 
 
 def _valid_body(body: str) -> str:
