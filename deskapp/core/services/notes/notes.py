@@ -32,7 +32,7 @@ from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, Re
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.kernel.integrity import chain_key, seal_revision
+from deskapp.core.services.kernel.integrity import chain_key, lock_chain, seal_revision
 from deskapp.core.services.kernel.text import clean_text
 
 
@@ -265,6 +265,9 @@ def writable_case(session: Session, case_id: int) -> Case:
         RecordNotFound: No such case.
         RecordErased: The case's customer was erased.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        # The check and the write in one write transaction: no erasure can commit in between.
+        lock_chain(session.connection())
     case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()
                            .execution_options(populate_existing=True)).first()
     if case is None:

@@ -27,7 +27,7 @@ from deskapp.core.i18n import _
 from deskapp.core.search.normalize import fold
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.kernel.integrity import chain_key
+from deskapp.core.services.kernel.integrity import chain_key, lock_chain
 from deskapp.core.services.notes.spool import LocalDraftSpool
 from deskapp.core.services.privacy.scrub import ScrubResult, scrub_storage
 from deskapp.core.services.privacy.steps import STEPS, Erasure, note_ids_of
@@ -94,12 +94,15 @@ def erase_customer(session: Session, actor_id: int, account: str, reason: str, *
         InvalidInput: No reason, or a reason that contains the customer's name, e-mail, phone or account.
     """
     require(session, actor_id, "customer.erase")
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:  # SQLite's one write lock first, so everything read below stays true until commit
+        lock_chain(session.connection())
     customer = customer_by_account(session, account, lock=True)
     why = _checked_reason(session, customer, reason)
     case_ids = list(session.scalars(select(Case.id).where(Case.customer_id == customer.id)
                                     .order_by(Case.id).with_for_update()))
     note_ids = note_ids_of(session, case_ids)
-    if session.get_bind().dialect.name == "sqlite":
+    if sqlite:
         # Whatever this transaction deletes or overwrites is zeroed in the file, not only unlinked.
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     erasure = Erasure(session=session, key=chain_key(session), customer_id=customer.id,

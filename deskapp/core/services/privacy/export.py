@@ -93,7 +93,7 @@ def _customer_section(session: Session, customer: Customer, _cases: list[int], _
 
 def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
                    note_ids: list[int]) -> list[dict[str, Any]]:
-    names = dict(session.execute(select(Agent.id, Agent.display_name)).tuples().all())
+    names = dict(session.execute(select(Agent.id, Agent.display_name)).all())
     revisions: dict[int, list[dict[str, Any]]] = {}
     for rev in session.scalars(select(NoteRevision).where(NoteRevision.note_id.in_(note_ids or [-1]))
                                .order_by(NoteRevision.note_id, NoteRevision.number)):
@@ -118,7 +118,7 @@ def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
             "score": feedback.score, "comment": feedback.comment, "channel": feedback.channel.value,
             "rep": names.get(feedback.agent_id) if feedback.agent_id else None,
             "captured_at": _time(feedback.captured_at)})
-    rubrics = dict(session.execute(select(Rubric.id, Rubric.title)).tuples().all())
+    rubrics = dict(session.execute(select(Rubric.id, Rubric.title)).all())
     for review in session.scalars(select(Review).where(Review.case_id.in_(case_ids or [-1])).order_by(Review.id)):
         by_case[review.case_id]["reviews"].append({
             "reviewed_by": names.get(review.supervisor_id), "rubric": rubrics.get(review.rubric_id),
@@ -137,7 +137,7 @@ def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
 
 def _audit_section(session: Session, customer: Customer, case_ids: list[int],
                    note_ids: list[int]) -> list[dict[str, Any]]:
-    names = dict(session.execute(select(Agent.id, Agent.display_name)).tuples().all())
+    names = dict(session.execute(select(Agent.id, Agent.display_name)).all())
     about = ((AuditEvent.entity == "customer") & (AuditEvent.entity_id == customer.id)
              | (AuditEvent.entity == "support_case") & AuditEvent.entity_id.in_(case_ids or [-1])
              | (AuditEvent.entity == "case_note") & AuditEvent.entity_id.in_(note_ids or [-1]))

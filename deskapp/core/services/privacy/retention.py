@@ -71,7 +71,7 @@ def retention_candidates(session: Session, actor_id: int, period: str, *,
     require(session, actor_id, "customer.erase")
     moment = now or utcnow()
     default = parse_period(period)
-    own = dict(session.execute(select(BrandRetention.brand_id, BrandRetention.period)).tuples().all())
+    own = dict(session.execute(select(BrandRetention.brand_id, BrandRetention.period)).all())
     case_activity = (select(Case.customer_id.label("cid"), func.max(Case.updated_at).label("at"))
                      .group_by(Case.customer_id).subquery())
     note_activity = (select(Case.customer_id.label("cid"), func.max(NoteRevision.created_at).label("at"))

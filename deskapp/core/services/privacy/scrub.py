@@ -37,8 +37,8 @@ def scrub_storage(engine: Engine) -> ScrubResult:
             auto.execute(text("VACUUM " + ", ".join(TABLES)))
         return ScrubResult(complete=True)
     with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA secure_delete = ON")
         with connection.begin():
+            connection.exec_driver_sql("PRAGMA secure_delete = ON")
             fts.optimize(connection)
         auto = connection.execution_options(isolation_level="AUTOCOMMIT")
         first = _checkpoint(auto)
