@@ -138,9 +138,13 @@ def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
 def _audit_section(session: Session, customer: Customer, case_ids: list[int],
                    note_ids: list[int]) -> list[dict[str, Any]]:
     names = dict(session.execute(select(Agent.id, Agent.display_name)).all())
+    feedback_ids = list(session.scalars(select(Feedback.id).where(Feedback.case_id.in_(case_ids or [-1]))))
+    review_ids = list(session.scalars(select(Review.id).where(Review.case_id.in_(case_ids or [-1]))))
     about = ((AuditEvent.entity == "customer") & (AuditEvent.entity_id == customer.id)
              | (AuditEvent.entity == "support_case") & AuditEvent.entity_id.in_(case_ids or [-1])
-             | (AuditEvent.entity == "case_note") & AuditEvent.entity_id.in_(note_ids or [-1]))
+             | (AuditEvent.entity == "case_note") & AuditEvent.entity_id.in_(note_ids or [-1])
+             | (AuditEvent.entity == "feedback") & AuditEvent.entity_id.in_(feedback_ids or [-1])
+             | (AuditEvent.entity == "review") & AuditEvent.entity_id.in_(review_ids or [-1]))
     return [{"at": _time(event.at), "by": names.get(event.agent_id) if event.agent_id else None,
              "action": event.action, "record": event.entity, "record_id": event.entity_id, "detail": event.detail}
             for event in session.scalars(select(AuditEvent).where(about).order_by(AuditEvent.id))]
