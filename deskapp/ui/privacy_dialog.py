@@ -166,6 +166,8 @@ class PrivacyDialog(QDialog):
             return
         desk, account, reason = self._desk, self.preview.account_number, self.reason.text()
         self.erase_button.setEnabled(False)
+        self.message.setText(_("Erasing… On a large desk this takes a while: the database file is rewritten so "
+                               "that nothing of the customer is left in it."))
         self._runner.submit(lambda: desk.as_agent(erase_customer, account, reason), self._erased, self._failed)
 
     def _erased(self, result: EraseResult) -> None:
