@@ -245,3 +245,44 @@ def test_a_save_under_way_when_the_erase_starts_is_erased_with_the_rest(desk: An
     with Session(engine) as session:
         bodies = list(session.scalars(select(NoteRevision.body).where(NoteRevision.note_id == ids["note"])))
     assert bodies == ["[erased]"] * 3
+
+
+KILLED_ERASE = """
+import sys, time
+from sqlalchemy.orm import Session
+from deskapp.core.services.privacy import erase, steps
+from deskapp.core.storage.engine import make_engine
+
+def stall(erasure):
+    print("halfway", flush=True)
+    time.sleep(60)
+    return 0
+
+kinds = list(steps.STEPS)
+middle = kinds[len(kinds) // 2]
+steps.STEPS = {**{k: steps.STEPS[k] for k in kinds if kinds.index(k) <= kinds.index(middle)}, "stall": stall,
+               **{k: steps.STEPS[k] for k in kinds if kinds.index(k) > kinds.index(middle)}}
+erase.STEPS = steps.STEPS
+engine = make_engine(sys.argv[1])
+with Session(engine) as session:
+    erase.erase_customer(session, int(sys.argv[2]), sys.argv[3], "request 9")
+"""
+
+
+def test_an_erase_killed_halfway_leaves_everything(desk: Any, any_db_url: str) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    engine, _s, _ids = desk
+    before = _texts(engine)
+    with subprocess.Popen([sys.executable, "-c", KILLED_ERASE, any_db_url, str(console(engine)), ACCOUNT],
+                          stdout=subprocess.PIPE, text=True) as child:
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "halfway"
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait(30)
+    assert _texts(engine) == before
+    with Session(engine) as session:
+        assert verify_history(session, console(engine)).ok
