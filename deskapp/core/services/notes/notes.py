@@ -257,9 +257,10 @@ def verify_chain(session: Session, note_id: int) -> bool:
 def writable_case(session: Session, case_id: int) -> Case:
     """Internal, no actor: the case a note or draft is about to be written on, locked until commit.
 
-    The lock (a row lock on PostgreSQL; SQLite has one writer anyway) orders the write with an
-    erasure of the customer (:mod:`deskapp.core.services.privacy`), which locks the same rows: a
-    note saved first is erased with the rest, a note saved after is refused, never left behind.
+    The lock (a shared row lock on PostgreSQL, so notes saved at once on one case do not wait for
+    each other; SQLite's one write lock) orders the write with an erasure of the customer
+    (:mod:`deskapp.core.services.privacy`), which locks the same rows for update: a note saved
+    first is erased with the rest, a note saved after is refused, never left behind.
 
     Raises:
         RecordNotFound: No such case.
@@ -268,7 +269,7 @@ def writable_case(session: Session, case_id: int) -> Case:
     if session.get_bind().dialect.name == "sqlite":
         # The check and the write in one write transaction: no erasure can commit in between.
         lock_chain(session.connection())
-    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()
+    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update(read=True)
                            .execution_options(populate_existing=True)).first()
     if case is None:
         session.rollback()
