@@ -4,7 +4,11 @@ SQLite keeps what a row held in places no query reaches: free pages and free spa
 (deleted or updated earlier, before ``secure_delete`` was on), full-text index segments that only
 mark the old terms deleted, and the write-ahead log. :func:`scrub_storage` merges the full-text
 index, checkpoints and truncates the WAL, rewrites the file (VACUUM), and truncates the WAL again.
-PostgreSQL's dead row versions go with VACUUM of the tables concerned.
+PostgreSQL's dead row versions go with VACUUM of the tables concerned, and ANALYZE refreshes the
+planner's samples of column values (``pg_statistic``), which may have held the erased name.
+
+Out of reach as well: the server's own write-ahead log and archives (PostgreSQL), and blocks the
+file system or the disk keeps after a file is rewritten.
 
 Backups and copies made before the erasure are out of reach: they still hold the customer.
 """
@@ -38,7 +42,7 @@ def scrub_storage(engine: Engine) -> ScrubResult:
         try:
             with engine.connect() as connection:
                 auto = connection.execution_options(isolation_level="AUTOCOMMIT")
-                auto.execute(text("VACUUM " + ", ".join(TABLES)))
+                auto.execute(text("VACUUM (ANALYZE) " + ", ".join(TABLES)))
         except SQLAlchemyError:  # e.g. a role that does not own the tables: the erasure itself stands
             log.warning("VACUUM after an erasure failed", exc_info=True)
             return ScrubResult(complete=False)
