@@ -56,6 +56,9 @@ from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import diff as note_diff
 from deskapp.core.services.notes import notes
 from deskapp.core.services.notes import verify as note_verify
+from deskapp.core.services.privacy import erase as privacy_erase
+from deskapp.core.services.privacy import export as privacy_export
+from deskapp.core.services.privacy import retention as privacy_retention
 from deskapp.core.services.responses import library_io, responses
 from deskapp.core.services.reviews import audit_log as audit
 from deskapp.core.services.reviews import reports, reviews, sampling
@@ -99,10 +102,10 @@ class World:
         session.flush()
         for number, body in ((1, "first"), (2, "second")):
             moment = utcnow()
+            seal = integrity.seal_revision(integrity.chain_key(session), None, author, moment, body)
             session.add(NoteRevision(note_id=note.id, number=number, body=body, author_id=author,
-                                     created_at=moment, prev_hash=None,
-                                     hash=integrity.revision_hash(integrity.chain_key(session), None, author, moment,
-                                                                   body)))
+                                     created_at=moment, prev_hash=None, hash=seal.hash, body_salt=seal.body_salt,
+                                     body_digest=seal.body_digest))
         session.flush()
         return note.id
 
@@ -215,6 +218,18 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("customer.import", csv_import.import_customers, _import_customers),
     ("customer.export", csv_import.export_customers,
      lambda s, w, a: csv_import.export_customers(w.engine, a, w.tmp / f"customers-out-{a}.csv")),
+    ("customer.export", privacy_export.export_customer_data,
+     lambda s, w, a: privacy_export.export_customer_data(s, a, "FI-000001", w.tmp / f"data-{a}.json")),
+    ("customer.erase", privacy_erase.find_customer, lambda s, w, a: privacy_erase.find_customer(s, a, "FI-000001")),
+    ("customer.erase", privacy_erase.erase_customer,
+     lambda s, w, a: privacy_erase.erase_customer(s, a, "FI-000001", "request 1", scrub=False)),
+    ("customer.erase", privacy_erase.scrub, lambda s, w, a: privacy_erase.scrub(s, a)),
+    ("customer.erase", privacy_retention.retention_candidates,
+     lambda s, w, a: privacy_retention.retention_candidates(s, a, "3y")),
+    ("customer.erase", privacy_retention.run_retention,
+     lambda s, w, a: privacy_retention.run_retention(s, a, "3y", dry_run=True)),
+    ("customer.erase", privacy_retention.set_brand_retention,
+     lambda s, w, a: privacy_retention.set_brand_retention(s, a, "nordtel", "2y")),
     ("case.open", cases.open_case, lambda s, w, a: cases.open_case(s, a, w.customer, "Subject", "after", "other",
                                                                      "phone")),
     ("case.update", cases.set_status, _set_status),
@@ -320,6 +335,10 @@ NO_ACTOR: dict[str, str] = {
     "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",
     "notes.verify.note_breaks": "internal: one note's chain for verify_chain and verify_history",
     "surveys.call_match.match_call": "internal: the call log lookup of import_phone_surveys after its check",
+    "notes.notes.writable_case": "internal: locks and checks the case add_note/edit_note/save_draft/finish_run write",
+    "privacy.erase.customer_by_account": "internal: the customer erase/export/find_customer name, after their check",
+    "privacy.steps.note_ids_of": "internal: the notes of the cases erase_customer/find_customer checked",
+    "privacy.scrub.scrub_storage": "cleans the files after erase_customer/scrub checked (customer.erase)",
 }
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",
-                   "users", "report", "cases_export", "verify", "doctor", "layout", "feedback")
+                   "users", "report", "cases_export", "verify", "doctor", "layout", "feedback", "privacy")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:

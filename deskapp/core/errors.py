@@ -47,3 +47,7 @@ class RecordNotFound(DeskappError):
 
 class InvalidInput(DeskappError):
     """A value the rep entered cannot be stored as it is."""
+
+
+class RecordErased(RecordNotFound):
+    """The customer's personal data was erased at their request: nothing more is written about them."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from deskapp.ui.desk_access import DeskAccess
     from deskapp.ui.my_reviews import MyReviewsDialog
     from deskapp.ui.pdf_summary import PrintedSummary
+    from deskapp.ui.privacy_dialog import PrivacyDialog
     from deskapp.ui.sign_in import SignInDialog
     from deskapp.ui.supervisor.window import SupervisorWindow
 
@@ -78,6 +79,11 @@ class WindowMenus(QObject):
         self.open_supervisor = QAction(window)
         self.open_supervisor.triggered.connect(self.show_supervisor_window)
         self.supervisor_menu.addAction(self.open_supervisor)
+        self.privacy_dialog: PrivacyDialog | None = None
+        self.admin_menu = bar.addMenu("")
+        self.privacy_request = QAction(window)
+        self.privacy_request.triggered.connect(self.show_privacy_request)
+        self.admin_menu.addAction(self.privacy_request)
         self.set_role(None)
         translate_ui(self)
 
@@ -91,6 +97,9 @@ class WindowMenus(QObject):
         self.sign_out.setText(_("Sign out or switch user…"))
         self.supervisor_menu.setTitle(_("&Supervisor"))
         self.open_supervisor.setText(_("Open the supervisor window…"))
+        self.admin_menu.setTitle(_("A&dmin"))
+        self.privacy_request.setText(_("Privacy request…"))
+        self.privacy_request.setToolTip(_("Export everything about a customer, or erase them at their request"))
 
     def set_role(self, role: Role | None) -> None:
         """Offer what ``role`` may use (``None``: nobody signed in yet)."""
@@ -101,6 +110,9 @@ class WindowMenus(QObject):
         self.supervisor_menu.menuAction().setVisible(supervises)
         self.open_supervisor.setEnabled(supervises)
         self.my_reviews.setEnabled(role is not None and allowed(role, "review.view_own"))
+        erases = role is not None and allowed(role, "customer.erase")
+        self.admin_menu.menuAction().setVisible(erases)
+        self.privacy_request.setEnabled(erases)
 
     # --- sign-in ----------------------------------------------------------------------------
     def ask_sign_in(self, username: str = "") -> None:
@@ -135,11 +147,11 @@ class WindowMenus(QObject):
             return
         self.switching_user.emit()
         access.runner.wait()  # their answers are queued before the windows' deletion, not after
-        for widget in (self.supervisor_window, self.reviews_dialog):
+        for widget in (self.supervisor_window, self.reviews_dialog, self.privacy_dialog):
             if widget is not None:
                 widget.close()
                 widget.deleteLater()
-        self.supervisor_window = self.reviews_dialog = None
+        self.supervisor_window = self.reviews_dialog = self.privacy_dialog = None
         access.is_ready = False
         access.info = None  # nobody is signed in until the dialog says who: the status bar names no one
         self.set_role(None)
@@ -162,6 +174,20 @@ class WindowMenus(QObject):
             self.supervisor_window.language_chosen.connect(self.language_chosen)
         self.supervisor_window.show()
         _bring_forward(self.supervisor_window)
+
+    def show_privacy_request(self) -> None:
+        """An administrator's privacy request: export or erase one customer."""
+        from deskapp.core.security.permissions import allowed
+
+        access = self._access
+        if access.desk is None or self.role is None or not allowed(self.role, "customer.erase"):
+            return
+        if self.privacy_dialog is None:
+            from deskapp.ui.privacy_dialog import PrivacyDialog
+
+            self.privacy_dialog = PrivacyDialog(access.runner, access.desk, access.describe_error, self._window)
+        self.privacy_dialog.show()
+        _bring_forward(self.privacy_dialog)
 
     def show_my_reviews(self) -> None:
         """The signed-in rep's reviews and coaching."""

@@ -39,7 +39,7 @@ from deskapp.core.security.passwords import hash_password
 from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.kernel.integrity import chain_key, revision_hash
+from deskapp.core.services.kernel.integrity import chain_key, seal_revision
 from deskapp.core.services.starter import load_starter_library
 from deskapp.core.services.surveys.answers import REASONS, counter_visit
 from deskapp.core.services.surveys.phone_import import phone_visit
@@ -302,9 +302,10 @@ def _chain(key: bytes, note_id: int, revisions: list[dict[str, Any]]) -> list[di
     prev: str | None = None
     rows = []
     for number, rev in enumerate(revisions, start=1):
-        digest = revision_hash(key, prev, rev["author_id"], rev["created_at"], rev["body"])
-        rows.append(rev | {"note_id": note_id, "number": number, "prev_hash": prev, "hash": digest})
-        prev = digest
+        seal = seal_revision(key, prev, rev["author_id"], rev["created_at"], rev["body"])
+        rows.append(rev | {"note_id": note_id, "number": number, "prev_hash": prev, "hash": seal.hash,
+                           "body_salt": seal.body_salt, "body_digest": seal.body_digest})
+        prev = seal.hash
     return rows
 
 

@@ -214,7 +214,7 @@ class CaseNote(Base):
 
 
 class NoteRevision(Base):
-    """One version of a note's text. Rows are only ever added, never changed."""
+    """One version of a note's text. Rows are only ever added, never changed (except an erasure's marker)."""
 
     __tablename__ = "note_revision"
     __table_args__ = (UniqueConstraint("note_id", "number", name="uq_note_revision_note_number"),)
@@ -226,6 +226,12 @@ class NoteRevision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Chain v2 (migration 0011): the hash covers the body's salted digest, so an erased body can
+    # become a marker and the chain still verifies; the erasure itself is sealed under the key.
+    body_salt: Mapped[str | None] = mapped_column(String(32))
+    body_digest: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[dt.datetime | None]
+    redaction_seal: Mapped[str | None] = mapped_column(String(64))
 
     note: Mapped[CaseNote] = relationship(back_populates="revisions")
     author: Mapped[Agent] = relationship()
@@ -407,4 +413,5 @@ class ImportUndo(Base):
     import_version: Mapped[int | None]  # "old": the version_id the import left it at
 
 
+from deskapp.core.domain import privacy as _privacy  # noqa: E402, F401 - completes the metadata
 from deskapp.core.domain import surveys as _surveys  # noqa: E402, F401  (its tables join the metadata)

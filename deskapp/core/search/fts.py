@@ -94,6 +94,11 @@ def rebuild(connection: Connection) -> None:
     connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
 
 
+def optimize(connection: Connection) -> None:
+    """Merge the index into one segment, dropping deleted rows' terms for good (after an erasure)."""
+    connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+
 def prefix_lengths(connection: Connection) -> str | None:
     """The prefix-index lengths the existing FTS table was created with, or None without one."""
     sql = connection.execute(

@@ -18,7 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
 from deskapp.core.domain.models import Case, Customer
-from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.actors import active_agent
@@ -119,6 +120,9 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
+    if session.get(CustomerErasure, customer_id) is not None:
+        raise RecordErased(_("This customer's personal data was erased at their request: nothing more can be "
+                             "recorded about them."))
     fields = {"customer_id": customer.id, "brand_id": customer.brand_id, "subject": text,
               "purchase_phase": PurchasePhase(purchase_phase), "support_stage": SupportStage(support_stage),
               "channel": Channel(channel), "priority": Priority(priority), "status": CaseStatus.OPEN,

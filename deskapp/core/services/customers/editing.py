@@ -18,7 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
-from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.i18n import N_, _
 from deskapp.core.search.normalize import email_key, search_text
 from deskapp.core.search.phones import digits_reversed
@@ -85,6 +86,9 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
+    if session.get(CustomerErasure, customer_id) is not None:
+        raise RecordErased(_("This customer's personal data was erased at their request: nothing more can be "
+                             "recorded about them."))
     region = session.scalar(select(Brand.default_region).where(Brand.id == customer.brand_id))
     lists = _validated_lists(changes, region)
     values = _validated({name: value for name, value in changes.items() if name not in LIST_FIELDS})

@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event, insert, select, text
@@ -46,20 +47,62 @@ _PG_LOCK_ID = 0x6465736B_61756474
 _SEPARATOR = "\x00"
 
 
-def revision_hash(key: bytes, prev_hash: str | None, author_id: int, created_at: dt.datetime, body: str) -> str:
-    """The chained hash of a note revision: HMAC-SHA256 over previous hash, author, UTC time and body.
+# What an erased revision's body becomes (``deskapp customers erase``); migration 0011 lets exactly
+# this one change through the append-only trigger.
+ERASED_BODY = "[erased]"
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionSeal:
+    """What a new revision stores beside its body: a random salt, the body's digest, the chained hash."""
+
+    body_salt: str
+    body_digest: str
+    hash: str
+
+
+def seal_revision(key: bytes, prev_hash: str | None, author_id: int, created_at: dt.datetime,
+                  body: str) -> RevisionSeal:
+    """The salt, body digest and chained hash of a new note revision (chain v2, migration 0011).
+
+    The chain runs over the body's digest, not the body, so erasing a customer can replace the
+    body with :data:`ERASED_BODY` and the chain still verifies. The digest is keyed and salted
+    with a random salt that is deleted with the body: once erased, not even someone holding the
+    key can test a guess of what the text was.
+    """
+    salt = secrets.token_hex(16)
+    digest = body_digest(key, salt, body)
+    return RevisionSeal(salt, digest, revision_hash(key, prev_hash, author_id, created_at, digest))
+
+
+def body_digest(key: bytes, salt: str, body: str) -> str:
+    """HMAC-SHA256 of a revision's salt and body."""
+    return _mac(key, "note-body-v2", salt, body)
+
+
+def revision_hash(key: bytes, prev_hash: str | None, author_id: int, created_at: dt.datetime, digest: str) -> str:
+    """The chained hash of a note revision: HMAC-SHA256 over previous hash, author, UTC time and body digest.
 
     Args:
         key: The desk's chain key (:func:`chain_key`).
         prev_hash: The previous revision's hash; ``None`` for revision 1.
         author_id: The revision's author.
         created_at: When it was written (naive values are taken as UTC).
-        body: The stored text.
+        digest: The body's digest (:func:`body_digest`).
 
     Returns:
         64 lower-case hex digits.
     """
-    return _mac(key, "note-revision-v1", prev_hash or "", str(author_id), _utc_text(created_at), body)
+    return _mac(key, "note-revision-v2", prev_hash or "", str(author_id), _utc_text(created_at), digest)
+
+
+def redaction_seal(key: bytes, revision: str, redacted_at: dt.datetime) -> str:
+    """The keyed proof that the revision with hash ``revision`` was erased by deskapp at ``redacted_at``.
+
+    Without it, anyone able to write the table could blank a body undetected; with it, only
+    someone holding the key can.
+    """
+    return _mac(key, "note-redaction-v1", revision, _utc_text(redacted_at))
 
 
 def audit_hash(key: bytes, prev_hash: str, *, at: dt.datetime, agent_id: int | None, action: str, entity: str,

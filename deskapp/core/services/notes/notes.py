@@ -6,8 +6,8 @@
 * :func:`add_note` and :func:`edit_note` promote a draft to a note revision and delete the draft in
   the same transaction: either the revision exists or the draft still does.
 * Revisions are append-only and chained: each stores an HMAC, under the desk's secret key, of the
-  previous revision's hash, the author, the time and the body
-  (:func:`deskapp.core.services.kernel.integrity.revision_hash`), so :func:`verify_chain` and
+  previous revision's hash, the author, the time and the body's salted digest
+  (:func:`deskapp.core.services.kernel.integrity.seal_revision`), so :func:`verify_chain` and
   ``deskapp verify`` detect an edit made behind the application's back.
 
 Every function takes a short-lived :class:`~sqlalchemy.orm.Session`, returns frozen rows and
@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session, aliased
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
-from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordNotFound
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.kernel.integrity import chain_key, revision_hash
+from deskapp.core.services.kernel.integrity import chain_key, lock_chain, seal_revision
 from deskapp.core.services.kernel.text import clean_text
 
 
@@ -129,6 +130,8 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
         if note is None:
             raise RecordNotFound(_("The note no longer exists."))
         case_id = note.case_id
+    if case_id is not None:
+        writable_case(session, case_id)
     drafts = _drafts(session, actor_id, case_id, note_id)
     draft = drafts[0] if drafts else Draft(agent_id=actor_id, case_id=case_id, note_id=note_id)
     if based_on is not UNCHECKED and (draft.saved_at if drafts else None) != based_on:
@@ -181,8 +184,7 @@ def add_note(session: Session, actor_id: int, case_id: int, body: str) -> NoteRo
     """
     author = require(session, actor_id, "note.write")
     text = _valid_body(body)
-    if session.get(Case, case_id) is None:
-        raise RecordNotFound(_("The case no longer exists."))
+    writable_case(session, case_id)
     now = utcnow()
     note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.TEXT, created_at=now)
     session.add(note)
@@ -210,6 +212,7 @@ def edit_note(session: Session, actor_id: int, note_id: int, body: str) -> NoteR
         raise RecordNotFound(_("The note no longer exists."))
     if note.author_id != editor.id:
         raise PermissionDenied(_("Only the author of a note can change it. Add a note of your own instead."))
+    writable_case(session, note.case_id)
     latest = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                              .order_by(NoteRevision.number.desc()).limit(1)).one()
     _delete_drafts(session, actor_id, note.case_id, note_id)
@@ -251,6 +254,34 @@ def verify_chain(session: Session, note_id: int) -> bool:
     return not note_breaks(session, note_id)
 
 
+def writable_case(session: Session, case_id: int) -> Case:
+    """Internal, no actor: the case a note or draft is about to be written on, locked until commit.
+
+    The lock (a shared row lock on PostgreSQL, so notes saved at once on one case do not wait for
+    each other; SQLite's one write lock) orders the write with an erasure of the customer
+    (:mod:`deskapp.core.services.privacy`), which locks the same rows for update: a note saved
+    first is erased with the rest, a note saved after is refused, never left behind.
+
+    Raises:
+        RecordNotFound: No such case.
+        RecordErased: The case's customer was erased.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # The check and the write in one write transaction: no erasure can commit in between.
+        lock_chain(session.connection())
+    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update(read=True)
+                           .execution_options(populate_existing=True)).first()
+    if case is None:
+        session.rollback()
+        raise RecordNotFound(_("The case no longer exists."))
+    if session.get(CustomerErasure, case.customer_id) is not None:
+        session.rollback()
+        raise RecordErased(_("This customer's personal data was erased at their request, so nothing more can be "
+                             "saved about them. Your text was not saved: copy what you still need elsewhere, "
+                             "then discard it."))
+    return case
+
+
 def _valid_body(body: str) -> str:
     text = clean_body(body)
     if not text.strip():
@@ -261,9 +292,10 @@ def _valid_body(body: str) -> str:
 def append_revision(session: Session, note_id: int, number: int, prev_hash: str | None, *,
                      author_id: int, created_at: dt.datetime, body: str) -> None:
     """Internal, no actor: add revision ``number`` of a note, hash-chained (the caller checked its action)."""
+    seal = seal_revision(chain_key(session), prev_hash, author_id, created_at, body)
     session.add(NoteRevision(note_id=note_id, number=number, body=body, author_id=author_id,
-                             created_at=created_at, prev_hash=prev_hash,
-                             hash=revision_hash(chain_key(session), prev_hash, author_id, created_at, body)))
+                             created_at=created_at, prev_hash=prev_hash, hash=seal.hash,
+                             body_salt=seal.body_salt, body_digest=seal.body_digest))
 
 
 def commit_note(session: Session, note_id: int) -> NoteRow:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.config import data_dir
 from deskapp.core.domain.models import Draft
-from deskapp.core.errors import DeskappError
+from deskapp.core.errors import DeskappError, RecordErased
 from deskapp.core.services.notes import notes
 from deskapp.core.storage.connectivity import is_connection_error
 
@@ -114,6 +114,10 @@ class LocalDraftSpool:
                     else:
                         notes.save_draft(session, draft.agent_id, draft.case_id, draft.body, draft.note_id)
                         saved += 1
+            except RecordErased:  # the customer was erased: the text must not outlive them here either
+                self._forget(draft.uid)
+                failed += 1
+                continue
             except (DeskappError, IntegrityError):  # the case or note is gone, the agent disabled
                 failed += 1
                 continue
@@ -125,6 +129,15 @@ class LocalDraftSpool:
             self._forget(draft.uid)
         return FlushResult(saved=saved, skipped_newer=skipped, failed=failed,
                            remaining=len(self.pending()), offline=offline)
+
+    def forget_cases(self, case_ids: set[int], note_ids: set[int]) -> int:
+        """Drop every spooled draft of these cases or notes (an erased customer's); returns how many."""
+        with self._lock:
+            drafts = self._read()
+            kept = [d for d in drafts if d.case_id not in case_ids and d.note_id not in note_ids]
+            if len(kept) != len(drafts):
+                self._write(kept)
+        return len(drafts) - len(kept)
 
     def _forget(self, uid: str) -> None:
         with self._lock:

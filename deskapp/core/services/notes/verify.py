@@ -2,7 +2,9 @@
 
 What ``deskapp verify`` and the supervisor's "Verify note history" run. A note is intact when its
 revisions are numbered 1..n, each names the hash of the one before, and each keyed hash
-recomputes (:mod:`deskapp.core.services.kernel.integrity`). The audit log is intact when its events,
+recomputes (:mod:`deskapp.core.services.kernel.integrity`): over the body's salted digest, and
+for a body erased at the customer's request (the marker ``[erased]``) over the keyed seal of
+that erasure instead of the body. The audit log is intact when its events,
 in id order, form one such chain. The two are checked against each other too: a note with fewer
 revisions than the audit log says were written lost its newest ones, which no chain alone shows.
 
@@ -22,7 +24,15 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import AuditEvent, CaseNote, NoteRevision
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.core.security.permissions import require
-from deskapp.core.services.kernel.integrity import GENESIS, audit_hash, find_key, revision_hash
+from deskapp.core.services.kernel.integrity import (
+    ERASED_BODY,
+    GENESIS,
+    audit_hash,
+    body_digest,
+    find_key,
+    redaction_seal,
+    revision_hash,
+)
 
 BATCH = 2000
 # Audit actions that write revision 1 of the note they name; "note.edit" names its revision.
@@ -180,7 +190,8 @@ def _claimed_revision(action: str, detail: Any) -> int | None:
 
 def _revision_query() -> Any:
     return (select(NoteRevision.note_id, NoteRevision.number, NoteRevision.author_id, NoteRevision.created_at,
-                   NoteRevision.body, NoteRevision.prev_hash, NoteRevision.hash)
+                   NoteRevision.body, NoteRevision.prev_hash, NoteRevision.hash, NoteRevision.body_salt,
+                   NoteRevision.body_digest, NoteRevision.redacted_at, NoteRevision.redaction_seal)
             .order_by(NoteRevision.note_id, NoteRevision.number))
 
 
@@ -207,7 +218,7 @@ def _check_revisions(key: bytes | None, rows: Iterable[Row[Any]], note_ids: set[
             yield BrokenRevision(note_id, row.number, BreakReason.NUMBERING)
         # The hash covers the revision's own stored link, so a changed text and a changed
         # predecessor are told apart: the first breaks this revision, the second its successor.
-        if revision_hash(key, row.prev_hash, row.author_id, row.created_at, row.body) != row.hash:
+        if not _revision_verifies(key, row):
             yield BrokenRevision(note_id, row.number, BreakReason.HASH)
         elif row.prev_hash != prev:
             yield BrokenRevision(note_id, row.number, BreakReason.LINK)
@@ -216,6 +227,18 @@ def _check_revisions(key: bytes | None, rows: Iterable[Row[Any]], note_ids: set[
         yield from _missing_after(note, expected, claimed)
     for lost in sorted((note_ids | set(claimed)) - seen):
         yield BrokenRevision(lost, 1, BreakReason.MISSING)
+
+
+def _revision_verifies(key: bytes, row: Row[Any]) -> bool:
+    """Whether the row's body (or its sealed erasure) and its place in the chain are as deskapp wrote them."""
+    if row.body_digest is None:
+        return False
+    if row.redacted_at is None:
+        if row.body_salt is None or body_digest(key, row.body_salt, row.body) != row.body_digest:
+            return False
+    elif row.body != ERASED_BODY or row.redaction_seal != redaction_seal(key, row.hash, row.redacted_at):
+        return False
+    return bool(revision_hash(key, row.prev_hash, row.author_id, row.created_at, row.body_digest) == row.hash)
 
 
 def _missing_after(note_id: int, next_number: int, claimed: Mapping[int, int]) -> Iterator[BrokenRevision]:

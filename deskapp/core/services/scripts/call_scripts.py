@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
-from deskapp.core.domain.models import Brand, CallScript, Case, CaseNote
+from deskapp.core.domain.models import Brand, CallScript, CaseNote
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import SOURCE_LOCALE, _
 from deskapp.core.i18n.formatting import format_date, format_number
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases.feedback import FeedbackRow, stage_feedback
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.notes.notes import NoteRow, append_revision, clean_body, commit_note
+from deskapp.core.services.notes.notes import NoteRow, append_revision, clean_body, commit_note, writable_case
 from deskapp.core.services.responses.library_io import EntryError, EntryProblem, ImportResult, read_library_text
 from deskapp.core.services.responses.responses import pick_locale, template_context
 from deskapp.core.services.scripts.definitions import (
@@ -381,9 +381,7 @@ def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) ->
     if not run.current.final:
         raise InvalidInput(_("The script is not finished yet: continue to its last step."))
     run.require_fields()
-    case = session.get(Case, case_id)
-    if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
+    case = writable_case(session, case_id)
     now = utcnow()
     note = CaseNote(case_id=case_id, author_id=author.id, kind=NoteKind.SCRIPT_RUN, created_at=now,
                     script_key=run.script.key, script_version=run.script.version)
