@@ -54,6 +54,8 @@ class _ScreenCap(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Show:
+            # Once shown, the screen's own signal says when it changes: no filter on every later event.
+            self._window.removeEventFilter(self)
             self.apply()
         return False
 
