@@ -78,8 +78,8 @@ class CustomerSearch(QObject):
 
         compact_rows(self.results)  # a third more results in view
 
-        # Name, phone, account and email first; what does not fit whole is in the row's tooltip.
-        self.column_fit = ColumnFit(self.results, priority=(0, 2, 1, 3, 4, 6, 5), stretch=0)
+        # Name, phone, email, then account (also in the open customer's summary); the rest in the row's tooltip.
+        self.column_fit = ColumnFit(self.results, priority=(0, 2, 3, 1, 4, 6, 5), stretch=0)
         self.column_fit.fit()
 
     def retranslate_ui(self) -> None:

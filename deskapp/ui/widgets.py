@@ -149,7 +149,13 @@ class ShortcutOverlay(QFrame):
         )
         title = _("Keyboard shortcuts")
         self.label.setText(f"<h3 style='margin:0 0 8px 0'>{title}</h3><table>{rows}</table>")
+        self.label.setWordWrap(False)
         self.label.adjustSize()
+        parent = self.parentWidget()
+        room = parent.width() - 16 if parent is not None else self.label.width()
+        if self.label.width() > room:  # a narrow (compact) window: the descriptions wrap, the card stays inside
+            self.label.setWordWrap(True)
+            self.label.resize(room, self.label.heightForWidth(room))
         self.resize(self.label.size())
 
     def popup(self) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 CASE_ROWS = 7  # the case history shows at least this many rows when a customer opens (6 are promised)
 NOTE_MIN_HEIGHT = 190  # the note keeps at least this much when the case history grows
-RESULTS_SHARE = 0.4  # the search results' share of the window's width (name, phone, account, email at 1366)
+RESULTS_SHARE = 0.42  # the search results' share of the window's width (name, phone, email, account at 1366)
 
 
 def settings() -> QSettings:
@@ -54,6 +54,8 @@ class _ScreenCap(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Show:
+            # Once shown, the screen's own signal says when it changes: no filter on every later event.
+            self._window.removeEventFilter(self)
             self.apply()
         return False
 

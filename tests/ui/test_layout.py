@@ -260,3 +260,14 @@ def test_the_review_form_is_whole_in_view_down_to_its_save_button(qtbot: QtBot,
     viewport = queue.form_scroll.viewport()
     bottom = save.mapTo(viewport, save.rect().bottomLeft()).y()
     assert 0 <= bottom <= viewport.height()
+
+
+def test_f1_card_fits_a_compact_window(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    window.toggle_compact()
+    window.overlay.popup()
+    qtbot.wait(20)
+    card = window.overlay.geometry()
+    assert card.left() >= 0 and card.right() <= window.overlay.parentWidget().width()
+    window.overlay.hide()
+    window.toggle_compact()
