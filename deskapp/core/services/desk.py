@@ -392,8 +392,11 @@ class Desk:
 
     def draft_for(self, case_id: int, note_id: int | None = None) -> notes.DraftRow | None:
         """The unsaved draft for a case, if any."""
-        return next((d for d in self.as_agent(notes.pending_drafts)
-                     if d.case_id == case_id and d.note_id == note_id), None)
+        return next((d for d in self.case_drafts(case_id) if d.note_id == note_id), None)
+
+    def case_drafts(self, case_id: int) -> list[notes.DraftRow]:
+        """Every unsaved draft of the acting agent on a case: a new note's and saved notes' being edited."""
+        return [d for d in self.as_agent(notes.pending_drafts) if d.case_id == case_id]
 
     def save_note(self, case_id: int, body: str, note_id: int | None = None) -> notes.NoteRow:
         """Save the note: a new note, or a new revision of ``note_id``."""
