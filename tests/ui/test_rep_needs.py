@@ -178,14 +178,13 @@ def test_dates_are_shown_in_the_medium_form(qtbot: QtBot) -> None:
 
 
 def test_an_unsaved_change_to_a_saved_note_is_restored_too(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
-    from PySide6.QtCore import Qt
-
     window = open_window(str(desk_db))
     _open(qtbot, window, "maki", "Jukka Mäkinen")
-    qtbot.waitUntil(window.notes.editing.isEnabled)
-    qtbot.keyClicks(window.notes.editor, "Router replaced")
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.notes.notes_list.count() == 1, timeout=5000)
+    notes = window.notes
+    qtbot.waitUntil(lambda: notes.editing.isEnabled() and notes.case_reference != "", timeout=5000)
+    notes.editor.setPlainText("Router replaced")
+    notes.save_note()
+    qtbot.waitUntil(lambda: notes.status.text().startswith("Note saved") and notes.notes_list.count(), timeout=5000)
     window.notes.notes_list.setCurrentRow(0)
     qtbot.waitUntil(lambda: window.notes.note_id is not None, timeout=5000)
     window.notes.editor.moveCursor(window.notes.editor.textCursor().MoveOperation.End)
