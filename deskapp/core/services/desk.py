@@ -279,9 +279,10 @@ class Desk:
             pair = responses.side_by_side(session, me, key, self._customer_locale(session, customer_id), rep_locale)
             try:
                 mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
-                                                 case_id=case_id, prompts=prompts)
+                                                 case_id=case_id, prompts=prompts, mark_gaps=True)
                 theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
-                                                   answering_agent_id=me, case_id=case_id, prompts=prompts)
+                                                   answering_agent_id=me, case_id=case_id, prompts=prompts,
+                                                   mark_gaps=True)
             except MissingPrompt as exc:
                 # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
                 # template code; the raw templates only if even that cannot be filled in.
@@ -317,7 +318,7 @@ class Desk:
         from deskapp.core.services.responses import responses
 
         return self.as_agent(responses.render_response, key, customer_id, answering_agent_id=self.agent_id,
-                             case_id=case_id, prompts=prompts)
+                             case_id=case_id, prompts=prompts, mark_gaps=True)
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
         """The call scripts (newest version of each); the acting agent needs ``script.run``."""
