@@ -277,26 +277,24 @@ class Desk:
         def work(session: Session) -> ResponsePreview:
             detail = responses.get_response(session, me, key)
             pair = responses.side_by_side(session, me, key, self._customer_locale(session, customer_id), rep_locale)
-            try:
-                mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
-                                                 case_id=case_id, prompts=prompts, mark_gaps=True)
-                theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
-                                                   answering_agent_id=me, case_id=case_id, prompts=prompts,
+
+            def preview(problem: str | None, placeholders: bool) -> ResponsePreview:
+                texts = [responses.render_response(session, me, key, customer_id, locale=locale, answering_agent_id=me,
+                                                   case_id=case_id, prompts=prompts, placeholders=placeholders,
                                                    mark_gaps=True)
+                         for locale in (None, pair.rep.locale)]  # the customer's language, then the rep's
+                return ResponsePreview(detail, texts[0].locale, texts[0].text, texts[1].locale, texts[1].text, problem)
+
+            try:
+                return preview(None, placeholders=False)
             except MissingPrompt as exc:
                 # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
                 # template code; the raw templates only if even that cannot be filled in.
                 try:
-                    mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
-                                                     case_id=case_id, prompts=prompts, placeholders=True)
-                    theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
-                                                       answering_agent_id=me, case_id=case_id, prompts=prompts,
-                                                       placeholders=True)
+                    return preview(str(exc), placeholders=True)
                 except errors.DeskappError:
                     return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
                                            pair.rep.body, str(exc))
-                return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, str(exc))
-            return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, None)
 
         return self._run(work)
 
