@@ -332,14 +332,15 @@ class NoteEditor(QWidget):
         desk, case_id = self._desk, self.case_id
         if case_id is None:
             return
-        self._runner.submit(lambda: (desk.note_history(note_id), desk.draft_for(case_id, note_id)),
+        self._runner.submit(lambda: (desk.note_history(note_id), desk.case_drafts(case_id)),
                             lambda result: self._show_note(case_id, note_id, *result), self._failed)
 
-    def _show_note(self, case_id: int, note_id: int, revisions: list[RevisionRow], draft: DraftRow | None) -> None:
+    def _show_note(self, case_id: int, note_id: int, revisions: list[RevisionRow], drafts: list[DraftRow]) -> None:
         """The note's history, and its unsaved change (a draft kept from before) back in the editor."""
         from deskapp.core.i18n.formatting import format_time
 
         self._show_history(revisions)
+        draft = next((d for d in drafts if d.note_id == note_id), None)
         if draft is None or (case_id, note_id) != (self.case_id, self.note_id) or self._dirty:
             return
         self._based_on[(case_id, note_id)] = draft.saved_at

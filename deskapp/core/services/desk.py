@@ -277,7 +277,6 @@ class Desk:
         def work(session: Session) -> ResponsePreview:
             detail = responses.get_response(session, me, key)
             pair = responses.side_by_side(session, me, key, self._customer_locale(session, customer_id), rep_locale)
-
             def preview(problem: str | None, placeholders: bool) -> ResponsePreview:
                 texts = [responses.render_response(session, me, key, customer_id, locale=locale, answering_agent_id=me,
                                                    case_id=case_id, prompts=prompts, placeholders=placeholders,
@@ -288,8 +287,7 @@ class Desk:
             try:
                 return preview(None, placeholders=False)
             except MissingPrompt as exc:
-                # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
-                # template code; the raw templates only if even that cannot be filled in.
+                # Fill-ins not typed yet show as «their label», never as template code (else the raw templates).
                 try:
                     return preview(str(exc), placeholders=True)
                 except errors.DeskappError:
@@ -388,10 +386,6 @@ class Desk:
     def discard_draft(self, case_id: int, note_id: int | None = None) -> None:
         """Throw away the draft for a case (after the rep chose to)."""
         self.as_agent(notes.discard_draft, case_id, note_id)
-
-    def draft_for(self, case_id: int, note_id: int | None = None) -> notes.DraftRow | None:
-        """The unsaved draft for a case, if any."""
-        return next((d for d in self.case_drafts(case_id) if d.note_id == note_id), None)
 
     def case_drafts(self, case_id: int) -> list[notes.DraftRow]:
         """Every unsaved draft of the acting agent on a case: a new note's and saved notes' being edited."""
