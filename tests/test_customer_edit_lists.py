@@ -44,3 +44,11 @@ def test_a_value_the_import_refuses_is_refused_with_its_field(any_engine: Engine
         version = load_profile(session, s.customer).version_id
         with pytest.raises(InvalidInput, match=message):
             update_customer(session, s.rep, s.customer, {field: value}, version)
+
+
+def test_a_too_long_value_is_named_by_its_label(any_engine: Engine) -> None:
+    s = seed(any_engine)
+    with Session(any_engine) as session:
+        version = load_profile(session, s.customer).version_id
+        with pytest.raises(InvalidInput, match=r"^Occupation is too long: at most 100 characters\."):
+            update_customer(session, s.rep, s.customer, {"occupation": "x" * 101}, version)

@@ -127,8 +127,8 @@ class CustomerSearch(QObject):
             # The page is capped: a count alone would read as "this is everyone".
             self.hint.setText(
                 ngettext(
-                    "{n} shown — type more to narrow. Enter opens the selected one.",
-                    "{n} shown — type more to narrow. Enter opens the selected one.",
+                    "{n} shown — type more to narrow",
+                    "{n} shown — type more to narrow",
                     count,
                 ).format(n=count)
             )

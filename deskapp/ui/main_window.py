@@ -160,8 +160,7 @@ class MainWindow(QMainWindow):
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
         # The case, account and supervisor menus (sign-in, reviews, PDF).
-        self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in,
-                                                 lambda: notes.case_reference)
+        self._menus = menus = WindowMenus(access, self, lambda: (notes.case_id, notes.case_reference), self._sign_in)
         menus.signed_in.connect(self.signed_in)
         menus.switching_user.connect(self.next_caller)
         menus.language_chosen.connect(self.set_language)

@@ -190,13 +190,21 @@ class NoteEditor(QWidget):
         if case_id is None:
             return
         desk = self._desk
-        self._runner.submit(lambda: (desk.draft_for(case_id), desk.case_notes(case_id)),
+        self._runner.submit(lambda: (desk.case_drafts(case_id), desk.case_notes(case_id)),
                             lambda result: self._loaded(case_id, *result), self._failed)
 
-    def _loaded(self, case_id: int, draft: DraftRow | None, notes: list[NoteRow]) -> None:
+    def _loaded(self, case_id: int, drafts: list[DraftRow], notes: list[NoteRow]) -> None:
         if case_id != self.case_id:
             return
         self._fill_notes(notes)
+        draft = next((d for d in drafts if d.note_id is None), None)
+        edited = next((d.note_id for d in drafts if d.note_id is not None), None)
+        if draft is None and edited is not None and not self.editor.toPlainText():
+            # The unsaved text is a change to a saved note: open that note, which brings its draft back.
+            row = next((i for i, n in enumerate(self._notes) if n.id == edited), -1)
+            if row >= 0:
+                self.notes_list.setCurrentRow(row)
+                return
         # The draft this window builds on: another window of the same agent that saves in between
         # is noticed instead of silently overwritten (notes.save_draft's based_on).
         self._based_on[(case_id, None)] = draft.saved_at if draft is not None else None
@@ -328,8 +336,22 @@ class NoteEditor(QWidget):
         self.note_id = note_id
         self._set_text(note.body)
         self._update_title()
-        desk = self._desk
-        self._runner.submit(lambda: desk.note_history(note_id), self._show_history, self._failed)
+        desk, case_id = self._desk, self.case_id
+        if case_id is None:
+            return
+        self._runner.submit(lambda: (desk.note_history(note_id), desk.case_drafts(case_id)),
+                            lambda result: self._show_note(case_id, note_id, *result), self._failed)
+
+    def _show_note(self, case_id: int, note_id: int, revisions: list[RevisionRow], drafts: list[DraftRow]) -> None:
+        """The note's history, and its unsaved change (a draft kept from before) back in the editor."""
+        self._show_history(revisions)
+        draft = next((d for d in drafts if d.note_id == note_id), None)
+        if draft is None or (case_id, note_id) != (self.case_id, self.note_id) or self._dirty:
+            return
+        self._based_on[(case_id, note_id)] = draft.saved_at
+        if draft.body != self.editor.toPlainText():
+            self._set_text(draft.body)
+            self._show_state("saved", draft.saved_at)
 
     def _show_history(self, revisions: list[RevisionRow]) -> None:
         from deskapp.core.i18n.formatting import format_datetime

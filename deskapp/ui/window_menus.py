@@ -50,13 +50,12 @@ class WindowMenus(QObject):
     language_chosen = Signal(str)  # from the supervisor window's Language menu or Ctrl+Shift+L
     signed_out = Signal()  # the previous user is gone; the next one has not signed in yet
 
-    def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], int | None],
-                 sign_in: bool, current_reference: Callable[[], str] = lambda: "") -> None:
+    def __init__(self, access: DeskAccess, window: QMainWindow, current_case: Callable[[], tuple[int | None, str]],
+                 sign_in: bool) -> None:
         super().__init__(access)
         self._access = access
         self._window = window  # the menu bar's owner, and the dialogs' parent
-        self._current_case = current_case
-        self._current_reference = current_reference  # "C-1042": names the summary's file
+        self._current_case = current_case  # the selected case's id and reference ("C-1042")
         self.role: Role | None = None
         self.sign_in_dialog: SignInDialog | None = None
         self.supervisor_window: SupervisorWindow | None = None
@@ -204,20 +203,15 @@ class WindowMenus(QObject):
 
     def print_case_summary(self) -> None:
         """Ask where to save the selected case's summary, then write it as PDF."""
-        case_id = self._current_case()
+        case_id, reference = self._current_case()
         if self._access.desk is None or case_id is None:
             self._access.banner.show_message(lambda: _("Open a case first: the summary is of the selected case."),
                                              "info")
             return
-        path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), self._suggested_name(),
+        path, _filter = QFileDialog.getSaveFileName(self._window, _("Save the case summary"), f"case-{reference}.pdf",
                                                     _("PDF files (*.pdf)"))
         if path:
             self.write_summary(case_id, path)
-
-    def _suggested_name(self) -> str:
-        # Named by the reference the customer quotes ("case-C-1042.pdf"), never by a database id.
-        reference = self._current_reference()
-        return f"case-{reference}.pdf" if reference else "case.pdf"
 
     def write_summary(self, case_id: int, path: str) -> None:
         """Build the summary in the background, then lay it out as PDF here on the UI thread."""

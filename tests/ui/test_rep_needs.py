@@ -175,3 +175,25 @@ def test_dates_are_shown_in_the_medium_form(qtbot: QtBot) -> None:
     qtbot.addWidget(edit)
     localise_date_edit(edit)
     assert edit.text() == "Oct 13, 2026"
+
+
+def test_an_unsaved_change_to_a_saved_note_is_restored_too(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
+    window = open_window(str(desk_db))
+    _open(qtbot, window, "maki", "Jukka Mäkinen")
+    notes = window.notes
+    qtbot.waitUntil(lambda: notes.editing.isEnabled() and notes.case_reference != "", timeout=5000)
+    notes.editor.setPlainText("Router replaced")
+    notes.save_note()
+    qtbot.waitUntil(lambda: notes.status.text().startswith("Note saved") and notes.notes_list.count(), timeout=5000)
+    window.notes.notes_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: window.notes.note_id is not None, timeout=5000)
+    window.notes.editor.moveCursor(window.notes.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.notes.editor, " and tested")
+    qtbot.waitUntil(lambda: window.notes.status.text().startswith("Draft kept"), timeout=5000)
+    window.close()
+
+    again = open_window(str(desk_db))
+    assert "1 unsaved note" in again.banner.label.text()
+    again.banner.action.click()
+    qtbot.waitUntil(lambda: again.notes.editor.toPlainText() == "Router replaced and tested", timeout=5000)
+    assert again.notes.note_id is not None and "Editing a saved note" in again.notes.title.text()

@@ -278,25 +278,22 @@ class Desk:
         def work(session: Session) -> ResponsePreview:
             detail = responses.get_response(session, me, key)
             pair = responses.side_by_side(session, me, key, self._customer_locale(session, customer_id), rep_locale)
+            def preview(problem: str | None, placeholders: bool) -> ResponsePreview:
+                texts = [responses.render_response(session, me, key, customer_id, locale=locale, answering_agent_id=me,
+                                                   case_id=case_id, prompts=prompts, placeholders=placeholders,
+                                                   mark_gaps=True)
+                         for locale in (None, pair.rep.locale)]  # the customer's language, then the rep's
+                return ResponsePreview(detail, texts[0].locale, texts[0].text, texts[1].locale, texts[1].text, problem)
+
             try:
-                mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
-                                                 case_id=case_id, prompts=prompts)
-                theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
-                                                   answering_agent_id=me, case_id=case_id, prompts=prompts)
+                return preview(None, placeholders=False)
             except MissingPrompt as exc:
-                # Until the fill-ins are typed, each shows as its label ("«Refund amount»"), never as
-                # template code; the raw templates only if even that cannot be filled in.
+                # Fill-ins not typed yet show as «their label», never as template code (else the raw templates).
                 try:
-                    mine = responses.render_response(session, me, key, customer_id, answering_agent_id=me,
-                                                     case_id=case_id, prompts=prompts, placeholders=True)
-                    theirs = responses.render_response(session, me, key, customer_id, locale=pair.rep.locale,
-                                                       answering_agent_id=me, case_id=case_id, prompts=prompts,
-                                                       placeholders=True)
+                    return preview(str(exc), placeholders=True)
                 except errors.DeskappError:
                     return ResponsePreview(detail, pair.customer.locale, pair.customer.body, pair.rep.locale,
                                            pair.rep.body, str(exc))
-                return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, str(exc))
-            return ResponsePreview(detail, mine.locale, mine.text, theirs.locale, theirs.text, None)
 
         return self._run(work)
 
@@ -318,7 +315,7 @@ class Desk:
         from deskapp.core.services.responses import responses
 
         return self.as_agent(responses.render_response, key, customer_id, answering_agent_id=self.agent_id,
-                             case_id=case_id, prompts=prompts)
+                             case_id=case_id, prompts=prompts, mark_gaps=True)
 
     def scripts(self) -> list[call_scripts.ScriptRow]:
         """The call scripts (newest version of each); the acting agent needs ``script.run``."""
@@ -391,10 +388,9 @@ class Desk:
         """Throw away the draft for a case (after the rep chose to)."""
         self.as_agent(notes.discard_draft, case_id, note_id)
 
-    def draft_for(self, case_id: int, note_id: int | None = None) -> notes.DraftRow | None:
-        """The unsaved draft for a case, if any."""
-        return next((d for d in self.as_agent(notes.pending_drafts)
-                     if d.case_id == case_id and d.note_id == note_id), None)
+    def case_drafts(self, case_id: int) -> list[notes.DraftRow]:
+        """Every unsaved draft of the acting agent on a case: a new note's and saved notes' being edited."""
+        return [d for d in self.as_agent(notes.pending_drafts) if d.case_id == case_id]
 
     def save_note(self, case_id: int, body: str, note_id: int | None = None) -> notes.NoteRow:
         """Save the note: a new note, or a new revision of ``note_id``."""

@@ -38,6 +38,13 @@ TEXT_LIMITS = {
 # emails also by ","). Checked exactly as a customer import checks them (csv_rows).
 LIST_FIELDS = frozenset({"phones", "emails", "alerts"})
 LIST_LABELS = {"phones": N_("Phone"), "emails": N_("Email"), "alerts": N_("Alerts")}
+# How a message names a field (the same words as the form's labels).
+FIELD_LABELS = {
+    "given_name": N_("Given name"), "family_name": N_("Family name"),
+    "organisation": N_("Organisation or department"), "preferred_locale": N_("Preferred language"),
+    "age_band": N_("Age band"), "gender": N_("Gender"), "income_band": N_("Income band"),
+    "lifestyle": N_("Lifestyle"), "occupation": N_("Occupation"), "birth_year": N_("Birth year"),
+}
 EDITABLE = frozenset({"given_name", "family_name", "organisation", "preferred_locale", *PROFILE_FIELDS,
                       *LIST_FIELDS})
 # Fields whose change alters what the customer is found by.
@@ -137,7 +144,7 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
         text = " ".join(clean_text(str(value)).split()) if value is not None else ""
         if len(text) > TEXT_LIMITS[name]:
             raise InvalidInput(_("{field} is too long: at most {limit} characters.").format(
-                field=name, limit=TEXT_LIMITS[name]))
+                field=_(FIELD_LABELS.get(name, name)), limit=TEXT_LIMITS[name]))
         if name in {"given_name", "family_name"}:
             values[name] = text
         elif name == "preferred_locale":

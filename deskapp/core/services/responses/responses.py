@@ -306,7 +306,8 @@ def case_reference(session: Session, case_id: int) -> str:
 
 def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,
                     locale: str | None = None, answering_agent_id: int | None = None, case_id: int | None = None,
-                    prompts: Mapping[str, Any] | None = None, placeholders: bool = False) -> RenderedResponse:
+                    prompts: Mapping[str, Any] | None = None, placeholders: bool = False,
+                    mark_gaps: bool = False) -> RenderedResponse:
     """Fill in response ``key`` for a customer, in their language (or ``locale``, with the usual fallback).
 
     ``actor_id`` needs ``response.use``; ``answering_agent_id`` is the representative the text
@@ -320,8 +321,9 @@ def render_response(session: Session, actor_id: int, key: str, customer_account:
         TemplateError: The text could not be filled in.
 
     With ``placeholders`` (a preview), a fill-in not typed yet is shown as its label between
-    guillemets ("«Refund amount»") instead of raising :class:`MissingPrompt`. A detail that is
-    empty (no customer open: no brand) always is (see :mod:`.placeholders`).
+    guillemets ("«Refund amount»") instead of raising :class:`MissingPrompt`; with it or with
+    ``mark_gaps`` (the window's insert and copy), so is a detail that is empty (no customer open:
+    «brand name»), see :mod:`.placeholders`. Without either, an empty detail stays empty.
     """
     require(session, actor_id, "response.use")
     detail = _detail(session, key)
@@ -342,8 +344,8 @@ def render_response(session: Session, actor_id: int, key: str, customer_account:
     else:
         missing = {}
         ctx["prompt"] = prompt_values(detail.prompts, prompts or {})
-    # An empty detail (no customer open: no brand) reads as «brand name», never as a gap.
-    body = with_placeholders(body, variant.locale, ctx, missing)
+    if placeholders or mark_gaps:  # an empty detail (no customer open) reads as «brand name», not a gap
+        body = with_placeholders(body, variant.locale, ctx, missing)
     return RenderedResponse(key=key, locale=variant.locale, text=render(body, variant.locale, ctx),
                             requested_locale=wanted)
 
