@@ -131,6 +131,7 @@ class ResponsePanel(QWidget):
                 row = by_key.get(str(item.data(Qt.ItemDataRole.UserRole)))
                 if row is not None:
                     item.setText(self._item_text(row))
+                    item.setToolTip(item.text())
 
     def _edit_selected(self) -> None:
         key = self.selected_key()
