@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from deskapp.core.domain.base import Base, str_enum, utcnow
 
@@ -55,6 +55,8 @@ class Article(Base):
     variants: Mapped[list[ArticleVariant]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="ArticleVariant.locale"
     )
+    # Write-only: saving a text adds a version without loading the article's whole history.
+    versions: WriteOnlyMapped[ArticleVersion] = relationship(order_by="ArticleVersion.id")
 
 
 class ArticleVariant(Base):

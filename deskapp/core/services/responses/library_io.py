@@ -210,11 +210,19 @@ def export_responses(session: Session, actor_id: int) -> str:
             variants[variant.locale] = item
         entry["variants"] = variants
         entries.append(entry)
-    body = yaml.dump({"format": RESPONSES_FORMAT, "responses": entries}, Dumper=_Dumper, allow_unicode=True,
-                     sort_keys=False, width=1_000_000, default_flow_style=False)
     audit(session, actor_id, "library.export", "response", 0, detail={"count": len(entries)})
     session.commit()
-    return "# deskapp response library\n" + body
+    return dump_library("# deskapp response library\n", RESPONSES_FORMAT, "responses", entries)
+
+
+def dump_library(comment: str, file_format: str, list_name: str, entries: list[dict[str, Any]]) -> str:
+    """A library document: ``comment``, then ``format:`` and the list of entries, in block style.
+
+    Values of :class:`LiteralText` are written as ``|`` blocks and :class:`FlowList` on one line;
+    the same entries always give the same bytes (the knowledge base's export uses it too).
+    """
+    return comment + yaml.dump({"format": file_format, list_name: entries}, Dumper=_Dumper, allow_unicode=True,
+                               sort_keys=False, width=1_000_000, default_flow_style=False)
 
 
 def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:
@@ -373,3 +381,7 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|"))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
 _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+# Public names for other libraries' files (the knowledge base) written with :func:`dump_library`.
+LiteralText = _Literal
+FlowList = _Flow
