@@ -40,6 +40,7 @@ from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, revision_hash
+from deskapp.core.services.knowledge.library import load_starter_kb
 from deskapp.core.services.starter import load_starter_library
 
 SEED = 20240611
@@ -124,6 +125,7 @@ def build_demo(engine: Engine, actor_id: int, customers: int = DEFAULT_CUSTOMERS
     summary.cases_created, summary.notes_created = _write_cases(engine, eligible, random.Random(seed + 1), moment)
     with Session(engine) as session:
         load_starter_library(session, actor_id)  # responses and call scripts; adds only what is missing
+        load_starter_kb(session, actor_id)  # knowledge-base articles for the demo brands; only what is missing
         for name, model in (("brands", Brand), ("agents", Agent), ("customers", Customer),
                             ("cases", Case), ("notes", CaseNote)):
             query = select(func.count()).select_from(model)

@@ -18,14 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.knowledge import Article, ArticleVariant, ArticleVersion, Audience
-from deskapp.core.domain.models import Agent, Brand, Case
+from deskapp.core.domain.models import Agent, Brand
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
 from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
-from deskapp.core.services.notes.notes import case_notes
 from deskapp.core.services.responses.prompts import split_tags
 from deskapp.core.services.responses.responses import pick_locale
 
@@ -104,31 +103,6 @@ class ArticleSideBySide:
         return self.customer.locale == self.rep.locale
 
 
-@dataclass(frozen=True, slots=True)
-class VersionRow:
-    """One kept revision of one language."""
-
-    locale: str
-    revision: int
-    title: str
-    short_answer: str
-    body: str
-    author: str | None
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleDraft:
-    """A starting point for a new article written from a case's notes."""
-
-    key: str
-    title: str
-    locale: str
-    brand: str | None
-    short_answer: str
-    body: str
-
-
 def list_articles(
     session: Session, actor_id: int, *, brand: str | None = None, lang: str | None = None
 ) -> list[ArticleRow]:
@@ -140,7 +114,7 @@ def list_articles(
     stmt = select(Article).options(selectinload(Article.variants)).order_by(Article.key)
     if brand is not None:
         stmt = stmt.where(Article.brand_id.is_(None) | (Article.brand_id == brand_id(session, brand)))
-    code = _locale(lang) if lang is not None else None
+    code = locale_code(lang) if lang is not None else None
     codes = brand_codes(session)
     rows = [article_row(article, codes) for article in session.scalars(stmt)]
     return [row for row in rows if code is None or code in row.languages]
@@ -193,7 +167,7 @@ def save_article(
         InvalidInput: A bad key, language, brand or an empty title.
     """
     require(session, actor_id, "kb.edit")
-    code = _locale(locale)
+    code = locale_code(locale)
     article = session.scalars(
         select(Article).options(selectinload(Article.variants)).where(Article.key == key)
     ).one_or_none()
@@ -215,49 +189,6 @@ def save_article(
     row = _text_row(variant, _source(article))
     session.commit()
     return row
-
-
-def article_versions(session: Session, actor_id: int, key: str) -> list[VersionRow]:
-    """Every kept revision of every language, newest first (``kb.use``)."""
-    require(session, actor_id, "kb.use")
-    article = load_article(session, key)
-    stmt = (
-        select(ArticleVersion, Agent.username)
-        .outerjoin(Agent, Agent.id == ArticleVersion.author_id)
-        .where(ArticleVersion.article_id == article.id)
-        .order_by(ArticleVersion.created_at.desc(), ArticleVersion.id.desc())
-    )
-    return [
-        VersionRow(
-            locale=v.locale,
-            revision=v.revision,
-            title=v.title,
-            short_answer=v.short_answer,
-            body=v.body,
-            author=username,
-            created_at=v.created_at,
-        )
-        for v, username in session.execute(stmt)
-    ]
-
-
-def draft_from_case(session: Session, actor_id: int, case_id: int, locale: str) -> ArticleDraft:
-    """A new article's first text from a case: its subject as title, its notes as body (``kb.edit``)."""
-    require(session, actor_id, "kb.edit")
-    case = session.get(Case, case_id)
-    if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
-    notes = [note.body for note in case_notes(session, actor_id, case_id) if note.body.strip()]
-    brand = session.get(Brand, case.brand_id)
-    slug = "-".join(search_text(case.subject).split()[:6]) or "article"
-    return ArticleDraft(
-        key=f"{brand.code if brand else 'desk'}.{slug}"[:80],
-        title=case.subject[:MAX_TITLE_CHARS],
-        locale=_locale(locale),
-        brand=brand.code if brand else None,
-        short_answer=notes[-1].strip().split("\n")[0] if notes else "",
-        body="\n\n".join(n.strip() for n in notes),
-    )
 
 
 # ----------------------------------------------------------------------------- shared helpers
@@ -379,7 +310,12 @@ def brand_id(session: Session, code: str) -> int:
     return found
 
 
-def _locale(locale: str | None) -> str:
+def locale_code(locale: str | None) -> str:
+    """``locale`` as one of the desk's answer languages.
+
+    Raises:
+        InvalidInput: Not one of them.
+    """
     code = normalise_locale(locale)
     if code is None or code not in CUSTOMER_LOCALES:
         raise InvalidInput(_("“{locale}” is not a language the desk answers in.").format(locale=locale))
