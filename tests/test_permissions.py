@@ -284,6 +284,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("kb.import", kb_library.ensure_kb, lambda s, w, a: kb_library.ensure_kb(s, a)),
     ("kb.export", kb_library.export_articles, lambda s, w, a: kb_library.export_articles(s, a)),
     ("report.view", kb_usage.usage_report, lambda s, w, a: kb_usage.usage_report(s, a)),
+    ("kb.use", kb_usage.customer_context, lambda s, w, a: kb_usage.customer_context(s, a, w.customer)),
     ("script.run", call_scripts.list_scripts, lambda s, w, a: call_scripts.list_scripts(s, a)),
     ("script.run", call_scripts.get_script, _get_script),
     ("script.run", call_scripts.start_run, _start_script),

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.knowledge import Article, ArticleFlag, LibraryUse, UseKind
-from deskapp.core.domain.models import Agent, Case, Feedback, Response
+from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback, Response
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, normalise_locale
 from deskapp.core.security.permissions import require
@@ -243,3 +243,27 @@ def _case_scores(session: Session, case_ids: set[int]) -> dict[int, list[int]]:
 def _article_title(article: Article) -> str:
     source = next((v for v in article.variants if v.locale == article.source_locale), None)
     return source.title if source else (article.variants[0].title if article.variants else article.key)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContext:
+    """What the knowledge base needs to know of the open customer: language and brand."""
+
+    locale: str | None
+    brand: str | None
+    brand_locale: str | None
+
+
+def customer_context(session: Session, actor_id: int, customer_id: int | None) -> CustomerContext:
+    """The customer's language, brand and the brand's language (``kb.use``); all ``None`` without one."""
+    require(session, actor_id, "kb.use")
+    if customer_id is None:
+        return CustomerContext(None, None, None)
+    row = session.execute(
+        select(Customer.preferred_locale, Brand.code, Brand.default_locale)
+        .join(Brand, Brand.id == Customer.brand_id)
+        .where(Customer.id == customer_id)
+    ).one_or_none()
+    if row is None:
+        raise RecordNotFound(_("This customer no longer exists."))
+    return CustomerContext(row[0] or None, row[1], row[2])
