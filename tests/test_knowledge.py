@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import yaml
 from sqlalchemy import Engine, select, text
@@ -11,19 +9,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.knowledge import ArticleVersion
-from deskapp.core.domain.models import Brand, Feedback
+from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services.kernel.actors import console_actor
-from deskapp.core.services.knowledge import articles, authoring, library, search, usage
+from deskapp.core.services.knowledge import articles, authoring, library, search
 from deskapp.core.services.knowledge.render import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, plain_text, render_markdown
-from deskapp.core.services.responses.library_io import EntryProblem
 from tests.seeding import Seed, new_case, seed
 
 LANGUAGES = ("en", "fi", "fil", "es")
 
 
 @pytest.fixture
-def desk(any_engine: Engine) -> Iterator[tuple[Engine, Seed, int]]:
+def desk(any_engine: Engine) -> tuple[Engine, Seed, int]:
     """A seeded desk serving the demo's brands, with the starter knowledge base loaded."""
     s = seed(any_engine)
     with Session(any_engine) as session:
@@ -32,7 +29,7 @@ def desk(any_engine: Engine) -> Iterator[tuple[Engine, Seed, int]]:
         session.commit()
         console = console_actor(session)
         library.load_starter_kb(session, console)
-    yield any_engine, s, console
+    return any_engine, s, console
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -181,7 +178,7 @@ def test_odd_queries_never_fail(desk: tuple[Engine, Seed, int], query: str) -> N
 
 # ------------------------------------------------------------------------------ languages, stale, versions
 def test_fallback_to_the_brands_language_and_side_by_side(desk: tuple[Engine, Seed, int]) -> None:
-    engine, s, console = desk
+    engine, s, _console = desk
     with Session(engine) as session:
         articles.save_article(session, s.supervisor, "nordtel.only-fi", "fi", title="Vain suomeksi",
                               short_answer="Kyllä.", body="Teksti", brand="nordtel")

@@ -22,6 +22,7 @@ from deskapp.ui.supervisor.dashboard import DashboardTab
 from deskapp.ui.supervisor.export_tab import ExportTab
 from deskapp.ui.supervisor.review_queue import ReviewQueueTab
 from deskapp.ui.supervisor.rubric_tab import RubricTab
+from deskapp.ui.supervisor.usage_tab import UsageTab
 from deskapp.ui.supervisor.verify_action import HistoryCheck
 from deskapp.ui.widgets import Banner
 
@@ -29,12 +30,13 @@ if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
     from deskapp.core.services.desk import Desk
 
-Page = ReviewQueueTab | DashboardTab | AuditTab | ExportTab | RubricTab
+Page = ReviewQueueTab | DashboardTab | AuditTab | ExportTab | RubricTab | UsageTab
 
 # (attribute, tab title, permission needed, class)
 TABS: tuple[tuple[str, str, str, type[Page]], ...] = (
     ("queue", N_("Review queue"), "review.create", ReviewQueueTab),
     ("dashboard", N_("Dashboard"), "report.view", DashboardTab),
+    ("usage", N_("Knowledge and responses"), "kb.review_flags", UsageTab),
     ("audit", N_("Audit log"), "audit.view", AuditTab),
     ("export", N_("Export"), "export.cases", ExportTab),
     ("rubric", N_("Rubric"), "rubric.edit", RubricTab),

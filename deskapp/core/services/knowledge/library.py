@@ -248,7 +248,10 @@ def _check_variant(locale: Any, raw: Any) -> dict[str, Any]:
     if not isinstance(title, str) or not title.strip() or len(title) > 200:
         raise EntryError(_("{locale}: the title must be text of 1 to 200 characters").format(locale=locale))
     if not isinstance(short, str) or not isinstance(body, str):
-        raise EntryError(_("{locale}: the short answer and the body must be text (put quotes around a text such as yes, no or 12)").format(locale=locale))
+        raise EntryError(
+            _("{locale}: the short answer and the body must be text (put quotes around a text such as yes, no or 12)")
+            .format(locale=locale)
+        )
     revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
     for value in (revision, translated_from):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
