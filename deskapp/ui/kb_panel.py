@@ -185,7 +185,7 @@ class KbPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; the rep's side follows the new language."""
-        self.open_search.setText(_("Search the knowledge base… (Ctrl+K or ?? in the note)"))
+        self.open_search.setText(_("Search the knowledge base… (Ctrl+K), or type ?? in the note"))
         self.open_search.setAccessibleName(_("Search the knowledge base"))
         self.insert.setText(_("Insert short answer"))
         self.insert.setToolTip(_("Insert the short answer in the customer's language and link the article to the case"))
