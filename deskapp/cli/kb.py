@@ -140,38 +140,22 @@ def pgettext_score() -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the knowledge base to ``args.file`` (or standard output); never over the desk's database."""
-    from sqlalchemy.orm import Session
-
-    from deskapp.cli.common import console, open_database
-    from deskapp.core.io.safe_write import check_output_path, database_file, write_text_atomically
+    from deskapp.cli.library_files import export_file
     from deskapp.core.services.knowledge.library import export_articles
 
-    engine = open_database(args)
-    database = database_file(engine.url)
-    if args.file != "-":
-        check_output_path(args.file, database=database)
-    with Session(engine) as session:
-        text = export_articles(session, console(engine))
-    if args.file == "-":
-        sys.stdout.write(text)
-        return 0
-    write_text_atomically(args.file, text, database=database)
-    print(_("Exported {count} articles to {path}.").format(count=text.count("\n  - key: "), path=args.file))
+    count = export_file(args, export_articles)
+    if count is not None:
+        print(_("Exported {count} articles to {path}.").format(count=count, path=args.file))
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file`` whole; each bad entry is one line on stderr (with its line), and then nothing changes."""
-    from sqlalchemy.orm import Session
-
-    from deskapp.cli.common import EXIT_FAILED, console, error, open_database
+    from deskapp.cli.common import EXIT_FAILED, error
+    from deskapp.cli.library_files import import_file
     from deskapp.core.services.knowledge.library import import_articles
-    from deskapp.core.services.responses.library_io import read_file_text
 
-    text = read_file_text(args.file)
-    engine = open_database(args)
-    with Session(engine) as session:
-        result = import_articles(session, console(engine), text)
+    result = import_file(args, import_articles)
     for problem in result.problems:
         error(str(problem))
     if result.problems:

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import UI_LOCALES, _
+from deskapp.core.i18n import _
+from deskapp.ui.editor_parts import label_rows, language_combo, message_line, show_stale
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import NATIVE_NAMES, translate_ui
+from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
@@ -41,9 +42,7 @@ class ArticleEditor(QGroupBox):
         self._runner, self._desk, self._describe = runner, desk, describe
         self.detail: ArticleDetail | None = None
         self.key_edit = QLineEdit()
-        self.locale_combo = QComboBox()
-        for code in UI_LOCALES:
-            self.locale_combo.addItem(NATIVE_NAMES[code], code)
+        self.locale_combo = language_combo()
         self.title_edit = QLineEdit()
         self.short = QPlainTextEdit()
         self.short.setTabChangesFocus(True)
@@ -55,12 +54,7 @@ class ArticleEditor(QGroupBox):
         self.audience.addItem("", "customer")
         self.audience.addItem("", "internal")
         self.tags = QLineEdit()
-        self.stale = QLabel()
-        self.stale.setWordWrap(True)
-        self.stale.setStyleSheet("color:#8a5a00;")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color:#a11;")
+        self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
         self.save, self.cancel = QPushButton(), QPushButton()
         self.form = QFormLayout(self)
         for widget in (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
@@ -88,12 +82,7 @@ class ArticleEditor(QGroupBox):
         self.setTitle(_("Edit the article"))
         widgets = (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
                    self.audience, self.tags)
-        for row, (text, widget) in enumerate(zip(self._labels(), widgets, strict=True)):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            label = item.widget() if item is not None else None
-            if isinstance(label, QLabel):
-                label.setText(text)
-            widget.setAccessibleName(text)
+        label_rows(self.form, list(zip(self._labels(), widgets, strict=True)))
         self.brand.setPlaceholderText(_("empty: the whole desk"))
         self.tags.setPlaceholderText(_("comma-separated"))
         self.audience.setItemText(0, _("Customers (may be read out)"))
@@ -148,11 +137,7 @@ class ArticleEditor(QGroupBox):
         self._show_stale()
 
     def _show_stale(self) -> None:
-        variants = self.detail.variants if self.detail is not None else ()
-        stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in variants if v.stale]
-        self.stale.setVisible(bool(stale))
-        self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
-                           .format(languages=", ".join(stale)))
+        show_stale(self.stale, self.detail.variants if self.detail is not None else ())
 
     def save_text(self) -> None:
         """Save the shown language (a new version); problems are shown and the text is kept."""

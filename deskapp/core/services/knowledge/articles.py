@@ -26,7 +26,7 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 from deskapp.core.services.responses.prompts import split_tags
-from deskapp.core.services.responses.responses import pick_locale
+from deskapp.core.services.responses.responses import SideBySide, is_stale, pick_locale
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 MAX_TITLE_CHARS = 200
@@ -89,18 +89,8 @@ class ArticleDetail:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleSideBySide:
-    """The text for the customer's language and, beside it, the rep's."""
-
-    key: str
-    customer: ArticleText
-    rep: ArticleText
-
-    @property
-    def same_language(self) -> bool:
-        """Whether both sides are the same text (nothing to show beside it)."""
-        return self.customer.locale == self.rep.locale
+# The customer's language and, beside it, the rep's (as responses show them).
+ArticleSideBySide = SideBySide[ArticleText]
 
 
 def list_articles(
@@ -142,7 +132,7 @@ def article_side_by_side(
     """The customer's language and the rep's, each with the usual fallback (``kb.use``)."""
     require(session, actor_id, "kb.use")
     detail = article_detail(session, load_article(session, key))
-    return ArticleSideBySide(key=key, customer=detail.best(customer_locale, brand_default), rep=detail.best(rep_locale))
+    return SideBySide(key=key, customer=detail.best(customer_locale, brand_default), rep=detail.best(rep_locale))
 
 
 def save_article(
@@ -292,7 +282,7 @@ def article_row(article: Article, codes: Mapping[int, str]) -> ArticleRow:
         brand=codes.get(article.brand_id) if article.brand_id else None,
         audience=article.audience,
         tags=split_tags(article.tags),
-        stale=tuple(v.locale for v in variants if _stale(v, source)),
+        stale=tuple(v.locale for v in variants if is_stale(v, source)),
         titles={v.locale: v.title for v in variants},
     )
 
@@ -333,12 +323,6 @@ def _source(article: Article) -> ArticleVariant | None:
     )
 
 
-def _stale(variant: ArticleVariant, source: ArticleVariant | None) -> bool:
-    if source is None or variant.locale == source.locale:
-        return False
-    return variant.translated_from_revision is None or source.revision > variant.translated_from_revision
-
-
 def _text_row(variant: ArticleVariant, source: ArticleVariant | None) -> ArticleText:
     return ArticleText(
         locale=variant.locale,
@@ -347,6 +331,6 @@ def _text_row(variant: ArticleVariant, source: ArticleVariant | None) -> Article
         body=variant.body,
         revision=variant.revision,
         translated_from_revision=variant.translated_from_revision,
-        stale=_stale(variant, source),
+        stale=is_stale(variant, source),
         updated_at=variant.updated_at or dt.datetime.now(dt.UTC),
     )

@@ -23,7 +23,6 @@ and nothing is written; otherwise all are written in one transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -41,6 +40,7 @@ from deskapp.core.services.responses.library_io import (
     EntryError,
     EntryProblem,
     FlowList,
+    ImportResult,
     LiteralText,
     dump_library,
     read_library_text,
@@ -50,17 +50,6 @@ from deskapp.core.services.responses.prompts import split_tags
 KB_FORMAT = "deskapp-kb/1"
 _ENTRY_FIELDS = {"key", "brand", "audience", "owner", "tags", "source_locale", "variants"}
 _VARIANT_FIELDS = {"title", "short_answer", "body", "revision", "translated_from"}
-
-
-@dataclass(slots=True)
-class KbImportResult:
-    """What an import did; with ``problems`` it did nothing at all."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped_existing: int = 0
-    problems: list[EntryProblem] = field(default_factory=list)
 
 
 def starter_kb_text() -> str:
@@ -106,7 +95,7 @@ def export_articles(session: Session, actor_id: int) -> str:
 
 def import_articles(
     session: Session, actor_id: int, text: str, *, only_missing: bool = False, known_brands_only: bool = False
-) -> KbImportResult:
+) -> ImportResult:
     """Import a ``deskapp-kb/1`` document (``kb.import``): all of it, or, with any bad entry, none of it.
 
     Args:
@@ -121,7 +110,7 @@ def import_articles(
         InputFileError: The document as a whole is unusable (not YAML, not this format).
     """
     require(session, actor_id, "kb.import")
-    result = KbImportResult()
+    result = ImportResult()
     brands = dict(session.execute(select(Brand.code, Brand.id)).all())
     owners = dict(session.execute(select(Agent.username, Agent.id)).all())
     checked: list[dict[str, Any]] = []
@@ -162,19 +151,12 @@ def import_articles(
         else:
             result.unchanged += 1
     session.flush()
-    audit(
-        session,
-        actor_id,
-        "kb.import",
-        "kb_article",
-        0,
-        detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-    )
+    audit(session, actor_id, "kb.import", "kb_article", 0, detail=result.counts())
     session.commit()
     return result
 
 
-def load_starter_kb(session: Session, actor_id: int) -> KbImportResult:
+def load_starter_kb(session: Session, actor_id: int) -> ImportResult:
     """Add the starter articles that are missing (``kb.import``); existing ones are never changed."""
     result = import_articles(session, actor_id, starter_kb_text(), only_missing=True, known_brands_only=True)
     if result.problems:  # pragma: no cover - the shipped file is tested

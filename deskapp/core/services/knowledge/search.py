@@ -17,24 +17,28 @@ wanted language (0.25). Ties: the key.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.knowledge import Article, ArticleVariant, Audience
+from deskapp.core.domain.knowledge import ArticleVariant, Audience
+from deskapp.core.domain.models import Brand
+from deskapp.core.errors import InvalidInput
+from deskapp.core.i18n import CUSTOMER_LOCALES, _
 from deskapp.core.search import fts
 from deskapp.core.search.kb_index import KB_INDEX
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
-from deskapp.core.services.knowledge.articles import brand_codes, brand_id
+from deskapp.core.services.responses.responses import pick_locale
 
 CANDIDATES = 200  # per index read
+# Rows read back per result shown: whole words in a title (scored in Python) reorder within them.
+PAGES = 2
 DEFAULT_LIMIT = 20
-_FTS = sa.table(KB_INDEX.table, sa.column("rowid", sa.Integer))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,112 +82,87 @@ def search_articles(
 def search_hits(
     session: Session, query: str, *, lang: str | None = None, brand: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> list[SearchHit]:
-    """The search behind :func:`search_articles`, without the permission check (benchmarks, tools)."""
+    """The search behind :func:`search_articles`, without the permission check (benchmarks, tools).
+
+    Raises:
+        InvalidInput: ``brand`` is not a brand code of this desk.
+    """
     words = parse_query(query).words
-    if not words:
+    if not words or limit <= 0:
         return []
-    wanted_brand = brand_id(session, brand) if brand else None
-    in_title = _candidates(session, words, "title_text", wanted_brand)
-    anywhere = _candidates(session, words, "search_text", wanted_brand)
-    ids = list(dict.fromkeys([*in_title, *anywhere]))
-    if not ids:
-        return []
-    rows = session.execute(select(Article.id, Article.brand_id, Article.title_text).where(Article.id.in_(ids))).all()
-    with_lang = (
-        set(
-            session.scalars(
-                select(ArticleVariant.article_id).where(
-                    ArticleVariant.article_id.in_(ids), ArticleVariant.locale == lang
-                )
-            )
-        )
-        if lang
-        else set()
-    )
-    titled = set(in_title)
-    scored = sorted(
-        (
-            (
-                _score(
-                    words,
-                    title_text,
-                    titled=article_id in titled,
-                    has_lang=article_id in with_lang,
-                    branded=wanted_brand is not None,
-                    article_brand=brand_of,
-                ),
-                article_id,
-            )
-            for article_id, brand_of, title_text in rows
-        ),
-        key=lambda pair: -pair[0],
-    )
-    return _hits(session, scored[: max(limit, 0)], lang)
-
-
-def _candidates(session: Session, words: Sequence[str], column: str, wanted_brand: int | None) -> list[int]:
-    if session.get_bind().dialect.name == "sqlite":
-        match = f"{column} : ({fts.match_expression(list(words))})"
-        stmt: Any = select(_FTS.c.rowid).where(sa.literal_column(KB_INDEX.table).op("MATCH")(match))
-        if wanted_brand is not None:
-            stmt = stmt.join(Article.__table__, Article.id == _FTS.c.rowid)
+    dialect = session.get_bind().dialect.name
+    params: dict[str, Any] = {"lang": lang or "", "brand": brand or "", "candidates": CANDIDATES,
+                              "page": limit * PAGES}
+    if dialect == "sqlite":
+        expression = fts.match_expression(list(words))
+        params |= {"title_match": f"title_text : ({expression})", "text_match": expression}
     else:
-        text = getattr(Article, column)
-        stmt = select(Article.id).where(*(text.regexp_match(sa.literal("(^| )") + sa.literal(word)) for word in words))
-    if wanted_brand is not None:
-        stmt = stmt.where(Article.brand_id.is_(None) | (Article.brand_id == wanted_brand))
-    return list(session.scalars(stmt.limit(CANDIDATES)))
+        params |= {f"w{i}": word for i, word in enumerate(words)}
+    rows = session.execute(_statement(dialect, len(words), bool(brand)), params).all()
+    if brand and not rows and session.scalar(sa.select(Brand.id).where(Brand.code == brand)) is None:
+        raise InvalidInput(_("There is no brand “{brand}”.").format(brand=brand))
+    branded = bool(brand)
+    scored = sorted(
+        rows,
+        key=lambda row: (-_score(words, row.title_text, titled=bool(row.titled), has_lang=bool(row.has_lang),
+                                 branded=branded, own_brand=row.brand_code == brand), row.key),
+    )[:limit]
+    return _hits(session, words, scored, lang, brand)
 
 
-def _score(
-    words: Sequence[str],
-    title_text: str,
-    *,
-    titled: bool,
-    has_lang: bool,
-    branded: bool,
-    article_brand: int | None,
-) -> float:
+@functools.lru_cache(maxsize=64)
+def _statement(dialect: str, words: int, branded: bool) -> sa.TextClause:
+    """One statement per shape: the candidates of both tiers, their brand, and whether ``lang`` exists."""
+    brand_test = ""
+    if branded:
+        brand_test = "AND (a.brand_id IS NULL OR a.brand_id = (SELECT id FROM brand WHERE code = :brand))"
+    if dialect == "sqlite":
+        tier = (f"SELECT * FROM (SELECT f.rowid AS id, {{titled}} AS titled FROM {KB_INDEX.table} f "
+                f"JOIN kb_article a ON a.id = f.rowid WHERE {KB_INDEX.table} MATCH :{{param}} {brand_test} "
+                "LIMIT :candidates)")
+    else:
+        tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(words))
+        tier = (f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests} {brand_test} "
+                "LIMIT :candidates)")
+    title = tier.format(titled=1, param="title_match", column="title_text")
+    text = tier.format(titled=0, param="text_match", column="search_text")
+    return sa.text(
+        "SELECT a.id, a.key, a.audience, a.source_locale, b.code AS brand_code, h.titled, a.title_text, "
+        "EXISTS (SELECT 1 FROM kb_variant v WHERE v.article_id = a.id AND v.locale = :lang) AS has_lang "
+        f"FROM (SELECT id, max(titled) AS titled FROM ({title} UNION ALL {text}) AS tiers GROUP BY id) AS h "
+        "JOIN kb_article a ON a.id = h.id LEFT JOIN brand b ON b.id = a.brand_id "
+        # The tiers that outweigh the rest are ordered here, so only a page or two leaves the database.
+        "ORDER BY (b.code = :brand) DESC, h.titled DESC, has_lang DESC, a.key LIMIT :page"
+    )
+
+
+def _score(words: Sequence[str], title_text: str, *, titled: bool, has_lang: bool, branded: bool,
+           own_brand: bool) -> float:
     title_words = set(title_text.split())
     whole = sum(word in title_words for word in words) / len(words)
-    brand_tier = (2.0 if article_brand is not None else 1.0) if branded else 0.0
+    brand_tier = (2.0 if own_brand else 1.0) if branded else 0.0
     return round(brand_tier + (1.0 if titled else 0.0) + 0.5 * whole + (0.25 if has_lang else 0.0), 3)
 
 
-def _hits(session: Session, scored: list[tuple[float, int]], lang: str | None) -> list[SearchHit]:
-    ids = [article_id for _score, article_id in scored]
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    variants: dict[int, list[tuple[str, str, str]]] = {}
+def _hits(session: Session, words: Sequence[str], rows: Sequence[Any], lang: str | None,
+          brand: str | None) -> list[SearchHit]:
+    ids = [row.id for row in rows]
+    texts: dict[int, dict[str, tuple[str, str]]] = {}
     for article_id, locale, title, short in session.execute(
-        select(
-            ArticleVariant.article_id, ArticleVariant.locale, ArticleVariant.title, ArticleVariant.short_answer
-        ).where(ArticleVariant.article_id.in_(ids))
+        sa.select(ArticleVariant.article_id, ArticleVariant.locale, ArticleVariant.title,
+                  ArticleVariant.short_answer).where(ArticleVariant.article_id.in_(ids))
     ):
-        variants.setdefault(article_id, []).append((locale, title, short))
-    codes = brand_codes(session)
-    hits: list[SearchHit] = []
-    for score, article_id in sorted(scored, key=lambda pair: (-pair[0], articles[pair[1]].key)):
-        article = articles[article_id]
-        texts = variants.get(article_id, [])
-        by_locale = {locale: (title, short) for locale, title, short in texts}
-        locale = next((c for c in (lang, article.source_locale, "en") if c in by_locale), texts[0][0] if texts else "")
+        texts.setdefault(article_id, {})[locale] = (title, short)
+    hits = []
+    for row in rows:
+        by_locale = texts.get(row.id, {})
+        locale = pick_locale(by_locale, lang, None, row.source_locale) or ""
         title, short = by_locale.get(locale, ("", ""))
-        hits.append(
-            SearchHit(
-                key=article.key,
-                title=title,
-                short_answer=short,
-                locale=locale,
-                languages=_language_order(by_locale),
-                brand=codes.get(article.brand_id or 0),
-                audience=article.audience,
-                score=score,
-            )
-        )
+        hits.append(SearchHit(
+            key=row.key, title=title, short_answer=short, locale=locale,
+            languages=tuple(code for code in CUSTOMER_LOCALES if code in by_locale) + tuple(
+                sorted(code for code in by_locale if code not in CUSTOMER_LOCALES)),
+            brand=row.brand_code, audience=Audience(row.audience),
+            score=_score(words, row.title_text, titled=bool(row.titled), has_lang=bool(row.has_lang),
+                         branded=bool(brand), own_brand=row.brand_code == brand)))
     return hits
-
-
-def _language_order(locales: Sequence[str] | dict[str, Any]) -> tuple[str, ...]:
-    from deskapp.core.i18n import CUSTOMER_LOCALES
-
-    return tuple(sorted(locales, key=lambda c: CUSTOMER_LOCALES.index(c) if c in CUSTOMER_LOCALES else 99))
