@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -25,10 +24,10 @@ from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
+from deskapp.core.services.responses.library_io import KEY_PATTERN
 from deskapp.core.services.responses.prompts import split_tags
 from deskapp.core.services.responses.responses import SideBySide, is_stale, pick_locale
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 MAX_TITLE_CHARS = 200
 
 
@@ -51,17 +50,17 @@ class ArticleRow:
     """An article as a list shows it; ``brand`` is a brand code, ``None`` for the whole desk."""
 
     key: str
-    title: str
+    titles: Mapping[str, str]  # by language
+    title: str  # in the source language
     languages: tuple[str, ...]
+    stale: tuple[str, ...]
     brand: str | None
     audience: Audience
     tags: tuple[str, ...]
-    stale: tuple[str, ...]
-    titles: Mapping[str, str]
 
     def title_in(self, locale: str | None) -> str:
         """The title in ``locale`` when the article has it, else in its source language."""
-        return self.titles.get(normalise_locale(locale) or "", "") or self.title
+        return self.titles.get(normalise_locale(locale) or "", self.title) or self.title
 
 
 @dataclass(frozen=True, slots=True)

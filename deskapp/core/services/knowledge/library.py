@@ -35,7 +35,7 @@ from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
-from deskapp.core.services.knowledge.articles import KEY_PATTERN, apply_text
+from deskapp.core.services.knowledge.articles import apply_text
 from deskapp.core.services.responses.library_io import (
     EntryError,
     EntryProblem,
@@ -43,6 +43,9 @@ from deskapp.core.services.responses.library_io import (
     ImportResult,
     LiteralText,
     dump_library,
+    entry_key,
+    entry_revisions,
+    entry_tags,
     read_library_text,
 )
 from deskapp.core.services.responses.prompts import split_tags
@@ -174,14 +177,7 @@ def ensure_kb(session: Session, actor_id: int) -> bool:
 
 
 def _check_entry(raw: Any, brands: Mapping[str, int], owners: Mapping[str, int]) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise EntryError(_("an entry must be a mapping with key, audience and variants"))
-    unknown = sorted(set(raw) - _ENTRY_FIELDS, key=str)
-    if unknown:
-        raise EntryError(_("unknown field {names}").format(names=", ".join(map(str, unknown))))
-    key = raw.get("key")
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise EntryError(_("the key must be lower-case letters, digits, “.”, “_” or “-” (at most 80)"))
+    key = entry_key(raw, _ENTRY_FIELDS, _("an entry must be a mapping with key, audience and variants"))
     brand = raw.get("brand")
     if brand is not None and brand not in brands:
         raise EntryError(_("unknown brand “{brand}”").format(brand=brand))
@@ -192,9 +188,7 @@ def _check_entry(raw: Any, brands: Mapping[str, int], owners: Mapping[str, int])
         audience = Audience(str(raw.get("audience", Audience.CUSTOMER.value)))
     except ValueError:
         raise EntryError(_("the audience must be “customer” or “internal”")) from None
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t and "," not in t for t in tags):
-        raise EntryError(_("tags must be a list of words without commas"))
+    tags = entry_tags(raw)
     source_locale = raw.get("source_locale", SOURCE_LOCALE)
     variants = raw.get("variants")
     if not isinstance(variants, dict) or not variants:
@@ -234,10 +228,7 @@ def _check_variant(locale: Any, raw: Any) -> dict[str, Any]:
             _("{locale}: the short answer and the body must be text (put quotes around a text such as yes, no or 12)")
             .format(locale=locale)
         )
-    revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
-    for value in (revision, translated_from):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise EntryError(_("{locale}: revisions are whole numbers from 1").format(locale=locale))
+    revision, translated_from = entry_revisions(locale, raw)
     return {
         "title": title.strip(),
         "short_answer": short.strip(),

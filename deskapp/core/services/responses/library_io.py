@@ -225,24 +225,49 @@ def dump_library(comment: str, file_format: str, list_name: str, entries: list[d
                                sort_keys=False, width=1_000_000, default_flow_style=False)
 
 
-def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:
+def entry_key(raw: Any, fields: Iterable[str], not_a_mapping: str) -> str:
+    """The key of a library file's entry, after checking it is a mapping of known ``fields`` only.
+
+    Raises:
+        EntryError: ``not_a_mapping`` when it is no mapping; an unknown field; a bad key.
+    """
     if not isinstance(raw, dict):
-        raise EntryError(_("an entry must be a mapping with key, title, category and variants"))
-    unknown = sorted(set(raw) - _ENTRY_FIELDS, key=str)
+        raise EntryError(not_a_mapping)
+    unknown = sorted(set(raw) - set(fields), key=str)
     if unknown:
         raise EntryError(_("unknown field {names}").format(names=", ".join(map(str, unknown))))
     key = raw.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise EntryError(_("the key must be lower-case letters, digits, “.”, “_” or “-” (at most 80)"))
+    return key
+
+
+def entry_tags(raw: Mapping[str, Any]) -> list[str]:
+    """An entry's tags: a list of words without commas (none when left out)."""
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t and "," not in t for t in tags):
+        raise EntryError(_("tags must be a list of words without commas"))
+    return tags
+
+
+def entry_revisions(locale: str, raw: Mapping[str, Any]) -> tuple[int, int | None]:
+    """A variant's ``revision`` (default 1) and ``translated_from`` (default none), whole numbers from 1."""
+    revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
+    for value in (revision, translated_from):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise EntryError(_("{locale}: revisions are whole numbers from 1").format(locale=locale))
+    return revision, translated_from
+
+
+def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:
+    key = entry_key(raw, _ENTRY_FIELDS, _("an entry must be a mapping with key, title, category and variants"))
     title = _text(raw.get("title"), _("title"), 200)
     try:
         category = ResponseCategory(str(raw.get("category")))
     except ValueError:
         raise EntryError(_("unknown category “{category}”; use one of: {names}").format(
             category=raw.get("category"), names=", ".join(c.value for c in ResponseCategory))) from None
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t and "," not in t for t in tags):
-        raise EntryError(_("tags must be a list of words without commas"))
+    tags = entry_tags(raw)
     brand = raw.get("brand")
     if brand is not None and brand not in brands:
         raise EntryError(_("unknown brand “{brand}”").format(brand=brand))
@@ -300,10 +325,7 @@ def _check_variant(locale: Any, raw: Any, prompts: Iterable[str]) -> dict[str, A
     problems = validate(body, prompts)
     if problems:
         raise EntryError(_("{locale} text, {problem}").format(locale=locale, problem=problems[0]))
-    revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
-    for value in (revision, translated_from):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise EntryError(_("{locale}: revisions are whole numbers from 1").format(locale=locale))
+    revision, translated_from = entry_revisions(locale, raw)
     title = raw.get("title", "")
     if not isinstance(title, str):
         raise EntryError(_("{locale}: the title must be text").format(locale=locale))

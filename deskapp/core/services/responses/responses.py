@@ -34,6 +34,7 @@ from deskapp.core.services.kernel.text import clean_text
 from deskapp.core.services.responses.prompts import PromptSpec, parse_prompts, prompt_values, split_tags
 from deskapp.core.templating import TemplateProblem, render, validate
 
+
 class InvalidTemplate(InvalidInput):
     """A response text that cannot be saved; ``problems`` says where and why."""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from deskapp.core.search import trigram
 from deskapp.core.search.kb_index import KB_INDEX, TRIGRAM_INDEXES
 
 revision = '0013'
@@ -129,7 +130,7 @@ def upgrade() -> None:
                            f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}('{APPEND_ONLY_MESSAGE}')"))
         op.execute(sa.text('CREATE TRIGGER kb_version_no_truncate BEFORE TRUNCATE ON kb_version '
                            f"FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}('{APPEND_ONLY_MESSAGE}')"))
-        _postgres_trigram(bind)
+        trigram.create_trigram_indexes(bind, 'kb_article', TRIGRAM_INDEXES)
 
 
 def downgrade() -> None:
@@ -143,15 +144,3 @@ def downgrade() -> None:
             op.execute(sa.text(f'DROP INDEX IF EXISTS {name}'))
     for table in ('library_use', 'kb_flag', 'kb_version', 'kb_variant', 'kb_article'):
         op.drop_table(table)
-
-
-def _postgres_trigram(bind: sa.Connection) -> None:
-    # As 0002: without the extension (no privilege to create it) the search still works, unindexed.
-    try:
-        with bind.begin_nested():
-            bind.execute(sa.text('CREATE EXTENSION IF NOT EXISTS pg_trgm'))
-    except sa.exc.DBAPIError:
-        pass
-    if bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar():
-        for name, column in TRIGRAM_INDEXES.items():
-            op.execute(sa.text(f'CREATE INDEX IF NOT EXISTS {name} ON kb_article USING gin ({column} gin_trgm_ops)'))
