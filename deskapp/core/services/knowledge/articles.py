@@ -26,23 +26,16 @@ from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 from deskapp.core.services.responses.library_io import KEY_PATTERN
 from deskapp.core.services.responses.prompts import split_tags
-from deskapp.core.services.responses.responses import SideBySide, is_stale, pick_locale
+from deskapp.core.services.responses.responses import SideBySide, VariantRow, is_stale, pick_locale
 
 MAX_TITLE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleText:
-    """An article in one language."""
+class ArticleText(VariantRow):
+    """An article in one language: a response variant's fields and the short answer a rep reads out."""
 
-    locale: str
-    title: str
-    short_answer: str
-    body: str
-    revision: int
-    translated_from_revision: int | None
-    stale: bool
-    updated_at: dt.datetime
+    short_answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)

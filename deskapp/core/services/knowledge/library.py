@@ -47,6 +47,7 @@ from deskapp.core.services.responses.library_io import (
     entry_revisions,
     entry_tags,
     read_library_text,
+    revision_fields,
 )
 from deskapp.core.services.responses.prompts import split_tags
 
@@ -79,16 +80,10 @@ def export_articles(session: Session, actor_id: int) -> str:
         source = next((v for v in article.variants if v.locale == article.source_locale), None)
         variants: dict[str, Any] = {}
         for variant in sorted(article.variants, key=lambda v: _order(v.locale)):
-            item: dict[str, Any] = {
-                "title": variant.title,
-                "short_answer": LiteralText(variant.short_answer),
-                "body": LiteralText(variant.body),
-            }
-            if variant.revision != 1:
-                item["revision"] = variant.revision
-            if variant is not source and source is not None and variant.translated_from_revision != source.revision:
-                item["translated_from"] = variant.translated_from_revision
-            variants[variant.locale] = item
+            short = variant.short_answer  # one line stays a plain value; several are a block
+            item: dict[str, Any] = {"title": variant.title, "short_answer": LiteralText(short) if "\n" in short
+                                    else short, "body": LiteralText(variant.body)}
+            variants[variant.locale] = item | revision_fields(variant, source)
         entry["variants"] = variants
         entries.append(entry)
     audit(session, actor_id, "kb.export", "kb_article", 0, detail={"count": len(entries)})

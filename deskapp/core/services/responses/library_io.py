@@ -202,17 +202,26 @@ def export_responses(session: Session, actor_id: int) -> str:
         variants: dict[str, Any] = {}
         for variant in sorted(response.variants, key=lambda v: _order(v.locale)):
             item: dict[str, Any] = {"title": variant.title, "body": _Literal(variant.body)}
-            if variant.revision != 1:
-                item["revision"] = variant.revision
-            if variant is not source and source is not None \
-                    and variant.translated_from_revision != source.revision:
-                item["translated_from"] = variant.translated_from_revision
-            variants[variant.locale] = item
+            variants[variant.locale] = item | revision_fields(variant, source)
         entry["variants"] = variants
         entries.append(entry)
     audit(session, actor_id, "library.export", "response", 0, detail={"count": len(entries)})
     session.commit()
     return dump_library("# deskapp response library\n", RESPONSES_FORMAT, "responses", entries)
+
+
+def revision_fields(variant: Any, source: Any) -> dict[str, int | None]:
+    """What a variant's entry says of its history: ``revision`` when not 1, ``translated_from`` when stale.
+
+    ``variant`` and ``source`` are variants with ``revision`` and ``translated_from_revision``
+    (responses' and articles' alike); left out, the import reads "1" and "the source's revision".
+    """
+    fields: dict[str, int | None] = {}
+    if variant.revision != 1:
+        fields["revision"] = variant.revision
+    if variant is not source and source is not None and variant.translated_from_revision != source.revision:
+        fields["translated_from"] = variant.translated_from_revision
+    return fields
 
 
 def dump_library(comment: str, file_format: str, list_name: str, entries: list[dict[str, Any]]) -> str:
