@@ -161,7 +161,7 @@ class KbPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.insert)
-        sides = QHBoxLayout()
+        self._sides = sides = QHBoxLayout()
         for label, view in ((self.customer_label, self.customer_text), (self.rep_label, self.rep_text)):
             column = QVBoxLayout()
             column.addWidget(label)
@@ -279,6 +279,7 @@ class KbPanel(QWidget):
         self.rep_text.setHtml(_article_html(pair.rep.short_answer, render_markdown(pair.rep.body)))
         self.rep_label.setVisible(not pair.same_language)
         self.rep_text.setVisible(not pair.same_language)
+        self._sides.setStretch(1, 0 if pair.same_language else 1)  # one language: it takes the whole width
         if pair.customer.stale or pair.rep.stale:
             self.problem.setText(_("This translation is older than the article's source text."))
             self.problem.show()

@@ -397,6 +397,7 @@ class MainWindow(QMainWindow):
             self._notes.side_tabs.setTabText(0, _("Responses"))
             self._notes.side_tabs.setTabText(1, _("Call script"))
             self._notes.side_tabs.setTabText(2, _("Knowledge base"))
+            self._notes.side_tabs.setTabToolTip(2, _("Knowledge base"))  # the tab's text may be cut
         self.update_status()
 
     def update_status(self) -> None:
