@@ -30,7 +30,7 @@ from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import CUSTOMER_LOCALES, _
 from deskapp.core.search import fts
-from deskapp.core.search.kb_index import KB_INDEX
+from deskapp.core.search.kb_index import KB_INDEX, brand_token
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
 from deskapp.core.services.responses.responses import pick_locale
@@ -93,14 +93,19 @@ def search_hits(
     dialect = session.get_bind().dialect.name
     params: dict[str, Any] = {"lang": lang or "", "brand": brand or "", "candidates": CANDIDATES,
                               "page": limit * PAGES}
+    whose = ""
+    if brand:
+        brand_id = session.scalar(sa.select(Brand.id).where(Brand.code == brand))
+        if brand_id is None:
+            raise InvalidInput(_("There is no brand “{brand}”.").format(brand=brand))
+        params |= {"own": brand_token(brand_id), "desk": brand_token(None)}
+        whose = f' AND ("{params["own"]}" OR "{params["desk"]}")'
     if dialect == "sqlite":
         expression = fts.match_expression(list(words))
-        params |= {"title_match": f"title_text : ({expression})", "text_match": expression}
+        params |= {"title_match": f"(title_text : ({expression})){whose}", "text_match": f"({expression}){whose}"}
     else:
         params |= {f"w{i}": word for i, word in enumerate(words)}
     rows = session.execute(_statement(dialect, len(words), bool(brand)), params).all()
-    if brand and not rows and session.scalar(sa.select(Brand.id).where(Brand.code == brand)) is None:
-        raise InvalidInput(_("There is no brand “{brand}”.").format(brand=brand))
     branded = bool(brand)
     scored = sorted(
         rows,
@@ -113,17 +118,14 @@ def search_hits(
 @functools.lru_cache(maxsize=64)
 def _statement(dialect: str, words: int, branded: bool) -> sa.TextClause:
     """One statement per shape: the candidates of both tiers, their brand, and whether ``lang`` exists."""
-    brand_test = ""
-    if branded:
-        # "+ 0" keeps SQLite off the brand index (a scan of it probing the full-text index row by row).
-        brand_test = "AND (a.brand_id IS NULL OR a.brand_id + 0 = (SELECT id FROM brand WHERE code = :brand))"
-    if dialect == "sqlite":
-        tier = (f"SELECT * FROM (SELECT f.rowid AS id, {{titled}} AS titled FROM {KB_INDEX.table} f "
-                f"JOIN kb_article a ON a.id = f.rowid WHERE {KB_INDEX.table} MATCH :{{param}} {brand_test} "
-                "LIMIT :candidates)")
+    if dialect == "sqlite":  # the brand is in the match expression (its index word, see brand_token)
+        tier = (f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {KB_INDEX.table} "
+                f"WHERE {KB_INDEX.table} MATCH :{{param}} LIMIT :candidates)")
     else:
         tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(words))
-        tier = (f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests} {brand_test} "
+        if branded:
+            tests += " AND a.title_text ~ ('(^| )(' || :own || '|' || :desk || ')( |$)')"
+        tier = (f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests} "
                 "LIMIT :candidates)")
     title = tier.format(titled=1, param="title_match", column="title_text")
     text = tier.format(titled=0, param="text_match", column="search_text")
