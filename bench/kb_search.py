@@ -23,12 +23,50 @@ from bench.lookup import DATA_DIR, build, percentile, query_mix
 
 SEED = 20261205
 QUERIES = [
-    "router", "reititin", "kutson", "contrasena", "contraseña", "vpn", "salasana", "password reset",
-    "sahko", "sähkökatko", "brownout", "factura luz", "bill", "devolucion sofa", "return sofa",
-    "palautus", "garantia", "warranty", "takuu", "printer", "tulostin", "impresora", "laptop",
-    "kannettava", "portatil nuevo", "sim", "puk", "roaming", "ulkomailla", "extranjero", "wifi salasana",
-    "delivery date", "toimituspaiva", "fecha entrega", "reconnection", "meter reading", "mittari",
-    "authenticator", "todennus", "identity", "henkilollisyys", "bayad", "kuryente", "pag-reset",
+    "router",
+    "reititin",
+    "kutson",
+    "contrasena",
+    "contraseña",
+    "vpn",
+    "salasana",
+    "password reset",
+    "sahko",
+    "sähkökatko",
+    "brownout",
+    "factura luz",
+    "bill",
+    "devolucion sofa",
+    "return sofa",
+    "palautus",
+    "garantia",
+    "warranty",
+    "takuu",
+    "printer",
+    "tulostin",
+    "impresora",
+    "laptop",
+    "kannettava",
+    "portatil nuevo",
+    "sim",
+    "puk",
+    "roaming",
+    "ulkomailla",
+    "extranjero",
+    "wifi salasana",
+    "delivery date",
+    "toimituspaiva",
+    "fecha entrega",
+    "reconnection",
+    "meter reading",
+    "mittari",
+    "authenticator",
+    "todennus",
+    "identity",
+    "henkilollisyys",
+    "bayad",
+    "kuryente",
+    "pag-reset",
 ]
 
 
@@ -66,18 +104,31 @@ def build_kb(n: int) -> Path:
         session.commit()
         load_starter_kb(session, console_actor(session))
         starters = list(session.scalars(select(Article).order_by(Article.key)))
-        templates = [(a.brand_id, a.audience, a.tags, [(v.locale, v.title, v.short_answer, v.body) for v in a.variants])
-                     for a in starters]
+        templates = [
+            (a.brand_id, a.audience, a.tags, [(v.locale, v.title, v.short_answer, v.body) for v in a.variants])
+            for a in starters
+        ]
         vocabulary = sorted({w for a in starters for w in tokens(a.search_text) if len(w) > 3})
         rng = random.Random(SEED)
         existing = len(starters)
         for i in range(existing, n):
             brand_id, audience, tags, texts = templates[i % len(templates)]
             extra = " ".join(rng.sample(vocabulary, 3))
-            article = Article(key=f"bench.a{i:06d}", brand_id=brand_id, audience=audience, tags=tags, variants=[
-                ArticleVariant(locale=locale, title=f"{title} {extra}"[:200], short_answer=short,
-                               body=f"{body}\n\n{' '.join(rng.sample(vocabulary, 12))}")
-                for locale, title, short, body in texts])
+            article = Article(
+                key=f"bench.a{i:06d}",
+                brand_id=brand_id,
+                audience=audience,
+                tags=tags,
+                variants=[
+                    ArticleVariant(
+                        locale=locale,
+                        title=f"{title} {extra}"[:200],
+                        short_answer=short,
+                        body=f"{body}\n\n{' '.join(rng.sample(vocabulary, 12))}",
+                    )
+                    for locale, title, short, body in texts
+                ],
+            )
             article.title_text, article.search_text = index_texts(article)
             session.add(article)
             if i % 1000 == 0:
@@ -103,8 +154,10 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
     kb_session = Session(kb_engine)
     brands = [None, "nordtel", "luzon", "iberia", "internal"]
     langs = ["en", "fi", "fil", "es"]
-    plans = [(QUERIES[i % len(QUERIES)], langs[i % 4], brands[i % 5], people[i % len(people)])
-             for i in range(max(len(QUERIES), len(people)))]
+    plans = [
+        (QUERIES[i % len(QUERIES)], langs[i % 4], brands[i % 5], people[i % len(people)])
+        for i in range(max(len(QUERIES), len(people)))
+    ]
     for query, lang, brand, person in plans:  # warm-up
         search_hits(kb_session, query, lang=lang, brand=brand)
         lookup(lookup_engine, person)
@@ -113,8 +166,10 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
     clock = time.perf_counter
     for round_number in range(rounds):
         for index, (query, lang, brand, person) in enumerate(plans):
-            runs = [("kb search", lambda q=query, la=lang, b=brand: search_hits(kb_session, q, lang=la, brand=b)),
-                    ("lookup", lambda p=person: lookup(lookup_engine, p))]
+            runs = [
+                ("kb search", lambda q=query, la=lang, b=brand: search_hits(kb_session, q, lang=la, brand=b)),
+                ("lookup", lambda p=person: lookup(lookup_engine, p)),
+            ]
             if (round_number + index) % 2:
                 runs.reverse()
             for name, run in runs:
@@ -129,11 +184,15 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
     print(f"{len(plans)} query pairs x {rounds} rounds; {found}/{len(plans)} KB queries found articles")
     print(f"{'path':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in times.items():
-        print(f"{name:<10} {percentile(values, .5) * 1000:8.2f} {percentile(values, .95) * 1000:8.2f} "
-              f"{max(values) * 1000:8.2f}")
+        print(
+            f"{name:<10} {percentile(values, 0.5) * 1000:8.2f} {percentile(values, 0.95) * 1000:8.2f} "
+            f"{max(values) * 1000:8.2f}"
+        )
     kb, base = times["kb search"], times["lookup"]
-    print(f"ratio kb search/lookup: p50 {percentile(kb, .5) / percentile(base, .5):.2f}x  "
-          f"p95 {percentile(kb, .95) / percentile(base, .95):.2f}x")
+    print(
+        f"ratio kb search/lookup: p50 {percentile(kb, 0.5) / percentile(base, 0.5):.2f}x  "
+        f"p95 {percentile(kb, 0.95) / percentile(base, 0.95):.2f}x"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

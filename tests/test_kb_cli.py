@@ -28,8 +28,11 @@ def demo_desk(engine: Engine) -> Engine:
     return engine
 
 
-def test_list_json_shows_the_starter_articles_in_four_languages(cli, demo_desk: Engine,  # type: ignore[no-untyped-def]
-                                                                db_url: str) -> None:
+def test_list_json_shows_the_starter_articles_in_four_languages(
+    cli,
+    demo_desk: Engine,  # type: ignore[no-untyped-def]
+    db_url: str,
+) -> None:
     code, out, err = cli("--db", db_url, "kb", "list", "--json")
     assert (code, err) == (0, "")
     rows = json.loads(out)
@@ -39,22 +42,36 @@ def test_list_json_shows_the_starter_articles_in_four_languages(cli, demo_desk: 
     assert {row["brand"] for row in rows} >= {"nordtel", "luzon", "iberia", "internal", None}
     assert {row["audience"] for row in rows} == {"internal", "customer"}
     router = next(row for row in rows if row["key"] == "nordtel.router-restart")
-    assert router == {"key": "nordtel.router-restart", "title": "Restarting the home router", "languages": LANGUAGES,
-                      "brand": "nordtel", "audience": "customer"}
+    assert router == {
+        "key": "nordtel.router-restart",
+        "title": "Restarting the home router",
+        "languages": LANGUAGES,
+        "brand": "nordtel",
+        "audience": "customer",
+    }
     code, out, _ = cli("--db", db_url, "kb", "list", "--json", "--brand", "iberia", "--lang", "fi")
     rows = json.loads(out)
     assert {row["brand"] for row in rows} == {"iberia", None}
     assert any(row["title"] == "Huonekalujen ja sohvien palautusaika" for row in rows)
 
 
-@pytest.mark.parametrize(("query", "lang", "expected"), [
-    ("sahkokatkos", "fi", "luzon.power-outage"),
-    ("contrasena", "es", "internal.password-reset"),
-    ("brownout", "fil", "luzon.power-outage"),
-    ("warranty", "en", "iberia.warranty"),
-])
-def test_search_json_finds_words_typed_without_accents(cli, demo_desk: Engine, db_url: str,  # type: ignore[no-untyped-def]
-                                                       query: str, lang: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("sahkokatkos", "fi", "luzon.power-outage"),
+        ("contrasena", "es", "internal.password-reset"),
+        ("brownout", "fil", "luzon.power-outage"),
+        ("warranty", "en", "iberia.warranty"),
+    ],
+)
+def test_search_json_finds_words_typed_without_accents(
+    cli,
+    demo_desk: Engine,
+    db_url: str,  # type: ignore[no-untyped-def]
+    query: str,
+    lang: str,
+    expected: str,
+) -> None:
     code, out, err = cli("--db", db_url, "kb", "search", query, "--lang", lang, "--json")
     assert (code, err) == (0, "")
     rows = json.loads(out)
@@ -91,8 +108,9 @@ def test_export_import_round_trips_exactly(cli, demo_desk: Engine, db_url: str, 
     with Session(engine) as session:
         from deskapp.core.domain.models import Brand
 
-        session.add_all([Brand(code="luzon", name="L", default_locale="fil"),
-                         Brand(code="iberia", name="I", default_locale="es")])
+        session.add_all(
+            [Brand(code="luzon", name="L", default_locale="fil"), Brand(code="iberia", name="I", default_locale="es")]
+        )
         session.commit()
     engine.dispose()
     code, out, err = cli("--db", other_url, "kb", "import", str(first))
@@ -104,26 +122,32 @@ def test_export_import_round_trips_exactly(cli, demo_desk: Engine, db_url: str, 
     assert code == 0 and "33" in out.split(",")[2]
 
 
-def test_bad_entries_are_reported_with_their_line_and_nothing_is_imported(cli, engine: Engine,  # type: ignore[no-untyped-def]
-                                                                          db_url: str, tmp_path: Path) -> None:
+def test_bad_entries_are_reported_with_their_line_and_nothing_is_imported(
+    cli,
+    engine: Engine,  # type: ignore[no-untyped-def]
+    db_url: str,
+    tmp_path: Path,
+) -> None:
     seed(engine)
     path = tmp_path / "bad.yaml"
     path.write_text(
         "format: deskapp-kb/1\n"
         "articles:\n"
-        "  - key: good.one\n"                      # line 3: fine
+        "  - key: good.one\n"  # line 3: fine
         "    variants:\n"
         "      en: {title: Good, short_answer: Fine., body: Body}\n"
-        "  - key: Bad Key\n"                       # line 6
+        "  - key: Bad Key\n"  # line 6
         "    variants:\n"
         "      en: {title: Bad, body: x}\n"
-        "  - key: no.brand\n"                      # line 9
+        "  - key: no.brand\n"  # line 9
         "    brand: nowhere\n"
         "    variants:\n"
         "      en: {title: X, body: x}\n"
-        "  - key: no.source\n"                     # line 13
+        "  - key: no.source\n"  # line 13
         "    variants:\n"
-        "      fi: {title: Vain suomi, body: x}\n", encoding="utf-8")
+        "      fi: {title: Vain suomi, body: x}\n",
+        encoding="utf-8",
+    )
     code, out, err = cli("--db", db_url, "kb", "import", str(path))
     assert code == 1 and out == ""
     lines = err.splitlines()
@@ -136,8 +160,11 @@ def test_bad_entries_are_reported_with_their_line_and_nothing_is_imported(cli, e
 def test_errors_speak_the_users_language(cli, engine: Engine, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seed(engine)
     path = tmp_path / "bad.yaml"
-    path.write_text("format: deskapp-kb/1\narticles:\n  - key: x.y\n    audience: everyone\n"
-                    "    variants: {en: {title: T, body: b}}\n", encoding="utf-8")
+    path.write_text(
+        "format: deskapp-kb/1\narticles:\n  - key: x.y\n    audience: everyone\n"
+        "    variants: {en: {title: T, body: b}}\n",
+        encoding="utf-8",
+    )
     expected = {"en": "audience", "fi": "yleisö", "fil": "audience", "es": "público"}
     for lang, word in expected.items():
         code, _out, err = cli("--lang", lang, "--db", db_url, "kb", "import", str(path))
@@ -161,7 +188,12 @@ def test_report_usage_counts_uses_flags_and_csat(cli, engine: Engine, db_url: st
     rows = {row["key"]: row for row in json.loads(out)}
     router = rows["t.router"]
     assert (router["kind"], router["uses"], router["flags"], router["csat"], router["csat_count"]) == (
-        "article", 2, 1, 4.0, 1)
+        "article",
+        2,
+        1,
+        4.0,
+        1,
+    )
     assert router["by_language"] == {"es": 1, "fi": 1} and router["by_brand"] == {"nordtel": 2}
     assert rows["t.unused"]["never_used"] and rows["t.unused"]["uses"] == 0
     code, out, _ = cli("--db", db_url, "report", "usage", "--since", "2999-01-01", "--json")
@@ -171,12 +203,14 @@ def test_report_usage_counts_uses_flags_and_csat(cli, engine: Engine, db_url: st
 
 
 def export_articles_fixture() -> str:
-    return ("format: deskapp-kb/1\narticles:\n"
-            "  - key: t.router\n    brand: nordtel\n    variants:\n"
-            "      en: {title: Router, short_answer: Restart the router., body: Body}\n"
-            "      fi: {title: Reititin, short_answer: Käynnistä reititin., body: Teksti}\n"
-            "      es: {title: Router, short_answer: Reinicie el router., body: Texto}\n"
-            "  - key: t.unused\n    variants:\n      en: {title: Unused, body: Body}\n")
+    return (
+        "format: deskapp-kb/1\narticles:\n"
+        "  - key: t.router\n    brand: nordtel\n    variants:\n"
+        "      en: {title: Router, short_answer: Restart the router., body: Body}\n"
+        "      fi: {title: Reititin, short_answer: Käynnistä reititin., body: Teksti}\n"
+        "      es: {title: Router, short_answer: Reinicie el router., body: Texto}\n"
+        "  - key: t.unused\n    variants:\n      en: {title: Unused, body: Body}\n"
+    )
 
 
 def test_export_is_what_import_reads(engine: Engine) -> None:

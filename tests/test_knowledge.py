@@ -24,8 +24,12 @@ def desk(any_engine: Engine) -> tuple[Engine, Seed, int]:
     """A seeded desk serving the demo's brands, with the starter knowledge base loaded."""
     s = seed(any_engine)
     with Session(any_engine) as session:
-        session.add_all([Brand(code="luzon", name="Luzon Power & Light", default_region="PH", default_locale="fil"),
-                         Brand(code="iberia", name="Iberia Hogar", default_region="ES", default_locale="es")])
+        session.add_all(
+            [
+                Brand(code="luzon", name="Luzon Power & Light", default_region="PH", default_locale="fil"),
+                Brand(code="iberia", name="Iberia Hogar", default_region="ES", default_locale="es"),
+            ]
+        )
         session.commit()
         console = console_actor(session)
         library.load_starter_kb(session, console)
@@ -33,16 +37,19 @@ def desk(any_engine: Engine) -> tuple[Engine, Seed, int]:
 
 
 # ------------------------------------------------------------------------------ rendering
-@pytest.mark.parametrize("hostile", [
-    "<script>alert(1)</script>",
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD4=)",
-    "<img src=x onerror=alert(1)>",
-    '<a href="javascript:alert(1)">x</a>',
-    "<iframe src='https://evil.example'></iframe>",
-    "<style>body{display:none}</style>",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "<iframe src='https://evil.example'></iframe>",
+        "<style>body{display:none}</style>",
+    ],
+)
 def test_hostile_markdown_renders_as_harmless_text(hostile: str) -> None:
     tags, attributes = _elements(render_markdown(f"Hello\n\n{hostile}\n"))
     assert not tags & {"script", "iframe", "img", "style", "object", "embed"}
@@ -125,19 +132,23 @@ def test_starter_loads_only_the_brands_the_desk_serves(engine: Engine) -> None:
 
 
 # ------------------------------------------------------------------------------ search
-@pytest.mark.parametrize(("query", "lang", "expected"), [
-    ("router restart", "en", "nordtel.router-restart"),
-    ("reitittimen uudelleenkaynnistys", "fi", "nordtel.router-restart"),  # typed without ä
-    ("sahkolaskun", "fi", "luzon.bill-explained"),
-    ("kutson", "fil", "iberia.mattress-trial"),
-    ("pagbabayad kuryente", "fil", "luzon.payment-channels"),
-    ("contrasena olvidada", "es", "internal.password-reset"),  # contraseña
-    ("devolucion sofas", "es", "iberia.return-window"),  # devolución sofás
-    ("CONTRASEÑA", "es", "internal.password-reset"),
-    ("vpn", "en", "internal.vpn-connect"),
-])
-def test_search_finds_articles_without_accents_in_every_language(desk: tuple[Engine, Seed, int], query: str,
-                                                                  lang: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("router restart", "en", "nordtel.router-restart"),
+        ("reitittimen uudelleenkaynnistys", "fi", "nordtel.router-restart"),  # typed without ä
+        ("sahkolaskun", "fi", "luzon.bill-explained"),
+        ("kutson", "fil", "iberia.mattress-trial"),
+        ("pagbabayad kuryente", "fil", "luzon.payment-channels"),
+        ("contrasena olvidada", "es", "internal.password-reset"),  # contraseña
+        ("devolucion sofas", "es", "iberia.return-window"),  # devolución sofás
+        ("CONTRASEÑA", "es", "internal.password-reset"),
+        ("vpn", "en", "internal.vpn-connect"),
+    ],
+)
+def test_search_finds_articles_without_accents_in_every_language(
+    desk: tuple[Engine, Seed, int], query: str, lang: str, expected: str
+) -> None:
     engine, _s, console = desk
     with Session(engine) as session:
         hits = search.search_articles(session, console, query, lang=lang)
@@ -180,12 +191,22 @@ def test_odd_queries_never_fail(desk: tuple[Engine, Seed, int], query: str) -> N
 def test_fallback_to_the_brands_language_and_side_by_side(desk: tuple[Engine, Seed, int]) -> None:
     engine, s, _console = desk
     with Session(engine) as session:
-        articles.save_article(session, s.supervisor, "nordtel.only-fi", "fi", title="Vain suomeksi",
-                              short_answer="Kyllä.", body="Teksti", brand="nordtel")
-        pair = articles.article_side_by_side(session, s.rep, "nordtel.router-restart", customer_locale="es",
-                                             rep_locale="fil", brand_default="fi")
-        only = articles.article_side_by_side(session, s.rep, "nordtel.only-fi", customer_locale="es",
-                                             rep_locale="en", brand_default="fi")
+        articles.save_article(
+            session,
+            s.supervisor,
+            "nordtel.only-fi",
+            "fi",
+            title="Vain suomeksi",
+            short_answer="Kyllä.",
+            body="Teksti",
+            brand="nordtel",
+        )
+        pair = articles.article_side_by_side(
+            session, s.rep, "nordtel.router-restart", customer_locale="es", rep_locale="fil", brand_default="fi"
+        )
+        only = articles.article_side_by_side(
+            session, s.rep, "nordtel.only-fi", customer_locale="es", rep_locale="en", brand_default="fi"
+        )
     assert (pair.customer.locale, pair.rep.locale) == ("es", "fil")
     assert only.customer.locale == "fi" and only.same_language
 
@@ -195,14 +216,31 @@ def test_a_changed_source_makes_translations_stale_and_versions_are_kept(desk: t
     with Session(engine) as session:
         before = articles.get_article(session, s.rep, "internal.vpn-connect")
         assert not any(v.stale for v in before.variants)
-        articles.save_article(session, s.supervisor, "internal.vpn-connect", "en", title="Connecting to the VPN",
-                              short_answer="Open the VPN client.", body="New body", brand="internal",
-                              tags=["vpn"])
+        articles.save_article(
+            session,
+            s.supervisor,
+            "internal.vpn-connect",
+            "en",
+            title="Connecting to the VPN",
+            short_answer="Open the VPN client.",
+            body="New body",
+            brand="internal",
+            tags=["vpn"],
+        )
         after = articles.get_article(session, s.rep, "internal.vpn-connect")
         assert after.variant("en") is not None and after.variant("en").revision == 2  # type: ignore[union-attr]
         assert {v.locale for v in after.variants if v.stale} == {"fi", "fil", "es"}
-        articles.save_article(session, s.supervisor, "internal.vpn-connect", "fi", title="VPN-yhteys",
-                              short_answer="Avaa VPN-ohjelma.", body="Uusi", brand="internal", tags=["vpn"])
+        articles.save_article(
+            session,
+            s.supervisor,
+            "internal.vpn-connect",
+            "fi",
+            title="VPN-yhteys",
+            short_answer="Avaa VPN-ohjelma.",
+            body="Uusi",
+            brand="internal",
+            tags=["vpn"],
+        )
         fixed = articles.get_article(session, s.rep, "internal.vpn-connect")
         versions = authoring.article_versions(session, s.rep, "internal.vpn-connect")
     assert not fixed.variant("fi").stale  # type: ignore[union-attr]

@@ -27,17 +27,20 @@ def register(subparsers: Subcommands) -> None:
 
     listing = commands.add_parser("list", help=_("list the articles and their languages"))
     listing.add_argument("--brand", metavar="BRAND", help=_("only this brand's articles and the desk-wide ones"))
-    listing.add_argument("--lang", dest="kb_lang", metavar="LOCALE",
-                         help=_("only articles written in this language; titles in it"))
+    listing.add_argument(
+        "--lang", dest="kb_lang", metavar="LOCALE", help=_("only articles written in this language; titles in it")
+    )
     listing.add_argument("--json", action="store_true", help=_("print results as JSON"))
     listing.set_defaults(handler=run_list)
 
     searching = commands.add_parser("search", help=_("find articles by words, with or without accents"))
     searching.add_argument("query", metavar="QUERY", nargs="+", help=_("the words to find"))
-    searching.add_argument("--lang", dest="kb_lang", metavar="LOCALE",
-                           help=_("show titles in this language and rank its articles first"))
-    searching.add_argument("--brand", metavar="BRAND",
-                           help=_("the customer's brand: its articles first, then the desk-wide ones"))
+    searching.add_argument(
+        "--lang", dest="kb_lang", metavar="LOCALE", help=_("show titles in this language and rank its articles first")
+    )
+    searching.add_argument(
+        "--brand", metavar="BRAND", help=_("the customer's brand: its articles first, then the desk-wide ones")
+    )
     searching.add_argument("--json", action="store_true", help=_("print results as JSON"))
     searching.set_defaults(handler=run_search)
 
@@ -46,7 +49,8 @@ def register(subparsers: Subcommands) -> None:
     export.set_defaults(handler=run_export)
 
     importing = commands.add_parser(
-        "import", help=_("add or update articles from a YAML file; with any faulty entry nothing is imported"))
+        "import", help=_("add or update articles from a YAML file; with any faulty entry nothing is imported")
+    )
     importing.add_argument("file", metavar="FILE", help=_("a YAML file in the deskapp-kb/1 format"))
     importing.set_defaults(handler=run_import)
 
@@ -59,8 +63,11 @@ def _locale(value: str | None) -> str | None:
         return None
     code = normalise_locale(value)
     if code not in CUSTOMER_LOCALES:
-        raise DeskappError(_("“{locale}” is not a language the desk answers in. Use one of: {names}.").format(
-            locale=value, names=", ".join(CUSTOMER_LOCALES)))
+        raise DeskappError(
+            _("“{locale}” is not a language the desk answers in. Use one of: {names}.").format(
+                locale=value, names=", ".join(CUSTOMER_LOCALES)
+            )
+        )
     return code
 
 
@@ -91,14 +98,26 @@ def run_list(args: argparse.Namespace) -> int:
         ensure_kb(session, actor)
         rows = list_articles(session, actor, brand=args.brand, lang=lang)
     if args.json:
-        _dump([{"key": r.key, "title": r.title_in(lang) if lang else r.title, "languages": list(r.languages),
-                "brand": r.brand, "audience": r.audience.value} for r in rows])
+        _dump(
+            [
+                {
+                    "key": r.key,
+                    "title": r.title_in(lang) if lang else r.title,
+                    "languages": list(r.languages),
+                    "brand": r.brand,
+                    "audience": r.audience.value,
+                }
+                for r in rows
+            ]
+        )
         return 0
     if not rows:
         print(_("No articles found."))
         return 0
-    _table([_("Key"), _("Title"), _("Brand"), _("Languages")],
-           [[r.key, r.title_in(lang or current_locale()), r.brand or "-", " ".join(r.languages)] for r in rows])
+    _table(
+        [_("Key"), _("Title"), _("Brand"), _("Languages")],
+        [[r.key, r.title_in(lang or current_locale()), r.brand or "-", " ".join(r.languages)] for r in rows],
+    )
     return 0
 
 
@@ -116,18 +135,35 @@ def run_search(args: argparse.Namespace) -> int:
     actor = console(engine)
     with Session(engine) as session:
         ensure_kb(session, actor)
-        hits = search_articles(session, actor, " ".join(args.query), lang=lang or (None if args.json else
-                                                                                    current_locale()),
-                               brand=args.brand)
+        hits = search_articles(
+            session,
+            actor,
+            " ".join(args.query),
+            lang=lang or (None if args.json else current_locale()),
+            brand=args.brand,
+        )
     if args.json:
-        _dump([{"key": h.key, "title": h.title, "languages": list(h.languages), "brand": h.brand,
-                "audience": h.audience.value, "score": h.score} for h in hits])
+        _dump(
+            [
+                {
+                    "key": h.key,
+                    "title": h.title,
+                    "languages": list(h.languages),
+                    "brand": h.brand,
+                    "audience": h.audience.value,
+                    "score": h.score,
+                }
+                for h in hits
+            ]
+        )
         return 0
     if not hits:
         print(_("No articles found."))
         return 0
-    _table([_("Key"), _("Title"), _("Brand"), pgettext_score()],
-           [[h.key, h.title, h.brand or "-", f"{h.score:.2f}"] for h in hits])
+    _table(
+        [_("Key"), _("Title"), _("Brand"), pgettext_score()],
+        [[h.key, h.title, h.brand or "-", f"{h.score:.2f}"] for h in hits],
+    )
     return 0
 
 
@@ -161,6 +197,9 @@ def run_import(args: argparse.Namespace) -> int:
     if result.problems:
         error(_("Nothing was imported: correct the entries above and import the file again."))
         return EXIT_FAILED
-    print(_("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
-        created=result.created, updated=result.updated, unchanged=result.unchanged))
+    print(
+        _("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
+            created=result.created, updated=result.updated, unchanged=result.unchanged
+        )
+    )
     return 0

@@ -49,5 +49,8 @@ def show_stale(label: QLabel, variants: Iterable[_Translation]) -> None:
     """Say which languages are older than the source text (hidden when none is)."""
     stale = [NATIVE_NAMES.get(v.locale, v.locale) for v in variants if v.stale]
     label.setVisible(bool(stale))
-    label.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
-                  .format(languages=", ".join(stale)))
+    label.setText(
+        _("Out of date compared with the source text: {languages}. Check and save them again.").format(
+            languages=", ".join(stale)
+        )
+    )

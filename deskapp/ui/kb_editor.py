@@ -36,8 +36,9 @@ class ArticleEditor(QGroupBox):
 
     saved = Signal(str)
 
-    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.detail: ArticleDetail | None = None
@@ -57,8 +58,9 @@ class ArticleEditor(QGroupBox):
         self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
         self.save, self.cancel = QPushButton(), QPushButton()
         self.form = QFormLayout(self)
-        for widget in (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
-                       self.audience, self.tags):
+        self._fields = (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
+                        self.audience, self.tags)
+        for widget in self._fields:
             self.form.addRow(QLabel(), widget)
         self.form.addRow(self.stale)
         self.form.addRow(self.problem)
@@ -74,15 +76,21 @@ class ArticleEditor(QGroupBox):
         self.hide()
 
     def _labels(self) -> tuple[str, ...]:
-        return (_("Key"), _("Language"), _("Title"), _("Short answer"), _("Text (Markdown)"), _("Brand"),
-                _("Audience"), _("Tags"))
+        return (
+            _("Key"),
+            _("Language"),
+            _("Title"),
+            _("Short answer"),
+            _("Text (Markdown)"),
+            _("Brand"),
+            _("Audience"),
+            _("Tags"),
+        )
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""
         self.setTitle(_("Edit the article"))
-        widgets = (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
-                   self.audience, self.tags)
-        label_rows(self.form, list(zip(self._labels(), widgets, strict=True)))
+        label_rows(self.form, list(zip(self._labels(), self._fields, strict=True)))
         self.brand.setPlaceholderText(_("empty: the whole desk"))
         self.tags.setPlaceholderText(_("comma-separated"))
         self.audience.setItemText(0, _("Customers (may be read out)"))
@@ -149,8 +157,17 @@ class ArticleEditor(QGroupBox):
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
 
         def work() -> ArticleDetail:
-            desk.as_agent(save_article, key, locale, title=title, short_answer=short, body=body, brand=brand,
-                          audience=audience, tags=tags)
+            desk.as_agent(
+                save_article,
+                key,
+                locale,
+                title=title,
+                short_answer=short,
+                body=body,
+                brand=brand,
+                audience=audience,
+                tags=tags,
+            )
             return desk.as_agent(get_article, key)
 
         self._runner.submit(work, self._saved, self._failed)

@@ -125,8 +125,14 @@ class KbPanel(QWidget):
     failed = Signal(str)
     article_shown = Signal()
 
-    def __init__(self, runner: JobRunner, desk: Desk, context: Context, describe: Callable[[Exception], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: JobRunner,
+        desk: Desk,
+        context: Context,
+        describe: Callable[[Exception], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._context, self._describe = runner, desk, context, describe
         self.active = False
@@ -234,8 +240,12 @@ class KbPanel(QWidget):
         query, desk, customer = self.popup.search.text(), self._desk, self._customer
         brand = customer.brand if customer is not None else None
         lang = current_locale()
-        self._runner.submit(lambda: desk.as_agent(search_articles, query, lang=lang, brand=brand),
-                            self.popup.show_hits, self._failed, key="kb_search")
+        self._runner.submit(
+            lambda: desk.as_agent(search_articles, query, lang=lang, brand=brand),
+            self.popup.show_hits,
+            self._failed,
+            key="kb_search",
+        )
 
     def watch_note(self, editor: QPlainTextEdit) -> None:
         """Open the search when ``??`` is typed in ``editor`` (the two marks are taken out again)."""
@@ -243,7 +253,7 @@ class KbPanel(QWidget):
         def changed() -> None:
             cursor = editor.textCursor()
             block, position = cursor.block().text(), cursor.positionInBlock()
-            if position >= len(TRIGGER) and block[position - len(TRIGGER):position] == TRIGGER and self.active:
+            if position >= len(TRIGGER) and block[position - len(TRIGGER) : position] == TRIGGER and self.active:
                 for _mark in TRIGGER:
                     cursor.deletePreviousChar()
                 self.open_popup()
@@ -257,10 +267,18 @@ class KbPanel(QWidget):
 
         self.key = key
         customer, desk, rep = self._customer, self._desk, current_locale()
-        self._runner.submit(lambda: desk.as_agent(
-            article_side_by_side, key, customer_locale=customer.locale if customer else None, rep_locale=rep,
-            brand_default=customer.brand_locale if customer else None), self._show_pair, self._failed,
-            key="kb_article")
+        self._runner.submit(
+            lambda: desk.as_agent(
+                article_side_by_side,
+                key,
+                customer_locale=customer.locale if customer else None,
+                rep_locale=rep,
+                brand_default=customer.brand_locale if customer else None,
+            ),
+            self._show_pair,
+            self._failed,
+            key="kb_article",
+        )
 
     def _show_pair(self, pair: ArticleSideBySide | None) -> None:
         from deskapp.core.services.knowledge.render import render_markdown
@@ -286,10 +304,14 @@ class KbPanel(QWidget):
         self.article_shown.emit()
 
     def _label(self, pair: ArticleSideBySide) -> None:
-        self.customer_label.setText(_("For the customer ({language})").format(
-            language=NATIVE_NAMES.get(pair.customer.locale, pair.customer.locale)))
-        self.rep_label.setText(_("For you ({language})").format(
-            language=NATIVE_NAMES.get(pair.rep.locale, pair.rep.locale)))
+        self.customer_label.setText(
+            _("For the customer ({language})").format(
+                language=NATIVE_NAMES.get(pair.customer.locale, pair.customer.locale)
+            )
+        )
+        self.rep_label.setText(
+            _("For you ({language})").format(language=NATIVE_NAMES.get(pair.rep.locale, pair.rep.locale))
+        )
 
     # --- using, flagging, writing ---------------------------------------------------------
     def insert_article(self, key: str) -> None:
@@ -299,10 +321,17 @@ class KbPanel(QWidget):
         _customer_id, case_id = self._context()
         customer, desk = self._customer, self._desk
         self.show_article(key)
-        self._runner.submit(lambda: desk.as_agent(
-            use_article, key, case_id=case_id, locale=customer.locale if customer else None,
-            brand_default=customer.brand_locale if customer else None),
-            lambda inserted: self._inserted(inserted), self._failed)
+        self._runner.submit(
+            lambda: desk.as_agent(
+                use_article,
+                key,
+                case_id=case_id,
+                locale=customer.locale if customer else None,
+                brand_default=customer.brand_locale if customer else None,
+            ),
+            lambda inserted: self._inserted(inserted),
+            self._failed,
+        )
 
     def _inserted(self, inserted: ArticleInsert) -> None:
         self.insert_requested.emit(inserted.text)
@@ -314,14 +343,17 @@ class KbPanel(QWidget):
         key = self.key
         if key is None:
             return
-        comment, ok = QInputDialog.getMultiLineText(self, _("Flag as outdated / wrong"),
-                                                    _("What is outdated or wrong? A supervisor will see it."))
+        comment, ok = QInputDialog.getMultiLineText(
+            self, _("Flag as outdated / wrong"), _("What is outdated or wrong? A supervisor will see it.")
+        )
         if not ok or not comment.strip():
             return
         desk, locale = self._desk, self._pair.rep.locale if self._pair else current_locale()
-        self._runner.submit(lambda: desk.as_agent(flag_article, key, comment, locale),
-                            lambda _flag: self._say(_("Thank you: the article is flagged for a supervisor.")),
-                            self._failed)
+        self._runner.submit(
+            lambda: desk.as_agent(flag_article, key, comment, locale),
+            lambda _flag: self._say(_("Thank you: the article is flagged for a supervisor.")),
+            self._failed,
+        )
 
     def article_from_case(self) -> None:
         """A new article whose first text is the open case's subject and notes (supervisors)."""
@@ -332,8 +364,9 @@ class KbPanel(QWidget):
             self._say(_("Open a case first: its notes become the new article's text."))
             return
         desk, locale = self._desk, current_locale()
-        self._runner.submit(lambda: desk.as_agent(draft_from_case, case_id, locale), self.editor.open_draft,
-                            self._failed)
+        self._runner.submit(
+            lambda: desk.as_agent(draft_from_case, case_id, locale), self.editor.open_draft, self._failed
+        )
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)

@@ -21,8 +21,7 @@ def _open_customer_case(qtbot: QtBot, window: Any) -> None:
     qtbot.waitUntil(lambda: window.notes.case_id is not None, timeout=5000)
 
 
-def test_keyboard_only_question_marks_search_and_enter_insert(qtbot: QtBot, open_window: Any,
-                                                              desk_db: Path) -> None:
+def test_keyboard_only_question_marks_search_and_enter_insert(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
     window = open_window(str(desk_db))
     _open_customer_case(qtbot, window)
     editor = window.notes.editor

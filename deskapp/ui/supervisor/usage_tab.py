@@ -42,8 +42,9 @@ DEFAULT_DAYS = 90
 class UsageTab(QWidget):
     """Usage of the knowledge base and the response library since a day, and the open flags."""
 
-    def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.rows: list[UsageRow] = []
@@ -100,8 +101,9 @@ class UsageTab(QWidget):
         localise_day_picker(self.since)
         self.refresh.setText(_("Refresh"))
         self.table.setAccessibleName(_("Use of articles and responses"))
-        self.table.setHorizontalHeaderLabels([_("Kind"), _("Key"), _("Title"), _("Brand"), _("Uses"),
-                                              _("Languages"), _("Flags"), _("CSAT")])
+        self.table.setHorizontalHeaderLabels(
+            [_("Kind"), _("Key"), _("Title"), _("Brand"), _("Uses"), _("Languages"), _("Flags"), _("CSAT")]
+        )
         self.flags_title.setText(_("Flagged as outdated or wrong"))
         self.flag_list.setAccessibleName(_("Flagged as outdated or wrong"))
         self.resolve.setText(_("Mark as dealt with"))
@@ -128,9 +130,16 @@ class UsageTab(QWidget):
         kinds = {"article": _("article"), "response": _("response")}
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
-            cells = (kinds[row.kind.value], row.key, row.title, row.brand or "–", str(row.uses),
-                     ", ".join(f"{NATIVE_NAMES.get(k, k)} {v}" for k, v in row.by_language.items()) or "–",
-                     str(row.flags) if row.flags else "", format_figure(row.csat) if row.csat is not None else "–")
+            cells = (
+                kinds[row.kind.value],
+                row.key,
+                row.title,
+                row.brand or "–",
+                str(row.uses),
+                ", ".join(f"{NATIVE_NAMES.get(k, k)} {v}" for k, v in row.by_language.items()) or "–",
+                str(row.flags) if row.flags else "",
+                format_figure(row.csat) if row.csat is not None else "–",
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column in (4, 6, 7):
@@ -140,8 +149,10 @@ class UsageTab(QWidget):
         self.summary.setText(_("Never used: {count}").format(count=never) if self.rows else "")
         self.flag_list.clear()
         for flag in self.flags:
-            entry = QListWidgetItem(f"{flag.title} ({flag.key}, {NATIVE_NAMES.get(flag.locale, flag.locale)}) — "
-                                   f"{flag.reporter}: {flag.comment}")
+            entry = QListWidgetItem(
+                f"{flag.title} ({flag.key}, {NATIVE_NAMES.get(flag.locale, flag.locale)}) — "
+                f"{flag.reporter}: {flag.comment}"
+            )
             entry.setData(Qt.ItemDataRole.UserRole, flag.id)
             entry.setData(Qt.ItemDataRole.UserRole + 1, flag.key)
             self.flag_list.addItem(entry)

@@ -81,8 +81,11 @@ def export_articles(session: Session, actor_id: int) -> str:
         variants: dict[str, Any] = {}
         for variant in sorted(article.variants, key=lambda v: _order(v.locale)):
             short = variant.short_answer  # one line stays a plain value; several are a block
-            item: dict[str, Any] = {"title": variant.title, "short_answer": LiteralText(short) if "\n" in short
-                                    else short, "body": LiteralText(variant.body)}
+            item: dict[str, Any] = {
+                "title": variant.title,
+                "short_answer": LiteralText(short) if "\n" in short else short,
+                "body": LiteralText(variant.body),
+            }
             variants[variant.locale] = item | revision_fields(variant, source)
         entry["variants"] = variants
         entries.append(entry)
@@ -220,8 +223,9 @@ def _check_variant(locale: Any, raw: Any) -> dict[str, Any]:
         raise EntryError(_("{locale}: the title must be text of 1 to 200 characters").format(locale=locale))
     if not isinstance(short, str) or not isinstance(body, str):
         raise EntryError(
-            _("{locale}: the short answer and the body must be text (put quotes around a text such as yes, no or 12)")
-            .format(locale=locale)
+            _(
+                "{locale}: the short answer and the body must be text (put quotes around a text such as yes, no or 12)"
+            ).format(locale=locale)
         )
     revision, translated_from = entry_revisions(locale, raw)
     return {

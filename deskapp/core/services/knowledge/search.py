@@ -91,8 +91,7 @@ def search_hits(
     if not words or limit <= 0:
         return []
     dialect = session.get_bind().dialect.name
-    params: dict[str, Any] = {"lang": lang or "", "brand": brand or "", "candidates": CANDIDATES,
-                              "page": limit * PAGES}
+    params: dict[str, Any] = {"lang": lang or "", "brand": brand or "", "candidates": CANDIDATES, "page": limit * PAGES}
     whose = ""
     if brand:
         brand_id = session.scalar(sa.select(Brand.id).where(Brand.code == brand))
@@ -109,8 +108,17 @@ def search_hits(
     branded = bool(brand)
     scored = sorted(
         rows,
-        key=lambda row: (-_score(words, row.title_text, titled=bool(row.titled), has_lang=bool(row.has_lang),
-                                 branded=branded, own_brand=row.brand_code == brand), row.key),
+        key=lambda row: (
+            -_score(
+                words,
+                row.title_text,
+                titled=bool(row.titled),
+                has_lang=bool(row.has_lang),
+                branded=branded,
+                own_brand=row.brand_code == brand,
+            ),
+            row.key,
+        ),
     )[:limit]
     return _hits(session, words, scored, lang, brand)
 
@@ -119,14 +127,15 @@ def search_hits(
 def _statement(dialect: str, words: int, branded: bool) -> sa.TextClause:
     """One statement per shape: the candidates of both tiers, their brand, and whether ``lang`` exists."""
     if dialect == "sqlite":  # the brand is in the match expression (its index word, see brand_token)
-        tier = (f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {KB_INDEX.table} "
-                f"WHERE {KB_INDEX.table} MATCH :{{param}} LIMIT :candidates)")
+        tier = (
+            f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {KB_INDEX.table} "
+            f"WHERE {KB_INDEX.table} MATCH :{{param}} LIMIT :candidates)"
+        )
     else:
         tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(words))
         if branded:
             tests += " AND a.title_text ~ ('(^| )(' || :own || '|' || :desk || ')( |$)')"
-        tier = (f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests} "
-                "LIMIT :candidates)")
+        tier = f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests} LIMIT :candidates)"
     title = tier.format(titled=1, param="title_match", column="title_text")
     text = tier.format(titled=0, param="text_match", column="search_text")
     return sa.text(
@@ -139,21 +148,24 @@ def _statement(dialect: str, words: int, branded: bool) -> sa.TextClause:
     )
 
 
-def _score(words: Sequence[str], title_text: str, *, titled: bool, has_lang: bool, branded: bool,
-           own_brand: bool) -> float:
+def _score(
+    words: Sequence[str], title_text: str, *, titled: bool, has_lang: bool, branded: bool, own_brand: bool
+) -> float:
     title_words = set(title_text.split())
     whole = sum(word in title_words for word in words) / len(words)
     brand_tier = (2.0 if own_brand else 1.0) if branded else 0.0
     return round(brand_tier + (1.0 if titled else 0.0) + 0.5 * whole + (0.25 if has_lang else 0.0), 3)
 
 
-def _hits(session: Session, words: Sequence[str], rows: Sequence[Any], lang: str | None,
-          brand: str | None) -> list[SearchHit]:
+def _hits(
+    session: Session, words: Sequence[str], rows: Sequence[Any], lang: str | None, brand: str | None
+) -> list[SearchHit]:
     ids = [row.id for row in rows]
     texts: dict[int, dict[str, tuple[str, str]]] = {}
     for article_id, locale, title, short in session.execute(
-        sa.select(ArticleVariant.article_id, ArticleVariant.locale, ArticleVariant.title,
-                  ArticleVariant.short_answer).where(ArticleVariant.article_id.in_(ids))
+        sa.select(
+            ArticleVariant.article_id, ArticleVariant.locale, ArticleVariant.title, ArticleVariant.short_answer
+        ).where(ArticleVariant.article_id.in_(ids))
     ):
         texts.setdefault(article_id, {})[locale] = (title, short)
     hits = []
@@ -161,11 +173,24 @@ def _hits(session: Session, words: Sequence[str], rows: Sequence[Any], lang: str
         by_locale = texts.get(row.id, {})
         locale = pick_locale(by_locale, lang, None, row.source_locale) or ""
         title, short = by_locale.get(locale, ("", ""))
-        hits.append(SearchHit(
-            key=row.key, title=title, short_answer=short, locale=locale,
-            languages=tuple(code for code in CUSTOMER_LOCALES if code in by_locale) + tuple(
-                sorted(code for code in by_locale if code not in CUSTOMER_LOCALES)),
-            brand=row.brand_code, audience=Audience(row.audience),
-            score=_score(words, row.title_text, titled=bool(row.titled), has_lang=bool(row.has_lang),
-                         branded=bool(brand), own_brand=row.brand_code == brand)))
+        hits.append(
+            SearchHit(
+                key=row.key,
+                title=title,
+                short_answer=short,
+                locale=locale,
+                languages=tuple(code for code in CUSTOMER_LOCALES if code in by_locale)
+                + tuple(sorted(code for code in by_locale if code not in CUSTOMER_LOCALES)),
+                brand=row.brand_code,
+                audience=Audience(row.audience),
+                score=_score(
+                    words,
+                    row.title_text,
+                    titled=bool(row.titled),
+                    has_lang=bool(row.has_lang),
+                    branded=bool(brand),
+                    own_brand=row.brand_code == brand,
+                ),
+            )
+        )
     return hits
