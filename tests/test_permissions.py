@@ -53,6 +53,11 @@ from deskapp.core.services.customers import csv_import, editing, lookup
 from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.kernel import integrity
 from deskapp.core.services.kernel.actors import console_actor
+from deskapp.core.services.knowledge import articles as kb_articles
+from deskapp.core.services.knowledge import authoring as kb_authoring
+from deskapp.core.services.knowledge import library as kb_library
+from deskapp.core.services.knowledge import search as kb_search
+from deskapp.core.services.knowledge import usage as kb_usage
 from deskapp.core.services.notes import diff as note_diff
 from deskapp.core.services.notes import notes
 from deskapp.core.services.notes import verify as note_verify
@@ -173,6 +178,30 @@ def _response(s: Session) -> str:
     return "tiny.hello"
 
 
+def _article(s: Session) -> str:
+    from deskapp.core.domain.knowledge import Article, ArticleVariant
+
+    if s.scalars(select(Article).where(Article.key == "tiny.kb")).first() is None:
+        s.add(Article(key="tiny.kb", title_text="tiny kb", search_text="tiny kb router",
+                      variants=[ArticleVariant(locale="en", title="Tiny", short_answer="Restart it.", body="Body")]))
+        s.flush()
+    return "tiny.kb"
+
+
+def _flag(s: Session, w: World) -> int:
+    from deskapp.core.domain.knowledge import Article, ArticleFlag
+
+    article_id = s.scalar(select(Article.id).where(Article.key == _article(s)))
+    flag = ArticleFlag(article_id=article_id, locale="en", agent_id=w.rep, comment="Old")
+    s.add(flag)
+    s.flush()
+    return flag.id
+
+
+TINY_KB = ("format: deskapp-kb/1\narticles:\n  - key: tiny.imported\n    audience: internal\n    variants:\n"
+           "      en:\n        title: Imported\n        short_answer: Yes.\n        body: Body\n")
+
+
 def _acknowledge(s: Session, w: World, actor: int) -> object:
     case = w.case(s, owner=w.person(s, actor), status=CaseStatus.CLOSED)
     rubric = Rubric(key="tiny", version=1, title="Tiny", criteria=[])
@@ -266,6 +295,28 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("library.import", starter.load_starter_library, lambda s, w, a: starter.load_starter_library(s, a)),
     ("library.import", starter.ensure_library, lambda s, w, a: starter.ensure_library(s, a)),
     ("library.export", library_io.export_responses, lambda s, w, a: library_io.export_responses(s, a)),
+    ("kb.use", kb_articles.list_articles, lambda s, w, a: kb_articles.list_articles(s, a)),
+    ("kb.use", kb_articles.get_article, lambda s, w, a: kb_articles.get_article(s, a, _article(s))),
+    ("kb.use", kb_articles.article_side_by_side, lambda s, w, a: kb_articles.article_side_by_side(
+        s, a, _article(s), customer_locale="fi", rep_locale="en")),
+    ("kb.use", kb_authoring.article_versions, lambda s, w, a: kb_authoring.article_versions(s, a, _article(s))),
+    ("kb.use", kb_search.search_articles, lambda s, w, a: kb_search.search_articles(s, a, "router")),
+    ("kb.use", kb_usage.use_article, lambda s, w, a: kb_usage.use_article(s, a, _article(s), case_id=w.case(s).id,
+                                                                          locale="fi")),
+    ("response.use", kb_usage.record_response_use, lambda s, w, a: kb_usage.record_response_use(
+        s, a, _response(s), case_id=w.case(s).id, locale="en")),
+    ("kb.flag", kb_usage.flag_article, lambda s, w, a: kb_usage.flag_article(s, a, _article(s), "Outdated", "en")),
+    ("kb.review_flags", kb_usage.open_flags, lambda s, w, a: kb_usage.open_flags(s, a)),
+    ("kb.review_flags", kb_usage.resolve_flag, lambda s, w, a: kb_usage.resolve_flag(s, a, _flag(s, w))),
+    ("kb.edit", kb_articles.save_article, lambda s, w, a: kb_articles.save_article(
+        s, a, "tiny.saved", "en", title="Saved", short_answer="Yes.", body="Body")),
+    ("kb.edit", kb_authoring.draft_from_case, lambda s, w, a: kb_authoring.draft_from_case(s, a, w.case(s).id, "en")),
+    ("kb.import", kb_library.import_articles, lambda s, w, a: kb_library.import_articles(s, a, TINY_KB)),
+    ("kb.import", kb_library.load_starter_kb, lambda s, w, a: kb_library.load_starter_kb(s, a)),
+    ("kb.import", kb_library.ensure_kb, lambda s, w, a: kb_library.ensure_kb(s, a)),
+    ("kb.export", kb_library.export_articles, lambda s, w, a: kb_library.export_articles(s, a)),
+    ("report.view", kb_usage.usage_report, lambda s, w, a: kb_usage.usage_report(s, a)),
+    ("kb.use", kb_usage.customer_context, lambda s, w, a: kb_usage.customer_context(s, a, w.customer)),
     ("script.run", call_scripts.list_scripts, lambda s, w, a: call_scripts.list_scripts(s, a)),
     ("script.run", call_scripts.get_script, _get_script),
     ("script.run", call_scripts.start_run, _start_script),
@@ -308,6 +359,11 @@ NO_ACTOR: dict[str, str] = {
     "customers.lookup.lookup": "the search primitive behind find_customers (customer.lookup)",
     "customers.lookup.lookup_page": "the same search, telling whether more matched than shown",
     "responses.responses.case_reference": "a case's public reference (C-1042): a code, no customer data",
+    "knowledge.search.search_hits": "the search primitive behind search_articles (kb.use), for benchmarks",
+    "knowledge.articles.load_article": "internal: the article row for services of knowledge/ that checked",
+    "knowledge.articles.article_detail": "internal: the public form of an article a checked service loaded",
+    "knowledge.articles.brand_codes": "brand ids and codes, no customer data",
+    "knowledge.articles.brand_id": "a brand's id from its code, no customer data",
     # Writers and helpers that other services (or the import and demo) call after their own check.
     "customers.bulk.bulk_write_customers": "the bulk writer behind import_customers and the demo",
     "customers.store.write_customers": "the writer behind import_customers and the demo",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
-COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",
+COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "kb", "migrate", "copy",
                    "users", "report", "cases_export", "verify", "doctor", "layout", "feedback", "privacy")
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from deskapp.cli import Subcommands
 
 BATCH = 5000
-APPEND_ONLY = ("note_revision", "audit_event", "desk_secret")
+APPEND_ONLY = ("note_revision", "audit_event", "desk_secret", "kb_version")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,11 @@
-"""``deskapp report csat``: average satisfaction per rep, channel, brand, support stage, language or source."""
+"""``deskapp report csat``: satisfaction per rep, channel, brand, support stage, language or source; ``report usage``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deskapp.core.i18n import _, pgettext
 
@@ -37,6 +37,11 @@ def register(subparsers: Subcommands) -> None:
                       help=_("count feedback from this day on (YYYY-MM-DD, UTC)"))
     csat.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     csat.set_defaults(handler=run_csat)
+    usage = reports.add_parser("usage", help=_("which articles and responses are used, flagged or never used"))
+    usage.add_argument("--since", type=parse_day, metavar="DATE",
+                       help=_("count uses from this day on (YYYY-MM-DD, UTC)"))
+    usage.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
+    usage.set_defaults(handler=run_usage)
 
 
 def run_csat(args: argparse.Namespace) -> int:
@@ -71,6 +76,40 @@ def run_csat(args: argparse.Namespace) -> int:
         if index == 0:
             print("  ".join("-" * width for width in widths))
     return 0
+
+
+def run_usage(args: argparse.Namespace) -> int:
+    """Print the usage of articles and responses as a table or as JSON rows (see ``usage_json``)."""
+    from sqlalchemy.orm import Session
+
+    from deskapp.cli.common import console, open_database
+    from deskapp.core.i18n import babel_locale
+    from deskapp.core.services.knowledge.usage import usage_report
+
+    engine = open_database(args)
+    with Session(engine) as session:
+        rows = usage_report(session, console(engine), since=args.since)
+    if args.json:
+        print(json.dumps([usage_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    locale = babel_locale()
+    headers = (_("Kind"), _("Key"), _("Uses"), _("Languages"), _("Flags"), _("CSAT"))
+    kinds = {"article": _("article"), "response": _("response")}
+    table = [(kinds[r.kind.value], r.key, str(r.uses), " ".join(f"{k}:{v}" for k, v in r.by_language.items()) or "-",
+              str(r.flags), _format(r.csat, locale) if r.csat is not None else "-") for r in rows]
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *table, strict=False)]
+    for line in (headers, *table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    never = sum(1 for r in rows if r.uses == 0)
+    print(_("Never used: {count}").format(count=never))
+    return 0
+
+
+def usage_json(row: Any) -> dict[str, Any]:
+    """One row of ``report usage --json``: kind, key, title, brand, uses, by_brand, by_language, flags, csat."""
+    return {"kind": row.kind.value, "key": row.key, "title": row.title, "brand": row.brand, "uses": row.uses,
+            "by_brand": row.by_brand, "by_language": row.by_language, "never_used": row.uses == 0,
+            "flags": row.flags, "csat": row.csat, "csat_count": row.csat_count}
 
 
 def _format(value: float, locale: Locale) -> str:

@@ -166,37 +166,22 @@ def _answering_agent(session: Session, username: str | None) -> tuple[int | None
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the library to ``args.file`` (or standard output); never over the desk's database."""
-    from sqlalchemy.orm import Session
-
-    from deskapp.cli.common import console, open_database
-    from deskapp.core.io.safe_write import check_output_path, database_file, write_text_atomically
+    from deskapp.cli.library_files import export_file
     from deskapp.core.services.responses.library_io import export_responses
 
-    engine = open_database(args)
-    database = database_file(engine.url)
-    if args.file != "-":
-        check_output_path(args.file, database=database)  # before the library is read
-    with Session(engine) as session:
-        text = export_responses(session, console(engine))
-    if args.file == "-":
-        sys.stdout.write(text)
-        return 0
-    write_text_atomically(args.file, text, database=database)
-    print(_("Exported {count} responses to {path}.").format(count=text.count("\n  - key: "), path=args.file))
+    count = export_file(args, export_responses)
+    if count is not None:
+        print(_("Exported {count} responses to {path}.").format(count=count, path=args.file))
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Import ``args.file``; every rejected entry is one line on stderr, and the exit code is then 1."""
-    from sqlalchemy.orm import Session
+    from deskapp.cli.common import EXIT_FAILED, error
+    from deskapp.cli.library_files import import_file
+    from deskapp.core.services.responses.library_io import import_responses
 
-    from deskapp.cli.common import EXIT_FAILED, console, error, open_database
-    from deskapp.core.services.responses.library_io import import_responses, read_file_text
-
-    text = read_file_text(args.file)
-    engine = open_database(args)
-    with Session(engine) as session:
-        result = import_responses(session, console(engine), text)
+    result = import_file(args, import_responses)
     for problem in result.problems:
         error(str(problem))
     print(_("Imported: {created} new, {updated} updated, {unchanged} unchanged, {rejected} rejected.").format(

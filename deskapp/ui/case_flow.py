@@ -45,7 +45,7 @@ class CaseFlow(QObject):
         panel.edit_form.submitted.connect(self._save_customer)
         panel.conflict.resolved.connect(self._save_customer)
         panel.conflict.discarded.connect(self._conflict_discarded)
-        responses.insert_requested.connect(self._insert_response)
+        responses.insert_requested.connect(self.insert_into_note)
 
     @property
     def _panel(self) -> CustomerPanel:
@@ -178,7 +178,8 @@ class CaseFlow(QObject):
         """The open customer and case, whose details fill in a response's placeholders."""
         return self.customer_id, self._notes.case_id if self._panels is not None else None
 
-    def _insert_response(self, text: str) -> None:
+    def insert_into_note(self, text: str) -> None:
+        """Put a response's or an article's text at the cursor in the note (no case open: on the clipboard)."""
         notes = self._notes
         if notes.case_id is None:
             QGuiApplication.clipboard().setText(text)

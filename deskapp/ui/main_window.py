@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from deskapp.core.services.notes.notes import NoteRow
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.jobs import JobRunner
+    from deskapp.ui.kb_panel import KbPanel
     from deskapp.ui.note_editor import NoteEditor
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._notes: NoteEditor | None = None
         self._responses: ResponsePanel | None = None
         self._scripts: ScriptPanel | None = None
+        self._knowledge: KbPanel | None = None
         self._menus: WindowMenus | None = None
         self.survey: SurveyLauncher | None = None  # the customer rating screen
         self._banner: Banner | None = None
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
             "help": lambda: self.overlay.popup(), "quit": self.close, "language": self.next_language,
             "responses": self.focus_responses, "customer_rating": self.ask_customer_rating,
+            "knowledge": lambda: self.knowledge.open_popup(),
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         from deskapp.ui.customer_panel import CustomerPanel
+        from deskapp.ui.kb_panel import KbPanel
         from deskapp.ui.note_editor import NoteEditor
         from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
@@ -151,6 +155,11 @@ class MainWindow(QMainWindow):
         notes.side_tabs.insertTab(0, responses, _("Responses"))
         self._scripts = scripts = ScriptPanel(access.runner, access.late_desk(), context, describe)
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
+        self._knowledge = knowledge = KbPanel(access.runner, access.late_desk(), context, describe)
+        notes.side_tabs.insertTab(2, knowledge, _("Knowledge base"))
+        knowledge.watch_note(notes.editor)
+        knowledge.insert_requested.connect(self.case_flow.insert_into_note)
+        knowledge.article_shown.connect(lambda: notes.side_tabs.setCurrentWidget(knowledge))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
         self.customer_search.use_results_model()
@@ -198,6 +207,9 @@ class MainWindow(QMainWindow):
         self.responses.active = can_respond
         self.responses.set_can_edit(allowed(role, "response.edit"))
         self.scripts.active = can_script
+        self.knowledge.active = allowed(role, "kb.use")
+        tabs.setTabVisible(tabs.indexOf(self.knowledge), self.knowledge.active)
+        self.knowledge.set_role(allowed(role, "kb.flag"), allowed(role, "kb.edit"))
         if can_script:
             self.scripts.refresh_list()
 
@@ -276,6 +288,13 @@ class MainWindow(QMainWindow):
         self.build_side_panels()
         assert self._scripts is not None
         return self._scripts
+
+    @property
+    def knowledge(self) -> KbPanel:
+        """The knowledge-base tab (Ctrl+K, or ?? in the note, searches it)."""
+        self.build_side_panels()
+        assert self._knowledge is not None
+        return self._knowledge
 
     @property
     def menus(self) -> WindowMenus:
@@ -392,6 +411,8 @@ class MainWindow(QMainWindow):
         if self._notes is not None:  # the tabs the window put beside the note
             self._notes.side_tabs.setTabText(0, _("Responses"))
             self._notes.side_tabs.setTabText(1, _("Call script"))
+            self._notes.side_tabs.setTabText(2, _("Knowledge base"))
+            self._notes.side_tabs.setTabToolTip(2, _("Knowledge base"))  # the tab's text may be cut
         self.update_status()
 
     def update_status(self) -> None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import UI_LOCALES, _, language_name
+from deskapp.core.i18n import _, language_name
+from deskapp.ui.editor_parts import label_rows, language_combo, message_line, show_stale
 from deskapp.ui.jobs import JobRunner
 from deskapp.ui.language import translate_ui
 
@@ -37,18 +37,11 @@ class ResponseEditor(QGroupBox):
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.detail: ResponseDetail | None = None
-        self.locale_combo = QComboBox()
-        for code in UI_LOCALES:
-            self.locale_combo.addItem(code, code)  # named in retranslate_ui
+        self.locale_combo = language_combo()
         self.title_edit = QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
-        self.stale = QLabel()
-        self.stale.setWordWrap(True)
-        self.stale.setStyleSheet("color:#8a5a00;")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color:#a11;")
+        self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
         self.save = QPushButton()
         self.cancel = QPushButton()
         self.form = QFormLayout(self)
@@ -73,14 +66,8 @@ class ResponseEditor(QGroupBox):
         for index in range(self.locale_combo.count()):  # the language a variant is written in
             self.locale_combo.setItemText(index, language_name(str(self.locale_combo.itemData(index))))
         self.setTitle(_("Edit the response"))
-        for row, text in enumerate((_("Language"), _("Title"), _("Text"))):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            label = item.widget() if item is not None else None
-            if isinstance(label, QLabel):
-                label.setText(text)
-        self.locale_combo.setAccessibleName(_("Language"))
-        self.title_edit.setAccessibleName(_("Title"))
-        self.body.setAccessibleName(_("Text"))
+        label_rows(self.form, ((_("Language"), self.locale_combo), (_("Title"), self.title_edit),
+                               (_("Text"), self.body)))
         self.save.setText(_("Save this language"))
         self.cancel.setText(_("Close"))
         self._show_stale()
@@ -106,11 +93,7 @@ class ResponseEditor(QGroupBox):
         self._show_stale()
 
     def _show_stale(self) -> None:
-        variants = self.detail.variants if self.detail is not None else ()
-        stale = [language_name(v.locale) for v in variants if v.stale]
-        self.stale.setVisible(bool(stale))
-        self.stale.setText(_("Out of date compared with the source text: {languages}. Check and save them again.")
-                           .format(languages=", ".join(stale)))
+        show_stale(self.stale, self.detail.variants if self.detail is not None else ())
 
     def save_variant(self) -> None:
         """Save the shown language; problems (with line numbers) are shown and the text is kept."""

@@ -31,7 +31,7 @@ from deskapp.ui.widgets import localise_date_edit
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk, ResponsePreview
     from deskapp.core.services.responses.prompts import PromptSpec
-    from deskapp.core.services.responses.responses import ResponseDetail, ResponseRow
+    from deskapp.core.services.responses.responses import RenderedResponse, ResponseDetail, ResponseRow
 
 
 class ResponsePanel(QWidget):
@@ -312,21 +312,29 @@ class ResponsePanel(QWidget):
 
     # --- using a response -----------------------------------------------------------------
     def insert_selected(self) -> None:
-        """Render in the customer's language and hand the text to the note."""
-        self._use(self.insert_requested.emit)
+        """Render in the customer's language and hand the text to the note (counted in the usage figures)."""
+        self._use(self.insert_requested.emit, counted=True)
 
     def copy_selected(self) -> None:
         """Render in the customer's language and put it on the clipboard."""
         self._use(lambda text: QGuiApplication.clipboard().setText(text))
 
-    def _use(self, deliver: Callable[[str], None]) -> None:
+    def _use(self, deliver: Callable[[str], None], counted: bool = False) -> None:
+        from deskapp.core.services.knowledge.usage import record_response_use
+
         key = self.selected_key()
         if key is None:
             return
         customer_id, case_id = self._context()
         prompts, desk = self.prompt_values(), self._desk
-        self._runner.submit(lambda: desk.render_response(key, customer_id, case_id, prompts),
-                            lambda rendered: deliver(rendered.text), self._failed)
+
+        def work() -> RenderedResponse:
+            rendered = desk.render_response(key, customer_id, case_id, prompts)
+            if counted:
+                desk.as_agent(record_response_use, key, case_id=case_id, locale=rendered.locale)
+            return rendered
+
+        self._runner.submit(work, lambda rendered: deliver(rendered.text), self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.problem.setText(self._describe(exc))

@@ -23,6 +23,7 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("focus_note", ("Ctrl+E",), N_("Write in the note")),
     ("save_note", ("Ctrl+S",), N_("Save the note")),
     ("responses", ("Ctrl+R",), N_("Find a scripted response (Enter inserts it into the note)")),
+    ("knowledge", ("Ctrl+K",), N_("Search the knowledge base, also ?? in the note (Enter inserts the answer)")),
     ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
     ("customer_rating", ("Ctrl+Shift+F",), N_("The customer rates the selected case on the customer screen")),
     ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),

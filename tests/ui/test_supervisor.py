@@ -180,8 +180,8 @@ def test_supervisor_window_follows_the_language(qtbot: QtBot, supervisor: Any) -
     switch_language("fi")
     fi = load_catalog("fi").gettext
     titles = [supervisor.tabs.tabText(i) for i in range(supervisor.tabs.count())]
-    assert titles == [fi("Review queue"), fi("Dashboard"), fi("Customer feedback"), fi("Audit log"), fi("Export"),
-                      fi("Rubric")]
+    assert titles == [fi("Review queue"), fi("Dashboard"), fi("Customer feedback"), fi("Knowledge and responses"),
+                      fi("Audit log"), fi("Export"), fi("Rubric")]
     assert supervisor.page("queue").refresh.text() == fi("Refresh")
     assert supervisor.windowTitle() == fi("deskapp — supervisor")
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.demo import data
+from deskapp.core.demo.library_use import add_demo_usage
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import (
     CaseStatus,
@@ -40,6 +41,7 @@ from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, seal_revision
+from deskapp.core.services.knowledge.library import load_starter_kb
 from deskapp.core.services.starter import load_starter_library
 from deskapp.core.services.surveys.answers import REASONS, counter_visit
 from deskapp.core.services.surveys.phone_import import phone_visit
@@ -126,6 +128,9 @@ def build_demo(engine: Engine, actor_id: int, customers: int = DEFAULT_CUSTOMERS
     summary.cases_created, summary.notes_created = _write_cases(engine, eligible, random.Random(seed + 1), moment)
     with Session(engine) as session:
         load_starter_library(session, actor_id)  # responses and call scripts; adds only what is missing
+        load_starter_kb(session, actor_id)  # knowledge-base articles for the demo brands; only what is missing
+    add_demo_usage(engine, seed)  # articles and responses used on the cases, for the usage figures
+    with Session(engine) as session:
         for name, model in (("brands", Brand), ("agents", Agent), ("customers", Customer),
                             ("cases", Case), ("notes", CaseNote)):
             query = select(func.count()).select_from(model)

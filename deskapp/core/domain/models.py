@@ -413,5 +413,6 @@ class ImportUndo(Base):
     import_version: Mapped[int | None]  # "old": the version_id the import left it at
 
 
+from deskapp.core.domain import knowledge as _knowledge  # noqa: E402, F401 - registers the knowledge-base tables
 from deskapp.core.domain import privacy as _privacy  # noqa: E402, F401 - completes the metadata
 from deskapp.core.domain import surveys as _surveys  # noqa: E402, F401  (its tables join the metadata)

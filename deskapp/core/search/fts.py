@@ -11,6 +11,8 @@ migration that batch-alters ``customer`` must end with ``create_triggers(op.get_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Connection, text
 
 FTS_TABLE = "customer_fts"
@@ -26,27 +28,68 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 TRIGGER_NAMES = ("customer_fts_ai", "customer_fts_ad", "customer_fts_au")
 INSERT_TRIGGER = TRIGGER_NAMES[0]
 
-_CREATE_TABLE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    f"search_text, content='{CONTENT_TABLE}', content_rowid='id', "
-    f"tokenize=\"{TOKENIZER}\", prefix='{{prefix}}', columnsize=0)"
-)
 
-# The delete form ('delete', rowid, old values) must be given the exact old text, which the
-# triggers have in OLD; the update trigger only fires when search_text changes, so a profile
-# edit does not rewrite index entries.
-_TRIGGERS = (
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ai AFTER INSERT ON {CONTENT_TABLE} BEGIN
-  INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
-END""",
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ad AFTER DELETE ON {CONTENT_TABLE} BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-END""",
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_au AFTER UPDATE OF search_text ON {CONTENT_TABLE} BEGIN
-  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-  INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
-END""",
-)
+@dataclass(frozen=True, slots=True)
+class FtsIndex:
+    """An external-content FTS5 index over text columns of one table, kept in sync by three triggers.
+
+    The customer lookup and the knowledge base share this definition: the same tokenizer over the
+    same normalised text (:mod:`deskapp.core.search.normalize`), the same trigger shape.
+    """
+
+    table: str
+    content: str
+    columns: tuple[str, ...]
+    prefix: str = PREFIX_LENGTHS
+
+    @property
+    def triggers(self) -> tuple[str, str, str]:
+        """The names of the insert, delete and update triggers."""
+        return (f"{self.table}_ai", f"{self.table}_ad", f"{self.table}_au")
+
+    def create_sql(self, prefix: str | None = None) -> str:
+        """The ``CREATE VIRTUAL TABLE`` statement (``prefix`` overrides the prefix-index lengths).
+
+        columnsize=0: nothing ranks with bm25, so per-row token counts would be dead weight.
+        """
+        return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5({', '.join(self.columns)}, "
+                f"content='{self.content}', content_rowid='id', tokenize=\"{TOKENIZER}\", "
+                f"prefix='{self.prefix if prefix is None else prefix}', columnsize=0)")
+
+    def trigger_sql(self) -> tuple[str, str, str]:
+        """The insert, delete and update triggers; the update one fires only when an indexed column changes.
+
+        The delete form ('delete', rowid, old values) must be given the exact old text, which the
+        triggers have in OLD; so a profile edit that leaves the text alone rewrites no index entry.
+        """
+        names = ", ".join(self.columns)
+        new = ", ".join(f"new.{c}" for c in self.columns)
+        old = ", ".join(f"old.{c}" for c in self.columns)
+        remove = f"INSERT INTO {self.table}({self.table}, rowid, {names}) VALUES ('delete', old.id, {old});"
+        add = f"INSERT INTO {self.table}(rowid, {names}) VALUES (new.id, {new});"
+        insert, delete, update = self.triggers
+        return (
+            f"CREATE TRIGGER IF NOT EXISTS {insert} AFTER INSERT ON {self.content} BEGIN\n  {add}\nEND",
+            f"CREATE TRIGGER IF NOT EXISTS {delete} AFTER DELETE ON {self.content} BEGIN\n  {remove}\nEND",
+            f"CREATE TRIGGER IF NOT EXISTS {update} AFTER UPDATE OF {names} ON {self.content} BEGIN\n"
+            f"  {remove}\n  {add}\nEND",
+        )
+
+    def create(self, connection: Connection, prefix: str | None = None) -> None:
+        """Create the table and its triggers, then index the rows already in the content table."""
+        connection.execute(text(self.create_sql(prefix)))
+        for statement in self.trigger_sql():
+            connection.execute(text(statement))
+        connection.execute(text(f"INSERT INTO {self.table}({self.table}) VALUES ('rebuild')"))
+
+    def drop(self, connection: Connection) -> None:
+        """Drop the triggers and the table."""
+        for name in self.triggers:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {self.table}"))
+
+
+CUSTOMER_INDEX = FtsIndex(FTS_TABLE, CONTENT_TABLE, ("search_text",))
 
 
 def create_triggers(connection: Connection) -> None:
@@ -55,7 +98,7 @@ def create_triggers(connection: Connection) -> None:
     Safe to call when they exist. Call it after any batch migration that rebuilds ``customer``,
     followed by :func:`rebuild` if rows may have changed while the triggers were gone.
     """
-    for statement in _TRIGGERS:
+    for statement in CUSTOMER_INDEX.trigger_sql():
         connection.execute(text(statement))
 
 
@@ -84,9 +127,7 @@ def create_index(connection: Connection, prefix: str = PREFIX_LENGTHS) -> None:
 
     ``prefix`` is FTS5's list of prefix-index lengths; only migrations pass an older one.
     """
-    connection.execute(text(_CREATE_TABLE.format(prefix=prefix)))
-    create_triggers(connection)
-    rebuild(connection)
+    CUSTOMER_INDEX.create(connection, prefix)
 
 
 def rebuild(connection: Connection) -> None:
@@ -112,8 +153,7 @@ def prefix_lengths(connection: Connection) -> str | None:
 
 def drop_index(connection: Connection) -> None:
     """Drop the triggers and the FTS table."""
-    drop_triggers(connection)
-    connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+    CUSTOMER_INDEX.drop(connection)
 
 
 def match_expression(prefixes: list[str]) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.config import data_dir, default_db_path
 from deskapp.core.domain.enums import Role
+from deskapp.core.domain.knowledge import Article
 from deskapp.core.domain.models import Agent, CallScript, Response
 from deskapp.core.errors import DatabaseGone, NoDatabase, PermissionDenied
 from deskapp.core.i18n import _
@@ -52,7 +53,12 @@ def pick_agent(session: Session, username: str, role: Role | None = None) -> Age
 
 def ensure_library(session: Session) -> None:
     # The starter library is loaded once, into a desk with no responses and no scripts; the check
-    # is two counts here, so the YAML and template modules load only on that first run.
+    # is two counts here, so the YAML and template modules load only on that first run. The same
+    # for the starter knowledge base, into a desk with no article.
+    if not session.scalar(select(func.count()).select_from(Article)):
+        from deskapp.core.services.knowledge.library import ensure_kb
+
+        ensure_kb(session, console_actor(session))
     if session.scalar(select(func.count()).select_from(Response)) or \
             session.scalar(select(func.count()).select_from(CallScript)):
         return

@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from deskapp.core.errors import StorageError
 from deskapp.core.i18n import _
+from deskapp.core.search.kb_index import TRIGRAM_INDEXES
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -25,9 +26,9 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
     Both are created by raw SQL in migration 0002 and are backend-specific.
     """
-    if type_ == "table" and name is not None and name.startswith("customer_fts"):
+    if type_ == "table" and name is not None and name.startswith(("customer_fts", "kb_article_fts")):
         return False
-    return not (type_ == "index" and name == "ix_customer_search_text_trgm")
+    return not (type_ == "index" and name in {"ix_customer_search_text_trgm", *TRIGRAM_INDEXES})
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -25,6 +25,7 @@ from deskapp.ui.supervisor.export_tab import ExportTab
 from deskapp.ui.supervisor.review_queue import ReviewQueueTab
 from deskapp.ui.supervisor.rubric_tab import RubricTab
 from deskapp.ui.supervisor.survey_tab import SurveyTab
+from deskapp.ui.supervisor.usage_tab import UsageTab
 from deskapp.ui.supervisor.verify_action import HistoryCheck
 from deskapp.ui.widgets import Banner
 from deskapp.ui.window_layout import keep_on_screen
@@ -33,13 +34,14 @@ if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
     from deskapp.core.services.desk import Desk
 
-Page = ReviewQueueTab | DashboardTab | SurveyTab | AuditTab | ExportTab | RubricTab
+Page = ReviewQueueTab | DashboardTab | SurveyTab | AuditTab | ExportTab | RubricTab | UsageTab
 
 # (attribute, tab title, permission needed, class)
 TABS: tuple[tuple[str, str, str, type[Page]], ...] = (
     ("queue", N_("Review queue"), "review.create", ReviewQueueTab),
     ("dashboard", N_("Dashboard"), "report.view", DashboardTab),
     ("surveys", N_("Customer feedback"), "report.view", SurveyTab),
+    ("usage", N_("Knowledge and responses"), "kb.review_flags", UsageTab),
     ("audit", N_("Audit log"), "audit.view", AuditTab),
     ("export", N_("Export"), "export.cases", ExportTab),
     ("rubric", N_("Rubric"), "rubric.edit", RubricTab),

@@ -202,39 +202,81 @@ def export_responses(session: Session, actor_id: int) -> str:
         variants: dict[str, Any] = {}
         for variant in sorted(response.variants, key=lambda v: _order(v.locale)):
             item: dict[str, Any] = {"title": variant.title, "body": _Literal(variant.body)}
-            if variant.revision != 1:
-                item["revision"] = variant.revision
-            if variant is not source and source is not None \
-                    and variant.translated_from_revision != source.revision:
-                item["translated_from"] = variant.translated_from_revision
-            variants[variant.locale] = item
+            variants[variant.locale] = item | revision_fields(variant, source)
         entry["variants"] = variants
         entries.append(entry)
-    body = yaml.dump({"format": RESPONSES_FORMAT, "responses": entries}, Dumper=_Dumper, allow_unicode=True,
-                     sort_keys=False, width=1_000_000, default_flow_style=False)
     audit(session, actor_id, "library.export", "response", 0, detail={"count": len(entries)})
     session.commit()
-    return "# deskapp response library\n" + body
+    return dump_library("# deskapp response library\n", RESPONSES_FORMAT, "responses", entries)
 
 
-def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:
+def revision_fields(variant: Any, source: Any) -> dict[str, int | None]:
+    """What a variant's entry says of its history: ``revision`` when not 1, ``translated_from`` when stale.
+
+    ``variant`` and ``source`` are variants with ``revision`` and ``translated_from_revision``
+    (responses' and articles' alike); left out, the import reads "1" and "the source's revision".
+    """
+    fields: dict[str, int | None] = {}
+    if variant.revision != 1:
+        fields["revision"] = variant.revision
+    if variant is not source and source is not None and variant.translated_from_revision != source.revision:
+        fields["translated_from"] = variant.translated_from_revision
+    return fields
+
+
+def dump_library(comment: str, file_format: str, list_name: str, entries: list[dict[str, Any]]) -> str:
+    """A library document: ``comment``, then ``format:`` and the list of entries, in block style.
+
+    Values of :class:`LiteralText` are written as ``|`` blocks and :class:`FlowList` on one line;
+    the same entries always give the same bytes (the knowledge base's export uses it too).
+    """
+    return comment + yaml.dump({"format": file_format, list_name: entries}, Dumper=_Dumper, allow_unicode=True,
+                               sort_keys=False, width=1_000_000, default_flow_style=False)
+
+
+def entry_key(raw: Any, fields: Iterable[str], not_a_mapping: str) -> str:
+    """The key of a library file's entry, after checking it is a mapping of known ``fields`` only.
+
+    Raises:
+        EntryError: ``not_a_mapping`` when it is no mapping; an unknown field; a bad key.
+    """
     if not isinstance(raw, dict):
-        raise EntryError(_("an entry must be a mapping with key, title, category and variants"))
-    unknown = sorted(set(raw) - _ENTRY_FIELDS, key=str)
+        raise EntryError(not_a_mapping)
+    unknown = sorted(set(raw) - set(fields), key=str)
     if unknown:
         raise EntryError(_("unknown field {names}").format(names=", ".join(map(str, unknown))))
     key = raw.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise EntryError(_("the key must be lower-case letters, digits, “.”, “_” or “-” (at most 80)"))
+    return key
+
+
+def entry_tags(raw: Mapping[str, Any]) -> list[str]:
+    """An entry's tags: a list of words without commas (none when left out)."""
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t and "," not in t for t in tags):
+        raise EntryError(_("tags must be a list of words without commas"))
+    return tags
+
+
+def entry_revisions(locale: str, raw: Mapping[str, Any]) -> tuple[int, int | None]:
+    """A variant's ``revision`` (default 1) and ``translated_from`` (default none), whole numbers from 1."""
+    revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
+    for value in (revision, translated_from):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise EntryError(_("{locale}: revisions are whole numbers from 1").format(locale=locale))
+    return revision, translated_from
+
+
+def _check_entry(raw: Any, brands: Mapping[str, int]) -> dict[str, Any]:
+    key = entry_key(raw, _ENTRY_FIELDS, _("an entry must be a mapping with key, title, category and variants"))
     title = _text(raw.get("title"), _("title"), 200)
     try:
         category = ResponseCategory(str(raw.get("category")))
     except ValueError:
         raise EntryError(_("unknown category “{category}”; use one of: {names}").format(
             category=raw.get("category"), names=", ".join(c.value for c in ResponseCategory))) from None
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t and "," not in t for t in tags):
-        raise EntryError(_("tags must be a list of words without commas"))
+    tags = entry_tags(raw)
     brand = raw.get("brand")
     if brand is not None and brand not in brands:
         raise EntryError(_("unknown brand “{brand}”").format(brand=brand))
@@ -292,10 +334,7 @@ def _check_variant(locale: Any, raw: Any, prompts: Iterable[str]) -> dict[str, A
     problems = validate(body, prompts)
     if problems:
         raise EntryError(_("{locale} text, {problem}").format(locale=locale, problem=problems[0]))
-    revision, translated_from = raw.get("revision", 1), raw.get("translated_from")
-    for value in (revision, translated_from):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise EntryError(_("{locale}: revisions are whole numbers from 1").format(locale=locale))
+    revision, translated_from = entry_revisions(locale, raw)
     title = raw.get("title", "")
     if not isinstance(title, str):
         raise EntryError(_("{locale}: the title must be text").format(locale=locale))
@@ -373,3 +412,7 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="|"))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
 _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+# Public names for other libraries' files (the knowledge base) written with :func:`dump_library`.
+LiteralText = _Literal
+FlowList = _Flow

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -109,13 +109,29 @@ class RenderedResponse:
         return self.requested_locale is not None and self.requested_locale != self.locale
 
 
+class Localised(Protocol):
+    """A text in one language that may be older than its source (a response variant, an article text)."""
+
+    @property
+    def locale(self) -> str: ...
+
+    @property
+    def revision(self) -> int: ...
+
+    @property
+    def translated_from_revision(self) -> int | None: ...
+
+
+TextT = TypeVar("TextT", bound=Localised)
+
+
 @dataclass(frozen=True, slots=True)
-class SideBySide:
-    """The variant for the customer and the one the rep reads for understanding."""
+class SideBySide(Generic[TextT]):
+    """The variant for the customer and the one the rep reads for understanding (responses and articles)."""
 
     key: str
-    customer: VariantRow
-    rep: VariantRow
+    customer: TextT
+    rep: TextT
 
     @property
     def same_language(self) -> bool:
@@ -194,7 +210,7 @@ def pick_locale(available: Iterable[str], preferred: str | None, brand_default: 
 
 
 def side_by_side(session: Session, actor_id: int, key: str, customer_locale: str, rep_locale: str,  # noqa: PLR0917
-                 brand_default: str | None = None) -> SideBySide:
+                 brand_default: str | None = None) -> SideBySide[VariantRow]:
     """The customer's variant and, beside it, the rep's (each with the usual fallback; ``response.use``)."""
     require(session, actor_id, "response.use")
     detail = _detail(session, key)
@@ -362,8 +378,8 @@ def _source(response: Response) -> ResponseVariant | None:
     return next((v for v in response.variants if v.locale == response.source_locale), None)
 
 
-def is_stale(variant: ResponseVariant, source: ResponseVariant | None) -> bool:
-    """Whether a translation predates the current revision of its source variant."""
+def is_stale(variant: Localised, source: Localised | None) -> bool:
+    """Whether a translation predates the current revision of its source (response variants, article texts)."""
     if source is None or variant is source or variant.locale == source.locale:
         return False
     return variant.translated_from_revision is None or source.revision > variant.translated_from_revision

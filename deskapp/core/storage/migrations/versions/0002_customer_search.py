@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from deskapp.core.search import fts
+from deskapp.core.search import fts, trigram
 
 revision = '0002'
 down_revision = '0001'
@@ -42,18 +42,4 @@ def downgrade() -> None:
 
 
 def _postgres_trigram(bind: sa.Connection) -> None:
-    # CREATE EXTENSION needs a privileged role; without it the lookup still works (sequential
-    # scans), so a failure is contained in a savepoint instead of aborting the migration.
-    try:
-        with bind.begin_nested():
-            bind.execute(sa.text('CREATE EXTENSION IF NOT EXISTS pg_trgm'))
-    except sa.exc.DBAPIError:
-        pass
-    available = bind.execute(
-        sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-    ).scalar()
-    if available:
-        op.execute(sa.text(
-            f'CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON customer '
-            'USING gin (search_text gin_trgm_ops)'
-        ))
+    trigram.create_trigram_indexes(bind, 'customer', {TRIGRAM_INDEX: 'search_text'})
