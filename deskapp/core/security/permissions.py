@@ -42,6 +42,7 @@ MATRIX: Mapping[str, frozenset[Role | str]] = {
     "customer.edit": _DESK,
     "customer.import": frozenset({ADMIN}),
     "customer.export": frozenset({ADMIN}),
+    "customer.merge": frozenset({SUPERVISOR, ADMIN}),  # find duplicates, merge and unmerge (issue 18)
     "case.open": _DESK,
     "case.update": _DESK,
     "case.assign_self": _DESK,
@@ -78,6 +79,7 @@ ACTION_LABELS: Mapping[str, str] = {
     "customer.edit": N_("change customer details"),
     "customer.import": N_("import customers"),
     "customer.export": N_("export customers"),
+    "customer.merge": N_("merge duplicate customers"),
     "case.open": N_("open cases"),
     "case.update": N_("change cases"),
     "case.assign_self": N_("take cases"),

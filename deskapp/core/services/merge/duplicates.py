@@ -1,0 +1,159 @@
+"""Finding customers who are probably the same person (``deskapp customers duplicates``, the window's hint).
+
+The whole desk is read once, as plain tuples, and compared only within blocks
+(:func:`deskapp.core.search.similarity.candidate_pairs`); one customer is checked through the
+indexes (same phone, e-mail or family name). Customers already merged into another are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from deskapp.core.domain.enums import CustomerKind
+from deskapp.core.domain.merge import CustomerMerge
+from deskapp.core.domain.models import Brand, Case, Customer, CustomerEmail, CustomerPhone
+from deskapp.core.errors import RecordNotFound
+from deskapp.core.i18n import _
+from deskapp.core.search.normalize import tokens
+from deskapp.core.search.similarity import LIKELY, Person, candidate_pairs, score
+from deskapp.core.security.permissions import require
+
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """Two customers who are probably one: ``keep`` is the suggested survivor (more cases, then older)."""
+
+    keep: Person
+    other: Person
+    score: float
+    reasons: tuple[str, ...]
+
+
+def find_duplicates(session: Session, actor_id: int, *, brand: str | None = None, min_score: float = LIKELY,
+                    limit: int | None = None) -> list[DuplicatePair]:
+    """Pairs of customers who are probably the same person, best first (``customer.merge``).
+
+    Args:
+        session: An open session.
+        actor_id: Who asks (the console for ``deskapp customers duplicates``).
+        brand: Only customers of the brand with this code.
+        min_score: Leave out pairs scoring below this (default: the likely ones).
+        limit: At most this many pairs.
+
+    Raises:
+        RecordNotFound: No brand has the code ``brand``.
+    """
+    require(session, actor_id, "customer.merge")
+    brand_id = _brand_id(session, brand) if brand is not None else None
+    condition = Customer.brand_id == brand_id if brand_id is not None else None
+    people = load_people(session, condition)
+    scored = []
+    for a, b in candidate_pairs(people):
+        match = score(a, b)
+        if match.score >= min_score:
+            scored.append((a, b, match))
+    scored.sort(key=lambda item: (-item[2].score, item[0].customer_id, item[1].customer_id))
+    if limit is not None:
+        scored = scored[:max(0, limit)]
+    counts = case_counts(session, {p.customer_id for a, b, _m in scored for p in (a, b)})
+    return [_ordered(a, b, m.score, m.reasons, counts) for a, b, m in scored]
+
+
+def likely_duplicates(session: Session, actor_id: int, customer_id: int, *, min_score: float = LIKELY,
+                      limit: int = 3) -> list[DuplicatePair]:
+    """The customers who are probably the same person as ``customer_id`` (``customer.view``), best first.
+
+    What the window's quiet "Possible duplicate" hint shows; only indexed queries, so it is cheap
+    enough to run whenever a rep opens a customer. Each pair's ``other`` is the one found.
+    """
+    require(session, actor_id, "customer.view")
+    found = load_people(session, Customer.id == customer_id)
+    if not found:
+        return []
+    person = found[0]
+    candidates = _candidate_ids(session, person) - {customer_id}
+    if not candidates:
+        return []
+    others = [p for chunk in _chunks(sorted(candidates)) for p in load_people(session, Customer.id.in_(chunk))]
+    pairs = [(p, score(person, p)) for p in others]
+    pairs = [(p, m) for p, m in pairs if m.score >= min_score]
+    pairs.sort(key=lambda item: (-item[1].score, item[0].customer_id))
+    return [DuplicatePair(person, p, m.score, m.reasons) for p, m in pairs[:limit]]
+
+
+def load_people(session: Session, condition: object = None) -> list[Person]:
+    """Customers (not tombstones) as :class:`Person` values, with their phones and e-mails."""
+    merged = select(CustomerMerge.other_id).where(CustomerMerge.unmerged_at.is_(None))
+    query = select(
+        Customer.id, Customer.account_number, Customer.kind, Customer.brand_id, Customer.given_name,
+        Customer.family_name, Customer.organisation, Customer.birth_year,
+    ).where(Customer.id.not_in(merged))
+    if condition is not None:
+        query = query.where(condition)  # type: ignore[arg-type]  # a SQL expression from this module
+    rows: list[Any] = list(session.execute(query).all())
+    phones = _children(session, select(CustomerPhone.customer_id, CustomerPhone.e164), condition)
+    emails = _children(session, select(CustomerEmail.customer_id, CustomerEmail.address_key), condition)
+    empty: frozenset[str] = frozenset()
+    return [Person(cid, account, kind == CustomerKind.INTERNAL, brand_id, given or "", family or "",
+                   organisation or "", frozenset(phones.get(cid, empty)), frozenset(emails.get(cid, empty)),
+                   birth_year)
+            for cid, account, kind, brand_id, given, family, organisation, birth_year in rows]
+
+
+def case_counts(session: Session, customer_ids: Iterable[int]) -> dict[int, int]:
+    """How many cases each customer has (customers without any are left out)."""
+    counts: dict[int, int] = {}
+    for chunk in _chunks(sorted(customer_ids)):
+        counts.update(session.execute(select(Case.customer_id, func.count()).where(Case.customer_id.in_(chunk))
+                                      .group_by(Case.customer_id)).tuples().all())
+    return counts
+
+
+def _children(session: Session, query: Any, condition: object) -> dict[int, set[str]]:
+    if condition is not None:
+        owner = query.selected_columns[0]
+        query = query.where(owner.in_(select(Customer.id).where(condition)))  # type: ignore[arg-type]
+    found: dict[int, set[str]] = {}
+    for cid, value in session.execute(query).all():
+        found.setdefault(cid, set()).add(value)
+    return found
+
+
+def _candidate_ids(session: Session, person: Person) -> set[int]:
+    ids: set[int] = set()
+    if person.phones:
+        ids |= set(session.scalars(select(CustomerPhone.customer_id).where(CustomerPhone.e164.in_(person.phones))))
+    if person.emails:
+        ids |= set(session.scalars(select(CustomerEmail.customer_id)
+                                   .where(CustomerEmail.address_key.in_(person.emails))))
+    # Family name as typed, or swapped with the given name (first words, folded: the family_key).
+    keys = {words[0] for words in (tokens(person.family_name), tokens(person.given_name)) if words}
+    if keys:
+        ids |= set(session.scalars(select(Customer.id).where(
+            Customer.brand_id == person.brand_id, or_(*(Customer.family_key == key for key in keys)))
+            .limit(200)))
+    return ids
+
+
+def _ordered(a: Person, b: Person, value: float, reasons: tuple[str, ...], counts: dict[int, int]) -> DuplicatePair:
+    keep, other = (a, b) if counts.get(a.customer_id, 0) >= counts.get(b.customer_id, 0) else (b, a)
+    return DuplicatePair(keep, other, value, reasons)
+
+
+def _brand_id(session: Session, code: str) -> int:
+    found = session.scalar(select(Brand.id).where(Brand.code == code.strip().casefold()))
+    if found is None:
+        raise RecordNotFound(_("No brand with the code {code} was found.").format(code=code))
+    return found
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
