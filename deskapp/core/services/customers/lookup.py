@@ -199,7 +199,7 @@ def _resolve_tombstones(bind: Session | Connection, rows: list[LookupRow], brand
     if not kept:
         return rows
     accounts = dict(bind.execute(sa.select(Customer.id, Customer.account_number)
-                                 .where(Customer.id.in_(set(kept.values())))).tuples().all())
+                                 .where(Customer.id.in_(set(kept.values())))).all())
     resolved: list[LookupRow] = []
     seen: set[int] = set()
     for row in rows:

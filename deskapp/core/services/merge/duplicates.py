@@ -112,7 +112,7 @@ def case_counts(session: Session, customer_ids: Iterable[int]) -> dict[int, int]
     counts: dict[int, int] = {}
     for chunk in _chunks(sorted(customer_ids)):
         counts.update(session.execute(select(Case.customer_id, func.count()).where(Case.customer_id.in_(chunk))
-                                      .group_by(Case.customer_id)).tuples().all())
+                                      .group_by(Case.customer_id)).all())
     return counts
 
 
