@@ -73,6 +73,6 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as connection:
         for table in COMPARED:
             result = connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))
-            keys = [k for k in result.keys() if k not in VOLATILE]
+            keys = [k for k in list(result.keys()) if k not in VOLATILE]
             found[table] = [tuple(row[k] for k in keys) for row in result.mappings()]
     return found

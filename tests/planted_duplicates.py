@@ -109,7 +109,8 @@ def _duplicate(rng: random.Random, kind: str, source: CustomerRecord, account: s
         copy.emails = [source.emails[0].upper()]
         copy.phones = [phone]
     elif kind == "accents":
-        copy.given_name, copy.family_name = _strip_accents(source.given_name), _strip_accents(source.family_name).upper()
+        copy.given_name = _strip_accents(source.given_name)
+        copy.family_name = _strip_accents(source.family_name).upper()
         copy.phones = list(source.phones)
     elif kind == "swapped":
         copy.given_name, copy.family_name = source.family_name, source.given_name

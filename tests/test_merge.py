@@ -154,3 +154,29 @@ def test_a_case_opened_after_the_merge_stays_and_old_merges_cannot_be_undone(any
         assert _count(session, CustomerEmail, customer_id=d.other) == 2
         assert _count(session, CustomerAlert, customer_id=d.other) == 1
         assert _count(session, NoteRevision) == 4
+
+
+def test_merge_and_unmerge_commands(engine: Engine, db_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    two_records(engine)
+    code, out, err = cli("--db", db_url, "customers", "merge", "FI-000001", "FI-000002", "--take", "email")
+    assert code == 1 and "add --yes" in err  # no terminal to ask at: the preview only
+    assert "Moves to FI-000001: cases 2, notes 2, drafts 2, feedback 2, reviews 1, alerts 1, phones 2" in out
+    code, out, err = cli("--db", db_url, "customers", "merge", "FI-000001", "FI-000002", "--take", "nope")
+    assert code == 2 and "cannot be chosen in a merge: nope" in err
+    code, out, err = cli("--db", db_url, "customers", "merge", "FI-000001", "FI-000002", "--take", "email",
+                         "occupation", "--yes", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {"merged": True, "keep": "FI-000001", "other": "FI-000002",
+                               "fields": {"email": "other", "lifestyle": "other", "occupation": "other"},
+                               "moved": {"cases": 2, "notes": 2, "drafts": 2, "feedback": 2, "reviews": 1,
+                                         "alerts": 1, "phones": 2, "emails": 2}}
+    code, out, err = cli("--db", db_url, "lookup", "--json", "FI-000002")
+    assert [row["account_number"] for row in json.loads(out)] == ["FI-000001"]
+    code, out, err = cli("--db", db_url, "verify", "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    code, out, err = cli("--db", db_url, "customers", "merge", "FI-000001", "FI-000002", "--yes")
+    assert code == 1 and err == "deskapp: FI-000002 is already merged into FI-000001.\n"
+    code, out, err = cli("--db", db_url, "customers", "unmerge", "FI-000002", "--json")
+    assert code == 0 and json.loads(out)["restored"]["support_case.customer_id"] == 2
+    code, out, err = cli("--db", db_url, "--lang", "fi", "customers", "unmerge", "FI-000002")
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
