@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.domain.enums import CaseStatus, Channel, LabelledEnum, Priority, PurchasePhase, SupportStage
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
+from deskapp.ui.duplicate_hint import DuplicateHint
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import MASK, CasesModel
 from deskapp.ui.widgets import row_table
@@ -170,6 +171,8 @@ class CustomerPanel(QWidget):
         identity_layout.addWidget(self.name)
         identity_layout.addWidget(self.summary)
         identity_layout.addWidget(self.alerts)
+        self.duplicate_hint = DuplicateHint()
+        identity_layout.addWidget(self.duplicate_hint)
         identity_layout.addWidget(self.details)
         case_bar = QHBoxLayout()
         case_bar.addWidget(self.cases_title)
@@ -262,6 +265,9 @@ class CustomerPanel(QWidget):
         if profile is None or profile.customer_id != getattr(self.edit_form.profile, "customer_id", None):
             self.edit_form.hide()
             self.conflict.hide()
+        hint = self.duplicate_hint.pair
+        if profile is None or (hint is not None and hint.keep.customer_id != profile.customer_id):
+            self.duplicate_hint.show_pair(None)
         if profile is None:
             self.name.setText(_("No customer open"))
             self.summary.setText(_("Search by name, phone, email or account number, then press Enter."))

@@ -75,8 +75,9 @@ class MergePreview:
 
     @property
     def differing(self) -> tuple[str, ...]:
-        """The fields whose values differ (where a choice matters)."""
-        return tuple(name for name in FIELDS if self.keep.fields[name] != self.other.fields[name])
+        """The fields where ``other`` has a value that differs from ``keep``'s (where a choice matters)."""
+        return tuple(name for name in FIELDS
+                     if self.other.fields[name] not in (None, "") and self.keep.fields[name] != self.other.fields[name])
 
 
 def merge_preview(session: Session, actor_id: int, keep: int | str, other: int | str) -> MergePreview:
