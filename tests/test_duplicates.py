@@ -131,3 +131,35 @@ def test_duplicates_command_prints_the_contract(engine: Engine, s: Seed, db_url:
     assert code == 2 and "between 0 and 1" in err
     code, _out, err = cli("--db", db_url, "--lang", "fi", "customers", "duplicates", "--brand", "nope")
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_import_reports_rows_that_look_like_customers_already_there(any_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.core.services.customers.csv_import import import_customers
+    from deskapp.core.services.customers.profile import customer_profile
+    from tests.seeding import seed
+
+    s = seed(any_engine)
+    path = tmp_path / "walk-ins.csv"
+    path.write_text("account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand\n"
+                    "FI-000231,external,Jukka,Makinen,,JUKKA.MAKINEN@example.com,,fi,nordtel\n"
+                    "FI-000232,external,Aino,Aalto,,aino@example.com,+358409999999,fi,nordtel\n"
+                    "FI-000001,external,Jukka,Mäkinen,,jukka.makinen@example.com,+358401234567,fi,nordtel\n"
+                    "FI-000233,external,Mäkinen,Jukka,,,+358401234567,fi,nordtel\n", encoding="utf-8")
+    summary = import_customers(any_engine, console(any_engine), path)
+    assert [(f.line, f.account_number, f.existing, f.reasons) for f in summary.lookalikes] == [
+        (2, "FI-000231", "FI-000001", (SAME_EMAIL, SAME_NAME)),
+        (5, "FI-000233", "FI-000001", (SAME_PHONE, SWAPPED)),
+    ]
+    assert summary.lookalike_total == 2 and summary.created == 3  # reported, not merged
+    with Session(any_engine) as session:
+        assert customer_profile(session, s.rep, "FI-000231").account_number == "FI-000231"
+
+
+def test_import_command_prints_the_lookalikes(engine: Engine, s: Seed, db_url: str, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "walk-ins.csv"
+    path.write_text("account_number,kind,given_name,family_name,organisation,email,phone,preferred_locale,brand\n"
+                    "FI-000231,external,Jukka,Makinen,,JUKKA.MAKINEN@example.com,,fi,nordtel\n", encoding="utf-8")
+    code, _out, err = cli("--db", db_url, "import", "customers", str(path))
+    assert code == 0
+    assert f"{path}, line 2 looks like FI-000001: same e-mail, same name\n" in err
+    assert "1 row looks like a customer already on the desk; nothing was merged" in err

@@ -31,6 +31,7 @@ from deskapp.core.services.customers.csv_rows import (
     RowValidator,
     map_header,
 )
+from deskapp.core.services.customers.people import Lookalike, Lookalikes
 from deskapp.core.services.customers.store import CustomerRecord, WriteCounts, write_customers
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.storage.engine import is_read_only
@@ -52,6 +53,8 @@ class ImportSummary:
     unknown_columns: list[str] = field(default_factory=list)
     delimiter: str = ","
     dry_run: bool = False
+    lookalikes: list[Lookalike] = field(default_factory=list)  # the first MAX_REPORTED
+    lookalike_total: int = 0  # rows that look like a customer already on the desk (none merged)
 
     @property
     def rejected(self) -> int:
@@ -111,6 +114,7 @@ def import_customers(
         summary.unknown_columns = header.unknown
         summary.delimiter = source.delimiter
         validator = RowValidator(header, brand_defaults(engine), region)
+        lookalikes = Lookalikes(engine)
         rejects = CsvWriter(rejects_path, [*source.header, *REJECT_COLUMNS], source.delimiter, database=database,
                             inputs=(path,)) if rejects_path else None
 
@@ -127,6 +131,7 @@ def import_customers(
                 else:
                     result = validator.validate(row.line, row.cells)
                 if isinstance(result, CustomerRecord):
+                    lookalikes.add(row.line, result)
                     yield result
                     continue
                 summary.rejections.append(result)
@@ -141,6 +146,7 @@ def import_customers(
                 # whole if the import fails. PostgreSQL locks rows, not the database: plain batches.
                 write = bulk_write_customers if engine.dialect.name == "sqlite" else write_customers
                 counts = write(engine, records(), batch_size, new_brand_region=region)
+            lookalikes.check()
         except BaseException:
             if rejects is not None:
                 rejects.abort()
@@ -148,6 +154,7 @@ def import_customers(
         if rejects is not None:
             rejects.commit()
     summary.created, summary.updated = counts.created, counts.updated
+    summary.lookalikes, summary.lookalike_total = lookalikes.found, lookalikes.total
     _audit(engine, actor_id, "customer.import", {"created": summary.created, "updated": summary.updated,
                                                  "rejected": summary.rejected, "dry_run": dry_run})
     return summary

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.enums import CustomerKind
-from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import Brand, Case, Customer, CustomerEmail, CustomerPhone
 from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import tokens
 from deskapp.core.search.similarity import LIKELY, Person, candidate_pairs, score
 from deskapp.core.security.permissions import require
+from deskapp.core.services.customers.people import load_people
 
 CHUNK = 500
 
@@ -88,25 +86,6 @@ def likely_duplicates(session: Session, actor_id: int, customer_id: int, *, min_
     return [DuplicatePair(person, p, m.score, m.reasons) for p, m in pairs[:limit]]
 
 
-def load_people(session: Session, condition: object = None) -> list[Person]:
-    """Customers (not tombstones) as :class:`Person` values, with their phones and e-mails."""
-    merged = select(CustomerMerge.other_id).where(CustomerMerge.unmerged_at.is_(None))
-    query = select(
-        Customer.id, Customer.account_number, Customer.kind, Customer.brand_id, Customer.given_name,
-        Customer.family_name, Customer.organisation, Customer.birth_year,
-    ).where(Customer.id.not_in(merged))
-    if condition is not None:
-        query = query.where(condition)  # type: ignore[arg-type]  # a SQL expression from this module
-    rows: list[Any] = list(session.execute(query).all())
-    phones = _children(session, select(CustomerPhone.customer_id, CustomerPhone.e164), condition)
-    emails = _children(session, select(CustomerEmail.customer_id, CustomerEmail.address_key), condition)
-    empty: frozenset[str] = frozenset()
-    return [Person(cid, account, kind == CustomerKind.INTERNAL, brand_id, given or "", family or "",
-                   organisation or "", frozenset(phones.get(cid, empty)), frozenset(emails.get(cid, empty)),
-                   birth_year)
-            for cid, account, kind, brand_id, given, family, organisation, birth_year in rows]
-
-
 def case_counts(session: Session, customer_ids: Iterable[int]) -> dict[int, int]:
     """How many cases each customer has (customers without any are left out)."""
     counts: dict[int, int] = {}
@@ -114,16 +93,6 @@ def case_counts(session: Session, customer_ids: Iterable[int]) -> dict[int, int]
         counts.update(session.execute(select(Case.customer_id, func.count()).where(Case.customer_id.in_(chunk))
                                       .group_by(Case.customer_id)).all())
     return counts
-
-
-def _children(session: Session, query: Any, condition: object) -> dict[int, set[str]]:
-    if condition is not None:
-        owner = query.selected_columns[0]
-        query = query.where(owner.in_(select(Customer.id).where(condition)))  # type: ignore[arg-type]
-    found: dict[int, set[str]] = {}
-    for cid, value in session.execute(query).all():
-        found.setdefault(cid, set()).add(value)
-    return found
 
 
 def _candidate_ids(session: Session, person: Person) -> set[int]:
