@@ -75,8 +75,8 @@ def run_duplicates(args: argparse.Namespace) -> int:
         return 0
     for p in pairs:
         reasons = ", ".join(_(reason) for reason in p.reasons)
-        print(_("{score:.2f}  keep {keep} {keep_name}, merge {other} {other_name} ({reasons})").format(
-            score=p.score, keep=p.keep.account_number, keep_name=p.keep.display_name,
+        print(_("{score}  keep {keep} {keep_name}, merge {other} {other_name} ({reasons})").format(
+            score=f"{p.score:.2f}", keep=p.keep.account_number, keep_name=p.keep.display_name,
             other=p.other.account_number, other_name=p.other.display_name, reasons=reasons))
     if not pairs:
         print(_("No likely duplicates found."))

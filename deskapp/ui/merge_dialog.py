@@ -115,8 +115,11 @@ class MergeDialog(QDialog):
             if widget is not None:
                 widget.deleteLater()
         self.choices = {}
-        self.grid.addWidget(QLabel(f"<b>{_('Stays')}: {preview.keep.account_number}</b>"), 0, 1)
-        self.grid.addWidget(QLabel(f"<b>{_('Merged')}: {preview.other.account_number}</b>"), 0, 2)
+        for column, text in ((1, _("Stays: {account}")), (2, _("Merged into it: {account}"))):
+            side = preview.keep if column == 1 else preview.other
+            title = QLabel(text.format(account=side.account_number))
+            title.setStyleSheet("font-weight:700;")
+            self.grid.addWidget(title, 0, column)
         for row, name in enumerate(preview.differing, start=1):
             label = _(FIELD_LABELS[name])
             self.grid.addWidget(QLabel(label), row, 0)

@@ -37,7 +37,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "given_name": N_("Given name"), "family_name": N_("Family name"), "organisation": N_("Organisation"),
     "preferred_locale": N_("Language"), "birth_year": N_("Birth year"), "age_band": N_("Age band"),
     "gender": N_("Gender"), "income_band": N_("Income band"), "lifestyle": N_("Lifestyle"),
-    "occupation": N_("Occupation"), "email": N_("E-mail"), "phone": N_("Phone"),
+    "occupation": N_("Occupation"), "email": N_("Email"), "phone": N_("Phone"),
 }
 # What moves, in the order a preview lists it (the keys of ``MergePreview.moves``).
 MOVES = ("cases", "notes", "drafts", "feedback", "reviews", "alerts", "phones", "emails")
