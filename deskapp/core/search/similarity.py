@@ -17,6 +17,7 @@ score low; a shared e-mail or phone with the same or nearly the same name scores
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -77,15 +78,26 @@ class Match:
 
 def name_tokens(person: Person) -> tuple[str, ...]:
     """The folded words of the person's name (of the department for an internal customer)."""
-    words = tokens(person.given_name) + tokens(person.family_name)
-    if not words or person.internal:
-        words += tokens(person.organisation)
-    return tuple(words)
+    return _name_tokens(person.given_name, person.family_name, person.organisation, person.internal)
 
 
 def name_key(person: Person) -> str:
     """The name's folded tokens sorted: the same for "Dela Cruz, Jose", "jose dela cruz" and "José DELA CRUZ"."""
-    return " ".join(sorted(name_tokens(person)))
+    return _name_key(person.given_name, person.family_name, person.organisation, person.internal)
+
+
+# Cached: a desk sees the same names again and again.
+@functools.lru_cache(maxsize=65536)
+def _name_tokens(given: str, family: str, organisation: str, internal: bool) -> tuple[str, ...]:
+    words = tokens(given) + tokens(family)
+    if not words or internal:
+        words += tokens(organisation)
+    return tuple(words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(given: str, family: str, organisation: str, internal: bool) -> str:
+    return " ".join(sorted(_name_tokens(given, family, organisation, internal)))
 
 
 def block_keys(person: Person) -> Iterator[tuple[object, ...]]:

@@ -7,6 +7,7 @@ indexes (same phone, e-mail or family name). Customers already merged into anoth
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,10 +54,16 @@ def find_duplicates(session: Session, actor_id: int, *, brand: str | None = None
     condition = Customer.brand_id == brand_id if brand_id is not None else None
     people = load_people(session, condition)
     scored = []
-    for a, b in candidate_pairs(people):
-        match = score(a, b)
-        if match.score >= min_score:
-            scored.append((a, b, match))
+    collecting = gc.isenabled()
+    gc.disable()  # blocks of hundreds of thousands of keys: no cycles to find, only time to lose
+    try:
+        for a, b in candidate_pairs(people):
+            match = score(a, b)
+            if match.score >= min_score:
+                scored.append((a, b, match))
+    finally:
+        if collecting:
+            gc.enable()
     scored.sort(key=lambda item: (-item[2].score, item[0].customer_id, item[1].customer_id))
     if limit is not None:
         scored = scored[:max(0, limit)]
