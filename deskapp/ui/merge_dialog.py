@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.language import translate_ui
+from deskapp.ui.widgets import clear_layout
 
 if TYPE_CHECKING:
     from deskapp.core.services.merge.preview import MergePreview
@@ -109,11 +110,7 @@ class MergeDialog(QDialog):
             "for {days} days.", days).format(
             keep=f"{preview.keep.display_name} ({preview.keep.account_number})",
             other=f"{preview.other.display_name} ({preview.other.account_number})", days=days))
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.choices = {}
         for column, text in ((1, _("Stays: {account}")), (2, _("Merged into it: {account}"))):
             side = preview.keep if column == 1 else preview.other
