@@ -180,3 +180,19 @@ def test_merge_and_unmerge_commands(engine: Engine, db_url: str, cli) -> None:  
     assert code == 0 and json.loads(out)["restored"]["support_case.customer_id"] == 2
     code, out, err = cli("--db", db_url, "--lang", "fi", "customers", "unmerge", "FI-000002")
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_rep_who_still_has_the_merged_record_open_works_on_the_kept_one(any_engine: Engine) -> None:
+    from deskapp.core.domain.enums import Channel, PurchasePhase, SupportStage
+    from deskapp.core.services.cases import cases
+
+    d = two_records(any_engine)
+    with Session(any_engine) as session:
+        stale = customer_profile(session, d.s.rep, d.other)  # opened before the merge
+        merge_customers(session, d.s.supervisor, d.keep, d.other)
+        case = cases.open_case(session, d.s.rep, d.other, "Walk-in", PurchasePhase.BEFORE, SupportStage.PLANNING,
+                               Channel.COUNTER)
+        assert case.customer_id == d.keep
+        with pytest.raises(editing.CustomerConflict) as conflict:
+            editing.update_customer(session, d.s.rep, d.other, {"occupation": "welder"}, stale.version_id)
+        assert conflict.value.theirs.account_number == "FI-000001"

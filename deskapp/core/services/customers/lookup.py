@@ -54,8 +54,9 @@ from deskapp.core.domain.models import Customer
 from deskapp.core.search.phones import format_international
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customers import lookup_sql, tombstones
+from deskapp.core.services.customers import lookup_sql
 from deskapp.core.services.customers.lookup_sql import Shape, compiled
+from deskapp.core.services.kernel import tombstones
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

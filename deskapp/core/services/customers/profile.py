@@ -12,8 +12,8 @@ from deskapp.core.domain.models import Customer
 from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customers import tombstones
 from deskapp.core.services.customers.store import PROFILE_FIELDS
+from deskapp.core.services.kernel import tombstones
 
 
 @dataclass(frozen=True, slots=True)

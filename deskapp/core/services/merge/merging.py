@@ -9,7 +9,7 @@ as it was: ``deskapp verify`` still passes.
 
 The merged customer stays as a tombstone: its row, account number and names are kept, its search
 words are cleared, and ``customer_merge`` points it at the kept customer, so its account number
-and old references find the kept customer (:mod:`deskapp.core.services.customers.tombstones`).
+and old references find the kept customer (:mod:`deskapp.core.services.kernel.tombstones`).
 
 Both customers' ``version_id`` must be what the preview showed; the UPDATE that checks it is the
 first write, so on PostgreSQL a concurrent merge or edit waits for it and then finds the version
