@@ -163,3 +163,12 @@ def test_import_command_prints_the_lookalikes(engine: Engine, s: Seed, db_url: s
     assert code == 0
     assert f"{path}, line 2 looks like FI-000001: same e-mail, same name\n" in err
     assert "1 row looks like a customer already on the desk; nothing was merged" in err
+
+
+def test_without_a_shared_phone_or_email_no_pair_is_likely() -> None:
+    from deskapp.core.search.similarity import NAME_ONLY_BEST
+
+    bare = _person(1, "Ana", "Reyes")
+    for other in (_person(2, "Ana", "Reyes"), _person(3, "Reyes", "Ana", phones=("+1",)),
+                  _person(4, "Ana", "Reyes", emails=("a@x",), born=1980)):
+        assert score(bare, other).score <= NAME_ONLY_BEST < LIKELY

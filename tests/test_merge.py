@@ -196,3 +196,36 @@ def test_a_rep_who_still_has_the_merged_record_open_works_on_the_kept_one(any_en
         with pytest.raises(editing.CustomerConflict) as conflict:
             editing.update_customer(session, d.s.rep, d.other, {"occupation": "welder"}, stale.version_id)
         assert conflict.value.theirs.account_number == "FI-000001"
+
+
+def test_two_supervisors_merging_at_once_merge_once(any_engine: Engine) -> None:
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    d = two_records(any_engine)
+    with Session(any_engine) as session:
+        preview = merge_preview(session, d.s.supervisor, d.keep, d.other)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def merge(take: list[str]) -> None:
+        with Session(any_engine) as session:
+            barrier.wait()
+            try:
+                merge_customers(session, d.s.supervisor, d.keep, d.other, take=take,
+                                keep_version=preview.keep.version_id, other_version=preview.other.version_id)
+                outcomes.append("merged")
+            except (MergeRefused, OperationalError) as exc:  # a conflict, or SQLite's lock
+                outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=merge, args=(take,)) for take in ([], ["email"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("merged") == 1, outcomes
+    with Session(any_engine) as session:
+        assert _count(session, CustomerMerge) == 1
+        assert _count(session, Case, customer_id=d.keep) == 3
+        assert verify_history(session, d.s.supervisor).ok

@@ -40,6 +40,8 @@ REASONS: Final = (SAME_EMAIL, SAME_PHONE, SAME_NAME, ONE_LETTER, SWAPPED, SIMILA
 
 # At or above this a pair is a likely duplicate (the default of ``customers duplicates``).
 LIKELY: Final = 0.8
+# The best a pair can score without a shared phone or e-mail (the same name, nothing against it).
+NAME_ONLY_BEST: Final = 0.6
 # Name blocks larger than this are not compared pairwise (see the module docstring).
 NAME_BLOCK_LIMIT: Final = 25
 # Phone and e-mail blocks larger than this are a switchboard or a shared mailbox, not a person.

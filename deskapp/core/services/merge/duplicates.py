@@ -18,7 +18,7 @@ from deskapp.core.domain.models import Brand, Case, Customer, CustomerEmail, Cus
 from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import tokens
-from deskapp.core.search.similarity import LIKELY, Person, candidate_pairs, score
+from deskapp.core.search.similarity import LIKELY, NAME_ONLY_BEST, Person, candidate_pairs, score
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.people import load_people
 
@@ -83,7 +83,7 @@ def likely_duplicates(session: Session, actor_id: int, customer_id: int, *, min_
     if not found:
         return []
     person = found[0]
-    candidates = _candidate_ids(session, person) - {customer_id}
+    candidates = _candidate_ids(session, person, min_score) - {customer_id}
     if not candidates:
         return []
     others = [p for chunk in _chunks(sorted(candidates)) for p in load_people(session, Customer.id.in_(chunk))]
@@ -102,19 +102,21 @@ def case_counts(session: Session, customer_ids: Iterable[int]) -> dict[int, int]
     return counts
 
 
-def _candidate_ids(session: Session, person: Person) -> set[int]:
+def _candidate_ids(session: Session, person: Person, min_score: float) -> set[int]:
     ids: set[int] = set()
     if person.phones:
         ids |= set(session.scalars(select(CustomerPhone.customer_id).where(CustomerPhone.e164.in_(person.phones))))
     if person.emails:
         ids |= set(session.scalars(select(CustomerEmail.customer_id)
                                    .where(CustomerEmail.address_key.in_(person.emails))))
-    # Family name as typed, or swapped with the given name (first words, folded: the family_key).
-    keys = {words[0] for words in (tokens(person.family_name), tokens(person.given_name)) if words}
-    if keys:
-        ids |= set(session.scalars(select(Customer.id).where(
-            Customer.brand_id == person.brand_id, or_(*(Customer.family_key == key for key in keys)))
-            .limit(200)))
+    if min_score < NAME_ONLY_BEST:
+        # Without a shared phone or e-mail no pair scores above NAME_ONLY_BEST; below it, the same
+        # family name (or the given name, swapped) is worth a look too.
+        keys = {words[0] for words in (tokens(person.family_name), tokens(person.given_name)) if words}
+        if keys:
+            ids |= set(session.scalars(select(Customer.id).where(
+                Customer.brand_id == person.brand_id, or_(*(Customer.family_key == key for key in keys)))
+                .limit(200)))
     return ids
 
 
