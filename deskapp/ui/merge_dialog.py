@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.core.i18n import _, ngettext
+from deskapp.core.i18n import _, language_name, ngettext
 from deskapp.ui.language import translate_ui
 from deskapp.ui.widgets import clear_layout
 
@@ -123,7 +123,7 @@ class MergeDialog(QDialog):
             group = QButtonGroup(self)
             mine, theirs = preview.keep.fields[name], preview.other.fields[name]
             for column, value in ((1, mine), (2, theirs)):
-                button = QRadioButton("—" if value in (None, "") else str(value))
+                button = QRadioButton(_shown(name, value))
                 button.setAccessibleName(_("{field}: {value}").format(field=label, value=button.text()))
                 group.addButton(button, column)
                 self.grid.addWidget(button, row, column)
@@ -161,3 +161,16 @@ class MergeDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.message.setText(self._access.describe_error(exc))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.preview is not None)
+
+
+def _shown(field: str, value: object) -> str:
+    """A field's value as a person reads it (a language's name, a phone number formatted)."""
+    if value in (None, ""):
+        return "—"
+    if field == "preferred_locale":
+        return language_name(str(value))
+    if field == "phone":
+        from deskapp.core.search.phones import format_international
+
+        return format_international(str(value))
+    return str(value)
