@@ -172,3 +172,15 @@ def test_without_a_shared_phone_or_email_no_pair_is_likely() -> None:
     for other in (_person(2, "Ana", "Reyes"), _person(3, "Reyes", "Ana", phones=("+1",)),
                   _person(4, "Ana", "Reyes", emails=("a@x",), born=1980)):
         assert score(bare, other).score <= NAME_ONLY_BEST < LIKELY
+
+
+def test_the_same_pairs_on_sqlite_and_postgresql(any_engine: Engine) -> None:
+    desk = plant(300, per_kind=10, seed=7)
+    write(any_engine, desk)
+    with Session(any_engine) as session:
+        pairs = find_duplicates(session, console(any_engine))
+        found = {tuple(sorted((p.keep.account_number, p.other.account_number))) for p in pairs}
+        assert found == set(desk.pairs)
+        one = next(p for p in pairs if p.reasons[0] == SAME_PHONE)
+        hint = likely_duplicates(session, console(any_engine), one.other.customer_id)
+        assert [p.other.account_number for p in hint] == [one.keep.account_number]
