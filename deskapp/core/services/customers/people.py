@@ -58,8 +58,8 @@ class Lookalikes:
             self._last_existing = connection.scalar(select(func.max(Customer.id))) or 0
 
     def add(self, line: int, record: CustomerRecord) -> None:
-        """Note a row; it is checked with the next slice."""
-        if record.phones or record.emails:
+        """Note a row; it is checked with the next slice (never on a desk that had no customers)."""
+        if self._last_existing and (record.phones or record.emails):
             self._pending.append((line, record))
             if len(self._pending) >= SLICE:
                 self.check()
