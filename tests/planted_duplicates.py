@@ -9,6 +9,9 @@ phone and e-mail): the strangers a duplicate finder must not report. Planted dup
 * ``typo``: a one-letter typo (changed, dropped or doubled letter), same phone or e-mail;
 * ``new_phone``: same name and e-mail, another phone;
 * ``internal``: a department entered twice ("Finance" / "FINANCE"), same e-mail.
+
+Besides the same-name strangers, ``households`` are different people of one family sharing a phone
+(another given name, their own e-mail): also not duplicates.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class PlantedDesk:
     records: list[CustomerRecord] = field(default_factory=list)
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> kind
     same_name_pairs: int = 0  # pairs of different people with the same name
+    households: set[tuple[str, str]] = field(default_factory=set)  # different people sharing a phone
 
 
 def _strip_accents(text: str) -> str:
@@ -95,7 +99,16 @@ def plant(customers: int = 2000, per_kind: int = 40, seed: int = 18) -> PlantedD
             copy = _duplicate(rng, kind, source, account(), phone())
             copies.append(copy)
             desk.pairs[tuple(sorted((source.account_number, copy.account_number)))] = kind  # type: ignore[index]
-    desk.records = people + departments + copies
+    # Households: another member of the family shares the landline (a different person: not a duplicate).
+    relatives: list[CustomerRecord] = []
+    for source in rng.sample(people, per_kind):
+        given = rng.choice([name for name in GIVEN if name != source.given_name])
+        relative = CustomerRecord(account_number=account(), brand_code=source.brand_code, given_name=given,
+                                  family_name=source.family_name, phones=list(source.phones),
+                                  emails=[f"{_strip_accents(given).lower()}.{next(serial)}@example.com"])
+        relatives.append(relative)
+        desk.households.add(tuple(sorted((source.account_number, relative.account_number))))  # type: ignore[arg-type]
+    desk.records = people + departments + copies + relatives
     rng.shuffle(desk.records)
     return desk
 

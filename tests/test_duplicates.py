@@ -74,6 +74,7 @@ def test_planted_duplicates_are_found_and_strangers_are_not(engine: Engine) -> N
         assert len(planted & found) >= 0.95 * len(planted), kind
     strangers = found - set(desk.pairs)
     assert len(strangers) <= 0.02 * len(found)
+    assert len(found & desk.households) <= 0.05 * len(desk.households)
     assert [p.score for p in pairs] == sorted((p.score for p in pairs), reverse=True)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz.distance import Levenshtein
-from rapidfuzz.fuzz import token_sort_ratio
+from rapidfuzz.fuzz import ratio, token_sort_ratio
 
 from deskapp.core.i18n import N_
 from deskapp.core.search.normalize import tokens
@@ -156,7 +156,13 @@ def _name_match(a: Person, b: Person) -> tuple[float, str | None]:
         return 0.9, ONE_LETTER
     if Levenshtein.distance("".join(sorted(ta)), "".join(sorted(tb)), score_cutoff=1) <= 1:
         return 0.9, ONE_LETTER
-    similarity = token_sort_ratio(joined_a, joined_b) / 100
+    parts_a = [" ".join(tokens(a.given_name)), " ".join(tokens(a.family_name))]
+    parts_b = [" ".join(tokens(b.given_name)), " ".join(tokens(b.family_name))]
+    if all(parts_a) and all(parts_b):
+        # Both halves must be alike: "Ana Villanueva" and "Juan Villanueva" share a family, not a person.
+        similarity = min(ratio(x, y) for x, y in zip(parts_a, parts_b, strict=True)) / 100
+    else:
+        similarity = token_sort_ratio(joined_a, joined_b) / 100
     return similarity, (SIMILAR_NAME if similarity >= 0.85 else None)
 
 
