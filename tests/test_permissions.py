@@ -327,7 +327,7 @@ NO_ACTOR: dict[str, str] = {
     "notes.verify.note_breaks": "internal: one note's chain for verify_chain and verify_history",
     "kernel.tombstones.kept_ids": "which customers merged ones now are (ids only): lookup and profile",
     "kernel.tombstones.kept_id": "the same for one id",
-    "merge.duplicates.load_people": "internal: the customers find_duplicates/likely_duplicates compare",
+    "customers.people.load_people": "internal: the customers find_duplicates, likely_duplicates and the import compare",
     "merge.duplicates.case_counts": "internal: case counts per customer for find_duplicates",
     "merge.preview.find_customer": "internal: a customer by id or account for the merge services",
     "merge.preview.merged_into": "internal: whether a customer is merged, for the merge services",
