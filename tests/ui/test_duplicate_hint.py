@@ -90,4 +90,10 @@ def test_the_merge_dialog_fits_a_small_screen(qtbot: QtBot, make_window: Any, wi
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=5000)
     hint = dialog.sizeHint()
     assert hint.width() <= 1200 and hint.height() <= 700
+    buttons = [dialog.swap, *dialog.buttons.buttons()]
+    keys = [b.text()[b.text().index("&") + 1].casefold() for b in buttons]
+    assert len(set(keys)) == len(keys) == 3, keys  # accelerators do not clash
+    assert all(b.accessibleName() for b in buttons)
+    if lang != "en":
+        assert "Possible duplicate" not in window.panel.duplicate_hint.text.text()
     dialog.reject()
