@@ -229,3 +229,16 @@ def test_two_supervisors_merging_at_once_merge_once(any_engine: Engine) -> None:
         assert _count(session, CustomerMerge) == 1
         assert _count(session, Case, customer_id=d.keep) == 3
         assert verify_history(session, d.s.supervisor).ok
+
+
+def test_export_leaves_tombstones_out(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.core.services.customers.csv_import import export_customers
+    from tests.seeding import console
+
+    d = two_records(engine)
+    with Session(engine) as session:
+        merge_customers(session, d.s.supervisor, d.keep, d.other)
+    path = tmp_path / "out.csv"
+    assert export_customers(engine, console(engine), path) == 2
+    text = path.read_text(encoding="utf-8")
+    assert "FI-000001" in text and "FI-000002" not in text and "jm@work.example" in text

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
 from deskapp.core.io.safe_write import check_output_path, database_file
@@ -232,6 +233,8 @@ def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
     # Pages keyed on account number keep memory flat and give a stable order, so exporting the
     # same data twice gives the same file.
     customer = Customer.__table__.c
+    # A customer merged into another is a tombstone, not a customer to carry to another desk.
+    merged = select(CustomerMerge.other_id).where(CustomerMerge.unmerged_at.is_(None))
     after = ""
     columns = (customer.id, customer.account_number, customer.kind, customer.given_name, customer.family_name,
                customer.organisation, customer.preferred_locale, Brand.code, customer.birth_year,
@@ -240,7 +243,8 @@ def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
         with engine.connect() as connection:
             page = connection.execute(
                 select(*columns).join(Brand, Brand.id == customer.brand_id)
-                .where(customer.account_number > after).order_by(customer.account_number).limit(page_size)
+                .where(customer.account_number > after, customer.id.not_in(merged))
+                .order_by(customer.account_number).limit(page_size)
             ).all()
             if not page:
                 return
