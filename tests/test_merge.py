@@ -242,3 +242,14 @@ def test_export_leaves_tombstones_out(engine: Engine, tmp_path) -> None:  # type
     assert export_customers(engine, console(engine), path) == 2
     text = path.read_text(encoding="utf-8")
     assert "FI-000001" in text and "FI-000002" not in text and "jm@work.example" in text
+
+
+def test_unmerge_keeps_a_change_made_to_the_kept_customer_since(any_engine: Engine) -> None:
+    d = two_records(any_engine)
+    with Session(any_engine) as session:
+        merge_customers(session, d.s.supervisor, d.keep, d.other, take=["occupation"])
+        merged = customer_profile(session, d.s.rep, d.keep)
+        editing.update_customer(session, d.s.rep, d.keep, {"lifestyle": "sailing"}, merged.version_id)
+        unmerge_customer(session, d.s.supervisor, d.other)
+        kept = customer_profile(session, d.s.rep, d.keep)
+        assert dict(kept.profile) == {"birth_year": 1971, "occupation": "electrician", "lifestyle": "sailing"}

@@ -108,9 +108,9 @@ def _merge(session: Session, actor_id: int, preview: MergePreview, taken: set[st
     keep_id, other_id = preview.keep.customer_id, preview.other.customer_id
     for side, expected in zip((preview.keep, preview.other), versions, strict=True):
         bump_version(session, side.customer_id, side.version_id if expected is None else expected)
-    journal: dict[str, Any] = {"lists": {}, "removed": {}, "moved": {}, "keep_before": {}}
     chosen: dict[str, str] = {}
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {}  # the kept customer's fields that take the merged one's value
+    journal: dict[str, Any] = {"lists": {}, "removed": {}, "moved": {}, "keep_before": {}, "keep_set": values}
     for name in SCALAR_FIELDS:
         mine, theirs = preview.keep.fields[name], preview.other.fields[name]
         if theirs not in (None, "") and mine != theirs and (name in taken or mine in (None, "")):

@@ -99,7 +99,11 @@ def _unmerge(session: Session, actor_id: int, merge: CustomerMerge, keep: Custom
             session.execute(update(table).where(table.c.id == row_id).values(customer_id=customer_id,
                                                                               position=position))
         restored[name] = sum(1 for _row, owner, _pos in journal["lists"].get(name, []) if owner == other_id)
-    reindex(session, keep_id, journal["keep_before"])
+    # A field someone changed on the kept customer since the merge keeps that change.
+    set_by_merge: dict[str, Any] = journal.get("keep_set", {})
+    before = {name: value for name, value in journal["keep_before"].items()
+              if getattr(keep, name) == set_by_merge.get(name)}
+    reindex(session, keep_id, before)
     reindex(session, other_id)
     session.execute(update(CustomerMerge).where(CustomerMerge.id == merge_id)
                     .values(unmerged_at=utcnow(), unmerged_by=actor_id))
