@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ import deskapp.core.services
 from deskapp.core.demo.builder import build_demo
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, ResponseCategory, Role, SupportStage
+from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import (
     Agent,
     AuditEvent,
@@ -58,6 +60,7 @@ from deskapp.core.services.knowledge import authoring as kb_authoring
 from deskapp.core.services.knowledge import library as kb_library
 from deskapp.core.services.knowledge import search as kb_search
 from deskapp.core.services.knowledge import usage as kb_usage
+from deskapp.core.services.merge import duplicates, merging, preview, unmerging
 from deskapp.core.services.notes import diff as note_diff
 from deskapp.core.services.notes import notes
 from deskapp.core.services.notes import verify as note_verify
@@ -233,6 +236,23 @@ def _own_password(s: Session, w: World, actor: int) -> object:
     return auth.set_password(s, actor, agent.username if own and agent else "jose", "a new long password")
 
 
+def _pair(s: Session) -> tuple[int, int]:
+    """Two fresh records of one person (each merge call needs its own)."""
+    made = [Customer(brand_id=1, account_number=f"MG-{uuid.uuid4().hex[:12]}", given_name="Aino", family_name="Aalto")
+            for _i in range(2)]
+    s.add_all(made)
+    s.flush()
+    return made[0].id, made[1].id
+
+
+def _unmerge(s: Session, w: World, actor: int) -> object:
+    keep, other = _pair(s)  # merged as a journal row alone: the call under test writes the first audit event
+    s.add(CustomerMerge(keep_id=keep, other_id=other, agent_id=w.supervisor, merged_at=utcnow(),
+                        journal='{"lists": {}, "removed": {}, "moved": {}, "keep_before": {}}'))
+    s.flush()
+    return unmerging.unmerge_customer(s, actor, other)
+
+
 # (action the call needs, the service, call). Every public service function that takes an actor is here.
 CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("customer.lookup", lookup.find_customers, lambda s, w, a: lookup.find_customers(s, a, "makinen")),
@@ -244,6 +264,11 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("customer.view", cases.busiest_customer, lambda s, w, a: cases.busiest_customer(s, a)),
     ("customer.view", notes.case_notes, lambda s, w, a: notes.case_notes(s, a, w.case(s).id)),
     ("customer.edit", editing.update_customer, _update_customer),
+    ("customer.view", duplicates.likely_duplicates, lambda s, w, a: duplicates.likely_duplicates(s, a, w.customer)),
+    ("customer.merge", duplicates.find_duplicates, lambda s, w, a: duplicates.find_duplicates(s, a)),
+    ("customer.merge", preview.merge_preview, lambda s, w, a: preview.merge_preview(s, a, *_pair(s))),
+    ("customer.merge", merging.merge_customers, lambda s, w, a: merging.merge_customers(s, a, *_pair(s))),
+    ("customer.merge", unmerging.unmerge_customer, _unmerge),
     ("customer.import", csv_import.import_customers, _import_customers),
     ("customer.export", csv_import.export_customers,
      lambda s, w, a: csv_import.export_customers(w.engine, a, w.tmp / f"customers-out-{a}.csv")),
@@ -395,6 +420,16 @@ NO_ACTOR: dict[str, str] = {
     "privacy.erase.customer_by_account": "internal: the customer erase/export/find_customer name, after their check",
     "privacy.steps.note_ids_of": "internal: the notes of the cases erase_customer/find_customer checked",
     "privacy.scrub.scrub_storage": "cleans the files after erase_customer/scrub checked (customer.erase)",
+    "kernel.tombstones.kept_ids": "which customers merged ones now are (ids only): lookup and profile",
+    "kernel.tombstones.kept_id": "the same for one id",
+    "customers.people.load_people": "internal: the customers find_duplicates, likely_duplicates and the import compare",
+    "merge.duplicates.case_counts": "internal: case counts per customer for find_duplicates",
+    "merge.preview.find_customer": "internal: a customer by id or account for the merge services",
+    "merge.preview.merged_into": "internal: whether a customer is merged, for the merge services",
+    "merge.preview.check_mergeable": "internal: the refusals of merge_preview and merge_customers",
+    "merge.merging.bump_version": "internal: the optimistic version check of merge and unmerge",
+    "merge.merging.move_back": "internal: unmerge_customer's restoring of moved rows",
+    "merge.merging.reindex": "internal: search words of merged and unmerged customers",
 }
 
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "kb", "migrate", "copy",
-                   "users", "report", "cases_export", "verify", "doctor", "layout", "feedback", "privacy")
+                   "users", "report", "cases_export", "verify", "doctor", "layout", "feedback", "privacy",
+                   "customer_merge")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:

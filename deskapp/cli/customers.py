@@ -21,6 +21,7 @@ from deskapp.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from deskapp.cli import Subcommands
+    from deskapp.core.services.customers.people import Lookalike
 
 # Rejections printed on the terminal; the rest are counted (and all go to --rejects).
 SHOWN_REJECTIONS = 20
@@ -103,10 +104,22 @@ def run_import(args: argparse.Namespace) -> int:
         if not args.rejects:
             more += " " + _("Use --rejects OUT.csv to get them all in a file.")
         print(more, file=sys.stderr)
+    _print_lookalikes(args.file, summary.lookalikes, summary.lookalike_total)
     print(_summary_line(summary.created, summary.updated, summary.rejected, dry_run=args.dry_run))
     if args.rejects and summary.rejected:
         print(_("Rejected rows written to {path}.").format(path=args.rejects))
     return 1 if summary.rejected else 0
+
+
+def _print_lookalikes(path: str, lookalikes: list[Lookalike], total: int) -> None:
+    for found in lookalikes[:SHOWN_REJECTIONS]:
+        print(_("{path}, line {line} looks like {account}: {reasons}").format(
+            path=path, line=found.line, account=found.existing, reasons=", ".join(_(r) for r in found.reasons)),
+            file=sys.stderr)
+    if total:
+        print(ngettext("{n} row looks like a customer already on the desk; nothing was merged (see 'deskapp "
+                       "customers duplicates').", "{n} rows look like customers already on the desk; nothing was "
+                       "merged (see 'deskapp customers duplicates').", total).format(n=total), file=sys.stderr)
 
 
 def _summary_line(created: int, updated: int, rejected: int, *, dry_run: bool) -> str:

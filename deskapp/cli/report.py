@@ -1,4 +1,4 @@
-"""``deskapp report csat``: satisfaction per rep, channel, brand, support stage, language or source; ``report usage``."""
+"""``deskapp report csat``: satisfaction per rep, channel, brand, stage, language or source; ``report usage``."""
 
 from __future__ import annotations
 

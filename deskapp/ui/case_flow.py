@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePhase, SupportStage
     from deskapp.core.services.cases.cases import CaseRow
     from deskapp.core.services.customers.profile import ProfileRow
+    from deskapp.core.services.merge.duplicates import DuplicatePair
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.desk_access import DeskAccess
     from deskapp.ui.note_editor import NoteEditor
@@ -45,6 +46,7 @@ class CaseFlow(QObject):
         panel.edit_form.submitted.connect(self._save_customer)
         panel.conflict.resolved.connect(self._save_customer)
         panel.conflict.discarded.connect(self._conflict_discarded)
+        panel.duplicate_hint.merge_requested.connect(self._open_merge)
         responses.insert_requested.connect(self.insert_into_note)
 
     @property
@@ -81,11 +83,38 @@ class CaseFlow(QObject):
             return
         self._panel.show_profile(profile)
         self._panel.show_cases(cases, select_case)
+        self._check_duplicates(profile.customer_id)
         self._responses.refresh_preview()
         if select_case is not None:
             self._notes.editor.setFocus()
         else:
             self._panel.cases.setFocus()
+
+    def _check_duplicates(self, customer_id: int) -> None:
+        from deskapp.core.security.permissions import allowed
+        from deskapp.core.services.merge.duplicates import likely_duplicates
+
+        desk, info, hint = self._access.open_desk, self._access.info, self._panel.duplicate_hint
+        hint.may_merge = info is not None and allowed(info.agent_role, "customer.merge")
+
+        def show(pairs: list[DuplicatePair]) -> None:
+            if customer_id == getattr(self._panel.profile, "customer_id", None):
+                hint.show_pair(pairs[0] if pairs else None)
+
+        # A hint that cannot be worked out is simply not shown: it must never get in the rep's way.
+        self._access.runner.submit(lambda: desk.as_agent(likely_duplicates, customer_id), show,
+                                   lambda _exc: hint.show_pair(None), key="duplicates")
+
+    def _open_merge(self, keep_id: int, other_id: int) -> None:
+        from deskapp.ui.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self._access, keep_id, other_id, self._panel.window())
+        dialog.merged.connect(self._merged)
+        dialog.open()
+
+    def _merged(self, kept_id: int) -> None:
+        self._panel.duplicate_hint.show_pair(None)
+        self.open_customer(kept_id)
 
     def close_customer(self) -> None:
         """Keep the note safe and show no customer (the next caller)."""

@@ -25,6 +25,7 @@ from deskapp.core.domain.profile_values import profile_value_label
 from deskapp.core.i18n import N_, _, current_locale, language_name
 from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
+from deskapp.ui.duplicate_hint import DuplicateHint
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import MASK, CasesModel, masked_name
 from deskapp.ui.widgets import compact_rows, row_table, whole_items
@@ -188,6 +189,8 @@ class CustomerPanel(QWidget):
         identity_layout.addLayout(name_row)
         identity_layout.addWidget(self.summary)
         identity_layout.addWidget(self.alerts)
+        self.duplicate_hint = DuplicateHint()
+        identity_layout.addWidget(self.duplicate_hint)
         identity_layout.addWidget(self.details)
         identity_layout.addWidget(self.edit_form)
         identity_layout.addWidget(self.conflict)
@@ -278,6 +281,9 @@ class CustomerPanel(QWidget):
         if profile is None or profile.customer_id != getattr(self.edit_form.profile, "customer_id", None):
             self.edit_form.hide()
             self.conflict.hide()
+        hint = self.duplicate_hint.pair
+        if profile is None or (hint is not None and hint.keep.customer_id != profile.customer_id):
+            self.duplicate_hint.show_pair(None)
         if profile is None:
             self.name.setText(_("No customer open"))
             self.summary.setText(_("Search by name, phone, email or account number, then press Enter."))

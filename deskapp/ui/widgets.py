@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -55,6 +56,15 @@ def whole_items(combo: QComboBox) -> None:
     """A combo box as wide as its longest item, never squeezed narrower ("Kaikki tapau…")."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove every item of ``layout`` and delete its widgets (a form rebuilt for new data)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 class Banner(QFrame):

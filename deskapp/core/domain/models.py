@@ -414,5 +414,6 @@ class ImportUndo(Base):
 
 
 from deskapp.core.domain import knowledge as _knowledge  # noqa: E402, F401 - registers the knowledge-base tables
+from deskapp.core.domain import merge as _merge  # noqa: E402, F401 - the merge journal (issue 18)
 from deskapp.core.domain import privacy as _privacy  # noqa: E402, F401 - completes the metadata
 from deskapp.core.domain import surveys as _surveys  # noqa: E402, F401  (its tables join the metadata)

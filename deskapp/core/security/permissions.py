@@ -43,6 +43,7 @@ MATRIX: Mapping[str, frozenset[Role | str]] = {
     "customer.import": frozenset({ADMIN}),
     "customer.export": frozenset({ADMIN}),
     "customer.erase": frozenset({ADMIN}),
+    "customer.merge": frozenset({SUPERVISOR, ADMIN}),  # find duplicates, merge and unmerge (issue 18)
     "case.open": _DESK,
     "case.update": _DESK,
     "case.assign_self": _DESK,
@@ -88,6 +89,7 @@ ACTION_LABELS: Mapping[str, str] = {
     "customer.import": N_("import customers"),
     "customer.export": N_("export customers"),
     "customer.erase": N_("erase customers' personal data"),
+    "customer.merge": N_("merge duplicate customers"),
     "case.open": N_("open cases"),
     "case.update": N_("change cases"),
     "case.assign_self": N_("take cases"),

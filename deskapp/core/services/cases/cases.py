@@ -22,6 +22,7 @@ from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
+from deskapp.core.services.kernel import tombstones
 from deskapp.core.services.kernel.actors import active_agent
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
@@ -117,7 +118,8 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
         raise InvalidInput(_("Write a subject for the case."))
     if len(text) > SUBJECT_MAX:
         raise InvalidInput(_("The subject is too long: at most {limit} characters.").format(limit=SUBJECT_MAX))
-    customer = session.get(Customer, customer_id)
+    # A customer merged into another since the rep opened them: the case goes to the one they now are.
+    customer = session.get(Customer, tombstones.kept_id(session, customer_id))
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))
     if session.get(CustomerErasure, customer_id) is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.io.csv_io import CsvWriter, open_csv, unneutralise, write_csv
 from deskapp.core.io.safe_write import check_output_path, database_file
@@ -31,6 +32,7 @@ from deskapp.core.services.customers.csv_rows import (
     RowValidator,
     map_header,
 )
+from deskapp.core.services.customers.people import Lookalike, Lookalikes
 from deskapp.core.services.customers.store import CustomerRecord, WriteCounts, write_customers
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.storage.engine import is_read_only
@@ -52,6 +54,8 @@ class ImportSummary:
     unknown_columns: list[str] = field(default_factory=list)
     delimiter: str = ","
     dry_run: bool = False
+    lookalikes: list[Lookalike] = field(default_factory=list)  # the first MAX_REPORTED
+    lookalike_total: int = 0  # rows that look like a customer already on the desk (none merged)
 
     @property
     def rejected(self) -> int:
@@ -111,6 +115,7 @@ def import_customers(
         summary.unknown_columns = header.unknown
         summary.delimiter = source.delimiter
         validator = RowValidator(header, brand_defaults(engine), region)
+        lookalikes = Lookalikes(engine)
         rejects = CsvWriter(rejects_path, [*source.header, *REJECT_COLUMNS], source.delimiter, database=database,
                             inputs=(path,)) if rejects_path else None
 
@@ -127,6 +132,7 @@ def import_customers(
                 else:
                     result = validator.validate(row.line, row.cells)
                 if isinstance(result, CustomerRecord):
+                    lookalikes.add(row.line, result)
                     yield result
                     continue
                 summary.rejections.append(result)
@@ -141,6 +147,7 @@ def import_customers(
                 # whole if the import fails. PostgreSQL locks rows, not the database: plain batches.
                 write = bulk_write_customers if engine.dialect.name == "sqlite" else write_customers
                 counts = write(engine, records(), batch_size, new_brand_region=region)
+            lookalikes.check()
         except BaseException:
             if rejects is not None:
                 rejects.abort()
@@ -148,6 +155,7 @@ def import_customers(
         if rejects is not None:
             rejects.commit()
     summary.created, summary.updated = counts.created, counts.updated
+    summary.lookalikes, summary.lookalike_total = lookalikes.found, lookalikes.total
     _audit(engine, actor_id, "customer.import", {"created": summary.created, "updated": summary.updated,
                                                  "rejected": summary.rejected, "dry_run": dry_run})
     return summary
@@ -225,6 +233,8 @@ def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
     # Pages keyed on account number keep memory flat and give a stable order, so exporting the
     # same data twice gives the same file.
     customer = Customer.__table__.c
+    # A customer merged into another is a tombstone, not a customer to carry to another desk.
+    merged = select(CustomerMerge.other_id).where(CustomerMerge.unmerged_at.is_(None))
     after = ""
     columns = (customer.id, customer.account_number, customer.kind, customer.given_name, customer.family_name,
                customer.organisation, customer.preferred_locale, Brand.code, customer.birth_year,
@@ -233,7 +243,8 @@ def _customer_rows(engine: Engine, page_size: int) -> Iterator[list[str]]:
         with engine.connect() as connection:
             page = connection.execute(
                 select(*columns).join(Brand, Brand.id == customer.brand_id)
-                .where(customer.account_number > after).order_by(customer.account_number).limit(page_size)
+                .where(customer.account_number > after, customer.id.not_in(merged))
+                .order_by(customer.account_number).limit(page_size)
             ).all()
             if not page:
                 return

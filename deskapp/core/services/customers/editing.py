@@ -27,6 +27,7 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.csv_rows import FieldInvalid, check_alerts, check_emails, check_phones
 from deskapp.core.services.customers.profile import ProfileRow, load_profile
 from deskapp.core.services.customers.store import PROFILE_FIELDS, CustomerRecord, customer_search_text
+from deskapp.core.services.kernel import tombstones
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
 
@@ -90,6 +91,9 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
         PermissionDenied: The agent is unknown or disabled, or may not change customers.
     """
     require(session, actor_id, "customer.edit")
+    # Merged into another since the rep opened it: the change goes to the customer it now is, whose
+    # version differs, so the rep sees that customer in the conflict view before anything is saved.
+    customer_id = tombstones.kept_id(session, customer_id)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise RecordNotFound(_("The customer no longer exists."))

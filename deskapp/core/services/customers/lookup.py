@@ -50,11 +50,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.models import Customer
 from deskapp.core.search.phones import format_international
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers import lookup_sql
 from deskapp.core.services.customers.lookup_sql import Shape, compiled
+from deskapp.core.services.kernel import tombstones
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -201,7 +203,38 @@ def _lookup(
     connection, sql, args, size = prepared
     # The statement reads one row past the page; the rows are in rank order, so it is the last.
     rows = _fetch(connection, sql, args)
-    return LookupPage([_row(row) for row in rows[:size]], len(rows) > size)
+    page = [_row(row) for row in rows[:size]]
+    return LookupPage(_resolve_tombstones(bind, page, brand, default_region), len(rows) > size)
+
+
+def _resolve_tombstones(bind: Session | Connection, rows: list[LookupRow], brand: str | None,
+                        default_region: str | None) -> list[LookupRow]:
+    """Show the kept customer in place of a merged one (found only by its account number).
+
+    A merged customer's phones and e-mails moved to the kept one and its search words were
+    cleared, so only a row without phone and e-mail can be one: nothing is asked otherwise.
+    """
+    maybe = [row.customer_id for row in rows if row.phone is None and row.email is None]
+    kept = tombstones.kept_ids(bind, maybe) if maybe else {}
+    if not kept:
+        return rows
+    accounts = dict(bind.execute(sa.select(Customer.id, Customer.account_number)
+                                 .where(Customer.id.in_(set(kept.values())))).all())
+    resolved: list[LookupRow] = []
+    seen: set[int] = set()
+    for row in rows:
+        shown = row
+        if row.customer_id in kept:
+            keep = kept[row.customer_id]
+            found = [hit for hit in _lookup(bind, accounts[keep], brand, 5, default_region).rows
+                     if hit.customer_id == keep]
+            if not found:
+                continue
+            shown = found[0]
+        if shown.customer_id not in seen:
+            seen.add(shown.customer_id)
+            resolved.append(shown)
+    return resolved
 
 
 def lookup_statement(

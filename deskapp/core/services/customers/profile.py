@@ -13,6 +13,7 @@ from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.store import PROFILE_FIELDS
+from deskapp.core.services.kernel import tombstones
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,9 @@ def load_profile(session: Session, customer: int | str) -> ProfileRow:
     row = session.scalars(query).one_or_none()
     if row is None:
         raise RecordNotFound(_("No customer with account {account} was found.").format(account=customer))
+    kept = tombstones.kept_id(session, row.id)
+    if kept != row.id:  # merged into another: an old reference finds the customer it now is
+        return load_profile(session, kept)
     profile = tuple((name, value) for name in PROFILE_FIELDS
                     if (value := getattr(row, name)) not in (None, ""))
     return ProfileRow(

@@ -26,6 +26,7 @@ from deskapp.core.errors import InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.i18n import _
 from deskapp.core.search.normalize import fold
 from deskapp.core.security.permissions import require
+from deskapp.core.services.kernel import tombstones
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, lock_chain
 from deskapp.core.services.notes.spool import LocalDraftSpool
@@ -143,10 +144,12 @@ def customer_by_account(session: Session, account: str, *, lock: bool = False) -
         RecordNotFound: No customer has this account number.
         RecordErased: The customer was already erased.
     """
-    query = select(Customer).where(Customer.account_number == account.strip())
-    customer = session.scalars(query.with_for_update() if lock else query).first()
-    if customer is None:
+    found = session.scalar(select(Customer.id).where(Customer.account_number == account.strip()))
+    if found is None:
         raise RecordNotFound(_("No customer has the account number {account}.").format(account=account.strip()))
+    # An account merged into another is the same person now: the request is about the kept customer.
+    query = select(Customer).where(Customer.id == tombstones.kept_id(session, found))
+    customer = session.scalars(query.with_for_update() if lock else query).one()
     if session.get(CustomerErasure, customer.id) is not None:
         raise RecordErased(_("This customer's personal data was already erased."))
     return customer

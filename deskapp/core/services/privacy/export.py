@@ -34,6 +34,7 @@ from deskapp.core.io.safe_write import check_output_path, database_file, write_t
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.privacy.erase import customer_by_account
+from deskapp.core.services.privacy.linked import merges_section
 
 FORMAT = "deskapp-customer-data/1"
 Section = Callable[[Session, Customer, list[int], list[int]], Any]
@@ -70,7 +71,7 @@ def _document(session: Session, account: str) -> dict[str, Any]:
     case_ids = list(session.scalars(select(Case.id).where(Case.customer_id == customer.id).order_by(Case.id)))
     note_ids = list(session.scalars(select(CaseNote.id).where(CaseNote.case_id.in_(case_ids or [-1]))
                                     .order_by(CaseNote.id)))
-    document: dict[str, Any] = {"format": FORMAT, "exported_at": _time(utcnow())}
+    document: dict[str, Any] = {"format": FORMAT, "exported_at": iso_time(utcnow())}
     for name, section in SECTIONS.items():
         document[name] = section(session, customer, case_ids, note_ids)
     return document
@@ -81,7 +82,7 @@ def _customer_section(session: Session, customer: Customer, _cases: list[int], _
         "id": customer.id, "account_number": customer.account_number, "kind": customer.kind.value,
         "brand": customer.brand.name, "given_name": customer.given_name, "family_name": customer.family_name,
         "organisation": customer.organisation, "preferred_language": customer.preferred_locale,
-        "created_at": _time(customer.created_at), "updated_at": _time(customer.updated_at),
+        "created_at": iso_time(customer.created_at), "updated_at": iso_time(customer.updated_at),
         "profile": {"birth_year": customer.birth_year, "age_band": customer.age_band, "gender": customer.gender,
                     "income_band": customer.income_band, "lifestyle": customer.lifestyle,
                     "occupation": customer.occupation},
@@ -98,7 +99,7 @@ def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
     for rev in session.scalars(select(NoteRevision).where(NoteRevision.note_id.in_(note_ids or [-1]))
                                .order_by(NoteRevision.note_id, NoteRevision.number)):
         revisions.setdefault(rev.note_id, []).append({
-            "revision": rev.number, "written_by": names.get(rev.author_id), "written_at": _time(rev.created_at),
+            "revision": rev.number, "written_by": names.get(rev.author_id), "written_at": iso_time(rev.created_at),
             "text": rev.body})
     by_case: dict[int, dict[str, list[dict[str, Any]]]] = {
         case_id: {"notes": [], "drafts": [], "feedback": [], "reviews": []} for case_id in case_ids}
@@ -106,32 +107,32 @@ def _cases_section(session: Session, _customer: Customer, case_ids: list[int],
         by_case[note.case_id]["notes"].append({
             "note": note.id, "kind": note.kind.value, "script": note.script_key,
             "written_by": names.get(note.author_id),
-            "created_at": _time(note.created_at), "revisions": revisions.get(note.id, [])})
+            "created_at": iso_time(note.created_at), "revisions": revisions.get(note.id, [])})
     for draft in session.scalars(select(Draft).where(Draft.case_id.in_(case_ids or [-1])).order_by(Draft.id)):
         if draft.case_id is not None:
             by_case[draft.case_id]["drafts"].append({
-                "note": draft.note_id, "typed_by": names.get(draft.agent_id), "saved_at": _time(draft.saved_at),
+                "note": draft.note_id, "typed_by": names.get(draft.agent_id), "saved_at": iso_time(draft.saved_at),
                 "text": draft.body})
     for feedback in session.scalars(select(Feedback).where(Feedback.case_id.in_(case_ids or [-1]))
                                     .order_by(Feedback.id)):
         by_case[feedback.case_id]["feedback"].append({
             "score": feedback.score, "comment": feedback.comment, "channel": feedback.channel.value,
             "rep": names.get(feedback.agent_id) if feedback.agent_id else None,
-            "captured_at": _time(feedback.captured_at)})
+            "captured_at": iso_time(feedback.captured_at)})
     rubrics = dict(session.execute(select(Rubric.id, Rubric.title)).all())
     for review in session.scalars(select(Review).where(Review.case_id.in_(case_ids or [-1])).order_by(Review.id)):
         by_case[review.case_id]["reviews"].append({
             "reviewed_by": names.get(review.supervisor_id), "rubric": rubrics.get(review.rubric_id),
             "scores": review.scores, "total": review.total, "coaching_comment": review.coaching_comment,
-            "created_at": _time(review.created_at), "acknowledged_at": _time(review.acknowledged_at)})
+            "created_at": iso_time(review.created_at), "acknowledged_at": iso_time(review.acknowledged_at)})
     cases = []
     for case in session.scalars(select(Case).where(Case.id.in_(case_ids or [-1])).order_by(Case.id)):
         cases.append({
             "reference": case.reference, "subject": case.subject, "brand": case.brand.name,
             "purchase_phase": case.purchase_phase.value, "support_stage": case.support_stage.value,
             "channel": case.channel.value, "priority": case.priority.value, "status": case.status.value,
-            "owner": names.get(case.owner_id) if case.owner_id else None, "opened_at": _time(case.opened_at),
-            "closed_at": _time(case.closed_at), "updated_at": _time(case.updated_at), **by_case[case.id]})
+            "owner": names.get(case.owner_id) if case.owner_id else None, "opened_at": iso_time(case.opened_at),
+            "closed_at": iso_time(case.closed_at), "updated_at": iso_time(case.updated_at), **by_case[case.id]})
     return cases
 
 
@@ -145,20 +146,21 @@ def _audit_section(session: Session, customer: Customer, case_ids: list[int],
              | (AuditEvent.entity == "case_note") & AuditEvent.entity_id.in_(note_ids or [-1])
              | (AuditEvent.entity == "feedback") & AuditEvent.entity_id.in_(feedback_ids or [-1])
              | (AuditEvent.entity == "review") & AuditEvent.entity_id.in_(review_ids or [-1]))
-    return [{"at": _time(event.at), "by": names.get(event.agent_id) if event.agent_id else None,
+    return [{"at": iso_time(event.at), "by": names.get(event.agent_id) if event.agent_id else None,
              "action": event.action, "record": event.entity, "record_id": event.entity_id, "detail": event.detail}
             for event in session.scalars(select(AuditEvent).where(about).order_by(AuditEvent.id))]
 
 
-# section name -> its builder, in document order (integrator: "merges", "calls" go here).
+# section name -> its builder, in document order.
 SECTIONS: dict[str, Section] = {
     "customer": _customer_section,
     "cases": _cases_section,
+    "merges": merges_section,
     "audit_events": _audit_section,
 }
 
 
-def _time(moment: dt.datetime | None) -> str | None:
+def iso_time(moment: dt.datetime | None) -> str | None:
     if moment is None:
         return None
     aware = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

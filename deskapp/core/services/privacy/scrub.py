@@ -24,9 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from deskapp.core.search import fts
 
 log = logging.getLogger(__name__)
-# Tables an erasure changes; VACUUMed on PostgreSQL (integrator: add the merge and call-log tables).
+# Tables an erasure changes; VACUUMed on PostgreSQL.
 TABLES = ("customer", "customer_phone", "customer_email", "customer_alert", "support_case", "note_revision",
-          "draft", "feedback", "review", "import_undo", "customer_erasure")
+          "draft", "feedback", "review", "import_undo", "customer_erasure", "customer_merge")
 
 
 @dataclass(frozen=True, slots=True)

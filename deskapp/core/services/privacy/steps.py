@@ -37,6 +37,7 @@ from deskapp.core.domain.models import (
 )
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.services.kernel.integrity import ERASED_BODY, redaction_seal
+from deskapp.core.services.privacy.linked import erase_merge_journal, erase_merge_tombstones
 
 ERASED_TEXT = ERASED_BODY  # what free text (case subjects, coaching comments) becomes
 
@@ -152,8 +153,7 @@ def leave_tombstone(erasure: Erasure) -> int:
     return 1
 
 
-# kind -> step, in the order they run. The integrator's "merge tombstones" and "call log entries"
-# steps go here too.
+# kind -> step, in the order they run (the journal last of the merge steps: it finds the tombstones).
 STEPS: dict[str, Step] = {
     "drafts": erase_drafts,
     "revision_bodies": erase_revision_bodies,
@@ -163,6 +163,8 @@ STEPS: dict[str, Step] = {
     "contacts": erase_contacts,
     "profile": erase_profile,
     "import_journal": erase_import_journal,
+    "merge_tombstones": erase_merge_tombstones,
+    "merge_journal": erase_merge_journal,
     "tombstone": leave_tombstone,
 }
 

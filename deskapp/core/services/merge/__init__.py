@@ -1,0 +1,1 @@
+"""Duplicate customers: finding them, merging them into one, and undoing a merge (issue 18)."""

@@ -1,0 +1,82 @@
+"""Erasure and export of what other features keep about a customer: merge tombstones and journals.
+
+A customer merged into the one being erased stays as a tombstone row that still holds the name,
+account number and profile it had (``deskapp.core.services.merge``); the merge journal keeps the
+kept customer's fields from before the merge and the phone and e-mail rows the merge removed as
+duplicates, so that an unmerge can put them back. Both are personal data of the same person: the
+tombstones are emptied like the customer, and every journal entry about them is deleted (an
+erased customer cannot be unmerged).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, or_, select, update
+
+from deskapp.core.domain.merge import CustomerMerge
+from deskapp.core.domain.models import Customer, CustomerAlert, CustomerEmail, CustomerPhone
+from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.services.kernel.tombstones import MAX_CHAIN
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.core.services.privacy.steps import Erasure
+
+
+def merged_into(session: Session, customer_id: int) -> list[int]:
+    """Every tombstone that resolves to ``customer_id`` (merges into it, and merges into those)."""
+    found: list[int] = []
+    frontier = {customer_id}
+    for _step in range(MAX_CHAIN):
+        rows = set(session.scalars(select(CustomerMerge.other_id).where(
+            CustomerMerge.keep_id.in_(frontier), CustomerMerge.unmerged_at.is_(None))))
+        rows -= {customer_id, *found}
+        if not rows:
+            break
+        found.extend(sorted(rows))
+        frontier = rows
+    return found
+
+
+def erase_merge_tombstones(erasure: Erasure) -> int:
+    """Empty every tombstone merged into the customer, as the customer's own row is emptied."""
+    tombstones = merged_into(erasure.session, erasure.customer_id)
+    for number, other_id in enumerate(tombstones, start=1):
+        for model in (CustomerPhone, CustomerEmail, CustomerAlert):
+            erasure.session.execute(delete(model).where(model.customer_id == other_id)
+                                    .execution_options(synchronize_session=False))
+        pseudonym = f"{erasure.pseudonym}-{number}"
+        erasure.session.execute(
+            update(Customer).where(Customer.id == other_id)
+            .values(account_number=pseudonym, given_name="", family_name="", organisation=None, birth_year=None,
+                    age_band=None, gender=None, income_band=None, lifestyle=None, occupation=None, search_text="",
+                    family_key="", version_id=Customer.version_id + 1, updated_at=erasure.now)
+            .execution_options(synchronize_session=False))
+        erasure.session.add(CustomerErasure(customer_id=other_id, pseudonym=pseudonym, erased_at=erasure.now))
+    erasure.session.flush()
+    return len(tombstones)
+
+
+def erase_merge_journal(erasure: Erasure) -> int:
+    """Delete every merge journal entry about the customer or their tombstones (done or undone)."""
+    ids = [erasure.customer_id, *merged_into(erasure.session, erasure.customer_id)]
+    result = erasure.session.execute(
+        delete(CustomerMerge).where(or_(CustomerMerge.keep_id.in_(ids), CustomerMerge.other_id.in_(ids)))
+        .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def merges_section(session: Session, customer: Customer, _cases: list[int], _notes: list[int]) -> list[dict[str, Any]]:
+    """The export's "merges": every merge into or out of this customer, with the other side's account."""
+    from deskapp.core.services.privacy.export import iso_time
+
+    rows = session.execute(
+        select(CustomerMerge).where(or_(CustomerMerge.keep_id == customer.id, CustomerMerge.other_id == customer.id))
+        .order_by(CustomerMerge.id)).scalars().all()
+    accounts: dict[int, str] = {
+        row.id: row.account_number for row in session.execute(select(Customer.id, Customer.account_number).where(
+            Customer.id.in_({r.keep_id for r in rows} | {r.other_id for r in rows})))}
+    return [{"kept_account": accounts.get(r.keep_id), "merged_account": accounts.get(r.other_id),
+             "merged_at": iso_time(r.merged_at), "unmerged_at": iso_time(r.unmerged_at)} for r in rows]
