@@ -397,3 +397,4 @@ class ImportUndo(Base):
     last_id: Mapped[int | None]
     saved: Mapped[str | None] = mapped_column(Text)  # "old": the customer and its lists, as JSON
     import_version: Mapped[int | None]  # "old": the version_id the import left it at
+from deskapp.core.domain import calls  # noqa: E402, F401 - the phone station's tables, for complete metadata

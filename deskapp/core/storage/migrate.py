@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # The newest migration shipped with this version. Checked against the scripts by a test, so that
 # start-up can see a database is current without importing Alembic and parsing every script.
-EXPECTED_HEAD = "0009"
+EXPECTED_HEAD = "0012"
 
 SCRIPT_LOCATION = "deskapp.core.storage:migrations"
 
