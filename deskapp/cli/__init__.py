@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "migrate", "copy",
-                   "users", "report", "cases_export", "verify")
+                   "users", "report", "cases_export", "verify", "calls", "cti",
+                   "callbacks")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:

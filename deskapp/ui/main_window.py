@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.jobs import JobRunner
     from deskapp.ui.note_editor import NoteEditor
+    from deskapp.ui.phone_station import PhoneStation
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
     from deskapp.ui.widgets import Banner, ShortcutOverlay
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._responses: ResponsePanel | None = None
         self._scripts: ScriptPanel | None = None
         self._menus: WindowMenus | None = None
+        self._phone: PhoneStation | None = None
         self._banner: Banner | None = None
         self._overlay: ShortcutOverlay | None = None
         self.connection = connection = DeskConnection(access, self.statusBar(), self, db=db, sign_in=sign_in,
@@ -112,7 +114,7 @@ class MainWindow(QMainWindow):
             "save_note": lambda: self.notes.save_note(), "next_caller": self.next_caller,
             "privacy": self.toggle_privacy, "compact": self.toggle_compact,
             "help": lambda: self.overlay.popup(), "quit": self.close, "language": self.next_language,
-            "responses": self.focus_responses,
+            "responses": self.focus_responses, "next_callback": lambda: self.phone.next_due_callback(),
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
@@ -148,6 +150,10 @@ class MainWindow(QMainWindow):
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
+        from deskapp.ui.phone_station import PhoneStation
+
+        self._phone = PhoneStation(access, self, notes.side_tabs, open_customer=self.open_customer,
+                                  search_for=self.search.setText, context=self.case_flow.response_context)
         self.customer_search.use_results_model()
         self.right.setOrientation(Qt.Orientation.Vertical)
         placeholder = self.right.replaceWidget(0, panel)
@@ -196,6 +202,7 @@ class MainWindow(QMainWindow):
 
     def _became_ready(self) -> None:
         self.update_status()
+        self.phone.start()
         if self.search.text().strip():
             self.customer_search.on_text(self.search.text())
         # Modules, mappers, compiled statements and widgets made so far live as long as the window:
@@ -269,6 +276,13 @@ class MainWindow(QMainWindow):
         self.build_side_panels()
         assert self._scripts is not None
         return self._scripts
+
+    @property
+    def phone(self) -> PhoneStation:
+        """The phone tab, ``deskapp call`` and the due callbacks."""
+        self.build_side_panels()
+        assert self._phone is not None
+        return self._phone
 
     @property
     def menus(self) -> WindowMenus:
@@ -392,6 +406,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._notes is not None:
             self._notes.flush()
+        if self._phone is not None:
+            self._phone.close()
         if self._runner is not None:
             self._runner.close()
         if self.desk is not None:

@@ -24,6 +24,7 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("save_note", ("Ctrl+S",), N_("Save the note")),
     ("responses", ("Ctrl+R",), N_("Find a scripted response (Enter inserts it into the note)")),
     ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
+    ("next_callback", ("Ctrl+Shift+B",), N_("Next due callback (in the phone tab)")),
     ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),
     ("compact", ("Ctrl+Shift+M",), N_("Compact always-on-top window on or off")),
     ("language", ("Ctrl+Shift+L",), N_("Next user-interface language")),

@@ -1,0 +1,291 @@
+"""The window's phone station: ``deskapp call`` and the CTI listener pop the caller; due callbacks alert.
+
+A call handed over by ``deskapp call`` (local socket, :mod:`deskapp.ui.call_link`) or announced by
+the in-window CTI listener (off by default; Phone menu) is logged as the signed-in rep, then the
+window comes to the front with the caller open (one match), the candidates in the results (several),
+or the number in the search box with the banner offering a new customer (none). Every minute the
+station reads the rep's due callbacks: the status line says how many (never a modal dialog) and
+Ctrl+Shift+B jumps to the next one in the phone tab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+from deskapp.core.i18n import _, ngettext
+from deskapp.ui.call_link import CallServer, Reply
+from deskapp.ui.calls_panel import CallsPanel
+from deskapp.ui.language import translate_ui
+
+if TYPE_CHECKING:
+    from deskapp.core.services.calls.callbacks import CallbackRow
+    from deskapp.core.services.calls.cti_server import CtiListener
+    from deskapp.core.services.calls.log import CallerResult, CallRow
+    from deskapp.ui.desk_access import DeskAccess
+
+log = logging.getLogger(__name__)
+DUE_CHECK_MS = 60_000
+SNOOZE = dt.timedelta(minutes=15)
+
+
+def local_zone() -> dt.tzinfo:
+    """This computer's time zone: the one a rep means by "14:30"."""
+    zone = dt.datetime.now().astimezone().tzinfo
+    return zone or dt.UTC
+
+
+class PhoneStation(QObject):
+    """Owns the call server, the CTI listener, the phone tab and the due-callback line."""
+
+    caller_shown = Signal(object)  # CallerResult, once the window shows the caller (tests, benchmark)
+    _cti_call = Signal(object, str)  # from the listener's thread to the UI thread
+
+    def __init__(self, access: DeskAccess, window: QMainWindow, tabs: QTabWidget, *,
+                 open_customer: Callable[[int], None], search_for: Callable[[str], None],
+                 context: Callable[[], tuple[int | None, int | None]]) -> None:
+        """Add the phone tab to ``tabs`` and the due line to ``window``'s status bar.
+
+        ``open_customer`` opens a customer, ``search_for`` types into the search box, and
+        ``context`` is the open (customer, case), which a new callback is for.
+        """
+        super().__init__(window)
+        self._access, self._window, self._tabs = access, window, tabs
+        self._open_customer, self._search_for, self._context = open_customer, search_for, context
+        self.panel = CallsPanel()
+        tabs.addTab(self.panel, "")
+        self.status = QLabel()
+        self.status.setObjectName("dueCallbacks")
+        window.statusBar().addWidget(self.status)
+        self.server = CallServer(self)
+        self.server.requested.connect(self.handle_call)
+        self.listener: CtiListener | None = None
+        self.due: list[CallbackRow] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(DUE_CHECK_MS)
+        self._timer.timeout.connect(self.check_due)
+        self._cti_call.connect(self._on_cti)
+        panel = self.panel
+        panel.refresh_requested.connect(self.refresh)
+        panel.call_back.connect(self.dial)
+        panel.mark_seen.connect(lambda call_id: self._do("mark_seen", call_id))
+        panel.open_customer.connect(open_customer)
+        panel.add_callback.connect(self.add_callback)
+        panel.callback_done.connect(lambda cid: self._do("complete_callback", cid))
+        panel.callback_snooze.connect(self.snooze)
+        translate_ui(self)
+
+    def retranslate_ui(self) -> None:
+        """The tab title and the due line in the current UI language."""
+        self._tabs.setTabText(self._tabs.indexOf(self.panel), _("Phone"))
+        self._show_due()
+
+    # --- start and stop -------------------------------------------------------------------
+    def start(self) -> None:
+        """The window is ready: answer ``deskapp call``, read the log and the due callbacks."""
+        if not self.server.listen():
+            log.info("another deskapp window of this user answers deskapp call")
+        self._timer.start()
+        self.refresh()
+
+    def close(self) -> None:
+        """The window closes: stop listening."""
+        self.server.close()
+        self.stop_cti()
+        self._timer.stop()
+
+    def start_cti(self, port: int, token: str) -> None:
+        """Listen for the telephone system on 127.0.0.1:``port`` as the signed-in rep.
+
+        Raises:
+            OSError: The port is taken.
+        """
+        from deskapp.core.services.calls.cti_server import CtiListener
+
+        self.stop_cti()
+        desk, info = self._access.open_desk, self._access.info
+        assert desk.engine is not None
+        assert info is not None
+        self.listener = CtiListener(desk.engine, info.agent_id, token, port,
+                                    on_call=lambda row, event: self._cti_call.emit(row, event))
+        self.listener.start()
+
+    def stop_cti(self) -> None:
+        """Stop the CTI listener, if it runs."""
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+
+    # --- a call comes in --------------------------------------------------------------------
+    def handle_call(self, number: str, direction: str, reply: Reply | None = None) -> None:
+        """Log the call as the signed-in rep, answer ``deskapp call``, and show the caller."""
+        from deskapp.core.services.calls.log import record_call
+
+        if not self._access.is_ready:
+            if reply is not None:
+                reply({"error": _("The deskapp window is not signed in yet. Sign in, then try again.")})
+            return
+        desk = self._access.open_desk
+
+        def failed(exc: Exception) -> None:
+            if reply is not None:
+                reply({"error": self._access.describe_error(exc)})
+            self._access.show_error(exc)
+
+        self._access.runner.submit(lambda: desk.as_agent(record_call, number, direction=direction),
+                                   lambda result: self._show_caller(result, reply), failed)
+
+    def _show_caller(self, result: CallerResult, reply: Reply | None) -> None:
+        if reply is not None:
+            reply(caller_answer(result))
+        self.bring_to_front()
+        matches = result.matches
+        if len(matches) == 1:
+            self._open_customer(matches[0].customer_id)
+        else:
+            self._search_for(result.call.number)
+            if not matches:
+                self._access.banner.show_message(
+                    _("No customer has the number {number}. Add them as a new customer, or search by name.")
+                    .format(number=result.call.number), "info")
+        self.refresh()
+        self.caller_shown.emit(result)
+
+    def _on_cti(self, row: CallRow, event: str) -> None:
+        if event == "newCall" and row.direction == "in":
+            self.bring_to_front()
+            if row.customer_id is not None:
+                self._open_customer(row.customer_id)
+            else:
+                self._search_for(row.number)
+        self.refresh()
+
+    def bring_to_front(self) -> None:
+        """Raise the window (a minimised one is restored)."""
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    # --- the log and the callbacks --------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the call log and open callbacks again."""
+        from deskapp.core.services.calls.callbacks import list_callbacks
+        from deskapp.core.services.calls.log import list_calls
+
+        if not self._access.is_ready:
+            return
+        desk = self._access.open_desk
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=14)
+        self._access.runner.submit(
+            lambda: (desk.as_agent(list_calls, since=since, limit=500), desk.as_agent(list_callbacks)),
+            self._fill, self._access.show_error, key="phone_station")
+        self.check_due()
+
+    def _fill(self, rows: tuple[list[CallRow], list[CallbackRow]]) -> None:
+        self.panel.calls_model.set_rows(rows[0])
+        self.panel.callbacks_model.set_rows(rows[1])
+
+    def check_due(self) -> None:
+        """Read the rep's due callbacks (their own and the team's) for the status line."""
+        from deskapp.core.services.calls.callbacks import due_for_me
+
+        if not self._access.is_ready:
+            return
+        desk = self._access.open_desk
+        self._access.runner.submit(lambda: desk.as_agent(due_for_me), self._set_due, key="phone_due")
+
+    def _set_due(self, rows: list[CallbackRow]) -> None:
+        self.due = rows
+        self._show_due()
+
+    def _show_due(self) -> None:
+        count = len(self.due)
+        text = ngettext("{n} callback due — Ctrl+Shift+B", "{n} callbacks due — Ctrl+Shift+B", count).format(
+            n=count) if count else ""
+        self.status.setText(text)
+        self.status.setAccessibleName(text or _("No callbacks due"))
+        self.panel.show_due(text)
+
+    def next_due_callback(self) -> None:
+        """Ctrl+Shift+B: the phone tab, with the next due callback selected."""
+        self._tabs.setCurrentWidget(self.panel)
+        if self.due:
+            current = self.panel.selected_callback()
+            ids = [row.id for row in self.due]
+            after = ids.index(current.id) + 1 if current is not None and current.id in ids else 0
+            self.panel.select_callback(ids[after % len(ids)])
+        else:
+            self.panel.callbacks.setFocus()
+
+    def dial(self, number: str) -> None:
+        """Call ``number`` through the system's ``tel:`` handler (the softphone)."""
+        if not QDesktopServices.openUrl(QUrl("tel:" + number)):
+            self._access.banner.show_message(
+                _("No program on this computer dials tel: links. Dial {number} on the phone.").format(number=number),
+                "info")
+
+    def add_callback(self, text: str, team: bool) -> None:
+        """A callback at the time ``text`` names, for the selected call or else the open customer."""
+        from deskapp.core.services.calls.callbacks import create_callback
+        from deskapp.core.services.calls.due import parse_due
+
+        due_at = parse_due(text, dt.datetime.now(dt.UTC), local_zone())
+        if due_at is None:
+            self._access.banner.show_message(
+                _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
+            return
+        call = self.panel.selected_call()
+        customer, case = self._context()
+        kwargs: dict[str, Any] = {"note": text.strip(), "team": team}
+        if call is not None:
+            kwargs["call_id"] = call.call_id
+        elif customer is not None:
+            kwargs["customer_id"], kwargs["case_id"] = customer, case
+        else:
+            self._access.banner.show_message(_("Select a call or open a customer first."), "info")
+            return
+        desk = self._access.open_desk
+        self._access.runner.submit(lambda: desk.as_agent(create_callback, due_at, **kwargs),
+                                   lambda _row: self._added(), self._access.show_error)
+
+    def _added(self) -> None:
+        self.panel.when.clear()
+        self.refresh()
+
+    def snooze(self, callback_id: int, text: str) -> None:
+        """Snooze 15 minutes (``text`` empty) or defer to the time ``text`` names."""
+        from deskapp.core.services.calls.due import parse_due
+
+        now = dt.datetime.now(dt.UTC)
+        until = parse_due(text, now, local_zone()) if text.strip() else now + SNOOZE
+        if until is None:
+            self._access.banner.show_message(
+                _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
+            return
+        self._do("snooze_callback", callback_id, until)
+
+    def _do(self, name: str, *args: object) -> None:
+        from deskapp.core.services.calls import callbacks, log
+
+        service = getattr(callbacks, name, None) or getattr(log, name)
+        desk = self._access.open_desk
+        self._access.runner.submit(lambda: desk.as_agent(service, *args), lambda _row: self.refresh(),
+                                   self._access.show_error)
+
+
+def caller_answer(result: CallerResult) -> dict[str, Any]:
+    """The ``deskapp call --json`` object for a call the window logged."""
+    return {
+        "number": result.call.number,
+        "matches": [{"account_number": m.account_number, "display_name": m.display_name} for m in result.matches],
+        "call_id": result.call.call_id,
+    }
