@@ -24,8 +24,8 @@ MIN_TOKEN = 16
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(_("expected a port number from 1 to 65535, got {value!r}").format(
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(_("expected a port number from 0 to 65535, got {value!r}").format(
             value=text[:40]))
     return int(text)
 
@@ -38,7 +38,7 @@ def register(subparsers: Subcommands) -> None:
         "serve", help=_("listen on 127.0.0.1 for call events (Zammad's generic CTI)"),
         description=_("Listen on 127.0.0.1 for newCall, answer and hangup events a PBX bridge posts to "
                       "/api/v1/cti/TOKEN, and keep the call log. Stop with Ctrl+C."))
-    serve.add_argument("--port", type=_port, required=True, metavar="N", help=_("the port to listen on"))
+    serve.add_argument("--port", type=_port, required=True, metavar="N", help=_("the port to listen on (0: any free port)"))
     serve.add_argument("--token", metavar="T",
                        help=_("the secret the bridge puts in the URL (default: DESKAPP_CTI_TOKEN); "
                               "at least 16 characters"))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from deskapp.core.i18n import _, ngettext
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DUE_CHECK_MS = 60_000
 SNOOZE = dt.timedelta(minutes=15)
+HEADLESS = frozenset({"offscreen", "minimal"})
 
 
 def local_zone() -> dt.tzinfo:
@@ -172,8 +173,9 @@ class PhoneStation(QObject):
         if window.isMinimized():
             window.showNormal()
         window.show()
-        window.raise_()
-        window.activateWindow()
+        if QGuiApplication.platformName() not in HEADLESS:  # which cannot raise, and warn so
+            window.raise_()
+            window.activateWindow()
 
     # --- the log and the callbacks --------------------------------------------------------------
     def refresh(self) -> None:
