@@ -27,8 +27,9 @@ def desk(any_engine: Engine) -> tuple[Engine, Seed]:
     return any_engine, seed(any_engine)
 
 
-@pytest.mark.parametrize("text", ["+358 40 123 4567", "040 123 4567", "tel:+358-40-123-4567", "callto://+358401234567",
-                                  "tel:+358401234567;phone-context=example.com", "00358401234567", "tel:%2B358401234567"])
+@pytest.mark.parametrize("text", ["+358 40 123 4567", "040 123 4567", "tel:+358-40-123-4567",
+                                  "callto://+358401234567", "tel:+358401234567;phone-context=example.com",
+                                  "00358401234567", "tel:%2B358401234567"])
 def test_a_number_in_any_written_form_finds_the_caller(desk: tuple[Engine, Seed], text: str) -> None:
     engine, s = desk
     with Session(engine) as session:

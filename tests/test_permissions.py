@@ -339,7 +339,7 @@ NO_ACTOR: dict[str, str] = {
     "customers.import_runs.import_in_progress": "whether an import runs (start time, a count): the status bar",
     "customers.import_runs.recover": "takes back a dead import's half-written rows at start, as the system",
     "calls.matching.normalise_number": "parses a number to E.164 (the brands' regions); no customer data",
-    "calls.matching.match_customers": "internal: the callers with a number, for record_call/cti_event after their check",
+    "calls.matching.match_customers": "internal: who has a number, for record_call/cti_event after their check",
     "kernel.integrity.add_audit_event": "the audit writer's chaining: links an event at flush, checks nothing",
     "kernel.integrity.find_key": "reads the desk's chain key for the services that hash, after their check",
     "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",

@@ -38,7 +38,8 @@ def register(subparsers: Subcommands) -> None:
         "serve", help=_("listen on 127.0.0.1 for call events (Zammad's generic CTI)"),
         description=_("Listen on 127.0.0.1 for newCall, answer and hangup events a PBX bridge posts to "
                       "/api/v1/cti/TOKEN, and keep the call log. Stop with Ctrl+C."))
-    serve.add_argument("--port", type=_port, required=True, metavar="N", help=_("the port to listen on (0: any free port)"))
+    serve.add_argument("--port", type=_port, required=True, metavar="N",
+                       help=_("the port to listen on (0: any free port)"))
     serve.add_argument("--token", metavar="T",
                        help=_("the secret the bridge puts in the URL (default: DESKAPP_CTI_TOKEN); "
                               "at least 16 characters"))

@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         from deskapp.ui.customer_panel import CustomerPanel
         from deskapp.ui.note_editor import NoteEditor
         from deskapp.ui.response_panel import ResponsePanel
+        from deskapp.ui.phone_station import PhoneStation
         from deskapp.ui.script_panel import ScriptPanel
         from deskapp.ui.window_menus import WindowMenus
 
@@ -150,10 +151,6 @@ class MainWindow(QMainWindow):
         notes.side_tabs.insertTab(1, scripts, _("Call script"))
         notes.side_tabs.setCurrentIndex(0)
         scripts.finished.connect(lambda _result: notes.reload_notes())
-        from deskapp.ui.phone_station import PhoneStation
-
-        self._phone = PhoneStation(access, self, notes.side_tabs, open_customer=self.open_customer,
-                                  search_for=self.search.setText, context=self.case_flow.response_context)
         self.customer_search.use_results_model()
         self.right.setOrientation(Qt.Orientation.Vertical)
         placeholder = self.right.replaceWidget(0, panel)
@@ -166,7 +163,9 @@ class MainWindow(QMainWindow):
         self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in)
         menus.signed_in.connect(self.signed_in)
         menus.switching_user.connect(self.next_caller)
-
+        # The phone tab and menu, `deskapp call`, the due callbacks (after the Case and Account menus).
+        self._phone = PhoneStation(access, self, notes.side_tabs, open_customer=self.open_customer,
+                                   search_for=self.search.setText, context=context)
         self.case_flow.attach(panel, notes, responses)
         self.modes.attach(panel, notes)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))

@@ -72,6 +72,10 @@ class PhoneStation(QObject):
         self._timer.setInterval(DUE_CHECK_MS)
         self._timer.timeout.connect(self.check_due)
         self._cti_call.connect(self._on_cti)
+        self.menu = window.menuBar().addMenu("")
+        self.cti_action = self.menu.addAction("")
+        self.cti_action.setCheckable(True)
+        self.cti_action.triggered.connect(self.toggle_cti)
         panel = self.panel
         panel.refresh_requested.connect(self.refresh)
         panel.call_back.connect(self.dial)
@@ -85,6 +89,8 @@ class PhoneStation(QObject):
     def retranslate_ui(self) -> None:
         """The tab title and the due line in the current UI language."""
         self._tabs.setTabText(self._tabs.indexOf(self.panel), _("Phone"))
+        self.menu.setTitle(_("&Phone"))
+        self.cti_action.setText(_("&Listen for the telephone system (CTI)…"))
         self._show_due()
 
     # --- start and stop -------------------------------------------------------------------
@@ -94,6 +100,50 @@ class PhoneStation(QObject):
             log.info("another deskapp window of this user answers deskapp call")
         self._timer.start()
         self.refresh()
+        from deskapp.ui.cti_settings import saved_setting
+
+        enabled, port = saved_setting()
+        if enabled and self.listener is None:
+            self._resume_cti(port)
+
+    def _resume_cti(self, port: int) -> None:
+        from deskapp.core.security.credentials import CredentialStore
+        from deskapp.ui.cti_settings import saved_token
+
+        token = saved_token(CredentialStore())
+        if token:
+            self._listen(port, token)
+
+    def toggle_cti(self, on: bool) -> None:
+        """The Phone menu's switch: ask for the port and token, then listen; or stop."""
+        from deskapp.core.security.credentials import CredentialStore
+        from deskapp.ui.cti_settings import TOKEN_KEY, CtiDialog, save_setting, saved_setting, saved_token
+
+        _enabled, port = saved_setting()
+        if not on:
+            self.stop_cti()
+            save_setting(False, port)
+            return
+        store = CredentialStore()
+        dialog = CtiDialog(port, saved_token(store), self._window)
+        if dialog.exec() != CtiDialog.DialogCode.Accepted or not self._listen(dialog.port.value(),
+                                                                            dialog.token.text().strip()):
+            self.cti_action.setChecked(False)
+            return
+        store.set(TOKEN_KEY, dialog.token.text().strip())
+        save_setting(True, dialog.port.value())
+
+    def _listen(self, port: int, token: str) -> bool:
+        try:
+            self.start_cti(port, token)
+        except OSError as exc:
+            self._access.banner.show_message(
+                _("The telephone system cannot be heard on port {port}: {reason}. Choose another port in the Phone "
+                  "menu.").format(port=port, reason=exc.strerror or exc), "error")
+            self.cti_action.setChecked(False)
+            return False
+        self.cti_action.setChecked(True)
+        return True
 
     def close(self) -> None:
         """The window closes: stop listening."""

@@ -101,3 +101,22 @@ def test_due_callbacks_alert_in_the_status_line_and_ctrl_shift_b_jumps_to_them(
 def test_models_pass_the_model_tester(qtmodeltester: Any) -> None:
     for model in (CallsModel(), CallbacksModel()):
         qtmodeltester.check(model)
+
+
+def test_supervisors_see_overdue_callbacks_per_rep_on_the_dashboard(qtbot: QtBot, make_window: Any,
+                                                                     demo_db: Path) -> None:
+    engine = make_engine(f"sqlite:///{demo_db}")
+    with Session(engine) as session:
+        anna = session.scalars(select(Agent.id).where(Agent.username == "anna")).one()
+        customer = session.scalars(select(Customer.id).where(Customer.account_number == "FI-000001")).one()
+        for minutes in (90, 5):  # one already the team's (30 minutes by default), one still Anna's
+            callbacks.create_callback(session, anna, utcnow() - dt.timedelta(minutes=minutes), customer_id=customer)
+    engine.dispose()
+    window = make_window(demo_db, user="sam")
+    window.desk.sign_in("sam", "demo-sam")
+    window.menus.show_supervisor_window()
+    supervisor = window.menus.supervisor_window
+    supervisor.show_page("dashboard")
+    dashboard = supervisor.page("dashboard")
+    qtbot.waitUntil(lambda: dashboard.callbacks.isVisible(), timeout=20000)
+    assert "Anna" in dashboard.callbacks.text() and "2 (1 with the team)" in dashboard.callbacks.text()

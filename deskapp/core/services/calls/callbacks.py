@@ -215,8 +215,8 @@ def _callback(session: Session, callback_id: int) -> Callback:
 
 
 def _rows(session: Session, callbacks: list[Callback], now: dt.datetime) -> list[CallbackRow]:
-    policies: dict[int, int] = {brand: minutes for brand, minutes in session.execute(
-        select(CallbackPolicy.brand_id, CallbackPolicy.team_after_minutes))}
+    policies: dict[int, int] = dict(
+        session.execute(select(CallbackPolicy.brand_id, CallbackPolicy.team_after_minutes)).all())
     rows = []
     for cb in callbacks:
         limit = dt.timedelta(minutes=policies.get(cb.brand_id or 0, DEFAULT_TEAM_AFTER_MINUTES))
