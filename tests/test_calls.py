@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.errors import InvalidInput, PermissionDenied
-from deskapp.core.services.calls import callbacks, log
+from deskapp.core.services.calls import callbacks, log, new_caller
 from deskapp.core.services.calls.cti import CtiEvent
 from deskapp.core.services.calls.matching import strip_uri
+from deskapp.core.services.customers import lookup
 from tests.seeding import Seed, new_case, seed
 
 
@@ -144,3 +145,22 @@ def test_callback_needs_someone_to_call_and_an_aware_time(desk: tuple[Engine, Se
             callbacks.create_callback(session, s.rep, dt.datetime(2026, 1, 1), number="+358401234567")
         with pytest.raises(PermissionDenied):
             callbacks.overdue_by_rep(session, s.rep)
+
+
+def test_an_unknown_caller_becomes_a_customer_found_by_the_number(desk: tuple[Engine, Seed]) -> None:
+    engine, s = desk
+    with Session(engine) as session:
+        call = log.record_call(session, s.rep, "040 765 4321").call
+        customer = new_caller.add_caller(session, s.rep, call.number, given_name=" Uuno ", family_name="Uusi",
+                                         brand_code="nordtel", call_id=call.call_id)
+        again = log.record_call(session, s.rep, "+358407654321")
+        assert [m.customer_id for m in again.matches] == [customer]
+        assert again.matches[0].display_name == "Uuno Uusi" and again.matches[0].account_number.startswith("NEW-")
+        assert log.find_call(session, s.rep, call.call_id).customer_id == customer  # type: ignore[union-attr]
+        assert [r.account_number for r in lookup.find_customers(session, s.rep, "uusi")] == [
+            again.matches[0].account_number]
+        with pytest.raises(InvalidInput):
+            new_caller.add_caller(session, s.rep, call.number, given_name="", family_name=" ", brand_code="nordtel")
+        with pytest.raises(InvalidInput):
+            new_caller.add_caller(session, s.rep, call.number, given_name="A", family_name="B", brand_code="nordtel",
+                                  account_number="FI-000001")

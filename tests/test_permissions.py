@@ -49,6 +49,7 @@ from deskapp.core.services import backup, starter
 from deskapp.core.services.auth import auth
 from deskapp.core.services.calls import callbacks as call_backs
 from deskapp.core.services.calls import log as call_log
+from deskapp.core.services.calls import new_caller
 from deskapp.core.services.calls.cti import CtiEvent
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import export as case_export
@@ -240,6 +241,9 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("call.log", call_log.link_case, lambda s, w, a: call_log.link_case(s, a, _logged_call(s), w.case(s).id)),
     ("call.view", call_log.list_calls, lambda s, w, a: call_log.list_calls(s, a, missed=True)),
     ("call.view", call_log.find_call, lambda s, w, a: call_log.find_call(s, a, "nope")),
+    ("customer.edit", new_caller.brand_choices, lambda s, w, a: new_caller.brand_choices(s, a)),
+    ("customer.edit", new_caller.add_caller, lambda s, w, a: new_caller.add_caller(
+        s, a, "+358 40 765 4321", given_name="Uuno", family_name="Uusi", brand_code="nordtel")),
     ("callback.create", call_backs.create_callback,
      lambda s, w, a: call_backs.create_callback(s, a, utcnow(), customer_id=w.customer)),
     ("callback.view", call_backs.list_callbacks, lambda s, w, a: call_backs.list_callbacks(s, a, due=True)),

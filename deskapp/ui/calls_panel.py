@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.i18n import N_, _
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import RowsModel, qt
+from deskapp.ui.new_caller_form import NewCallerForm
 from deskapp.ui.widgets import row_table
 
 if TYPE_CHECKING:
@@ -164,7 +165,9 @@ class CallsPanel(QWidget):
         split.addWidget(bottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        self.new_caller = NewCallerForm()
+        layout.addWidget(self.new_caller)
+        layout.addWidget(split, 1)
         translate_ui(self)
 
     def retranslate_ui(self) -> None:

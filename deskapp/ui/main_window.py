@@ -137,8 +137,8 @@ class MainWindow(QMainWindow):
 
         from deskapp.ui.customer_panel import CustomerPanel
         from deskapp.ui.note_editor import NoteEditor
-        from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.phone_station import PhoneStation
+        from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
         from deskapp.ui.window_menus import WindowMenus
 

@@ -84,6 +84,7 @@ class PhoneStation(QObject):
         panel.add_callback.connect(self.add_callback)
         panel.callback_done.connect(lambda cid: self._do("complete_callback", cid))
         panel.callback_snooze.connect(self.snooze)
+        panel.new_caller.submitted.connect(self.add_caller)
         translate_ui(self)
 
     def retranslate_ui(self) -> None:
@@ -202,11 +203,38 @@ class PhoneStation(QObject):
         else:
             self._search_for(result.call.number)
             if not matches:
-                self._access.banner.show_message(
-                    _("No customer has the number {number}. Add them as a new customer, or search by name.")
-                    .format(number=result.call.number), "info")
+                self.show_new_customer(result.call.number, result.call.call_id)
         self.refresh()
         self.caller_shown.emit(result)
+
+    def show_new_customer(self, number: str, call_id: str | None) -> None:
+        """The phone tab's new-customer form, ``number`` filled in (a call nobody's number matched)."""
+        from deskapp.core.services.calls.new_caller import brand_choices
+
+        self._access.banner.show_message(
+            _("No customer has the number {number}. Add them as a new customer, or search by name.")
+            .format(number=number), "info")
+        self._tabs.setCurrentWidget(self.panel)
+        desk = self._access.open_desk
+        self._access.runner.submit(lambda: desk.as_agent(brand_choices),
+                                   lambda brands: self.panel.new_caller.open_for(number, call_id, brands),
+                                   self._access.show_error)
+
+    def add_caller(self, number: str, given: str, family: str, brand: str, account: str) -> None:
+        """Create the customer the form describes, then open them."""
+        from deskapp.core.services.calls.new_caller import add_caller
+
+        desk, call_id = self._access.open_desk, self.panel.new_caller.call_id
+        self._access.runner.submit(
+            lambda: desk.as_agent(add_caller, number, given_name=given, family_name=family, brand_code=brand,
+                                  account_number=account, call_id=call_id),
+            self._caller_added, self._access.show_error)
+
+    def _caller_added(self, customer_id: int) -> None:
+        self.panel.new_caller.hide()
+        self._access.banner.hide()
+        self._open_customer(customer_id)
+        self.refresh()
 
     def _on_cti(self, row: CallRow, event: str) -> None:
         if event == "newCall" and row.direction == "in":

@@ -61,6 +61,17 @@ def test_an_unknown_number_is_searched_and_offered_as_a_new_customer(qtbot: QtBo
     assert answer["matches"] == []
     qtbot.waitUntil(lambda: window.search.text() == "+358409999999", timeout=5000)
     assert "new customer" in window.banner.label.text()
+    form = window.phone.panel.new_caller
+    qtbot.waitUntil(form.isVisible, timeout=5000)
+    assert form.number.text() == "+358409999999" and form.call_id == answer["call_id"]
+    assert window.notes.side_tabs.currentWidget() is window.phone.panel
+    form.given.setText("Ilona")
+    form.family.setText("Uusi")
+    form.save.click()
+    qtbot.waitUntil(lambda: "Ilona Uusi" in window.panel.name.text(), timeout=5000)
+    assert not form.isVisible()
+    qtbot.waitUntil(lambda: any(r.display_name == "Ilona Uusi" for r in window.phone.panel.calls_model.rows()),
+                    timeout=5000)
 
 
 def test_cti_newcall_pops_the_caller(qtbot: QtBot, open_window: Any, desk_db: Path) -> None:
