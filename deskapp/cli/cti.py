@@ -63,7 +63,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         error(_("Cannot listen on 127.0.0.1:{port}: {reason}").format(port=args.port, reason=exc.strerror or exc))
         return 1
-    print(_("Listening on http://127.0.0.1:{port}/api/v1/cti/… (Ctrl+C stops).").format(port=listener.port),
+    print(_("Listening on http://127.0.0.1:{port}/api/v1/cti/…; Ctrl+C stops.").format(port=listener.port),
           file=sys.stderr, flush=True)
     try:
         listener.serve_forever()
