@@ -159,6 +159,7 @@ def test_an_unknown_caller_becomes_a_customer_found_by_the_number(desk: tuple[En
         assert log.find_call(session, s.rep, call.call_id).customer_id == customer  # type: ignore[union-attr]
         assert [r.account_number for r in lookup.find_customers(session, s.rep, "uusi")] == [
             again.matches[0].account_number]
+        assert new_caller.brand_choices(session, s.rep, "+358 40 765 4321")[0].code in {"nordtel", "internal"}
         with pytest.raises(InvalidInput):
             new_caller.add_caller(session, s.rep, call.number, given_name="", family_name=" ", brand_code="nordtel")
         with pytest.raises(InvalidInput):

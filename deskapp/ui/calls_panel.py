@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,8 +39,11 @@ if TYPE_CHECKING:
 
 
 def _when(value: dt.datetime) -> str:
-    from deskapp.core.i18n.formatting import format_datetime
+    """The time alone for today, else the short date and time (the column stays narrow)."""
+    from deskapp.core.i18n.formatting import format_datetime, format_time, local
 
+    if local(value).date() == local(dt.datetime.now(dt.UTC)).date():
+        return format_time(value, width="short")
     return format_datetime(value, width="short")
 
 
@@ -67,10 +70,10 @@ class CallsModel(RowsModel["CallRow"]):
 
     columns = (
         (N_("Time"), lambda r: _when(r.started_at)),
+        (N_("State"), _state),
+        (N_("Customer"), lambda r: _who(r) or r.number),
         (N_("Direction"), _direction),
         (N_("Number"), lambda r: r.number),
-        (N_("State"), _state),
-        (N_("Customer"), _who),
         (N_("Case"), lambda r: r.case_ref or ""),
     )
 
@@ -96,8 +99,8 @@ class CallbacksModel(RowsModel["CallbackRow"]):
 
     columns = (
         (N_("Due"), lambda r: _when(r.due_at)),
-        (N_("Whose"), _whose),
         (N_("Customer"), lambda r: _who(r) or (r.number or "")),
+        (N_("Whose"), _whose),
         (N_("Note"), lambda r: r.note),
     )
 
@@ -118,9 +121,13 @@ class CallsPanel(QWidget):
         self.calls_model, self.callbacks_model = CallsModel(), CallbacksModel()
         self.calls, self.callbacks = row_table(self.calls_model), row_table(self.callbacks_model)
         for table in (self.calls, self.callbacks):
+            table.setWordWrap(False)
             table.horizontalHeader().setStretchLastSection(True)
+            table.model().modelReset.connect(table.resizeColumnsToContents)
             table.doubleClicked.connect(lambda index, t=table: self._open(t, index.row()))
         self.calls_title, self.callbacks_title, self.due_label = QLabel(), QLabel(), QLabel()
+        self.due_label.setStyleSheet("color:#b3261e; font-weight:600;")
+        self.due_label.hide()
         self.refresh, self.dial, self.seen = QPushButton(), QPushButton(), QPushButton()
         self.when, self.team, self.add = QLineEdit(), QCheckBox(), QPushButton()
         self.done, self.snooze, self.defer = QPushButton(), QPushButton(), QPushButton()
@@ -193,6 +200,12 @@ class CallsPanel(QWidget):
         self.when.setAccessibleName(_("When to call back"))
         self.calls.setAccessibleName(_("Call log"))
         self.callbacks.setAccessibleName(_("Callbacks"))
+        # The models relabel their cells on the same language change: fit the columns after them.
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        for table in (self.calls, self.callbacks):
+            table.resizeColumnsToContents()
 
     def show_due(self, text: str) -> None:
         """The due-callback line above the list ("" hides it)."""

@@ -163,9 +163,9 @@ class MainWindow(QMainWindow):
         self._menus = menus = WindowMenus(access, self, lambda: notes.case_id, self._sign_in)
         menus.signed_in.connect(self.signed_in)
         menus.switching_user.connect(self.next_caller)
-        # The phone tab and menu, `deskapp call`, the due callbacks (after the Case and Account menus).
-        self._phone = PhoneStation(access, self, notes.side_tabs, open_customer=self.open_customer,
-                                   search_for=self.search.setText, context=context)
+        # The phone tab beside the results, its menu (after Case and Account), `deskapp call`, due callbacks.
+        self._phone = PhoneStation(access, self, self.split, self.search, open_customer=self.open_customer,
+                                   context=context)
         self.case_flow.attach(panel, notes, responses)
         self.modes.attach(panel, notes)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QSplitter, QTabWidget
 
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.call_link import CallServer, Reply
@@ -48,22 +48,28 @@ class PhoneStation(QObject):
     caller_shown = Signal(object)  # CallerResult, once the window shows the caller (tests, benchmark)
     _cti_call = Signal(object, str)  # from the listener's thread to the UI thread
 
-    def __init__(self, access: DeskAccess, window: QMainWindow, tabs: QTabWidget, *,
-                 open_customer: Callable[[int], None], search_for: Callable[[str], None],
-                 context: Callable[[], tuple[int | None, int | None]]) -> None:
-        """Add the phone tab to ``tabs`` and the due line to ``window``'s status bar.
+    def __init__(self, access: DeskAccess, window: QMainWindow, split: QSplitter, search: QLineEdit, *,
+                 open_customer: Callable[[int], None], context: Callable[[], tuple[int | None, int | None]]) -> None:
+        """Put the phone tab beside the search results (``split``'s first pane), the due line in the status bar.
 
-        ``open_customer`` opens a customer, ``search_for`` types into the search box, and
+        Typing in ``search`` brings the results back; ``open_customer`` opens a customer, and
         ``context`` is the open (customer, case), which a new callback is for.
         """
         super().__init__(window)
-        self._access, self._window, self._tabs = access, window, tabs
-        self._open_customer, self._search_for, self._context = open_customer, search_for, context
+        self._access, self._window, self._search = access, window, search
+        self._open_customer, self._context = open_customer, context
         self.panel = CallsPanel()
-        tabs.addTab(self.panel, "")
+        self.tabs = self._tabs = QTabWidget()
+        self.tabs.setObjectName("leftTabs")
+        results = split.replaceWidget(0, self.tabs)
+        if results is not None:  # always: the window's first frame put the results there
+            self.tabs.addTab(results, "")
+        self.tabs.addTab(self.panel, "")
+        search.textEdited.connect(lambda _text: self.tabs.setCurrentIndex(0))
         self.status = QLabel()
         self.status.setObjectName("dueCallbacks")
-        window.statusBar().addWidget(self.status)
+        self.status.setStyleSheet("color:#b3261e; font-weight:600;")
+        window.statusBar().addPermanentWidget(self.status)
         self.server = CallServer(self)
         self.server.requested.connect(self.handle_call)
         self.listener: CtiListener | None = None
@@ -89,7 +95,9 @@ class PhoneStation(QObject):
 
     def retranslate_ui(self) -> None:
         """The tab title and the due line in the current UI language."""
+        self._tabs.setTabText(0, _("Customers"))
         self._tabs.setTabText(self._tabs.indexOf(self.panel), _("Phone"))
+        self._tabs.setTabToolTip(self._tabs.indexOf(self.panel), _("Call log and callbacks (Ctrl+Shift+B)"))
         self.menu.setTitle(_("&Phone"))
         self.cti_action.setText(_("&Listen for the telephone system (CTI)…"))
         self._show_due()
@@ -202,7 +210,9 @@ class PhoneStation(QObject):
             self._open_customer(matches[0].customer_id)
         else:
             self._search_for(result.call.number)
-            if not matches:
+            if matches:
+                self._tabs.setCurrentIndex(0)
+            else:
                 self.show_new_customer(result.call.number, result.call.call_id)
         self.refresh()
         self.caller_shown.emit(result)
@@ -216,7 +226,7 @@ class PhoneStation(QObject):
             .format(number=number), "info")
         self._tabs.setCurrentWidget(self.panel)
         desk = self._access.open_desk
-        self._access.runner.submit(lambda: desk.as_agent(brand_choices),
+        self._access.runner.submit(lambda: desk.as_agent(brand_choices, number),
                                    lambda brands: self.panel.new_caller.open_for(number, call_id, brands),
                                    self._access.show_error)
 
@@ -243,7 +253,11 @@ class PhoneStation(QObject):
                 self._open_customer(row.customer_id)
             else:
                 self._search_for(row.number)
+                self._tabs.setCurrentIndex(0)
         self.refresh()
+
+    def _search_for(self, number: str) -> None:
+        self._search.setText(number)
 
     def bring_to_front(self) -> None:
         """Raise the window (a minimised one is restored)."""

@@ -64,7 +64,7 @@ def test_an_unknown_number_is_searched_and_offered_as_a_new_customer(qtbot: QtBo
     form = window.phone.panel.new_caller
     qtbot.waitUntil(form.isVisible, timeout=5000)
     assert form.number.text() == "+358409999999" and form.call_id == answer["call_id"]
-    assert window.notes.side_tabs.currentWidget() is window.phone.panel
+    assert window.phone.tabs.currentWidget() is window.phone.panel
     form.given.setText("Ilona")
     form.family.setText("Uusi")
     form.save.click()
@@ -102,7 +102,7 @@ def test_due_callbacks_alert_in_the_status_line_and_ctrl_shift_b_jumps_to_them(
     qtbot.waitUntil(lambda: "2 callbacks due" in window.phone.status.text(), timeout=5000)
     qtbot.waitUntil(lambda: window.phone.panel.callbacks_model.rowCount() == 2, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert window.notes.side_tabs.currentWidget() is window.phone.panel
+    assert window.phone.tabs.currentWidget() is window.phone.panel
     selected = window.phone.panel.selected_callback()
     assert selected is not None and selected.note == "5 min ago"
     window.phone.panel.snooze.click()

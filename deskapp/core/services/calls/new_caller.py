@@ -15,7 +15,7 @@ from deskapp.core.domain.calls import PhoneCall
 from deskapp.core.domain.models import Brand, Customer, CustomerPhone
 from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import _
-from deskapp.core.search.phones import digits_reversed
+from deskapp.core.search.phones import digits_reversed, region_of
 from deskapp.core.security.permissions import require
 from deskapp.core.services.calls.matching import normalise_number
 from deskapp.core.services.customers.store import CustomerRecord, customer_search_text, family_key
@@ -31,11 +31,13 @@ class BrandChoice:
     name: str
 
 
-def brand_choices(session: Session, actor_id: int) -> list[BrandChoice]:
-    """The desk's brands, for the new-customer form; needs ``customer.edit``."""
+def brand_choices(session: Session, actor_id: int, number: str = "") -> list[BrandChoice]:
+    """The desk's brands for the new-customer form, those of ``number``'s country first; needs ``customer.edit``."""
     require(session, actor_id, "customer.edit")
-    rows = session.execute(select(Brand.code, Brand.name).order_by(Brand.name))
-    return [BrandChoice(code, name) for code, name in rows]
+    region = region_of(normalise_number(session, number)) if number else None
+    rows = session.execute(select(Brand.code, Brand.name, Brand.default_region).order_by(Brand.name))
+    ranked = sorted(rows, key=lambda row: row[2] != region)  # stable: by name within each group
+    return [BrandChoice(code, name) for code, name, _region in ranked]
 
 
 def add_caller(session: Session, actor_id: int, number: str, *, given_name: str, family_name: str, brand_code: str,
