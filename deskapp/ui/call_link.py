@@ -81,6 +81,11 @@ class CallServer(QObject):
         QLocalServer.removeServer(name)  # left behind by a window that crashed
         return self._server.listen(name)
 
+    @property
+    def full_name(self) -> str:
+        """Where the server listens (on Unix, the socket file's path)."""
+        return str(self._server.fullServerName())
+
     def close(self) -> None:
         """Stop listening."""
         self._server.close()
@@ -107,8 +112,11 @@ class CallServer(QObject):
             return
 
         def reply(answer: dict[str, Any]) -> None:
-            if socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
-                socket.write((json.dumps(answer, ensure_ascii=False) + "\n").encode())
-                socket.flush()
+            try:
+                if socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
+                    socket.write((json.dumps(answer, ensure_ascii=False) + "\n").encode())
+                    socket.flush()
+            except RuntimeError:  # the command gave up waiting and its socket is gone: nobody to answer
+                log.debug("deskapp call left before the answer")
 
         self.requested.emit(number, direction, reply)

@@ -137,12 +137,21 @@ def list_calls(session: Session, actor_id: int, *, missed: bool = False, since: 
                limit: int = MAX_LIST) -> list[CallRow]:
     """The log, newest first; ``missed``: only calls still marked missed; needs ``call.view``."""
     require(session, actor_id, "call.view")
-    query = select(PhoneCall).order_by(PhoneCall.started_at.desc(), PhoneCall.id.desc()).limit(limit)
+    # One statement for the whole page: the window reads the log after every call.
+    query = (select(PhoneCall, Customer.account_number, Customer.given_name, Customer.family_name,
+                    Customer.organisation, Case.reference_number)
+             .outerjoin(Customer, Customer.id == PhoneCall.customer_id)
+             .outerjoin(Case, Case.id == PhoneCall.case_id)
+             .order_by(PhoneCall.started_at.desc(), PhoneCall.id.desc()).limit(limit))
     if missed:
         query = query.where(PhoneCall.missed.is_(True))
     if since is not None:
         query = query.where(PhoneCall.started_at >= since)
-    return [_row(session, call) for call in session.scalars(query)]
+    rows = []
+    for call, account, given, family, organisation, reference in session.execute(query).all():
+        name = None if account is None else (" ".join(p for p in (given, family) if p) or organisation or "")
+        rows.append(_plain(call, account, name, None if reference is None else format_case_reference(reference)))
+    return rows
 
 
 def find_call(session: Session, actor_id: int, call_id: str) -> CallRow | None:
@@ -210,6 +219,10 @@ def _row(session: Session, call: PhoneCall) -> CallRow:
     if call.case_id is not None:
         number = session.scalar(select(Case.reference_number).where(Case.id == call.case_id))
         case_ref = format_case_reference(number) if number is not None else None
+    return _plain(call, account, name, case_ref)
+
+
+def _plain(call: PhoneCall, account: str | None, name: str | None, case_ref: str | None) -> CallRow:
     return CallRow(call_id=call.call_id, number=call.number, direction=call.direction, started_at=call.started_at,
                    answered_at=call.answered_at, ended_at=call.ended_at, cause=call.cause,
                    customer_id=call.customer_id, account_number=account, display_name=name, matches=call.matches,
