@@ -75,20 +75,30 @@ def database(n: int) -> Path:
     return path
 
 
-def callers(n: int, count: int) -> list[tuple[str, str]]:
-    """(E.164, display name) of ``count`` customers spread over the database, each with one phone."""
+def callers(db: Path, n: int, count: int) -> list[tuple[str, str]]:
+    """(E.164, display name) of ``count`` customers spread over the database whose number is theirs alone.
+
+    A number two customers share pops the candidates, not a customer: not what is measured here.
+    """
+    import sqlite3
+
     from bench._data import customer
 
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
     i = 0
-    while len(found) < count and i < 50 * count:
-        record = customer((i * 104_729 + 17) % n)
-        i += 1
-        name = f"{record.given_name} {record.family_name}".strip()
-        if record.phones and record.given_name and record.family_name and record.phones[0] not in seen:
-            seen.add(record.phones[0])
-            found.append((record.phones[0], name))
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        while len(found) < count and i < 50 * count:
+            record = customer((i * 104_729 + 17) % n)
+            i += 1
+            name = f"{record.given_name} {record.family_name}".strip()
+            if not (record.phones and record.given_name and record.family_name) or record.phones[0] in seen:
+                continue
+            owners = connection.execute("SELECT count(DISTINCT customer_id) FROM customer_phone WHERE e164 = ?",
+                                        (record.phones[0],)).fetchone()[0]
+            if owners == 1:
+                seen.add(record.phones[0])
+                found.append((record.phones[0], name))
     return found
 
 
@@ -198,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             client.sendall((json.dumps({"number": number, "direction": "in"}) + "\n").encode())
             client.recv(65536)
 
-    people = callers(args.customers, args.rounds + 2)
+    people = callers(db, args.customers, args.rounds + 2)
     samples: dict[str, list[float]] = {"cti": [], "call": []}
     for index, (number, name) in enumerate(people):
         via = args.via if args.via != "both" else ("cti", "call")[index % 2]

@@ -241,6 +241,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("call.log", call_log.link_case, lambda s, w, a: call_log.link_case(s, a, _logged_call(s), w.case(s).id)),
     ("call.view", call_log.list_calls, lambda s, w, a: call_log.list_calls(s, a, missed=True)),
     ("call.view", call_log.find_call, lambda s, w, a: call_log.find_call(s, a, "nope")),
+    ("call.view", call_log.find_caller, lambda s, w, a: call_log.find_caller(s, a, "040 123 4567")),
     ("customer.edit", new_caller.brand_choices, lambda s, w, a: new_caller.brand_choices(s, a)),
     ("customer.edit", new_caller.add_caller, lambda s, w, a: new_caller.add_caller(
         s, a, "+358 40 765 4321", given_name="Uuno", family_name="Uusi", brand_code="nordtel")),

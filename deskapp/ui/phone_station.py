@@ -27,7 +27,7 @@ from deskapp.ui.language import translate_ui
 if TYPE_CHECKING:
     from deskapp.core.services.calls.callbacks import CallbackRow
     from deskapp.core.services.calls.cti_server import CtiListener
-    from deskapp.core.services.calls.log import CallerResult, CallRow
+    from deskapp.core.services.calls.log import CallerPreview, CallerResult, CallRow
     from deskapp.ui.desk_access import DeskAccess
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class PhoneStation(QObject):
 
     caller_shown = Signal(object)  # CallerResult, once the window shows the caller (tests, benchmark)
     _cti_call = Signal(object, str)  # from the listener's thread to the UI thread
+    _cti_ring = Signal(object, str, str)  # CallerPreview, direction, call id: likewise
 
     def __init__(self, access: DeskAccess, window: QMainWindow, split: QSplitter, search: QLineEdit, *,
                  open_customer: Callable[[int], None], context: Callable[[], tuple[int | None, int | None]]) -> None:
@@ -73,11 +74,13 @@ class PhoneStation(QObject):
         self.server = CallServer(self)
         self.server.requested.connect(self.handle_call)
         self.listener: CtiListener | None = None
+        self._cti: tuple[int, str] | None = None  # the running listener's port and token
         self.due: list[CallbackRow] = []
         self._timer = QTimer(self)
         self._timer.setInterval(DUE_CHECK_MS)
         self._timer.timeout.connect(self.check_due)
-        self._cti_call.connect(self._on_cti)
+        self._cti_call.connect(lambda _row, _event: self.refresh())
+        self._cti_ring.connect(self._on_ring)
         self.menu = window.menuBar().addMenu("")
         self.cti_action = self.menu.addAction("")
         self.cti_action.setCheckable(True)
@@ -112,7 +115,9 @@ class PhoneStation(QObject):
         from deskapp.ui.cti_settings import saved_setting
 
         enabled, port = saved_setting()
-        if enabled and self.listener is None:
+        if self.listener is not None and self._cti is not None:  # someone else signed in: act as them
+            self._listen(*self._cti)
+        elif enabled:
             self._resume_cti(port)
 
     def _resume_cti(self, port: int) -> None:
@@ -173,8 +178,10 @@ class PhoneStation(QObject):
         assert desk.engine is not None
         assert info is not None
         self.listener = CtiListener(desk.engine, info.agent_id, token, port,
-                                    on_call=lambda row, event: self._cti_call.emit(row, event))
+                                    on_call=lambda row, event: self._cti_call.emit(row, event),
+                                    on_ring=lambda preview, way, call_id: self._cti_ring.emit(preview, way, call_id))
         self.listener.start()
+        self._cti = (self.listener.port, token)
 
     def stop_cti(self) -> None:
         """Stop the CTI listener, if it runs."""
@@ -184,8 +191,8 @@ class PhoneStation(QObject):
 
     # --- a call comes in --------------------------------------------------------------------
     def handle_call(self, number: str, direction: str, reply: Reply | None = None) -> None:
-        """Log the call as the signed-in rep, answer ``deskapp call``, and show the caller."""
-        from deskapp.core.services.calls.log import record_call
+        """Show the caller, then log the call as the signed-in rep and answer ``deskapp call``."""
+        from deskapp.core.services.calls.log import find_caller, new_call_id, record_call
 
         if not self._access.is_ready:
             if reply is not None:
@@ -198,24 +205,31 @@ class PhoneStation(QObject):
                 reply({"error": self._access.describe_error(exc)})
             self._access.show_error(exc)
 
-        self._access.runner.submit(lambda: desk.as_agent(record_call, number, direction=direction),
-                                   lambda result: self._show_caller(result, reply), failed)
+        def logged(result: CallerResult) -> None:
+            if reply is not None:
+                reply(caller_answer(result))
+            self.refresh()
+            self.caller_shown.emit(result)
 
-    def _show_caller(self, result: CallerResult, reply: Reply | None) -> None:
-        if reply is not None:
-            reply(caller_answer(result))
+        def found(preview: CallerPreview) -> None:
+            self._show_caller(preview, call_id)  # queues the customer's profile first ...
+            self._access.runner.submit(  # ... then the log's write, which waits for the disk
+                lambda: desk.as_agent(record_call, number, direction=direction, call_id=call_id), logged, failed)
+
+        call_id = new_call_id()
+        self._access.runner.submit(lambda: desk.as_agent(find_caller, number), found, failed)
+
+    def _show_caller(self, preview: CallerPreview, call_id: str | None) -> None:
         self.bring_to_front()
-        matches = result.matches
+        matches = preview.matches
         if len(matches) == 1:
             self._open_customer(matches[0].customer_id)
         else:
-            self._search_for(result.call.number)
+            self._search_for(preview.number)
             if matches:
                 self._tabs.setCurrentIndex(0)
             else:
-                self.show_new_customer(result.call.number, result.call.call_id)
-        self.refresh()
-        self.caller_shown.emit(result)
+                self.show_new_customer(preview.number, call_id)
 
     def show_new_customer(self, number: str, call_id: str | None) -> None:
         """The phone tab's new-customer form, ``number`` filled in (a call nobody's number matched)."""
@@ -246,15 +260,9 @@ class PhoneStation(QObject):
         self._open_customer(customer_id)
         self.refresh()
 
-    def _on_cti(self, row: CallRow, event: str) -> None:
-        if event == "newCall" and row.direction == "in":
-            self.bring_to_front()
-            if row.customer_id is not None:
-                self._open_customer(row.customer_id)
-            else:
-                self._search_for(row.number)
-                self._tabs.setCurrentIndex(0)
-        self.refresh()
+    def _on_ring(self, preview: CallerPreview, direction: str, call_id: str) -> None:
+        if direction == "in":  # a call the rep makes needs no pop
+            self._show_caller(preview, call_id)
 
     def _search_for(self, number: str) -> None:
         self._search.setText(number)

@@ -131,3 +131,33 @@ def test_supervisors_see_overdue_callbacks_per_rep_on_the_dashboard(qtbot: QtBot
     dashboard = supervisor.page("dashboard")
     qtbot.waitUntil(lambda: dashboard.callbacks.isVisible(), timeout=20000)
     assert "Anna" in dashboard.callbacks.text() and "2 (1 with the team)" in dashboard.callbacks.text()
+
+
+def test_the_cti_listener_is_off_until_switched_on_in_the_phone_menu(qtbot: QtBot, open_window: Any, desk_db: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from deskapp.ui.cti_settings import CtiDialog
+
+    QSettings().remove("cti")
+    kept: dict[str, str] = {}
+    monkeypatch.setattr("deskapp.core.security.credentials.CredentialStore.get", lambda self, key: kept.get(key))
+    monkeypatch.setattr("deskapp.core.security.credentials.CredentialStore.set",
+                        lambda self, key, value, remember=True: kept.__setitem__(key, value))
+
+    def accept(dialog: CtiDialog) -> int:
+        dialog.port.setValue(18179)
+        return int(CtiDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(CtiDialog, "exec", accept)
+    window = open_window(str(desk_db))
+    assert window.phone.listener is None and not window.phone.cti_action.isChecked()
+    try:
+        window.phone.cti_action.trigger()
+        assert window.phone.listener is not None and window.phone.cti_action.isChecked()
+        assert len(next(iter(kept.values()))) >= 16  # the token, in the (mocked) keyring
+        window.phone.cti_action.trigger()
+        assert window.phone.listener is None
+    finally:
+        window.phone.stop_cti()
+        QSettings().remove("cti")

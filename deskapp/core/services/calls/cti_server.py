@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.errors import DeskappError
 from deskapp.core.services.calls.cti import CtiPayloadError, parse_payload
-from deskapp.core.services.calls.log import CallRow, cti_event
+from deskapp.core.services.calls.log import CallerPreview, CallRow, cti_event, find_caller
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -35,9 +35,13 @@ LOOPBACK = "127.0.0.1"
 class CtiListener:
     """A running listener; ``port=0`` picks a free one (see :attr:`port`). Stop it with :meth:`close`."""
 
-    def __init__(self, engine: Engine, actor_id: int, token: str, port: int = 0,
-                 on_call: Callable[[CallRow, str], None] | None = None) -> None:
+    def __init__(self, engine: Engine, actor_id: int, token: str, port: int = 0, *,
+                 on_call: Callable[[CallRow, str], None] | None = None,
+                 on_ring: Callable[[CallerPreview, str, str], None] | None = None) -> None:
         """Listen on 127.0.0.1:``port``; each event is logged as ``actor_id``, then given to ``on_call``.
+
+        ``on_ring`` hears of a ``newCall`` (the caller found, the direction, the ``callId``) before
+        it is logged, so a window can show the caller without waiting for the log's commit.
 
         Raises:
             ValueError: An empty token (the listener never runs open).
@@ -46,7 +50,8 @@ class CtiListener:
         if not token:
             raise ValueError("a CTI token is required")
         handler = type("BoundHandler", (_Handler,), {
-            "engine": engine, "actor_id": actor_id, "token": token, "notify": [on_call] if on_call else []})
+            "engine": engine, "actor_id": actor_id, "token": token, "notify": [on_call] if on_call else [],
+            "ring": [on_ring] if on_ring else []})
         self._server = ThreadingHTTPServer((LOOPBACK, port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -78,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
     actor_id: int
     token: str
     notify: list[Callable[[CallRow, str], None]]
+    ring: list[Callable[[CallerPreview, str, str], None]]
     server_version = "deskapp-cti"
     sys_version = ""
 
@@ -99,6 +105,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc))
             return
         try:
+            if event.event == "newCall" and self.ring:
+                with Session(self.engine) as session:
+                    number = event.to_number if event.direction == "out" else event.from_number
+                    preview = find_caller(session, self.actor_id, number)
+                for tell_ring in self.ring:
+                    tell_ring(preview, event.direction, event.call_id)
             with Session(self.engine) as session:
                 row = cti_event(session, self.actor_id, event)
         except DeskappError as exc:

@@ -58,11 +58,33 @@ class CallRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CallerPreview:
+    """Who is calling, found before the call is written down (the window shows them first)."""
+
+    number: str
+    matches: tuple[CallerMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CallerResult:
     """A logged call and every customer with its number (the window opens one, or lists several)."""
 
     call: CallRow
     matches: tuple[CallerMatch, ...]
+
+
+def find_caller(session: Session, actor_id: int, number: str) -> CallerPreview:
+    """The number as E.164 and the customers who have it, reading only; needs ``call.view``.
+
+    The window shows the caller from this, then logs the call (:func:`record_call`): the log's
+    commit waits for the disk, the rep need not.
+
+    Raises:
+        InvalidInput: No number.
+    """
+    require(session, actor_id, "call.view")
+    e164 = _checked_number(session, number)
+    return CallerPreview(e164, tuple(match_customers(session, e164)))
 
 
 def record_call(session: Session, actor_id: int, number: str, *, direction: str = "in",
