@@ -22,11 +22,11 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QSplitter, QTabWid
 from deskapp.core.i18n import _, ngettext
 from deskapp.ui.call_link import CallServer, Reply
 from deskapp.ui.calls_panel import CallsPanel
+from deskapp.ui.cti_station import CtiStation
 from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.calls.callbacks import CallbackRow
-    from deskapp.core.services.calls.cti_server import CtiListener
     from deskapp.core.services.calls.log import CallerPreview, CallerResult, CallRow
     from deskapp.ui.desk_access import DeskAccess
 
@@ -46,8 +46,6 @@ class PhoneStation(QObject):
     """Owns the call server, the CTI listener, the phone tab and the due-callback line."""
 
     caller_shown = Signal(object)  # CallerResult, once the window shows the caller (tests, benchmark)
-    _cti_call = Signal(object, str)  # from the listener's thread to the UI thread
-    _cti_ring = Signal(object, str, str)  # CallerPreview, direction, call id: likewise
 
     def __init__(self, access: DeskAccess, window: QMainWindow, split: QSplitter, search: QLineEdit, *,
                  open_customer: Callable[[int], None], context: Callable[[], tuple[int | None, int | None]]) -> None:
@@ -73,18 +71,11 @@ class PhoneStation(QObject):
         window.statusBar().addPermanentWidget(self.status)
         self.server = CallServer(self)
         self.server.requested.connect(self.handle_call)
-        self.listener: CtiListener | None = None
-        self._cti: tuple[int, str] | None = None  # the running listener's port and token
         self.due: list[CallbackRow] = []
         self._timer = QTimer(self)
         self._timer.setInterval(DUE_CHECK_MS)
         self._timer.timeout.connect(self.check_due)
-        self._cti_call.connect(lambda _row, _event: self.refresh())
-        self._cti_ring.connect(self._on_ring)
-        self.menu = window.menuBar().addMenu("")
-        self.cti_action = self.menu.addAction("")
-        self.cti_action.setCheckable(True)
-        self.cti_action.triggered.connect(self.toggle_cti)
+        self.cti = CtiStation(access, window, show_caller=self._show_caller, logged=self.refresh)
         panel = self.panel
         panel.refresh_requested.connect(self.refresh)
         panel.call_back.connect(self.dial)
@@ -101,8 +92,6 @@ class PhoneStation(QObject):
         self._tabs.setTabText(0, _("Customers"))
         self._tabs.setTabText(self._tabs.indexOf(self.panel), _("Phone"))
         self._tabs.setTabToolTip(self._tabs.indexOf(self.panel), _("Call log and callbacks (Ctrl+Shift+B)"))
-        self.menu.setTitle(_("&Phone"))
-        self.cti_action.setText(_("&Listen for the telephone system (CTI)…"))
         self._show_due()
 
     # --- start and stop -------------------------------------------------------------------
@@ -112,82 +101,13 @@ class PhoneStation(QObject):
             log.info("another deskapp window of this user answers deskapp call")
         self._timer.start()
         self.refresh()
-        from deskapp.ui.cti_settings import saved_setting
-
-        enabled, port = saved_setting()
-        if self.listener is not None and self._cti is not None:  # someone else signed in: act as them
-            self._listen(*self._cti)
-        elif enabled:
-            self._resume_cti(port)
-
-    def _resume_cti(self, port: int) -> None:
-        from deskapp.core.security.credentials import CredentialStore
-        from deskapp.ui.cti_settings import saved_token
-
-        token = saved_token(CredentialStore())
-        if token:
-            self._listen(port, token)
-
-    def toggle_cti(self, on: bool) -> None:
-        """The Phone menu's switch: ask for the port and token, then listen; or stop."""
-        from deskapp.core.security.credentials import CredentialStore
-        from deskapp.ui.cti_settings import TOKEN_KEY, CtiDialog, save_setting, saved_setting, saved_token
-
-        _enabled, port = saved_setting()
-        if not on:
-            self.stop_cti()
-            save_setting(False, port)
-            return
-        store = CredentialStore()
-        dialog = CtiDialog(port, saved_token(store), self._window)
-        if dialog.exec() != CtiDialog.DialogCode.Accepted or not self._listen(dialog.port.value(),
-                                                                            dialog.token.text().strip()):
-            self.cti_action.setChecked(False)
-            return
-        store.set(TOKEN_KEY, dialog.token.text().strip())
-        save_setting(True, dialog.port.value())
-
-    def _listen(self, port: int, token: str) -> bool:
-        try:
-            self.start_cti(port, token)
-        except OSError as exc:
-            self._access.banner.show_message(
-                _("The telephone system cannot be heard on port {port}: {reason}. Choose another port in the Phone "
-                  "menu.").format(port=port, reason=exc.strerror or exc), "error")
-            self.cti_action.setChecked(False)
-            return False
-        self.cti_action.setChecked(True)
-        return True
+        self.cti.resume()
 
     def close(self) -> None:
         """The window closes: stop listening."""
         self.server.close()
-        self.stop_cti()
+        self.cti.stop()
         self._timer.stop()
-
-    def start_cti(self, port: int, token: str) -> None:
-        """Listen for the telephone system on 127.0.0.1:``port`` as the signed-in rep.
-
-        Raises:
-            OSError: The port is taken.
-        """
-        from deskapp.core.services.calls.cti_server import CtiListener
-
-        self.stop_cti()
-        desk, info = self._access.open_desk, self._access.info
-        assert desk.engine is not None
-        assert info is not None
-        self.listener = CtiListener(desk.engine, info.agent_id, token, port,
-                                    on_call=lambda row, event: self._cti_call.emit(row, event),
-                                    on_ring=lambda preview, way, call_id: self._cti_ring.emit(preview, way, call_id))
-        self.listener.start()
-        self._cti = (self.listener.port, token)
-
-    def stop_cti(self) -> None:
-        """Stop the CTI listener, if it runs."""
-        if self.listener is not None:
-            self.listener.close()
-            self.listener = None
 
     # --- a call comes in --------------------------------------------------------------------
     def handle_call(self, number: str, direction: str, reply: Reply | None = None) -> None:
@@ -259,10 +179,6 @@ class PhoneStation(QObject):
         self._access.banner.hide()
         self._open_customer(customer_id)
         self.refresh()
-
-    def _on_ring(self, preview: CallerPreview, direction: str, call_id: str) -> None:
-        if direction == "in":  # a call the rep makes needs no pop
-            self._show_caller(preview, call_id)
 
     def _search_for(self, number: str) -> None:
         self._search.setText(number)

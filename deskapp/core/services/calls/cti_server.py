@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.services.calls.cti import CtiPayloadError, parse_payload
-from deskapp.core.services.calls.log import CallerPreview, CallRow, cti_event, find_caller
+from deskapp.core.services.calls.cti import CtiEvent, CtiPayloadError, parse_payload
+from deskapp.core.services.calls.log import CallRow, cti_event
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -37,11 +37,12 @@ class CtiListener:
 
     def __init__(self, engine: Engine, actor_id: int, token: str, port: int = 0, *,
                  on_call: Callable[[CallRow, str], None] | None = None,
-                 on_ring: Callable[[CallerPreview, str, str], None] | None = None) -> None:
+                 apply: Callable[[CtiEvent], CallRow] | None = None) -> None:
         """Listen on 127.0.0.1:``port``; each event is logged as ``actor_id``, then given to ``on_call``.
 
-        ``on_ring`` hears of a ``newCall`` (the caller found, the direction, the ``callId``) before
-        it is logged, so a window can show the caller without waiting for the log's commit.
+        ``apply`` replaces the logging: the window passes its own, which shows the caller and
+        logs on its worker thread (so the two never compete) and returns the logged row; it may
+        raise :class:`~deskapp.core.errors.DeskappError` or :class:`TimeoutError`.
 
         Raises:
             ValueError: An empty token (the listener never runs open).
@@ -51,7 +52,7 @@ class CtiListener:
             raise ValueError("a CTI token is required")
         handler = type("BoundHandler", (_Handler,), {
             "engine": engine, "actor_id": actor_id, "token": token, "notify": [on_call] if on_call else [],
-            "ring": [on_ring] if on_ring else []})
+            "apply": [apply] if apply else []})
         self._server = ThreadingHTTPServer((LOOPBACK, port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -83,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
     actor_id: int
     token: str
     notify: list[Callable[[CallRow, str], None]]
-    ring: list[Callable[[CallerPreview, str, str], None]]
+    apply: list[Callable[[CtiEvent], CallRow]]
     server_version = "deskapp-cti"
     sys_version = ""
 
@@ -105,15 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc))
             return
         try:
-            if event.event == "newCall" and self.ring:
+            if self.apply:
+                row = self.apply[0](event)
+            else:
                 with Session(self.engine) as session:
-                    number = event.to_number if event.direction == "out" else event.from_number
-                    preview = find_caller(session, self.actor_id, number)
-                for tell_ring in self.ring:
-                    tell_ring(preview, event.direction, event.call_id)
-            with Session(self.engine) as session:
-                row = cti_event(session, self.actor_id, event)
-        except DeskappError as exc:
+                    row = cti_event(session, self.actor_id, event)
+        except (DeskappError, TimeoutError) as exc:
             log.warning("CTI %s not logged: %s", event.event, type(exc).__name__)
             self._answer(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "not logged"})
             return
