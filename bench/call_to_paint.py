@@ -102,6 +102,38 @@ def callers(db: Path, n: int, count: int) -> list[tuple[str, str]]:
     return found
 
 
+def _paint_watch() -> type:
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    class Watch(QObject):
+        """Request sent -> the label paints the caller's name -> the end of that paint pass."""
+
+        def __init__(self, label: QLabel) -> None:
+            super().__init__()
+            self.label, self.expected, self.done_at = label, "", None
+            label.installEventFilter(self)
+
+        def arm(self, name: str) -> None:
+            self.expected, self.done_at = name, None
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.expected and self.expected in self.label.text():
+                QTimer.singleShot(0, self.finished)
+            return False
+
+        def finished(self) -> None:
+            self.done_at = self.done_at or time.perf_counter()
+
+        def wait(self, timeout: float) -> bool:
+            deadline = time.perf_counter() + timeout
+            while self.done_at is None and time.perf_counter() < deadline:
+                QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            return self.done_at is not None
+
+    return Watch
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -124,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
     getpass.getuser = lambda: "bench"  # the window acts as (and creates) this rep
 
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, qInstallMessageHandler
+    from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from deskapp.core.i18n import set_locale
@@ -135,58 +167,29 @@ def main(argv: list[str] | None = None) -> int:
                            else print(message, file=sys.stderr))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     set_locale("en")
+    PaintWatch = _paint_watch()
     window = MainWindow(str(db))
+    problems: list[str] = []
+    window.failed.connect(problems.append)
     window.show()
-    loop = QEventLoop()
     began = time.perf_counter()
-    window.ready.connect(loop.quit)
-    window.failed.connect(lambda message: (print(f"failed to open: {message}", file=sys.stderr), loop.quit()))
-    QTimer.singleShot(0, window.start)
-    loop.exec()
+    window.start()
+    while not (window.is_ready or problems) and time.perf_counter() - began < 120:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     if not window.is_ready:
+        print(f"the window did not open the database: {problems}", file=sys.stderr)
         return 1
     window.phone.cti.start_cti(0, TOKEN)
     assert window.phone.cti.listener is not None
     port = window.phone.cti.listener.port
-    print(f"database {db} ({db.stat().st_size / 1e6:,.0f} MB), {args.customers:,} customers; "
-          f"window ready in {(time.perf_counter() - began) * 1000:.0f} ms; CTI on 127.0.0.1:{port}; "
-          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}, {os.cpu_count()} CPUs")
+    ready_ms = (time.perf_counter() - began) * 1000
+    print(f"{args.customers:,} customers in {db.name} ({db.stat().st_size / 1e6:,.0f} MB): window ready after "
+          f"{ready_ms:.0f} ms, CTI listening on port {port}; {os.cpu_count()} CPUs, "
+          f"platform {os.environ['QT_QPA_PLATFORM']}")
 
-    class Probe(QObject):
-        """Request sent -> the name label paints the caller's name -> end of that paint pass."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.loop = QEventLoop()
-            self.timer = QTimer(self)
-            self.timer.setSingleShot(True)
-            self.timer.timeout.connect(self.loop.quit)
-            self.expected = ""
-            self.done_at: float | None = None
-            window.panel.name.installEventFilter(self)
-
-        def arm(self, name: str) -> None:
-            self.expected, self.done_at = name, None
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if (event.type() == QEvent.Type.Paint and self.expected and self.done_at is None
-                    and self.expected in window.panel.name.text()):
-                QTimer.singleShot(0, self._done)
-            return False
-
-        def _done(self) -> None:
-            if self.done_at is None:
-                self.done_at = time.perf_counter()
-                self.loop.quit()
-
-        def wait(self, timeout: float) -> bool:
-            if self.done_at is None:
-                self.timer.start(int(timeout * 1000))
-                self.loop.exec()
-                self.timer.stop()
-            return self.done_at is not None
-
-    probe = Probe()
+    probe = PaintWatch(window.panel.name)
+    heartbeat = QTimer(interval=50)  # wakes the waiting loop below when nothing else happens
+    heartbeat.start()
 
     def post(number: str, call_id: str) -> None:
         body = urllib.parse.urlencode({"event": "newCall", "from": number, "to": "+35891234567",

@@ -195,11 +195,11 @@ class CallsPanel(QWidget):
             button.setAccessibleName(name)
             button.setToolTip(name)
         self.team.setText(_("For the team"))
-        self.team.setAccessibleName(_("The callback is for the whole team"))
         self.when.setPlaceholderText(_("When: call back at 14:30, follow up on Friday, +30 min"))
-        self.when.setAccessibleName(_("When to call back"))
-        self.calls.setAccessibleName(_("Call log"))
-        self.callbacks.setAccessibleName(_("Callbacks"))
+        named = ((self.team, _("The callback is for the whole team")), (self.when, _("When to call back")),
+                 (self.calls, _("Call log")), (self.callbacks, _("Callbacks")))
+        for widget, accessible in named:
+            widget.setAccessibleName(accessible)
         # The models relabel their cells on the same language change: fit the columns after them.
         QTimer.singleShot(0, self._fit_columns)
 

@@ -55,10 +55,11 @@ class NewCallerForm(QGroupBox):
         for field, name in zip((self.number, self.given, self.family, self.brand, self.account), names, strict=True):
             field.setAccessibleName(name)
         self.account.setPlaceholderText(_("empty: one is made"))
-        self.save.setText(_("Create customer"))
-        self.save.setAccessibleName(_("Create the new customer"))
-        self.cancel.setText(_("Cancel"))
-        self.cancel.setAccessibleName(_("Close the new-customer form"))
+        buttons = ((self.save, _("Create customer"), _("Create the new customer")),
+                   (self.cancel, _("Cancel"), _("Close the new-customer form")))
+        for button, text, accessible in buttons:
+            button.setText(text)
+            button.setAccessibleName(accessible)
 
     def open_for(self, number: str, call_id: str | None, brands: list[BrandChoice]) -> None:
         """Show the form with ``number`` filled in and the cursor in the given name."""
