@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from deskapp.core.i18n import N_, _
 from deskapp.ui.language import translate_ui
-from deskapp.ui.models import RowsModel, qt
+from deskapp.ui.models import MASK, R, RowsModel, qt
 from deskapp.ui.new_caller_form import NewCallerForm
 from deskapp.ui.widgets import row_table
 
@@ -65,17 +65,34 @@ def _who(row: CallRow | CallbackRow) -> str:
     return ""
 
 
-class CallsModel(RowsModel["CallRow"]):
+class _MaskingModel(RowsModel[R]):
+    """With privacy on (the window's mask, Ctrl+Shift+P), phone numbers show as ••••."""
+
+    privacy = False
+
+    def number(self, text: str | None) -> str:
+        """``text``, or the mask while privacy is on."""
+        return MASK if self.privacy and text else (text or "")
+
+    def set_privacy(self, on: bool) -> None:
+        """Mask or unmask the numbers."""
+        self.privacy = on
+        self.refresh_cells()
+
+
+class CallsModel(_MaskingModel["CallRow"]):
     """The call log, missed calls first."""
 
-    columns = (
-        (N_("Time"), lambda r: _when(r.started_at)),
-        (N_("State"), _state),
-        (N_("Customer"), lambda r: _who(r) or r.number),
-        (N_("Direction"), _direction),
-        (N_("Number"), lambda r: r.number),
-        (N_("Case"), lambda r: r.case_ref or ""),
-    )
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns = (
+            (N_("Time"), lambda r: _when(r.started_at)),
+            (N_("State"), _state),
+            (N_("Customer"), lambda r: _who(r) or self.number(r.number)),
+            (N_("Direction"), _direction),
+            (N_("Number"), lambda r: self.number(r.number)),
+            (N_("Case"), lambda r: r.case_ref or ""),
+        )
 
     def set_rows(self, rows: Sequence[CallRow]) -> None:
         """Missed calls first, then the rest; newest first within each."""
@@ -94,15 +111,17 @@ def _whose(row: CallbackRow) -> str:
     return _("Team") if row.team else (row.owner or "")
 
 
-class CallbacksModel(RowsModel["CallbackRow"]):
+class CallbacksModel(_MaskingModel["CallbackRow"]):
     """Open callbacks, soonest first."""
 
-    columns = (
-        (N_("Due"), lambda r: _when(r.due_at)),
-        (N_("Customer"), lambda r: _who(r) or (r.number or "")),
-        (N_("Whose"), _whose),
-        (N_("Note"), lambda r: r.note),
-    )
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns = (
+            (N_("Due"), lambda r: _when(r.due_at)),
+            (N_("Customer"), lambda r: _who(r) or self.number(r.number)),
+            (N_("Whose"), _whose),
+            (N_("Note"), lambda r: r.note),
+        )
 
 
 class CallsPanel(QWidget):

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         # The phone tab beside the results, its menu (after Case and Account), `deskapp call`, due callbacks.
         self._phone = PhoneStation(access, self, self.split, self.search, open_customer=self.open_customer,
                                    context=context)
+        self.modes.privacy_changed.connect(self._phone.set_privacy)
         self.case_flow.attach(panel, notes, responses)
         self.modes.attach(panel, notes)
         notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))

@@ -180,6 +180,11 @@ class PhoneStation(QObject):
         self._open_customer(customer_id)
         self.refresh()
 
+    def set_privacy(self, on: bool) -> None:
+        """The window's privacy mask: the phone tab's numbers too."""
+        self.panel.calls_model.set_privacy(on)
+        self.panel.callbacks_model.set_privacy(on)
+
     def _search_for(self, number: str) -> None:
         self._search.setText(number)
 

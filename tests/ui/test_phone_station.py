@@ -51,7 +51,13 @@ def test_deskapp_call_opens_the_caller_in_the_running_window(qtbot: QtBot, open_
     qtbot.waitUntil(lambda: "Jukka Mäkinen" in window.panel.name.text(), timeout=5000)
     # Logged as the signed-in rep, and shown in the phone tab.
     qtbot.waitUntil(lambda: window.phone.panel.calls_model.rowCount() == 1, timeout=5000)
-    assert window.phone.panel.calls_model.row(0).call_id == answer["call_id"]
+    model = window.phone.panel.calls_model
+    assert model.row(0).call_id == answer["call_id"]
+    number = model.index(0, 4)
+    assert model.data(number) == "+358401234567"
+    window.toggle_privacy()  # the mask hides the call log's numbers too
+    assert model.data(number) == "••••"
+    window.toggle_privacy()
 
 
 def test_an_unknown_number_is_searched_and_offered_as_a_new_customer(qtbot: QtBot, open_window: Any,
