@@ -56,6 +56,8 @@ app_id=$("$python" -c 'import deskapp; print(deskapp.APP_ID)')
 # ---------------------------------------------------------------- 2. validate
 say "desktop-file-validate"
 desktop-file-validate "packaging/$app_id.desktop" || fail "packaging/$app_id.desktop is not valid"
+# The tel:/callto: handler (`deskapp call %u`), hidden from menus.
+desktop-file-validate "packaging/$app_id.Call.desktop" || fail "packaging/$app_id.Call.desktop is not valid"
 say "appstreamcli validate --no-net"
 appstreamcli validate --no-net "packaging/$app_id.metainfo.xml" || fail "packaging/$app_id.metainfo.xml is not valid"
 grep -q "<release version=\"$version\"" "packaging/$app_id.metainfo.xml" \
@@ -108,7 +110,7 @@ done
 for file in "${expect[@]}"; do
   [[ -f "$internal/$file" ]] || fail "missing from the bundle: $file"
 done
-unwanted=$(find "$internal" \( -name 'libQt6Qml*' -o -name 'libQt6Quick*' -o -name 'libQt6Network*' \
+unwanted=$(find "$internal" \( -name 'libQt6Qml*' -o -name 'libQt6Quick*' \
   -o -name 'libQt6Pdf*' -o -name 'libQt6WebEngine*' -o -name 'libgtk-3*' -o -name 'libqgtk3*' \) -print)
 [[ -z "$unwanted" ]] || fail "trimmed files came back: $unwanted"
 # Every library and plugin must resolve inside the bundle, except the graphics stack and the
@@ -134,6 +136,11 @@ got=$(run "$exe" --version) || fail "--version exited non-zero"
 
 say "deskapp demo --customers 200 (runs the Alembic migrations from the bundle)"
 run "$exe" --db "$db" demo --customers 200 || fail "demo failed"
+
+say "deskapp call (no window running: prints the match and logs the call; QtNetwork is in the bundle)"
+got=$(run env DESKAPP_STATION_NAME=frozen-check "$exe" --db "$db" call "tel:+358-40-123-4567" --json) \
+  || fail "deskapp call failed"
+grep -q '"FI-000001"' <<<"$got" || fail "deskapp call did not name FI-000001: $got"
 
 say "deskapp export customers, lookup by name and by phone"
 run "$exe" --db "$db" export customers "$tmp/customers.csv" || fail "export failed"

@@ -9,6 +9,7 @@ or be in :data:`NO_ACTOR` with the reason it needs none.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import pkgutil
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 import deskapp.core.services
 from deskapp.core.demo.builder import build_demo
 from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.calls import Callback, PhoneCall
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, ResponseCategory, Role, SupportStage
 from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import (
@@ -47,6 +49,10 @@ from deskapp.core.security import permissions
 from deskapp.core.security.permissions import CONSOLE, MATRIX, allowed, require
 from deskapp.core.services import backup, starter
 from deskapp.core.services.auth import auth
+from deskapp.core.services.calls import callbacks as call_backs
+from deskapp.core.services.calls import log as call_log
+from deskapp.core.services.calls import new_caller
+from deskapp.core.services.calls.cti import CtiEvent
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases import export as case_export
 from deskapp.core.services.cases import feedback as case_feedback
@@ -251,6 +257,18 @@ def _unmerge(s: Session, w: World, actor: int) -> object:
                         journal='{"lists": {}, "removed": {}, "moved": {}, "keep_before": {}}'))
     s.flush()
     return unmerging.unmerge_customer(s, actor, other)
+def _logged_call(s: Session) -> str:
+    """A missed call in the log (added directly: no audit event), for the services that act on one."""
+    call = PhoneCall(call_id=call_log.new_call_id(), number="+358401234567", direction="in", missed=True)
+    s.add(call)
+    return call.call_id
+def _callback(s: Session, w: World) -> int:
+    due = utcnow() - dt.timedelta(minutes=1)
+    callback = Callback(due_at=due, first_due_at=due, customer_id=w.customer, created_by=w.rep, owner_id=w.rep)
+    s.add(callback)
+    return callback.id
+CTI_EVENT = CtiEvent(event="newCall", call_id="perm-1", direction="in", from_number="+358401234567", to_number="1",
+                     user=None, cause=None, answering_number=None)
 
 
 # (action the call needs, the service, call). Every public service function that takes an actor is here.
@@ -289,6 +307,27 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("case.update", cases.set_status, _set_status),
     ("case.assign_self", cases.assign, _assign_self),
     ("case.assign_other", cases.assign, _assign_other),
+    ("call.log", call_log.record_call, lambda s, w, a: call_log.record_call(s, a, "+358 40 123 4567")),
+    ("call.log", call_log.cti_event, lambda s, w, a: call_log.cti_event(s, a, CTI_EVENT)),
+    ("call.log", call_log.mark_seen, lambda s, w, a: call_log.mark_seen(s, a, _logged_call(s))),
+    ("call.log", call_log.link_case, lambda s, w, a: call_log.link_case(s, a, _logged_call(s), w.case(s).id)),
+    ("call.view", call_log.list_calls, lambda s, w, a: call_log.list_calls(s, a, missed=True)),
+    ("call.view", call_log.find_call, lambda s, w, a: call_log.find_call(s, a, "nope")),
+    ("call.view", call_log.find_caller, lambda s, w, a: call_log.find_caller(s, a, "040 123 4567")),
+    ("customer.edit", new_caller.brand_choices, lambda s, w, a: new_caller.brand_choices(s, a)),
+    ("customer.edit", new_caller.add_caller, lambda s, w, a: new_caller.add_caller(
+        s, a, "+358 40 765 4321", given_name="Uuno", family_name="Uusi", brand_code="nordtel")),
+    ("callback.create", call_backs.create_callback,
+     lambda s, w, a: call_backs.create_callback(s, a, utcnow(), customer_id=w.customer)),
+    ("callback.view", call_backs.list_callbacks, lambda s, w, a: call_backs.list_callbacks(s, a, due=True)),
+    ("callback.view", call_backs.due_for_me, lambda s, w, a: call_backs.due_for_me(s, a)),
+    ("callback.view", call_backs.agent_by_username, lambda s, w, a: call_backs.agent_by_username(s, a, "anna")),
+    ("callback.update", call_backs.snooze_callback, lambda s, w, a: call_backs.snooze_callback(
+        s, a, _callback(s, w), utcnow() + dt.timedelta(minutes=15))),
+    ("callback.update", call_backs.complete_callback,
+     lambda s, w, a: call_backs.complete_callback(s, a, _callback(s, w))),
+    ("callback.report", call_backs.overdue_by_rep, lambda s, w, a: call_backs.overdue_by_rep(s, a)),
+    ("callback.policy", call_backs.set_team_after, lambda s, w, a: call_backs.set_team_after(s, a, "nordtel", 45)),
     ("feedback.record", case_feedback.record_feedback,
      lambda s, w, a: case_feedback.record_feedback(s, a, w.case(s).id, 5, credited_agent_id=w.rep)),
     ("feedback.record", case_feedback.stage_feedback,
@@ -411,6 +450,8 @@ NO_ACTOR: dict[str, str] = {
     "desk_open.opened_file": "which file the desk opened (a stat), no data",
     "customers.import_runs.import_in_progress": "whether an import runs (start time, a count): the status bar",
     "customers.import_runs.recover": "takes back a dead import's half-written rows at start, as the system",
+    "calls.matching.normalise_number": "parses a number to E.164 (the brands' regions); no customer data",
+    "calls.matching.match_customers": "internal: who has a number, for record_call/cti_event after their check",
     "kernel.integrity.add_audit_event": "the audit writer's chaining: links an event at flush, checks nothing",
     "kernel.integrity.find_key": "reads the desk's chain key for the services that hash, after their check",
     "kernel.integrity.chain_key": "the desk's chain key (made once) for the services that hash",

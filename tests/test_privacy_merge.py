@@ -49,3 +49,33 @@ def test_erasing_a_kept_customer_empties_their_tombstone_and_the_journal(any_eng
         assert verify_history(session, d.s.supervisor).ok
         with pytest.raises(MergeRefused, match="erased"):
             merge_customers(session, d.s.supervisor, d.s.internal, d.keep)
+
+
+def test_erasing_a_caller_blanks_their_calls_and_callbacks(any_engine: Engine, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from deskapp.core.domain.calls import Callback, PhoneCall
+    from deskapp.core.services.calls.callbacks import create_callback
+    from deskapp.core.services.calls.log import link_case, record_call
+    from tests.seeding import new_case
+
+    d = two_records(any_engine)
+    with Session(any_engine) as session:
+        case = new_case(session, d.s)
+        taken = record_call(session, d.s.rep, "+358 40 123 4567", call_id="pbx-1")  # the kept customer's phone
+        link_case(session, d.s.rep, taken.call.call_id, case.id)
+        record_call(session, d.s.rep, "+358 40 999 8888", call_id="pbx-2")  # somebody else
+        create_callback(session, d.s.rep, dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC),
+                        note="Call Jukka about the router refund", customer_id=d.keep)
+        admin = console(any_engine)
+        out = tmp_path / "export.json"
+        export_customer_data(session, admin, "FI-000001", out)
+        phone = json.loads(out.read_text(encoding="utf-8"))["phone"]
+        assert [c["call_id"] for c in phone["calls"]] == ["pbx-1"]
+        assert phone["callbacks"][0]["note"] == "Call Jukka about the router refund"
+        result = erase.erase_customer(session, admin, "FI-000001", "request 2026-302", scrub=False)
+    assert (result.counts["call_log"], result.counts["callbacks"]) == (1, 1)
+    with Session(any_engine) as session:
+        numbers = {row.call_id: row.number for row in session.execute(select(PhoneCall.call_id, PhoneCall.number))}
+        assert numbers == {"pbx-1": "", "pbx-2": "+358409998888"}
+        assert session.scalars(select(Callback.note)).all() == ["[erased]"]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Each module defines register(subparsers); its handler imports what it needs when run.
 COMMAND_MODULES = ("demo", "customers", "lookup", "backup", "responses", "scripts", "kb", "migrate", "copy",
                    "users", "report", "cases_export", "verify", "doctor", "layout", "feedback", "privacy",
-                   "customer_merge")
+                   "customer_merge", "calls", "cti", "callbacks")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:

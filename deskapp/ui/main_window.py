@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from deskapp.ui.jobs import JobRunner
     from deskapp.ui.kb_panel import KbPanel
     from deskapp.ui.note_editor import NoteEditor
+    from deskapp.ui.phone_station import PhoneStation
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
     from deskapp.ui.survey_launcher import SurveyLauncher
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._knowledge: KbPanel | None = None
         self._menus: WindowMenus | None = None
         self.survey: SurveyLauncher | None = None  # the customer rating screen
+        self._phone: PhoneStation | None = None
         self._banner: Banner | None = None
         self._overlay: ShortcutOverlay | None = None
         self.connection = connection = DeskConnection(access, self.statusBar(), self, db=db, sign_in=sign_in,
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
             "help": lambda: self.overlay.popup(), "quit": self.close, "language": self.next_language,
             "responses": self.focus_responses, "customer_rating": self.ask_customer_rating,
             "knowledge": lambda: self.knowledge.open_popup(),
+            "next_callback": lambda: self.phone.next_due_callback(),
         }, lambda code: self.set_language(code))
         self.actions_by_name, self.language_menu, self.language_actions, self.view_menu = \
             actions.by_name, actions.language_menu, actions.language_actions, actions.view_menu
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
         from deskapp.ui.customer_panel import CustomerPanel
         from deskapp.ui.kb_panel import KbPanel
         from deskapp.ui.note_editor import NoteEditor
+        from deskapp.ui.phone_station import PhoneStation
         from deskapp.ui.response_panel import ResponsePanel
         from deskapp.ui.script_panel import ScriptPanel
         from deskapp.ui.survey_launcher import SurveyLauncher
@@ -175,6 +179,10 @@ class MainWindow(QMainWindow):
         menus.language_chosen.connect(self.set_language)
         menus.signed_out.connect(self.update_status)
 
+        # The phone tab beside the results, its menu (after Case and Account), `deskapp call`, due callbacks.
+        self._phone = PhoneStation(access, self, self.split, self.search, open_customer=self.open_customer,
+                                   context=context)
+        self.modes.privacy_changed.connect(self._phone.set_privacy)
         self.case_flow.attach(panel, notes, responses)
         self.survey = survey = SurveyLauncher(access, self, lambda: notes.case_id, self.view_menu)
         panel.rating_requested.connect(lambda _case: survey.start())
@@ -215,6 +223,7 @@ class MainWindow(QMainWindow):
 
     def _became_ready(self) -> None:
         self.update_status()
+        self.phone.start()
         if self.search.text().strip():
             self.customer_search.on_text(self.search.text())
         # Modules, mappers, compiled statements and widgets made so far live as long as the window:
@@ -295,6 +304,13 @@ class MainWindow(QMainWindow):
         self.build_side_panels()
         assert self._knowledge is not None
         return self._knowledge
+
+    @property
+    def phone(self) -> PhoneStation:
+        """The phone tab, ``deskapp call`` and the due callbacks."""
+        self.build_side_panels()
+        assert self._phone is not None
+        return self._phone
 
     @property
     def menus(self) -> WindowMenus:
@@ -427,6 +443,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._notes is not None:
             self._notes.flush()
+        if self._phone is not None:
+            self._phone.close()
         if self._runner is not None:
             self._runner.close()
         if self.desk is not None:

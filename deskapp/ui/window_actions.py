@@ -26,6 +26,7 @@ SHORTCUTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("knowledge", ("Ctrl+K",), N_("Search the knowledge base, also ?? in the note (Enter inserts the answer)")),
     ("next_caller", ("Ctrl+Shift+N",), N_("Next caller: clear and search again")),
     ("customer_rating", ("Ctrl+Shift+F",), N_("The customer rates the selected case on the customer screen")),
+    ("next_callback", ("Ctrl+Shift+B",), N_("Next due callback (in the phone tab)")),
     ("privacy", ("Ctrl+Shift+P",), N_("Privacy mask on or off (hides phone, email, birth year, income)")),
     ("compact", ("Ctrl+Shift+M",), N_("Compact always-on-top window on or off")),
     ("language", ("Ctrl+Shift+L",), N_("Next user-interface language")),

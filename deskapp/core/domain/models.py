@@ -413,6 +413,7 @@ class ImportUndo(Base):
     import_version: Mapped[int | None]  # "old": the version_id the import left it at
 
 
+from deskapp.core.domain import calls  # noqa: E402, F401 - the phone station's tables, for complete metadata
 from deskapp.core.domain import knowledge as _knowledge  # noqa: E402, F401 - registers the knowledge-base tables
 from deskapp.core.domain import merge as _merge  # noqa: E402, F401 - the merge journal (issue 18)
 from deskapp.core.domain import privacy as _privacy  # noqa: E402, F401 - completes the metadata

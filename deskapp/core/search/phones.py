@@ -77,6 +77,16 @@ def format_international(e164: str) -> str:
     return formatted
 
 
+def region_of(e164: str) -> str | None:
+    """The country (``"FI"``) an E.164 number belongs to, or ``None``."""
+    phonenumbers = _phonenumbers()
+    try:
+        region: str | None = phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+    return region
+
+
 def check_region(region: str | None) -> str | None:
     """``region`` upper-cased if phonenumbers knows it (``None`` stays ``None``).
 

@@ -68,6 +68,13 @@ MATRIX: Mapping[str, frozenset[Role | str]] = {
     "review.view_own": _DESK,
     "review.view_all": frozenset({SUPERVISOR}),
     "rubric.edit": frozenset({SUPERVISOR}),
+    "call.log": _DESK | {CONSOLE},  # ``deskapp call``, ``deskapp cti serve``
+    "call.view": _DESK | {CONSOLE},  # ``deskapp calls list``
+    "callback.create": _DESK,
+    "callback.view": _DESK | {CONSOLE},  # ``deskapp callbacks list``
+    "callback.update": _DESK,
+    "callback.report": frozenset({SUPERVISOR}),
+    "callback.policy": frozenset({SUPERVISOR, ADMIN}),
     "feedback.record": _DESK,
     "feedback.correct": frozenset({SUPERVISOR}),
     "feedback.import": frozenset({SUPERVISOR, ADMIN}),  # ``deskapp feedback import`` (phone surveys)
@@ -114,6 +121,13 @@ ACTION_LABELS: Mapping[str, str] = {
     "review.view_own": N_("see your reviews"),
     "review.view_all": N_("see everyone's reviews"),
     "rubric.edit": N_("edit the QA rubric"),
+    "call.log": N_("log phone calls"),
+    "call.view": N_("see the call log"),
+    "callback.create": N_("promise callbacks"),
+    "callback.view": N_("see callbacks"),
+    "callback.update": N_("snooze or finish callbacks"),
+    "callback.report": N_("see everyone's overdue callbacks"),
+    "callback.policy": N_("set when callbacks go to the team"),
     "feedback.record": N_("record customer feedback"),
     "feedback.correct": N_("correct customer feedback"),
     "feedback.import": N_("import phone survey answers"),

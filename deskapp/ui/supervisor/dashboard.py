@@ -39,6 +39,7 @@ from deskapp.ui.widgets import row_table
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from deskapp.core.services.calls.callbacks import RepOverdue
     from deskapp.core.services.desk import Desk
     from deskapp.core.services.reviews.reports import GroupBy, ReportRow, VolumePoint
 
@@ -82,6 +83,12 @@ class DashboardTab(QWidget):
         self.message = QLabel()
         self.message.setStyleSheet("color:#a11;")
         self.message.hide()
+        # Each rep's callbacks past due (supervisors only: callback.report); hidden when there are none.
+        self.callbacks = QLabel()
+        self.callbacks.setObjectName("overdueCallbacks")
+        self.callbacks.setWordWrap(True)
+        self.callbacks.hide()
+        self.overdue: list[RepOverdue] = []
 
         top = filter_row(self.by_label, self.by, self.since_label, self.since, self.refresh)
         top.addSpacing(18)
@@ -98,6 +105,7 @@ class DashboardTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
+        layout.addWidget(self.callbacks)
         layout.addLayout(grid, 1)
         reload_on_change(self.by, self.since, self.refresh, self.load)
         translate_ui(self)
@@ -118,6 +126,7 @@ class DashboardTab(QWidget):
         if self.report or self.volumes:
             self._paint()
         self._show_summary()
+        self._show_overdue(self.overdue)
 
     @staticmethod
     def _period_text(day: dt.date) -> str:
@@ -143,6 +152,7 @@ class DashboardTab(QWidget):
 
     def load(self) -> None:
         """Fetch the figures for the chosen grouping and start day."""
+        from deskapp.core.services.calls.callbacks import overdue_by_rep
         from deskapp.core.services.reviews.reports import csat_report, volume_series
 
         desk, by, since = self._desk, self.grouping(), self.since_date()
@@ -152,6 +162,18 @@ class DashboardTab(QWidget):
 
         self._titles()
         self._runner.submit(lambda: desk.as_agent(work), self._show, self._failed, key="dashboard")
+        self._runner.submit(lambda: desk.as_agent(overdue_by_rep), self._show_overdue,
+                            lambda _exc: self.callbacks.hide(), key="dashboard_callbacks")
+
+    def _show_overdue(self, reps: list[RepOverdue]) -> None:
+        self.overdue = reps
+        parts = [ngettext("{name}: {n} ({team} with the team)", "{name}: {n} ({team} with the team)",
+                          rep.overdue).format(name=rep.display_name, n=rep.overdue, team=rep.handed_over)
+                 for rep in reps]
+        text = _("Overdue callbacks per representative: {reps}").format(reps=" · ".join(parts)) if parts else ""
+        self.callbacks.setText(text)
+        self.callbacks.setAccessibleName(text)
+        self.callbacks.setVisible(bool(text))
 
     def _show(self, result: tuple[list[ReportRow], list[VolumePoint]]) -> None:
         self.report, self.volumes = result

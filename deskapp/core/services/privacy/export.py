@@ -34,7 +34,7 @@ from deskapp.core.io.safe_write import check_output_path, database_file, write_t
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.privacy.erase import customer_by_account
-from deskapp.core.services.privacy.linked import merges_section
+from deskapp.core.services.privacy.linked import calls_section, merges_section
 
 FORMAT = "deskapp-customer-data/1"
 Section = Callable[[Session, Customer, list[int], list[int]], Any]
@@ -156,6 +156,7 @@ SECTIONS: dict[str, Section] = {
     "customer": _customer_section,
     "cases": _cases_section,
     "merges": merges_section,
+    "phone": calls_section,
     "audit_events": _audit_section,
 }
 

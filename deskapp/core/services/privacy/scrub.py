@@ -26,7 +26,8 @@ from deskapp.core.search import fts
 log = logging.getLogger(__name__)
 # Tables an erasure changes; VACUUMed on PostgreSQL.
 TABLES = ("customer", "customer_phone", "customer_email", "customer_alert", "support_case", "note_revision",
-          "draft", "feedback", "review", "import_undo", "customer_erasure", "customer_merge")
+          "draft", "feedback", "review", "import_undo", "customer_erasure", "customer_merge",
+          "phone_call", "callback")
 
 
 @dataclass(frozen=True, slots=True)

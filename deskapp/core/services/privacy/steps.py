@@ -37,7 +37,12 @@ from deskapp.core.domain.models import (
 )
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.services.kernel.integrity import ERASED_BODY, redaction_seal
-from deskapp.core.services.privacy.linked import erase_merge_journal, erase_merge_tombstones
+from deskapp.core.services.privacy.linked import (
+    erase_call_log,
+    erase_callbacks,
+    erase_merge_journal,
+    erase_merge_tombstones,
+)
 
 ERASED_TEXT = ERASED_BODY  # what free text (case subjects, coaching comments) becomes
 
@@ -160,6 +165,8 @@ STEPS: dict[str, Step] = {
     "feedback_comments": erase_feedback_comments,
     "review_comments": erase_review_comments,
     "case_subjects": erase_case_subjects,
+    "call_log": erase_call_log,  # before "contacts": it needs their phone numbers
+    "callbacks": erase_callbacks,
     "contacts": erase_contacts,
     "profile": erase_profile,
     "import_journal": erase_import_journal,

@@ -19,7 +19,7 @@ from deskapp.core.search import trigram
 from deskapp.core.search.kb_index import KB_INDEX, TRIGRAM_INDEXES
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
