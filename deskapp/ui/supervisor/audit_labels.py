@@ -36,6 +36,26 @@ ACTIONS: dict[str, str] = {
     "user.disable": N_("User account disabled"),
     "user.password": N_("Password changed"),
     "user.role_change": N_("Role changed"),
+    "call.case": N_("Call linked to a case"),
+    "call.log": N_("Call logged"),
+    "call.seen": N_("Missed call marked as seen"),
+    "callback.create": N_("Callback promised"),
+    "callback.done": N_("Callback done"),
+    "callback.policy": N_("Callback hand-over time changed"),
+    "callback.snooze": N_("Callback snoozed"),
+    "customer.create": N_("Customer added"),
+    "customer.erase": N_("Customer's personal data erased"),
+    "customer.export_data": N_("Customer's data exported"),
+    "customer.merge": N_("Customers merged"),
+    "customer.unmerge": N_("Customer merge undone"),
+    "feedback.import": N_("Phone surveys imported"),
+    "kb.export": N_("Knowledge base exported"),
+    "kb.flag": N_("Article flagged"),
+    "kb.import": N_("Knowledge base imported"),
+    "kb.resolve_flag": N_("Article flag resolved"),
+    "kb.save": N_("Article saved"),
+    "retention.set": N_("Retention period changed"),
+    "survey.configure": N_("Rating screen set up"),
 }
 
 RECORDS: dict[str, str] = {
@@ -50,6 +70,10 @@ RECORDS: dict[str, str] = {
     "feedback": N_("Feedback"),
     "database": N_("Database"),
     "demo": N_("Demo data"),
+    "brand": N_("Brand"),
+    "callback": N_("Callback"),
+    "kb_article": N_("Article"),
+    "phone_call": N_("Call"),
 }
 
 
