@@ -131,7 +131,7 @@ def test_reps_sign_in_and_autosave_all_through_a_large_import(engine: Engine, db
         assert proc.stdout is not None
         assert proc.stdout.read().split() == ["IMPORTED", "40000", "0"]
     assert proc.returncode == 0
-    assert len(waits) >= 10, "the import was too quick to test anything"
+    assert len(waits) >= 5, "the import was too quick to test anything"
     print(f"\n{len(waits)} sign-ins + autosaves during the import, slowest {max(waits):.2f} s")
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM customer").fetchone() == (40_001,)
