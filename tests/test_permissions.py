@@ -262,10 +262,13 @@ def _logged_call(s: Session) -> str:
     call = PhoneCall(call_id=call_log.new_call_id(), number="+358401234567", direction="in", missed=True)
     s.add(call)
     return call.call_id
+
+
 def _callback(s: Session, w: World) -> int:
     due = utcnow() - dt.timedelta(minutes=1)
     callback = Callback(due_at=due, first_due_at=due, customer_id=w.customer, created_by=w.rep, owner_id=w.rep)
     s.add(callback)
+    s.flush()  # the id the service is given
     return callback.id
 CTI_EVENT = CtiEvent(event="newCall", call_id="perm-1", direction="in", from_number="+358401234567", to_number="1",
                      user=None, cause=None, answering_number=None)
@@ -416,6 +419,9 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
 
 # Public functions of deskapp.core.services that take a session or engine but no acting agent, and why.
 NO_ACTOR: dict[str, str] = {
+    "privacy.linked.merged_into": "internal: the tombstones of the customer erase_customer checked",
+    "privacy.linked.merges_section": "internal: a section of export_customer_data's document, after its check",
+    "privacy.linked.calls_section": "internal: a section of export_customer_data's document, after its check",
     # Signing in is how one becomes an actor.
     "auth.auth.sign_in": "checks a password; nobody acts yet",
     "auth.auth.locked_until": "part of sign-in: whether a typed username may try now",
