@@ -122,7 +122,7 @@ def main() -> int:
     check, bare = statistics.median(checks), statistics.median(bares)
     print(f"{args.notes} notes, {revisions} revisions, {report.audit_events_checked} audit events")
     per_revision = migrated / revisions * 1e6
-    print(f"migrations 0007–head (chains re-keyed by 0007, 0011): {migrated:.1f} s ({per_revision:.0f} µs per revision)")
+    print(f"migrations 0007–head (re-keyed in 0007, 0011): {migrated:.1f} s ({per_revision:.0f} µs per revision)")
     print(f"verify: median {check:.2f} s ({check / revisions * 1e6:.0f} µs per revision + its event); "
           f"bare sqlite3 + HMAC: {bare:.2f} s; ratio {check / bare:.2f}×; ok={report.ok}")
     return 0 if report.ok else 1
