@@ -1,10 +1,12 @@
-"""Team-mode speed settings: reads outside a transaction, and writes still inside one."""
+"""Team-mode speed: reads outside a transaction, writes still inside one; numbers found through the word index."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Connection, Engine
 
 from deskapp.core.services.customers.lookup import lookup
+from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage.engine import reader
 
 
@@ -26,3 +28,28 @@ def test_reads_run_without_a_transaction_on_postgresql(any_engine: Engine) -> No
     for _ in range(3):
         with any_engine.connect() as connection:
             assert _one_transaction(connection)
+
+
+NUMBERED = [
+    CustomerRecord(f"C{n:08d}", "pohjola", given_name=given, family_name="Virtanen",
+                   emails=[f"{given.lower()}{n % 1000:03d}@mail.example"])
+    for n, given in ((920122, "Anna"), (920123, "Aino"), (921000, "Anna"), (12, "Matti"), (282, "Liisa"))
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("C00920122", ["C00920122"]),  # exact account first, then nothing else starts "c 00920122"
+        ("c 0092012", ["C00920123", "C00920122"]),  # typed numbers: the word index on PostgreSQL
+        ("0092", ["C00920123", "C00920122", "C00921000"]),  # alphabetical: Aino before Anna
+        ("anna 009", ["C00920122", "C00921000"]),  # a name and a number
+        ("282", ["C00000282"]),  # the email's number, and the account's last digits
+        ("matti 00", ["C00000012"]),  # two digits: the trigram path, as before
+        ("12 matti", []),  # no word of Matti's starts with 12
+        ("anna 0093", []),
+    ],
+)
+def test_numbers_are_found_alike_on_both_backends(any_engine: Engine, query: str, expected: list[str]) -> None:
+    write_customers(any_engine, NUMBERED)
+    assert [row.account_number for row in lookup(any_engine, query)] == expected
