@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from deskapp.core.services.customers.lookup import lookup
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
@@ -53,3 +53,15 @@ NUMBERED = [
 def test_numbers_are_found_alike_on_both_backends(any_engine: Engine, query: str, expected: list[str]) -> None:
     write_customers(any_engine, NUMBERED)
     assert [row.account_number for row in lookup(any_engine, query)] == expected
+
+
+def test_phone_endings_beyond_a_page_are_read_in_index_order(any_engine: Engine) -> None:
+    # 60 people whose numbers end in 6080: the page shows 50 of the 51 read in digit order.
+    people = [CustomerRecord(f"S-{i:03d}", "pohjola", given_name=f"G{i:02d}", family_name="Suffix",
+                             phones=[f"+3584012{i * 37 % 100:02d}6080"]) for i in range(60)]
+    write_customers(any_engine, people)
+    with any_engine.begin() as connection:  # rows updated move: table order is no longer id order
+        connection.execute(text("UPDATE customer_phone SET position = position WHERE id % 2 = 0"))
+    read = sorted(people, key=lambda p: p.phones[0][::-1])[:51]
+    shown = sorted(p.account_number for p in read)[:50]
+    assert [row.account_number for row in lookup(any_engine, "6080")] == shown

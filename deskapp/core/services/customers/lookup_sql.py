@@ -204,6 +204,10 @@ def _sources(shape: Shape) -> list[sa.Select[Any]]:
             _P.c.digits_reversed >= sa.bindparam("suffix_lo"),
             _P.c.digits_reversed < sa.bindparam("suffix_hi"),
         )
+        if shape.dialect == "postgresql":
+            # SQLite reads the range in its index's order (digits, then id); PostgreSQL would read
+            # it in table order, so beyond a page of matches it showed other people than SQLite.
+            suffix = suffix.order_by(_P.c.digits_reversed, _P.c.id)
         sources.append(_wrapped(suffix.limit(sa.bindparam("limit")), "suffix_hits"))
     if shape.text_mode == TextMode.FAMILY:
         sources.append(_short_family_source(shape))
