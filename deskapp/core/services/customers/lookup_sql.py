@@ -172,7 +172,12 @@ def _text_candidates(shape: Shape, gate: Any = None) -> sa.Select[Any] | sa.Comp
         number.is_(None), *(_C.c.search_text.regexp_match(start) for start in starts)
     )
     extra = ([_brand_filter(_C)] if shape.brand else []) + ([gate] if gate is not None else [])
-    return sa.union_all(by_number.where(*extra), by_trigram.where(*extra))
+    # Each branch carries the page limit itself: under a bare UNION the planner would not see it,
+    # and would build the whole trigram bitmap for a common word ("jose": 114,000 rows, 15 ms)
+    # instead of reading the table until a page of matches is found (1 ms).
+    branches = [stmt.where(*extra).limit(sa.bindparam("limit")).subquery(name)
+                for stmt, name in ((by_number, "by_number"), (by_trigram, "by_trigram"))]
+    return sa.union_all(*(sa.select(branch.c.id) for branch in branches))
 
 
 def _sources(shape: Shape) -> list[sa.Select[Any]]:
