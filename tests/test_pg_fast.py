@@ -65,3 +65,11 @@ def test_phone_endings_beyond_a_page_are_read_in_index_order(any_engine: Engine)
     read = sorted(people, key=lambda p: p.phones[0][::-1])[:51]
     shown = sorted(p.account_number for p in read)[:50]
     assert [row.account_number for row in lookup(any_engine, "6080")] == shown
+
+
+def test_every_scan_starts_at_the_table_start(any_engine: Engine) -> None:
+    if any_engine.dialect.name == "sqlite":
+        return
+    for bind in (any_engine, reader(any_engine)):
+        with bind.connect() as connection:
+            assert connection.exec_driver_sql("SHOW synchronize_seqscans").scalar() == "off"
