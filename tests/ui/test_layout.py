@@ -77,6 +77,44 @@ def test_every_language_fits(qtbot: QtBot, report_windows: dict[str, Any], lang:
     assert report["lang"] == lang
 
 
+def _faults(report: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    widgets = report["widgets"]
+    cut = [(w["class"], w["name"], w["text"], w["needed_width"], w["width"]) for w in widgets
+           if w["visible"] and w["cut"]]
+    unnamed = [(w["class"], w["name"]) for w in widgets
+               if w["visible"] and w["interactive"] and not w["accessible_name"]]
+    return cut, unnamed
+
+
+@pytest.mark.parametrize("lang", UI_LOCALES)
+def test_the_new_tabs_fit_in_front(qtbot: QtBot, report_windows: dict[str, Any], lang: str) -> None:
+    """The phone tab and the knowledge base beside the note, and the supervisor's newer tabs, in front."""
+    from deskapp.ui.language import switch_language
+    from deskapp.ui.layout_report import measure_window
+
+    main, supervisor = report_windows["get"]("supervisor")
+    switch_language(lang)
+    try:
+        for size in SIZES:
+            main.phone.tabs.setCurrentWidget(main.phone.panel)
+            main.notes.side_tabs.setCurrentWidget(main.knowledge)
+            report = measure_window(main, main, size)
+            assert _faults(report) == ([], []), (lang, size)
+            assert report["window"] == list(size)  # no pane's minimum pushes the window past its screen
+            for name in ("surveys", "usage", "audit"):
+                if supervisor.page(name) is None:
+                    continue
+                supervisor.show_page(name)
+                report = measure_window(supervisor, main, size)
+                assert _faults(report) == ([], []), (lang, size, name)
+                assert report["window"] == list(size)
+    finally:
+        main.phone.tabs.setCurrentIndex(0)
+        main.notes.side_tabs.setCurrentIndex(0)
+        supervisor.show_page("queue")
+        switch_language("en")
+
+
 def test_the_report_command_prints_the_contract(layout_desk: Path, tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKAPP_DATA_DIR": str(tmp_path)}
     done = subprocess.run(
