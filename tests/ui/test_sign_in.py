@@ -92,7 +92,7 @@ def test_a_supervisor_gets_the_supervisor_menu_and_window(qtbot: QtBot, signing_
     window.menus.open_supervisor.trigger()
     supervisor = window.menus.supervisor_window
     assert supervisor is not None and supervisor.isVisible()
-    assert set(supervisor.pages) == {"queue", "dashboard", "surveys", "audit", "export", "rubric"}
+    assert set(supervisor.pages) == {"queue", "dashboard", "surveys", "usage", "audit", "export", "rubric"}
 
 
 def test_an_administrator_sees_reports_but_reviews_nobody(qtbot: QtBot, signing_in: Any, demo_db: Path) -> None:
