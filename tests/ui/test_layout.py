@@ -309,3 +309,32 @@ def test_f1_card_fits_a_compact_window(qtbot: QtBot, open_window: Any, desk_db: 
     assert card.left() >= 0 and card.right() <= window.overlay.parentWidget().width()
     window.overlay.hide()
     window.toggle_compact()
+
+
+def test_a_text_a_scroll_area_hides_at_the_side_is_cut_and_the_panel_scroll_never_hides_one(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QWidget
+
+    from deskapp.ui.layout_measure import cut, measure
+    from deskapp.ui.window_layout import scrolling
+
+    def pane(area: QScrollArea) -> tuple[QWidget, QPushButton]:
+        window = QWidget()
+        qtbot.addWidget(window)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        button = QPushButton("Customer rating…")
+        row.addWidget(QPushButton("A rather long button before it"))
+        row.addWidget(button)
+        area.setWidgetResizable(True)
+        area.setWidget(inner)
+        QHBoxLayout(window).addWidget(area)
+        window.resize(200, 120)
+        window.show()
+        qtbot.wait(20)
+        return window, button
+
+    window, button = pane(QScrollArea())  # scrolls sideways: the button is past the pane's edge
+    assert button.text() in [e.text for e in cut(measure(window))]
+    window, button = pane(scrolling(QWidget()))  # the panel's scroll area: the pane is as wide as needed
+    assert cut(measure(window)) == []
+    assert window.width() >= button.mapTo(window, button.rect().topRight()).x()
