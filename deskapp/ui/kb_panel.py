@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +80,8 @@ class KbSearchPopup(QDialog):
         self.setWindowTitle(_("Knowledge base"))
         self.search.setPlaceholderText(_("Words to find, in any language (accents optional)"))
         self.search.setAccessibleName(_("Knowledge-base search"))
+        for clear in self.search.findChildren(QToolButton):  # the box's clear button
+            clear.setAccessibleName(_("Clear the search"))
         self.list.setAccessibleName(_("Articles found"))
         self.answer.setAccessibleName(_("Short answer"))
         self.hint.setText(_("Enter inserts the short answer into the note · Esc closes"))

@@ -2,7 +2,7 @@
 
 The merge dialog, the privacy request, the knowledge-base popup and article editor, the phone tab
 with its new-caller form and the telephone-system (CTI) settings, in every UI language after a
-switch: no English left where a translation exists, no two ``&`` accelerators on the same key.
+switch: no English left where a translation exists, no two ``&`` accelerators on the same key, no text cut and no control without an accessible name.
 (The customer rating screen speaks the customer's language, not the rep's: test_customer_screen.)
 """
 
@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from deskapp.core.i18n import UI_LOCALES, current_locale, load_catalog
 from deskapp.ui.language import NATIVE_NAMES, switch_language
+from deskapp.ui.layout_measure import cut, measure, unnamed
 from tests.ui.accelerators import window_clashes
 from tests.ui.test_duplicate_hint import with_duplicate  # noqa: F401  (the fixture)
 from tests.ui.visible_texts import english_left
@@ -48,7 +49,15 @@ def _problems(qtbot: QtBot, window: Any, parts: dict[str, QWidget]) -> list[str]
         for scope, part in parts.items():
             found += [f"{code} {scope}: {leak}" for leak in english_left(part, catalog, NATIVE_NAMES.values())]
             found += [f"{code}: {clash}" for clash in window_clashes(scope, part)]
+            found += _fit(code, scope, part)
     return found
+
+
+def _fit(code: str, scope: str, part: QWidget) -> list[str]:
+    """Texts the part cuts and controls without a name for assistive technology (as the layout report sees them)."""
+    entries = measure(part)
+    return ([f"{code} {scope}: cut {e.cls} {e.text!r} needs {e.needed_width} px, has {e.width}" for e in cut(entries)]
+            + [f"{code} {scope}: no accessible name: {e.cls} {e.name}" for e in unnamed(entries)])
 
 
 def test_merge_dialog_phone_tab_and_knowledge_base_follow_every_switch(
@@ -84,6 +93,7 @@ def test_merge_dialog_phone_tab_and_knowledge_base_follow_every_switch(
         cti.show()
         problems += [f"{code} telephone system: {leak}" for leak in english_left(cti, load_catalog(code))]
         problems += [f"{code}: {clash}" for clash in window_clashes("telephone system", cti)]
+        problems += _fit(code, "telephone system", cti)
         cti.reject()
     merge.reject()
     popup.hide()
