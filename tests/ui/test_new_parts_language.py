@@ -1,8 +1,9 @@
-"""The parts the eight feature branches added follow a runtime language switch and keep their Alt keys apart.
+"""The parts the eight feature branches added follow a runtime language switch, fit, and keep their Alt keys apart.
 
 The merge dialog, the privacy request, the knowledge-base popup and article editor, the phone tab
 with its new-caller form and the telephone-system (CTI) settings, in every UI language after a
-switch: no English left where a translation exists, no two ``&`` accelerators on the same key, no text cut and no control without an accessible name.
+switch: no English left where a translation exists, no two ``&`` accelerators on the same key, no
+text cut and no control without an accessible name.
 (The customer rating screen speaks the customer's language, not the rep's: test_customer_screen.)
 """
 
