@@ -19,6 +19,7 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--query", default="maki")
+    parser.add_argument("--article", default="router", help="words the knowledge-base shot searches for")
     parser.add_argument("--size", type=int, nargs=2, default=(1366, 768), metavar=("W", "H"))
     args = parser.parse_args()
     out = Path(args.out)
@@ -78,6 +79,28 @@ def main() -> int:
     window.overlay.popup()
     settle()
     window.grab().save(str(out / f"shortcuts-{args.lang}.png"))
+    window.overlay.hide()
+    # The phone tab beside the results, and an article of the knowledge base beside the note.
+    profile = window.panel.profile
+    number = profile.phones[0] if profile is not None and profile.phones else "+358401234567"
+    window.phone.handle_call(number, "in")  # the open customer calls: the log has a row
+    settle()
+    window.phone.add_callback("+30 min", False)
+    settle()
+    window.phone.tabs.setCurrentWidget(window.phone.panel)
+    window.knowledge.open_popup()
+    settle()
+    popup = window.knowledge.popup
+    popup.search.setText(args.article)
+    settle(800)
+    if popup.list.count():
+        from PySide6.QtCore import Qt
+
+        window.knowledge.show_article(str(popup.list.item(0).data(Qt.ItemDataRole.UserRole)))
+    popup.hide()
+    window.notes.side_tabs.setCurrentWidget(window.knowledge)
+    settle(800)
+    window.grab().save(str(out / f"phone-knowledge-{args.lang}.png"))
     window.close()
     print(f"screenshots written to {out}")
     return 0

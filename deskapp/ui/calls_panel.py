@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.core.i18n import N_, _
+from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.language import translate_ui
 from deskapp.ui.models import MASK, R, RowsModel, qt
 from deskapp.ui.new_caller_form import NewCallerForm
@@ -139,10 +140,11 @@ class CallsPanel(QWidget):
         super().__init__(parent)
         self.calls_model, self.callbacks_model = CallsModel(), CallbacksModel()
         self.calls, self.callbacks = row_table(self.calls_model), row_table(self.callbacks_model)
+        # Whole columns in the narrow pane, no sideways scrolling; what does not fit is in the row's tooltip.
+        self.call_columns = ColumnFit(self.calls, priority=(0, 2, 1, 5, 3, 4), stretch=2)
+        self.callback_columns = ColumnFit(self.callbacks, priority=(0, 1, 3, 2), stretch=3)
         for table in (self.calls, self.callbacks):
             table.setWordWrap(False)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.model().modelReset.connect(table.resizeColumnsToContents)
             table.doubleClicked.connect(lambda index, t=table: self._open(t, index.row()))
         self.calls_title, self.callbacks_title, self.due_label = QLabel(), QLabel(), QLabel()
         self.due_label.setStyleSheet("color:#b3261e; font-weight:600;")

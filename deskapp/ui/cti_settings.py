@@ -72,6 +72,9 @@ class CtiDialog(QDialog):
                                "events in Zammad's generic CTI format. Give the PBX bridge this address:"))
         explanation.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        # Qt has no Filipino for its standard buttons: the texts come from deskapp's own catalog.
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("OK"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)

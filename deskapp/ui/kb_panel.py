@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +80,8 @@ class KbSearchPopup(QDialog):
         self.setWindowTitle(_("Knowledge base"))
         self.search.setPlaceholderText(_("Words to find, in any language (accents optional)"))
         self.search.setAccessibleName(_("Knowledge-base search"))
+        for clear in self.search.findChildren(QToolButton):  # the box's clear button
+            clear.setAccessibleName(_("Clear the search"))
         self.list.setAccessibleName(_("Articles found"))
         self.answer.setAccessibleName(_("Short answer"))
         self.hint.setText(_("Enter inserts the short answer into the note · Esc closes"))
@@ -162,11 +165,16 @@ class KbPanel(QWidget):
         self.from_case.hide()
         self.editor = ArticleEditor(runner, desk, describe)
         self.editor.saved.connect(self.show_article)
+        # Two rows: a supervisor's editing buttons beside the rep's would make the pane wider than
+        # the window has room for in Finnish and Spanish (the window would grow past the screen).
         buttons = QHBoxLayout()
-        for button in (self.flag, self.edit, self.from_case):
-            buttons.addWidget(button)
+        buttons.addWidget(self.flag)
         buttons.addStretch(1)
         buttons.addWidget(self.insert)
+        editing = QHBoxLayout()
+        editing.addWidget(self.edit)
+        editing.addWidget(self.from_case)
+        editing.addStretch(1)
         self._sides = sides = QHBoxLayout()
         for label, view in ((self.customer_label, self.customer_text), (self.rep_label, self.rep_text)):
             column = QVBoxLayout()
@@ -180,6 +188,7 @@ class KbPanel(QWidget):
         layout.addLayout(sides, 1)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
+        layout.addLayout(editing)
         layout.addWidget(self.editor)
         self.open_search.clicked.connect(self.open_popup)
         self.insert.clicked.connect(lambda: self.insert_article(self.key) if self.key else None)
@@ -191,7 +200,9 @@ class KbPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language; the rep's side follows the new language."""
-        self.open_search.setText(_("Search the knowledge base… (Ctrl+K), or type ?? in the note"))
+        # Short enough for the pane beside the note in every language; the ?? way in the tooltip.
+        self.open_search.setText(_("Search the knowledge base… (Ctrl+K)"))
+        self.open_search.setToolTip(_("Search the knowledge base… (Ctrl+K), or type ?? in the note"))
         self.open_search.setAccessibleName(_("Search the knowledge base"))
         self.insert.setText(_("Insert short answer"))
         self.insert.setToolTip(_("Insert the short answer in the customer's language and link the article to the case"))

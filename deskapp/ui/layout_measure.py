@@ -134,6 +134,26 @@ def _base(widget: QWidget, window: QWidget, cls: str, name: str, text: str) -> W
                        interactive=False, visible=widget.isVisibleTo(window))
 
 
+def _shown_width(widget: QWidget) -> int | None:
+    """How much of the widget's width its ancestors (a scroll area's viewport, a pane) let a person see.
+
+    ``None`` for a widget scrolled wholly out of view up or down: a person scrolls to it, it is not
+    cut. One pushed past a side is (0 when wholly past it).
+    """
+    window = widget.window()
+    at = widget.mapTo(window, QPoint(0, 0))
+    left, top, right, bottom = at.x(), at.y(), at.x() + widget.width(), at.y() + widget.height()
+    parent = widget.parentWidget()
+    while parent is not None:
+        corner = parent.mapTo(window, QPoint(0, 0)) if parent is not window else QPoint(0, 0)
+        left, top = max(left, corner.x()), max(top, corner.y())
+        right, bottom = min(right, corner.x() + parent.width()), min(bottom, corner.y() + parent.height())
+        if parent is window:
+            break
+        parent = parent.parentWidget()
+    return None if bottom <= top else max(right - left, 0)
+
+
 def _name(widget: QWidget) -> str:
     """The object name, else the class and the nearest named ancestor (so an entry can be found again)."""
     if widget.objectName():
@@ -257,6 +277,10 @@ def measure(window: QWidget) -> list[WidgetEntry]:
         elif isinstance(widget, QComboBox) and not widget.isEditable():
             needed = _combo_need(widget)
             cut = needed > widget.width()
+        shown = _shown_width(widget) if text else None
+        if shown is not None and shown < (min(needed, widget.width()) if needed else widget.width()):
+            cut = True
+            entry.set(width=shown)  # what a person sees of it
         entry.set(needed_width=needed, cut=entry.visible and cut, interactive=interactive,
                      accessible_name=accessible_name(widget) if interactive or text else "")
         entries.append(entry)

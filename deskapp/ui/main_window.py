@@ -12,7 +12,8 @@ model's ``headerData`` receives a ``Qt.Orientation``).
 The window lays out its parts and hands the work to helpers, each in its own module:
 ``customer_search`` (the search box and results), ``case_flow`` (the open customer and cases),
 ``desk_connection`` (opening the database, ready, outages), ``window_modes`` (privacy, compact,
-language) and ``window_actions`` (shortcuts and the Language and View menus). None of them knows
+language), ``window_actions`` (shortcuts and the Language and View menus) and ``side_panels`` (the
+parts built after the first paint and their wiring). None of them knows
 this window: each gets what it works with in its constructor (``desk_access``: the runner, the desk
 and the banner for errors; the panels it acts on) and tells the window the rest through signals.
 Their modules import nothing heavy, as they are part of the first frame.
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from deskapp.ui.phone_station import PhoneStation
     from deskapp.ui.response_panel import ResponsePanel
     from deskapp.ui.script_panel import ScriptPanel
+    from deskapp.ui.side_panels import SidePanels
     from deskapp.ui.survey_launcher import SurveyLauncher
     from deskapp.ui.widgets import Banner, ShortcutOverlay
     from deskapp.ui.window_menus import WindowMenus
@@ -65,10 +67,11 @@ class MainWindow(QMainWindow):
 
     def __init__(self, db: str | None = None, follow_agent_language: bool = True, sign_in: bool = False) -> None:
         super().__init__()
-        self._sign_in = sign_in  # the Account menu offers "sign out" only then
+        self.offers_sign_in = sign_in  # the Account menu offers "sign out" only then
         self.setObjectName("mainWindow")
         self.access = access = DeskAccess(self, lambda: self.banner)
         # Built after the first paint, or when first used (see the module docstring).
+        self._side: SidePanels | None = None
         self._panel: CustomerPanel | None = None
         self._notes: NoteEditor | None = None
         self._responses: ResponsePanel | None = None
@@ -138,88 +141,28 @@ class MainWindow(QMainWindow):
 
     # --- built after the first paint ------------------------------------------------------
     def build_side_panels(self) -> None:
-        """Build the customer, note, response and script panels and the signed-in menus (once)."""
-        if self._panel is not None:
+        """Build the customer, note, response, script, knowledge and phone parts and the signed-in menus (once)."""
+        if self._side is not None:
             return
-        from PySide6.QtCore import Qt
+        from deskapp.ui.side_panels import build_side_panels
 
-        from deskapp.ui.customer_panel import CustomerPanel
-        from deskapp.ui.kb_panel import KbPanel
-        from deskapp.ui.note_editor import NoteEditor
-        from deskapp.ui.phone_station import PhoneStation
-        from deskapp.ui.response_panel import ResponsePanel
-        from deskapp.ui.script_panel import ScriptPanel
-        from deskapp.ui.survey_launcher import SurveyLauncher
-        from deskapp.ui.window_menus import WindowMenus
-
-        access, describe, context = self.access, self.access.describe_error, self.case_flow.response_context
-        self._panel = panel = CustomerPanel()
-        self._notes = notes = NoteEditor(access.runner, access.late_desk(), describe)
-        self._responses = responses = ResponsePanel(access.runner, access.late_desk(), context, describe)
-        notes.side_tabs.insertTab(0, responses, _("Responses"))
-        self._scripts = scripts = ScriptPanel(access.runner, access.late_desk(), context, describe)
-        notes.side_tabs.insertTab(1, scripts, _("Call script"))
-        self._knowledge = knowledge = KbPanel(access.runner, access.late_desk(), context, describe)
-        notes.side_tabs.insertTab(2, knowledge, _("Knowledge base"))
-        knowledge.watch_note(notes.editor)
-        knowledge.insert_requested.connect(self.case_flow.insert_into_note)
-        knowledge.article_shown.connect(lambda: notes.side_tabs.setCurrentWidget(knowledge))
-        notes.side_tabs.setCurrentIndex(0)
-        scripts.finished.connect(lambda _result: notes.reload_notes())
-        self.customer_search.use_results_model()
-        self.right.setOrientation(Qt.Orientation.Vertical)
-        self.panel_scroll = self.layout_memory.place_panel(panel)  # in place of the first frame's stand-in
-        self.right.addWidget(notes)
-        self.right.setStretchFactor(0, 3)
-        self.right.setStretchFactor(1, 2)
-        # The case, account and supervisor menus (sign-in, reviews, PDF).
-        self._menus = menus = WindowMenus(access, self, lambda: (notes.case_id, notes.case_reference), self._sign_in)
-        menus.signed_in.connect(self.signed_in)
-        menus.switching_user.connect(self.next_caller)
-        menus.language_chosen.connect(self.set_language)
-        menus.signed_out.connect(self.update_status)
-
-        # The phone tab beside the results, its menu (after Case and Account), `deskapp call`, due callbacks.
-        self._phone = PhoneStation(access, self, self.split, self.search, open_customer=self.open_customer,
-                                   context=context)
-        self.modes.privacy_changed.connect(self._phone.set_privacy)
-        self.case_flow.attach(panel, notes, responses)
-        self.survey = survey = SurveyLauncher(access, self, lambda: notes.case_id, self.view_menu)
-        panel.rating_requested.connect(lambda _case: survey.start())
-        self.modes.attach(panel, notes)
-        notes.storage_failed.connect(lambda reason: self.banner.show_message(reason, "error"))
-        notes.note_saved.connect(self._note_saved)
-        notes.went_offline.connect(self.connection.offline)
-        self.setTabOrder(self.results, panel.cases)
-        self.setTabOrder(panel.cases, notes.editor)
-        self.layout_memory.attach(panel)  # the divider above the note follows the customer shown
+        self._side = side = build_side_panels(self)
+        self._panel, self._notes, self._responses, self._scripts, self._knowledge, self._menus, self._phone = (
+            side.panel, side.notes, side.responses, side.scripts, side.knowledge, side.menus, side.phone)
+        self.survey, self.panel_scroll = side.survey, side.panel_scroll
         self.update_status()
 
-    def _note_saved(self, _note: NoteRow) -> None:
-        # A saved note proves the database is writable again: an error about it is out of date.
+    def note_saved(self, _note: NoteRow) -> None:
+        """A saved note proves the database is writable again: an error about it is out of date."""
         if self._banner is not None and self._banner.kind == "error":
             self._banner.hide()
 
     def _offer_role(self, info: DeskInfo) -> None:
         """Offer what the signed-in agent's role may use."""
-        from deskapp.core.security.permissions import allowed
-
         self.menus.set_role(info.agent_role)
         self.panel.new_case.station_channel = info.station_channel
-        role = info.agent_role
-        # An administrator works no cases: no response or script tab to fail in (deny by default).
-        can_respond, can_script = allowed(role, "response.use"), allowed(role, "script.run")
-        tabs = self.notes.side_tabs
-        tabs.setTabVisible(tabs.indexOf(self.responses), can_respond)
-        tabs.setTabVisible(tabs.indexOf(self.scripts), can_script)
-        self.responses.active = can_respond
-        self.responses.set_can_edit(allowed(role, "response.edit"))
-        self.scripts.active = can_script
-        self.knowledge.active = allowed(role, "kb.use")
-        tabs.setTabVisible(tabs.indexOf(self.knowledge), self.knowledge.active)
-        self.knowledge.set_role(allowed(role, "kb.flag"), allowed(role, "kb.edit"))
-        if can_script:
-            self.scripts.refresh_list()
+        assert self._side is not None  # built by self.menus
+        self._side.offer_role(info.agent_role)
 
     def _became_ready(self) -> None:
         self.update_status()
@@ -424,11 +367,8 @@ class MainWindow(QMainWindow):
         self.window_actions.retranslate_ui()
         if self._overlay is not None:
             self._overlay.set_shortcuts(shortcut_rows())
-        if self._notes is not None:  # the tabs the window put beside the note
-            self._notes.side_tabs.setTabText(0, _("Responses"))
-            self._notes.side_tabs.setTabText(1, _("Call script"))
-            self._notes.side_tabs.setTabText(2, _("Knowledge base"))
-            self._notes.side_tabs.setTabToolTip(2, _("Knowledge base"))  # the tab's text may be cut
+        if self._side is not None:
+            self._side.retranslate_tabs()
         self.update_status()
 
     def update_status(self) -> None:

@@ -90,6 +90,7 @@ class PhoneStation(QObject):
     def retranslate_ui(self) -> None:
         """The tab title and the due line in the current UI language."""
         self._tabs.setTabText(0, _("Customers"))
+        self._tabs.setAccessibleName(_("Search results and phone"))
         self._tabs.setTabText(self._tabs.indexOf(self.panel), _("Phone"))
         self._tabs.setTabToolTip(self._tabs.indexOf(self.panel), _("Call log and callbacks (Ctrl+Shift+B)"))
         self._show_due()

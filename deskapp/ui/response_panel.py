@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +112,8 @@ class ResponsePanel(QWidget):
         self.search.setPlaceholderText(_("Find a response: title, tag or words (Ctrl+R)"))
         self.search.setToolTip(self.search.placeholderText())  # the whole hint, where the field is narrow
         self.search.setAccessibleName(_("Response search"))
+        for clear in self.search.findChildren(QToolButton):  # the box's clear button
+            clear.setAccessibleName(_("Clear the search"))
         self.list.setAccessibleName(_("Responses"))
         self.insert.setText(_("Insert into note"))
         self.insert.setToolTip(_("Insert the customer's version at the cursor in the note (Enter)"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QWidget
 
 if TYPE_CHECKING:
@@ -32,9 +32,30 @@ def settings() -> QSettings:
     return QSettings(str(data_dir() / "window-state.ini"), QSettings.Format.IniFormat)
 
 
+class _DownScroll(QScrollArea):
+    """Scrolls up and down only: it asks its pane for the width its widget needs, so nothing is cut at the side.
+
+    (Scrolling sideways hid the end of the case bar, "Customer rating…", in Filipino at 1200 px.)
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), inner.minimumSizeHint().width() + bar), hint.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a new language or customer may need another width
+        return super().eventFilter(watched, event)
+
+
 def scrolling(widget: QWidget) -> QScrollArea:
-    """``widget`` in a frameless scroll area that gives it the whole pane and scrolls only when it must."""
-    area = QScrollArea()
+    """``widget`` in a frameless scroll area that gives it the whole pane and scrolls (down) only when it must."""
+    area = _DownScroll()
+    area.setHorizontalScrollBarPolicy(area.horizontalScrollBarPolicy().ScrollBarAlwaysOff)
     area.setObjectName(f"{widget.objectName() or 'panel'}Scroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)

@@ -77,6 +77,44 @@ def test_every_language_fits(qtbot: QtBot, report_windows: dict[str, Any], lang:
     assert report["lang"] == lang
 
 
+def _faults(report: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    widgets = report["widgets"]
+    cut = [(w["class"], w["name"], w["text"], w["needed_width"], w["width"]) for w in widgets
+           if w["visible"] and w["cut"]]
+    unnamed = [(w["class"], w["name"]) for w in widgets
+               if w["visible"] and w["interactive"] and not w["accessible_name"]]
+    return cut, unnamed
+
+
+@pytest.mark.parametrize("lang", UI_LOCALES)
+def test_the_new_tabs_fit_in_front(qtbot: QtBot, report_windows: dict[str, Any], lang: str) -> None:
+    """The phone tab and the knowledge base beside the note, and the supervisor's newer tabs, in front."""
+    from deskapp.ui.language import switch_language
+    from deskapp.ui.layout_report import measure_window
+
+    main, supervisor = report_windows["get"]("supervisor")
+    switch_language(lang)
+    try:
+        for size in SIZES:
+            main.phone.tabs.setCurrentWidget(main.phone.panel)
+            main.notes.side_tabs.setCurrentWidget(main.knowledge)
+            report = measure_window(main, main, size)
+            assert _faults(report) == ([], []), (lang, size)
+            assert report["window"] == list(size)  # no pane's minimum pushes the window past its screen
+            for name in ("surveys", "usage", "audit"):
+                if supervisor.page(name) is None:
+                    continue
+                supervisor.show_page(name)
+                report = measure_window(supervisor, main, size)
+                assert _faults(report) == ([], []), (lang, size, name)
+                assert report["window"] == list(size)
+    finally:
+        main.phone.tabs.setCurrentIndex(0)
+        main.notes.side_tabs.setCurrentIndex(0)
+        supervisor.show_page("queue")
+        switch_language("en")
+
+
 def test_the_report_command_prints_the_contract(layout_desk: Path, tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESKAPP_DATA_DIR": str(tmp_path)}
     done = subprocess.run(
@@ -271,3 +309,32 @@ def test_f1_card_fits_a_compact_window(qtbot: QtBot, open_window: Any, desk_db: 
     assert card.left() >= 0 and card.right() <= window.overlay.parentWidget().width()
     window.overlay.hide()
     window.toggle_compact()
+
+
+def test_a_text_a_scroll_area_hides_at_the_side_is_cut_and_the_panel_scroll_never_hides_one(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QWidget
+
+    from deskapp.ui.layout_measure import cut, measure
+    from deskapp.ui.window_layout import scrolling
+
+    def pane(area: QScrollArea) -> tuple[QWidget, QPushButton]:
+        window = QWidget()
+        qtbot.addWidget(window)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        button = QPushButton("Customer rating…")
+        row.addWidget(QPushButton("A rather long button before it"))
+        row.addWidget(button)
+        area.setWidgetResizable(True)
+        area.setWidget(inner)
+        QHBoxLayout(window).addWidget(area)
+        window.resize(200, 120)
+        window.show()
+        qtbot.wait(20)
+        return window, button
+
+    window, button = pane(QScrollArea())  # scrolls sideways: the button is past the pane's edge
+    assert button.text() in [e.text for e in cut(measure(window))]
+    window, button = pane(scrolling(QWidget()))  # the panel's scroll area: the pane is as wide as needed
+    assert cut(measure(window)) == []
+    assert window.width() >= button.mapTo(window, button.rect().topRight()).x()

@@ -107,7 +107,7 @@ def test_a_part_not_built_yet_is_built_when_first_used(qtbot: QtBot, desk_db: Pa
     window = MainWindow(str(desk_db))
     qtbot.addWidget(window)
     assert window._panel is None and window._banner is None and window._overlay is None
-    assert window.notes.side_tabs.count() == 4  # saved notes, responses, call script, knowledge base
+    assert window.notes.side_tabs.count() == 4  # responses, call script, knowledge base, saved notes
     assert window._panel is not None and window.panel.edit_form is not None
     assert window.results.model() is window.results_model
     window.banner.show_message("x", "info")

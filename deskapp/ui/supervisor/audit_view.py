@@ -88,6 +88,7 @@ class AuditTab(QWidget):
         localise_day_picker(self.since)
         self.refresh.setText(_("Refresh"))
         self.table.setAccessibleName(_("Audit events"))
+        self._fit_columns()
         self._update_count()
 
     def since_date(self) -> dt.date:
@@ -104,9 +105,13 @@ class AuditTab(QWidget):
 
     def _show(self, rows: list[AuditRow]) -> None:
         self.model.set_rows(rows)
-        for column, width in enumerate((130, 130, 160, 120)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         self._update_count()
+
+    def _fit_columns(self) -> None:
+        """Time, who, action and record as wide as their texts in this language; the details take the rest."""
+        for column in range(min(4, self.model.columnCount())):
+            self.table.resizeColumnToContents(column)
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
