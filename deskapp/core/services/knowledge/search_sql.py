@@ -1,0 +1,115 @@
+"""The SQL of knowledge-base search: one statement per query shape, compiled once (see :mod:`.search`).
+
+One round trip does all of it: the candidates of both tiers (words in a title, then anywhere in
+the text, each index read bounded by ``:candidates``), the brand filter on ``kb_article.brand_id``,
+the whole ranking, the ``LIMIT``, and then, for the page only, the text in the wanted language
+and the languages an article has. The ranking is an integer, ``4·n`` times the score (n = words
+typed), so that ordering in SQL is exact and the score is that divided by ``4·n``:
+
+* brand tier: the customer's brand 2, desk-wide 1 (0 when no brand is asked for) — × 4n
+* words in a title (the title tier) 1 — × 4n
+* whole words of the title among those typed, 0.5 × share — 2 per whole word
+* a text in the wanted language, 0.25 — × n
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from deskapp.core.search.kb_index import KB_INDEX
+
+CANDIDATES = 200  # per index read
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What distinguishes one statement from another; parameters fill in the rest."""
+
+    dialect: str
+    words: int
+    branded: bool
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(shape: Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], bool]:
+    """SQL text, parameter order (positional drivers) and whether the driver takes positions.
+
+    Compiled once per shape and dialect: building and compiling the statement again would cost
+    as much as running it on the indexed database.
+    """
+    statement = sa.text(_sql(shape)).compile(dialect=dialect)
+    names = statement.positiontup if statement.positional else list(statement.params)
+    return str(statement), tuple(names or ()), bool(statement.positional)
+
+
+def _sql(shape: Shape) -> str:
+    sqlite = shape.dialect == "sqlite"
+    own = "(SELECT id FROM brand WHERE code = :brand)"
+    # An unknown brand finds nothing (the caller then says so), not the desk-wide articles alone.
+    whose = f" AND (a.brand_id = {own} OR (a.brand_id IS NULL AND {own} IS NOT NULL))" if shape.branded else ""
+    if sqlite:
+        table = KB_INDEX.table
+        if shape.branded:  # the brand is read from the article's row as FTS5 yields it, before the LIMIT
+            tier = (
+                f"SELECT * FROM (SELECT f.rowid AS id, {{titled}} AS titled FROM {table} AS f "
+                f"JOIN kb_article AS a ON a.id = f.rowid WHERE f.{table} MATCH :{{param}}{whose} LIMIT :candidates)"
+            )
+        else:
+            tier = (
+                f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {table} "
+                f"WHERE {table} MATCH :{{param}} LIMIT :candidates)"
+            )
+        find, aggregate, key = "instr", "group_concat", "a.key"
+    else:  # word prefixes as regular expressions, served by the trigram indexes
+        tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(shape.words))
+        tier = f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests}{whose} LIMIT :candidates)"
+        find, aggregate, key = "strpos", "string_agg", 'a.key COLLATE "C"'  # keys sort as Python sorts them
+    title = tier.format(titled=1, param="title_match", column="title_text")
+    text = tier.format(titled=0, param="text_match", column="search_text")
+    n = shape.words
+    whole = " + ".join(
+        f"CASE WHEN {find}(' ' || a.title_text || ' ', :whole{i}) > 0 THEN 2 ELSE 0 END" for i in range(n)
+    )
+    brand_tier = "CASE WHEN a.brand_id IS NULL THEN 1 ELSE 2 END + " if shape.branded else ""
+    rank = (
+        f"{4 * n} * ({brand_tier}h.titled) + {whole} + CASE WHEN EXISTS (SELECT 1 FROM kb_variant v "
+        f"WHERE v.article_id = a.id AND v.locale = :lang) THEN {n} ELSE 0 END"
+    )
+    ranked = (
+        f"SELECT a.id, {key} AS key, a.audience, a.source_locale, b.code AS brand_code, {rank} AS rank "
+        f"FROM (SELECT id, max(titled) AS titled FROM ({title} UNION ALL {text}) AS tiers GROUP BY id) AS h "
+        "JOIN kb_article a ON a.id = h.id LEFT JOIN brand b ON b.id = a.brand_id "
+        f"ORDER BY rank DESC, {key} LIMIT :limit"
+    )
+    # The page's texts: the wanted language, else English, else the article's own, else any
+    # (pick_locale's order). Each a lookup in the (article, locale) unique index, the first found wins;
+    # not one ORDER BY over the variants, as SQLite cannot see t's columns in a subquery's ORDER BY.
+    picks = ", ".join(
+        f"(SELECT {column} FROM kb_variant p WHERE p.article_id = t.id{test})"
+        for column, test in (
+            ("p.id", " AND p.locale = :lang"),
+            ("p.id", " AND p.locale = :fallback"),
+            ("p.id", " AND p.locale = t.source_locale"),
+            ("min(p.id)", ""),
+        )
+    )
+    return (
+        "SELECT t.key, t.audience, t.brand_code, t.rank, v.locale, v.title, v.short_answer, "
+        f"(SELECT {aggregate}(w.locale, ',') FROM kb_variant w WHERE w.article_id = t.id) AS languages "
+        f"FROM ({ranked}) AS t LEFT JOIN kb_variant v ON v.id = coalesce({picks}) "
+        "ORDER BY t.rank DESC, t.key"
+    )
+
+
+def params(shape: Shape, words: tuple[str, ...], lang: str, fallback: str, brand: str | None) -> dict[str, Any]:
+    """The statement's parameters (``limit`` is added by the caller)."""
+    values: dict[str, Any] = {"lang": lang, "fallback": fallback, "brand": brand, "candidates": CANDIDATES}
+    for i, word in enumerate(words):
+        values[f"whole{i}"] = f" {word} "
+        if shape.dialect != "sqlite":
+            values[f"w{i}"] = word
+    return values
