@@ -2,6 +2,8 @@
 
     DESKAPP_TEST_PG_URL=postgresql+psycopg://… python -m bench.lookup_pg               # 100,000 customers
     DESKAPP_TEST_PG_URL=… python -m bench.lookup_pg --customers 20000 --rounds 3
+    python -m bench.lookup_pg --customers 1000000 --db postgresql+psycopg://…/deskapp_bench_1000000 \
+        --sqlite bench/.data/lookup-1000000.sqlite3                               # reuse built desks
 
 Builds a throw-away PostgreSQL database (dropped at the end) and a SQLite file in a temporary
 folder from bench/_data.py's generator through :func:`write_customers`, then answers
@@ -9,6 +11,10 @@ bench/lookup.py's rep query mix on both through :func:`deskapp.core.services.cus
 after a warm-up pass, alternating which backend goes first in each round. Prints p50/p95/p99
 per backend and per query category, and how many queries gave different answers (should be 0
 on a database with the C collation; see the note printed when it is not).
+
+``--db`` and ``--sqlite`` reuse desks built before (``bench.team_load`` keeps ``deskapp_bench_<N>``
+on the server, ``bench.lookup`` keeps ``bench/.data/lookup-<N>.sqlite3``); both must hold
+bench/_data.py's first ``--customers`` customers. They are read only, never dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ if str(ROOT) not in sys.path:
 
 from bench._data import customers  # noqa: E402
 from bench.lookup import percentile, query_mix  # noqa: E402
+
+
+def reuse(url: str) -> tuple[Any, float]:
+    from deskapp.core.storage.engine import make_engine
+
+    return make_engine(url), 0.0
 
 
 def build(url: str, n: int) -> tuple[Any, float]:
@@ -58,9 +70,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--db", help="an existing PostgreSQL desk of --customers customers (kept)")
+    parser.add_argument("--sqlite", type=Path, help="an existing SQLite desk of --customers customers (kept)")
     args = parser.parse_args()
     server = os.environ.get("DESKAPP_TEST_PG_URL")
-    if not server:
+    if not server and not args.db:
         print("Set DESKAPP_TEST_PG_URL (e.g. source .ci/postgres.sh; start_postgres).", file=sys.stderr)
         return 2
 
@@ -68,16 +82,22 @@ def main() -> int:
 
     from tests import helpers_pg
 
-    server_url = make_url(server)
+    server_url = make_url(server) if server and not args.db else None
     name = helpers_pg.new_database_name("deskapp_bench")
-    pg_url = helpers_pg.create_database(server_url, name)
     folder = tempfile.TemporaryDirectory(prefix="deskapp-bench-")
     try:
         engines: dict[str, Any] = {}
-        for backend, url in (("sqlite", f"sqlite:///{Path(folder.name) / 'bench.sqlite3'}"),
-                             ("postgresql", helpers_pg.url_string(pg_url))):
-            engines[backend], seconds = build(url, args.customers)
-            print(f"{backend}: {args.customers:,} customers written in {seconds:.1f} s")
+        if args.sqlite:
+            engines["sqlite"], _seconds = reuse(f"sqlite:///{args.sqlite}")
+        else:
+            engines["sqlite"], seconds = build(f"sqlite:///{Path(folder.name) / 'bench.sqlite3'}", args.customers)
+            print(f"sqlite: {args.customers:,} customers written in {seconds:.1f} s")
+        if server_url is None:
+            engines["postgresql"], _seconds = reuse(args.db)
+        else:
+            pg_url = helpers_pg.create_database(server_url, name)
+            engines["postgresql"], seconds = build(helpers_pg.url_string(pg_url), args.customers)
+            print(f"postgresql: {args.customers:,} customers written in {seconds:.1f} s")
         with engines["postgresql"].connect() as connection:
             collation = connection.exec_driver_sql(
                 "SELECT datcollate FROM pg_database WHERE datname = current_database()").scalar_one()
@@ -111,7 +131,8 @@ def main() -> int:
         for engine in engines.values():
             engine.dispose()
     finally:
-        helpers_pg.drop_database(server_url, name)
+        if server_url is not None:
+            helpers_pg.drop_database(server_url, name)
         folder.cleanup()
     return 0
 

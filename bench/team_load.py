@@ -187,7 +187,7 @@ def rep_loop(url: str, index: int, n: int, seconds: float, seed: int) -> Outcome
     from deskapp.core.services.cases.feedback import record_feedback
     from deskapp.core.services.notes.notes import add_note, save_draft
     from deskapp.core.services.responses.responses import get_response, list_responses, render_response
-    from deskapp.core.storage.engine import make_engine
+    from deskapp.core.storage.engine import make_engine, reader
 
     rng = random.Random(seed)
     outcome = Outcome()
@@ -202,9 +202,11 @@ def rep_loop(url: str, index: int, n: int, seconds: float, seed: int) -> Outcome
         while time.monotonic() < end:
             try:
                 account, typed = _target(rng, n)
-                _type_and_look_up(engine, outcome, rng, typed)
-                with Session(engine) as session:
+                # As the window's Desk does: lookups and opening a customer read without a transaction.
+                _type_and_look_up(reader(engine), outcome, rng, typed)
+                with Session(reader(engine)) as session:
                     profile = _timed(outcome, "open", _open, session, me, account)
+                with Session(engine) as session:
                     case = _timed(outcome, "open_case", open_case, session, me, profile.customer_id, "Bench call",
                                   "after", "troubleshooting", "phone")
                 body = ""

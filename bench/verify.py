@@ -24,8 +24,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.enums import Channel, PurchasePhase, Role, SupportStage
-from deskapp.core.domain.models import Agent, Brand, Case, Customer
+from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes.verify import verify_history
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
@@ -43,13 +42,20 @@ def build(path: Path, notes: int) -> None:
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine, "0006")
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    with Session(engine) as session:  # the tables the ORM writes here did not change in 0007
-        session.add(Brand(id=1, code="b", name="B", default_region="FI", default_locale="fi"))
-        session.add(Agent(id=1, username="a", display_name="A", role=Role.REP))
-        session.add(Customer(id=1, brand_id=1, account_number="X"))
-        session.add(Case(id=1, customer_id=1, brand_id=1, subject="s", purchase_phase=PurchasePhase.AFTER,
-                         support_stage=SupportStage.TROUBLESHOOTING, channel=Channel.PHONE))
-        session.commit()
+    # Raw SQL with the columns 0006 had: the models describe the newest schema, not this one.
+    t = start.replace(tzinfo=None)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO brand (id, code, name, default_region, default_locale) "
+                          "VALUES (1, 'b', 'B', 'FI', 'fi')"))
+        conn.execute(text("INSERT INTO agent (id, username, display_name, role, ui_locale, languages, active, "
+                          "preferences, created_at) VALUES (1, 'a', 'A', 'rep', 'en', '[]', 1, '{}', :t)"), {"t": t})
+        conn.execute(text("INSERT INTO customer (id, brand_id, kind, account_number, given_name, family_name, "
+                          "preferred_locale, search_text, family_key, created_at, updated_at, version_id) "
+                          "VALUES (1, 1, 'external', 'X', '', '', 'fi', '', '', :t, :t, 1)"), {"t": t})
+        conn.execute(text("INSERT INTO support_case (id, customer_id, brand_id, subject, purchase_phase, "
+                          "support_stage, channel, priority, status, opened_at, updated_at, version_id) "
+                          "VALUES (1, 1, 1, 's', 'after', 'troubleshooting', 'phone', 'normal', 'open', :t, :t, 1)"),
+                     {"t": t})
     with engine.begin() as conn:
         for first in range(1, notes + 1, 5000):
             ids = range(first, min(first + 5000, notes + 1))
@@ -109,13 +115,14 @@ def main() -> int:
             bares.append(baseline(path))
             began = time.perf_counter()
             with Session(engine) as session:
-                report = verify_history(session, None)
+                report = verify_history(session, console_actor(session))
             checks.append(time.perf_counter() - began)
         engine.dispose()
     revisions = args.notes * 3
     check, bare = statistics.median(checks), statistics.median(bares)
     print(f"{args.notes} notes, {revisions} revisions, {report.audit_events_checked} audit events")
-    print(f"migration 0007: {migrated:.1f} s ({migrated / revisions * 1e6:.0f} µs per revision)")
+    per_revision = migrated / revisions * 1e6
+    print(f"migrations 0007–head (re-keyed in 0007, 0011): {migrated:.1f} s ({per_revision:.0f} µs per revision)")
     print(f"verify: median {check:.2f} s ({check / revisions * 1e6:.0f} µs per revision + its event); "
           f"bare sqlite3 + HMAC: {bare:.2f} s; ratio {check / bare:.2f}×; ok={report.ok}")
     return 0 if report.ok else 1

@@ -7,12 +7,17 @@ Submissions with a ``key`` supersede older ones with the same key: a stale looku
 has not started, and its result is dropped if it has, so it can never replace a newer one.
 Keyed jobs are the ones whose result only matters while someone looks at it (lookups, lists,
 previews); jobs without a key (saving a draft or a note) always run, also when the window closes.
+
+Lookups (key ``"lookup"``, one per keystroke) run on a second worker thread of their own, with their
+own database connection, so an autosave never waits behind one (issue 23: on a busy team server a
+lookup can take tens of milliseconds). They only read, and nothing queued waits for them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,6 +25,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# Keys whose jobs run on their own worker thread (see the module docstring).
+OWN_THREAD_KEYS = frozenset({"lookup"})
 
 
 class _Signals(QObject):
@@ -60,7 +67,7 @@ class _Superseded(Exception):
 
 
 class JobRunner(QObject):
-    """Runs callables on one worker thread and reports back on the UI thread."""
+    """Runs callables on one worker thread (lookups on a second one) and reports back on the UI thread."""
 
     busy_changed = Signal(bool)
 
@@ -68,6 +75,8 @@ class JobRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._lookups = QThreadPool(self)
+        self._lookups.setMaxThreadCount(1)
         self._generation: dict[str, int] = {}
         self._live: set[_Signals] = set()
         self._closed = False
@@ -119,11 +128,15 @@ class JobRunner(QObject):
                 hand_over()
 
         signals.finished.connect(deliver)
-        self._pool.start(_Job(run_work, signals, is_current))
+        pool = self._lookups if key in OWN_THREAD_KEYS else self._pool
+        pool.start(_Job(run_work, signals, is_current))
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every queued job ran (for shutdown and tests)."""
-        return bool(self._pool.waitForDone(msecs))
+        started = time.monotonic()
+        done = self._pool.waitForDone(msecs)
+        left = max(0, msecs - int((time.monotonic() - started) * 1000))
+        return bool(self._lookups.waitForDone(left)) and bool(done)
 
     def close(self, msecs: int = 30000) -> bool:
         """For a closing window: drop keyed jobs not started yet, finish the rest, start nothing new.

@@ -50,3 +50,22 @@ def test_a_slow_old_lookup_cannot_replace_a_newer_one(qtbot: QtBot) -> None:
     with qtbot.waitSignal(runner.busy_changed, timeout=10000, check_params_cb=lambda busy: not busy):
         release.set()
     assert shown == ["newest"]
+
+
+def test_a_save_does_not_wait_behind_a_running_lookup(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    done: list[str] = []
+    running, release = threading.Event(), threading.Event()
+
+    def slow_lookup() -> str:
+        running.set()
+        release.wait(10)
+        return "lookup"
+
+    runner.submit(slow_lookup, done.append, key="lookup")
+    assert running.wait(10)
+    runner.submit(lambda: "draft saved", done.append)  # an autosave: no key
+    qtbot.waitUntil(lambda: done == ["draft saved"], timeout=5000)
+    release.set()
+    assert runner.wait()
+    qtbot.waitUntil(lambda: done == ["draft saved", "lookup"], timeout=5000)

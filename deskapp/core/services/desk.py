@@ -34,7 +34,7 @@ from deskapp.core.services.customers import profile as customer_profiles
 from deskapp.core.services.customers.lookup import LookupPage
 from deskapp.core.services.notes import notes, spool
 from deskapp.core.storage import connectivity, migrate
-from deskapp.core.storage.engine import is_read_only, make_engine, session_factory
+from deskapp.core.storage.engine import is_read_only, make_engine, reader, session_factory
 
 if TYPE_CHECKING:
     # Imported where they are used: templates (Jinja2, Babel), YAML and argon2 cost ~0.2 s of the
@@ -89,6 +89,7 @@ class Desk:
         self.url = database_url(db)
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._read_sessions: sessionmaker[Session] | None = None
         self.agent_id = 0
         self.spool = spool.LocalDraftSpool()
         self.desk_id = ""  # names this desk in the local draft spool
@@ -119,6 +120,7 @@ class Desk:
         self._opened = desk_open.opened_file(self.engine)
         self._take_back_dead_imports()
         self._sessions = session_factory(self.engine)
+        self._read_sessions = session_factory(reader(self.engine))
         with self._sessions() as session:
             try:  # the starter responses and call scripts, on first run
                 desk_open.ensure_library(session)
@@ -192,6 +194,20 @@ class Desk:
 
         return self._run(work)
 
+    def _read_as_agent(self, service: Callable[Concatenate[Session, int, P], T],
+                       *args: P.args, **kwargs: P.kwargs) -> T:
+        """:meth:`as_agent` for a service that only reads: no transaction around it on a team server.
+
+        Lookups (every keystroke) and opening a customer then cost one round trip per statement,
+        without a BEGIN before and a ROLLBACK after (see :func:`~deskapp.core.storage.engine.reader`).
+        """
+        if self._read_sessions is None:
+            raise RuntimeError("Desk.open() was not called")
+        desk_open.check_still_there(self._opened)
+        agent_id = self.agent_id
+        with self._read_sessions() as session:
+            return service(session, agent_id, *args, **kwargs)
+
     def as_agent(self, service: Callable[Concatenate[Session, int, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``service(session, acting_agent_id, *args, **kwargs)`` in a short session.
 
@@ -219,15 +235,15 @@ class Desk:
         Raises:
             PermissionDenied: The account is disabled or unknown, or its role may not look customers up.
         """
-        return self.as_agent(lookup.find_customers, query, limit=limit)
+        return self._read_as_agent(lookup.find_customers, query, limit=limit)
 
     def lookup_page(self, query: str, limit: int = 50) -> LookupPage:
         """:meth:`lookup`, and whether more customers match than the page shows."""
-        return self.as_agent(lookup.find_customer_page, query, limit=limit)
+        return self._read_as_agent(lookup.find_customer_page, query, limit=limit)
 
     def profile(self, customer_id: int) -> customer_profiles.ProfileRow:
         """The customer's profile."""
-        return self.as_agent(customer_profiles.customer_profile, customer_id)
+        return self._read_as_agent(customer_profiles.customer_profile, customer_id)
 
     def update_customer(self, customer_id: int, changes: dict[str, str],
                         expected_version: int) -> customer_profiles.ProfileRow:
@@ -236,7 +252,7 @@ class Desk:
 
     def case_history(self, customer_id: int, open_only: bool = False) -> list[cases.CaseRow]:
         """The customer's cases, newest first."""
-        return self.as_agent(cases.case_history, customer_id, open_only)
+        return self._read_as_agent(cases.case_history, customer_id, open_only)
 
     # --- cases ----------------------------------------------------------------------------
     def case_customer(self, case_id: int) -> int:

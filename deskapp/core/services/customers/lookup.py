@@ -57,6 +57,7 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.customers import lookup_sql
 from deskapp.core.services.customers.lookup_sql import Shape, compiled
 from deskapp.core.services.kernel import tombstones
+from deskapp.core.storage.engine import reader
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -149,7 +150,7 @@ def lookup_page(
     if limit == 0:
         return LookupPage([], False)
     if isinstance(bind, Engine):
-        with bind.connect() as connection:
+        with reader(bind).connect() as connection:
             return _lookup(connection, query, brand, limit, default_region)
     return _lookup(bind, query, brand, limit, default_region)
 
