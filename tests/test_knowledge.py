@@ -183,7 +183,12 @@ def test_the_customers_brand_comes_first_and_other_brands_are_left_out(desk: tup
 
 @pytest.mark.parametrize(
     ("query", "lang", "brand"),
-    [("passw", "fi", None), ("password reset", "en", "internal"), ("router", None, "nordtel"), ("sahko", "fil", "luzon")],
+    [
+        ("passw", "fi", None),
+        ("password reset", "en", "internal"),
+        ("router", None, "nordtel"),
+        ("sahko", "fil", "luzon"),
+    ],
 )
 def test_scores_follow_the_documented_ranking(
     desk: tuple[Engine, Seed, int], query: str, lang: str | None, brand: str | None
