@@ -21,6 +21,7 @@ the lookup's do (bench/kb_search.py: p95 9–11 ms -> see bench/README.md at 10,
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +95,7 @@ def search_hits(
     shape = Shape(connection.dialect.name, len(words), bool(brand))
     sql, names, positional = compiled(shape, connection.dialect)
     values = search_sql.params(shape, words, normalise_locale(lang) or "", SOURCE_LOCALE, brand or None)
-    values["limit"] = limit
+    values |= {"limit": limit, "candidates": max(search_sql.CANDIDATES, limit)}
     if shape.dialect == "sqlite":
         expression = fts.match_expression(list(words))
         values |= {"title_match": f"title_text : ({expression})", "text_match": expression}
@@ -111,13 +112,17 @@ def search_hits(
             locale=locale or "",
             languages=_languages(languages),
             brand=brand_code,
-            audience=Audience(audience),
+            audience=_AUDIENCES[audience],
             score=round(rank / scale, 3),
         )
         for key, audience, brand_code, rank, locale, title, short, languages in rows
     ]
 
 
+_AUDIENCES = {audience.value: audience for audience in Audience}
+
+
+@functools.lru_cache(maxsize=256)
 def _languages(joined: str | None) -> tuple[str, ...]:
     """The desk's customer languages first, in their order, then any others alphabetically."""
     have = set(joined.split(",")) if joined else set()

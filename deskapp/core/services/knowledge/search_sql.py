@@ -22,7 +22,10 @@ import sqlalchemy as sa
 
 from deskapp.core.search.kb_index import KB_INDEX
 
-CANDIDATES = 200  # per index read
+# Rows each index read may give (the title tier, the text tier); all of them are ranked. At 10,000
+# articles 100 keeps a common word at ~0.3 ms of SQL (200: ~0.55 ms), still five pages of results
+# ranked in full (the first version read 200 a tier but ranked only the first 40 in full).
+CANDIDATES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +52,21 @@ def compiled(shape: Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], b
 def _sql(shape: Shape) -> str:
     sqlite = shape.dialect == "sqlite"
     own = "(SELECT id FROM brand WHERE code = :brand)"
-    # An unknown brand finds nothing (the caller then says so), not the desk-wide articles alone.
-    whose = f" AND (a.brand_id = {own} OR (a.brand_id IS NULL AND {own} IS NOT NULL))" if shape.branded else ""
+    # The customer's brand or desk-wide, tested before the LIMIT; an unknown brand finds nothing
+    # (the caller then says so), not the desk-wide articles alone.
+    whose = f" AND {own} IS NOT NULL AND (a.brand_id = {own} OR a.brand_id IS NULL)" if shape.branded else ""
     if sqlite:
         table = KB_INDEX.table
-        if shape.branded:  # the brand is read from the article's row as FTS5 yields it, before the LIMIT
-            tier = (
-                f"SELECT * FROM (SELECT f.rowid AS id, {{titled}} AS titled FROM {table} AS f "
-                f"JOIN kb_article AS a ON a.id = f.rowid WHERE f.{table} MATCH :{{param}}{whose} LIMIT :candidates)"
+        if whose:  # each row FTS5 yields is looked up in the small (brand_id, id) index, not in its fat
+            # article row (at 10,000 articles a branded "sahko" reads 1,325 + 4,010 rows: 1.8 -> 0.9 ms)
+            whose = (
+                f" AND {own} IS NOT NULL AND EXISTS (SELECT 1 FROM kb_article a INDEXED BY ix_kb_article_brand_id "
+                f"WHERE (a.brand_id = {own} OR a.brand_id IS NULL) AND a.id = f.rowid)"
             )
-        else:
-            tier = (
-                f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {table} "
-                f"WHERE {table} MATCH :{{param}} LIMIT :candidates)"
-            )
+        tier = (
+            f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {table} AS f "
+            f"WHERE f.{table} MATCH :{{param}}{whose} LIMIT :candidates)"
+        )
         find, aggregate, key = "instr", "group_concat", "a.key"
     else:  # word prefixes as regular expressions, served by the trigram indexes
         tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(shape.words))
@@ -106,8 +110,8 @@ def _sql(shape: Shape) -> str:
 
 
 def params(shape: Shape, words: tuple[str, ...], lang: str, fallback: str, brand: str | None) -> dict[str, Any]:
-    """The statement's parameters (``limit`` is added by the caller)."""
-    values: dict[str, Any] = {"lang": lang, "fallback": fallback, "brand": brand, "candidates": CANDIDATES}
+    """The statement's parameters (``limit`` and ``candidates`` are added by the caller)."""
+    values: dict[str, Any] = {"lang": lang, "fallback": fallback, "brand": brand}
     for i, word in enumerate(words):
         values[f"whole{i}"] = f" {word} "
         if shape.dialect != "sqlite":
