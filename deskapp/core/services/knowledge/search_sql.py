@@ -51,6 +51,7 @@ def compiled(shape: Shape, dialect: sa.Dialect) -> tuple[str, tuple[str, ...], b
 
 def _sql(shape: Shape) -> str:
     sqlite = shape.dialect == "sqlite"
+    n = shape.words
     own = "(SELECT id FROM brand WHERE code = :brand)"
     # The customer's brand or desk-wide, tested before the LIMIT; an unknown brand finds nothing
     # (the caller then says so), not the desk-wide articles alone.
@@ -58,34 +59,37 @@ def _sql(shape: Shape) -> str:
     if sqlite:
         table = KB_INDEX.table
         if whose:  # each row FTS5 yields is looked up in the small (brand_id, id) index, not in its fat
-            # article row (at 10,000 articles a branded "sahko" reads 1,325 + 4,010 rows: 1.8 -> 0.9 ms)
+            # article row; the few desk-wide ids are one set built per read (bench/README.md)
             whose = (
-                f" AND {own} IS NOT NULL AND EXISTS (SELECT 1 FROM kb_article a INDEXED BY ix_kb_article_brand_id "
-                f"WHERE (a.brand_id = {own} OR a.brand_id IS NULL) AND a.id = f.rowid)"
+                f" AND {own} IS NOT NULL AND (EXISTS (SELECT 1 FROM kb_article a INDEXED BY ix_kb_article_brand_id "
+                f"WHERE a.brand_id = {own} AND a.id = f.rowid) "
+                "OR +f.rowid IN (SELECT id FROM kb_article WHERE brand_id IS NULL))"
             )
-        tier = (
-            f"SELECT * FROM (SELECT rowid AS id, {{titled}} AS titled FROM {table} AS f "
-            f"WHERE f.{table} MATCH :{{param}}{whose} LIMIT :candidates)"
-        )
+        tier = f"SELECT rowid AS id FROM {table} AS f WHERE {{gate}}f.{table} MATCH :{{param}}{whose} LIMIT :candidates"
         find, aggregate, key = "instr", "group_concat", "a.key"
     else:  # word prefixes as regular expressions, served by the trigram indexes
-        tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(shape.words))
-        tier = f"(SELECT a.id AS id, {{titled}} AS titled FROM kb_article a WHERE {tests}{whose} LIMIT :candidates)"
+        tests = " AND ".join(f"a.{{column}} ~ ('(^| )' || :w{i})" for i in range(n))
+        tier = f"SELECT a.id AS id FROM kb_article a WHERE {{gate}}{tests}{whose} LIMIT :candidates"
         find, aggregate, key = "strpos", "string_agg", 'a.key COLLATE "C"'  # keys sort as Python sorts them
-    title = tier.format(titled=1, param="title_match", column="title_text")
-    text = tier.format(titled=0, param="text_match", column="search_text")
-    n = shape.words
+    # Every title word is also a text word, so a text read that stopped short of the LIMIT holds
+    # every match, titles too: the title read is needed (and made) only when the text read was full.
+    text = tier.format(gate="", param="text_match", column="search_text")
+    title = tier.format(
+        gate="(SELECT count(*) FROM text_tier) >= :candidates AND ", param="title_match", column="title_text"
+    )
+    # Words in the title: each typed word starts a word of title_text (what the title read matched).
+    titled = " AND ".join(f"{find}(' ' || a.title_text, :start{i}) > 0" for i in range(n))
     whole = " + ".join(
         f"CASE WHEN {find}(' ' || a.title_text || ' ', :whole{i}) > 0 THEN 2 ELSE 0 END" for i in range(n)
     )
     brand_tier = "CASE WHEN a.brand_id IS NULL THEN 1 ELSE 2 END + " if shape.branded else ""
     rank = (
-        f"{4 * n} * ({brand_tier}h.titled) + {whole} + CASE WHEN EXISTS (SELECT 1 FROM kb_variant v "
-        f"WHERE v.article_id = a.id AND v.locale = :lang) THEN {n} ELSE 0 END"
+        f"{4 * n} * ({brand_tier}CASE WHEN {titled} THEN 1 ELSE 0 END) + {whole} + CASE WHEN EXISTS "
+        f"(SELECT 1 FROM kb_variant v WHERE v.article_id = a.id AND v.locale = :lang) THEN {n} ELSE 0 END"
     )
     ranked = (
         f"SELECT a.id, {key} AS key, a.audience, a.source_locale, b.code AS brand_code, {rank} AS rank "
-        f"FROM (SELECT id, max(titled) AS titled FROM ({title} UNION ALL {text}) AS tiers GROUP BY id) AS h "
+        f"FROM (SELECT id FROM text_tier UNION SELECT id FROM ({title}) AS title_tier) AS h "
         "JOIN kb_article a ON a.id = h.id LEFT JOIN brand b ON b.id = a.brand_id "
         f"ORDER BY rank DESC, {key} LIMIT :limit"
     )
@@ -102,6 +106,7 @@ def _sql(shape: Shape) -> str:
         )
     )
     return (
+        f"WITH text_tier AS ({text}) "
         "SELECT t.key, t.audience, t.brand_code, t.rank, v.locale, v.title, v.short_answer, "
         f"(SELECT {aggregate}(w.locale, ',') FROM kb_variant w WHERE w.article_id = t.id) AS languages "
         f"FROM ({ranked}) AS t LEFT JOIN kb_variant v ON v.id = coalesce({picks}) "
@@ -114,6 +119,7 @@ def params(shape: Shape, words: tuple[str, ...], lang: str, fallback: str, brand
     values: dict[str, Any] = {"lang": lang, "fallback": fallback, "brand": brand}
     for i, word in enumerate(words):
         values[f"whole{i}"] = f" {word} "
+        values[f"start{i}"] = f" {word}"
         if shape.dialect != "sqlite":
             values[f"w{i}"] = word
     return values
