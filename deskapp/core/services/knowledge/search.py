@@ -3,20 +3,20 @@
 What a rep types goes through the lookup's own parsing (:func:`parse_query`: cleaned, folded,
 accents dropped, at most eight words), so "sahko" finds "sähkö" and "contrasena" finds
 "contraseña". Every word must start a word of the article in some language. One statement per
-query shape (``search_sql.py``, compiled once) does the rest in one round trip: two index reads
-give the candidates (words in a title first, then anywhere in the text), each bounded, so a
-common word in a large knowledge base never reads more than a few hundred rows; the brand is
-filtered on the article's ``brand_id`` column as the candidates are read; they are ranked and cut
-to the page in SQL, and only the page's texts are read:
+query shape (``search_sql.py``, compiled once, parameters bound) does the rest in one round trip:
+bounded index reads give the candidates (anywhere in the text; words in a title too when the text
+read was full), so a common word in a large knowledge base never ranks more than a few hundred
+rows; the brand is filtered on the article's ``brand_id`` column as the candidates are read;
+they are ranked and cut to the page in SQL, and only the page's texts are read:
 
 * SQLite: the FTS5 index of migration 0013 (``search/kb_index.py``), column-filtered to titles
-  for the first read.
+  for the title read.
 * PostgreSQL: the same word-prefix test as a regular expression, served by trigram indexes.
 
 Ranking (``score``): the customer's brand first (2), then desk-wide (1); words in a title
 (1) before words only in the text; whole words before prefixes (0.5 × share); a text in the
 wanted language (0.25). Ties: the key. On SQLite the rows come from the driver's cursor, as
-the lookup's do (bench/kb_search.py: p95 9–11 ms -> see bench/README.md at 10,000 articles).
+the lookup's do. Measured in bench/kb_search.py (bench/README.md).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """The SQL of knowledge-base search: one statement per query shape, compiled once (see :mod:`.search`).
 
-One round trip does all of it: the candidates of both tiers (words in a title, then anywhere in
-the text, each index read bounded by ``:candidates``), the brand filter on ``kb_article.brand_id``,
-the whole ranking, the ``LIMIT``, and then, for the page only, the text in the wanted language
-and the languages an article has. The ranking is an integer, ``4·n`` times the score (n = words
-typed), so that ordering in SQL is exact and the score is that divided by ``4·n``:
+One round trip does all of it: the candidates (the text read, then the title read, each index
+read bounded by ``:candidates``), the brand filter on ``kb_article.brand_id``, the whole ranking,
+the ``LIMIT``, and then, for the page only, the text in the wanted language and the languages an
+article has. The ranking is an integer, ``4·n`` times the score (n = words typed), so that
+ordering in SQL is exact and the score is that divided by ``4·n``:
 
 * brand tier: the customer's brand 2, desk-wide 1 (0 when no brand is asked for) — × 4n
-* words in a title (the title tier) 1 — × 4n
+* every typed word starts a word of a title 1 — × 4n
 * whole words of the title among those typed, 0.5 × share — 2 per whole word
 * a text in the wanted language, 0.25 — × n
 """
@@ -73,10 +73,12 @@ def _sql(shape: Shape) -> str:
         find, aggregate, key = "strpos", "string_agg", 'a.key COLLATE "C"'  # keys sort as Python sorts them
     # Every title word is also a text word, so a text read that stopped short of the LIMIT holds
     # every match, titles too: the title read is needed (and made) only when the text read was full.
+    # FTS5 yields rows in id order, so on SQLite it also starts after the text read's last row.
     text = tier.format(gate="", param="text_match", column="search_text")
-    title = tier.format(
-        gate="(SELECT count(*) FROM text_tier) >= :candidates AND ", param="title_match", column="title_text"
-    )
+    gate = "(SELECT count(*) FROM text_tier) >= :candidates AND "
+    if sqlite:
+        gate += "f.rowid > (SELECT max(id) FROM text_tier) AND "
+    title = tier.format(gate=gate, param="title_match", column="title_text")
     # Words in the title: each typed word starts a word of title_text (what the title read matched).
     titled = " AND ".join(f"{find}(' ' || a.title_text, :start{i}) > 0" for i in range(n))
     whole = " + ".join(
