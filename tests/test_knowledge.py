@@ -13,7 +13,7 @@ from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput
 from deskapp.core.search.query import parse_query
 from deskapp.core.services.kernel.actors import console_actor
-from deskapp.core.services.knowledge import articles, authoring, library, search
+from deskapp.core.services.knowledge import articles, authoring, library, search, search_sql
 from deskapp.core.services.knowledge.render import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, plain_text, render_markdown
 from tests.seeding import Seed, new_case, seed
 
@@ -207,6 +207,18 @@ def test_scores_follow_the_documented_ranking(
         expected = tier + titled + 0.5 * whole + (0.25 if lang in hit.languages else 0)
         assert hit.score == round(expected, 3), hit
     assert [(-h.score, h.key) for h in hits] == sorted((-h.score, h.key) for h in hits)
+
+
+@pytest.mark.parametrize("brand", [None, "internal"])
+def test_a_full_text_read_still_brings_the_titles(
+    desk: tuple[Engine, Seed, int], monkeypatch: pytest.MonkeyPatch, brand: str | None
+) -> None:
+    """With a bound smaller than the matches, titles beyond the text read's rows still come first."""
+    engine, _s, console = desk
+    monkeypatch.setattr(search_sql, "CANDIDATES", 1)
+    with Session(engine) as session:
+        hits = search.search_articles(session, console, "vpn", brand=brand, limit=1)
+    assert hits[0].key.startswith("internal.vpn") and hits[0].score >= 1.0, hits
 
 
 def test_the_brand_is_the_articles_column_not_a_word(desk: tuple[Engine, Seed, int]) -> None:
