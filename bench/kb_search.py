@@ -162,6 +162,9 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
         search_hits(kb_session, query, lang=lang, brand=brand)
         lookup(lookup_engine, person)
     times: dict[str, list[float]] = {"kb search": [], "lookup": []}
+    # Each query's fastest round too: on a shared machine a preempted call lands in the p95 of
+    # whichever side it hit; the best of the rounds shows what each query costs by itself.
+    best: dict[str, list[float]] = {name: [float("inf")] * len(plans) for name in times}
     found = 0
     clock = time.perf_counter
     for round_number in range(rounds):
@@ -175,7 +178,9 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
             for name, run in runs:
                 t0 = clock()
                 result = run()
-                times[name].append(clock() - t0)
+                elapsed = clock() - t0
+                times[name].append(elapsed)
+                best[name][index] = min(best[name][index], elapsed)
                 if name == "kb search" and round_number == 0:
                     found += bool(result)
     kb_session.close()
@@ -188,11 +193,17 @@ def measure(kb_path: Path, lookup_path: Path, customers: int, rounds: int) -> No
             f"{name:<10} {percentile(values, 0.5) * 1000:8.2f} {percentile(values, 0.95) * 1000:8.2f} "
             f"{max(values) * 1000:8.2f}"
         )
-    kb, base = times["kb search"], times["lookup"]
-    print(
-        f"ratio kb search/lookup: p50 {percentile(kb, 0.5) / percentile(base, 0.5):.2f}x  "
-        f"p95 {percentile(kb, 0.95) / percentile(base, 0.95):.2f}x"
-    )
+    for label, values in (("", times), ("best of the rounds, ", best)):
+        kb, base = values["kb search"], values["lookup"]
+        if label:
+            print(
+                f"{label}ms: kb search p50 {percentile(kb, 0.5) * 1000:.2f} p95 {percentile(kb, 0.95) * 1000:.2f}, "
+                f"lookup p50 {percentile(base, 0.5) * 1000:.2f} p95 {percentile(base, 0.95) * 1000:.2f}"
+            )
+        print(
+            f"{label}ratio kb search/lookup: p50 {percentile(kb, 0.5) / percentile(base, 0.5):.2f}x  "
+            f"p95 {percentile(kb, 0.95) / percentile(base, 0.95):.2f}x"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,12 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.knowledge import ArticleVersion
+from deskapp.core.domain.knowledge import Article, ArticleVersion
 from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput
+from deskapp.core.search.query import parse_query
 from deskapp.core.services.kernel.actors import console_actor
-from deskapp.core.services.knowledge import articles, authoring, library, search
+from deskapp.core.services.knowledge import articles, authoring, library, search, search_sql
 from deskapp.core.services.knowledge.render import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, plain_text, render_markdown
 from tests.seeding import Seed, new_case, seed
 
@@ -178,6 +179,62 @@ def test_the_customers_brand_comes_first_and_other_brands_are_left_out(desk: tup
     assert all(h.brand == "internal" for h in internal[:2])
     assert "desk.verify-identity" in {h.key for h in nordtel} | {h.key for h in nordtel_only}  # desk-wide stays
     assert all(h.brand in (None, "nordtel") for h in nordtel_only)
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "brand"),
+    [
+        ("passw", "fi", None),
+        ("password reset", "en", "internal"),
+        ("router", None, "nordtel"),
+        ("sahko", "fil", "luzon"),
+    ],
+)
+def test_scores_follow_the_documented_ranking(
+    desk: tuple[Engine, Seed, int], query: str, lang: str | None, brand: str | None
+) -> None:
+    engine, _s, console = desk
+    words = parse_query(query).words
+    with Session(engine) as session:
+        hits = search.search_articles(session, console, query, lang=lang, brand=brand)
+        titles = {a.key: set(a.title_text.split()) for a in session.scalars(select(Article))}
+    assert hits
+    for hit in hits:
+        title = titles[hit.key]
+        titled = all(any(t.startswith(w) for t in title) for w in words)
+        whole = sum(w in title for w in words) / len(words)
+        tier = (2 if hit.brand == brand else 1) if brand else 0
+        expected = tier + titled + 0.5 * whole + (0.25 if lang in hit.languages else 0)
+        assert hit.score == round(expected, 3), hit
+    assert [(-h.score, h.key) for h in hits] == sorted((-h.score, h.key) for h in hits)
+
+
+@pytest.mark.parametrize("brand", [None, "internal"])
+def test_a_full_text_read_still_brings_the_titles(
+    desk: tuple[Engine, Seed, int], monkeypatch: pytest.MonkeyPatch, brand: str | None
+) -> None:
+    """With a bound smaller than the matches, titles beyond the text read's rows still come first."""
+    engine, _s, console = desk
+    monkeypatch.setattr(search_sql, "CANDIDATES", 1)
+    with Session(engine) as session:
+        hits = search.search_articles(session, console, "vpn", brand=brand, limit=1)
+    assert hits[0].key.startswith("internal.vpn") and hits[0].score >= 1.0, hits
+
+
+def test_the_brand_is_the_articles_column_not_a_word(desk: tuple[Engine, Seed, int]) -> None:
+    engine, _s, console = desk
+    with Session(engine) as session:
+        assert search.search_articles(session, console, "kbrand") == []
+        assert search.search_articles(session, console, "kbranddesk router") == []
+        article = session.scalars(select(Article).where(Article.key == "nordtel.router-restart")).one()
+        article.brand_id = session.scalar(select(Brand.id).where(Brand.code == "luzon"))
+        session.commit()
+        moved = {h.key: h.brand for h in search.search_articles(session, console, "router restart", brand="luzon")}
+        left = {h.key for h in search.search_articles(session, console, "router restart", brand="nordtel")}
+        with pytest.raises(InvalidInput):  # desk-wide articles match, the brand still does not exist
+            search.search_articles(session, console, "identity", brand="nobrand")
+    assert moved.get("nordtel.router-restart") == "luzon"
+    assert "nordtel.router-restart" not in left
 
 
 @pytest.mark.parametrize("query", ["", "   ", '"', "OR NEAR(", "*", "-", "title_text:", "\x00", "a" * 5000])

@@ -20,7 +20,6 @@ from deskapp.core.domain.knowledge import Article, ArticleVariant, ArticleVersio
 from deskapp.core.domain.models import Agent, Brand
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
-from deskapp.core.search.kb_index import brand_token
 from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
@@ -234,7 +233,7 @@ def index_texts(article: Article) -> tuple[str, str]:
     """The normalised words an article is found by: (key, tags and titles; those and all its text)."""
     tags = article.tags.replace(",", " ")
     titles = [v.title for v in article.variants]
-    head = search_text(article.key.replace(".", " "), tags, *titles, brand_token(article.brand_id))
+    head = search_text(article.key.replace(".", " "), tags, *titles)
     return head, search_text(head, *(f"{v.short_answer} {v.body}" for v in article.variants))
 
 
