@@ -70,3 +70,8 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime(), str: String()}
+
+
+# An arbitrary constant naming deskapp's one write lock among a PostgreSQL server's advisory locks:
+# the audit chain's tail and the next case reference are read under it (held until commit).
+PG_WRITE_LOCK_ID = 0x6465736B_61756474

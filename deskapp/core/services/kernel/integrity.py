@@ -34,14 +34,14 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
-from deskapp.core.domain.base import utcnow
+from deskapp.core.domain.base import PG_WRITE_LOCK_ID, utcnow
 from deskapp.core.domain.models import AuditEvent, DeskSecret
 
 KEY_NAME = "chain"
 # The predecessor of the first audit event: a value no real hash has, so it is unique too.
 GENESIS = "0" * 64
-# An arbitrary constant naming deskapp's audit-chain lock among the server's advisory locks.
-_PG_LOCK_ID = 0x6465736B_61756474
+# deskapp's audit-chain lock among the server's advisory locks (case numbering shares it).
+_PG_LOCK_ID = PG_WRITE_LOCK_ID
 # Fields are joined with NUL, which never occurs in a stored body (it is stripped) nor in JSON
 # text (it is escaped), so no two different field tuples hash the same text.
 _SEPARATOR = "\x00"
