@@ -45,13 +45,13 @@ BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE {TABLE};
   ELSIF TG_OP = 'INSERT' THEN
-    INSERT INTO {TABLE} (prefix, customer_id) {rows_of("new_rows c")} ON CONFLICT DO NOTHING;
+    INSERT INTO {TABLE} (prefix, customer_id) {rows_of("new_rows c")};
   ELSIF TG_OP = 'DELETE' THEN
     DELETE FROM {TABLE} p USING old_rows o WHERE p.customer_id = o.id;
   ELSE
     DELETE FROM {TABLE} p USING {changed} WHERE p.customer_id = o.id;
     INSERT INTO {TABLE} (prefix, customer_id)
-      {rows_of(f"(SELECT n.id, n.search_text FROM {changed}) c")} ON CONFLICT DO NOTHING;
+      {rows_of(f"(SELECT n.id, n.search_text FROM {changed}) c")};
   END IF;
   RETURN NULL;
 END
