@@ -73,3 +73,17 @@ def test_the_triggers_follow_every_write(any_engine: Engine) -> None:
             connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate"))
         connection.execute(text("TRUNCATE customer CASCADE"))
         assert connection.execute(text(f"SELECT count(*) FROM {pg_prefixes.TABLE}")).scalar_one() == 0
+
+
+def test_a_lookup_plans_generically_without_changing_the_connection(any_engine: Engine) -> None:
+    if any_engine.dialect.name == "sqlite":
+        return
+    write_customers(any_engine, [CustomerRecord("P-1", "pohjola", given_name="Pia", family_name="Plan")])
+    with any_engine.connect() as connection:
+        for _ in range(7):  # psycopg prepares the statement from the fifth run on
+            assert [row.account_number for row in lookup(connection, "plan pia")] == ["P-1"]
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "auto"
+        plans = connection.execute(text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, :table) > 0"),
+            {"table": pg_prefixes.TABLE}).one()
+        assert plans[0] >= 1 and plans[1] == 0
