@@ -40,6 +40,8 @@ def test_words_longer_than_the_prefixes_are_checked_whole(any_engine: Engine) ->
     assert _accounts(any_engine, "petaja x") == ["L-4"]  # the e-mail's domain is a word too
     assert _accounts(any_engine, "anne5 petaja") == ["L-4"]  # a word of letters and digits
     assert _accounts(any_engine, "bartholomews robinson") == []
+    assert [row.account_number for row in lookup(any_engine, "robin barth", brand="pohjola")] == ["L-1", "L-2"]
+    assert lookup(any_engine, "robin barth", brand="no-such-brand") == []
 
 
 def _stale(engine: Engine) -> int:
