@@ -122,10 +122,14 @@ def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
     # scans), and a lookup that reads the table until it has a page of matches ("jose") would
     # show whichever people that part of the table holds: different ones each time, and not
     # those SQLite shows. Off, every scan starts at the table's beginning.
+    # No parallel workers: a desk's statements take a millisecond or two, and starting two
+    # workers costs ~8 ms (a lookup that merges word-prefix streams went 1 -> 10 ms with them);
+    # with many reps on a few cores they would only take CPU from other reps.
     autocommit = dbapi_connection.autocommit
     dbapi_connection.autocommit = True
     try:
         dbapi_connection.execute("SET synchronize_seqscans = off")
+        dbapi_connection.execute("SET max_parallel_workers_per_gather = 0")
     finally:
         dbapi_connection.autocommit = autocommit
 

@@ -10,23 +10,24 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from deskapp.core.errors import StorageError
 from deskapp.core.i18n import _
 from deskapp.core.search.kb_index import TRIGRAM_INDEXES
+from deskapp.core.search.pg_prefixes import TABLE as PREFIX_TABLE
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest migration shipped with this version. Checked against the scripts by a test, so that
 # start-up can see a database is current without importing Alembic and parsing every script.
-EXPECTED_HEAD = "0015"
+EXPECTED_HEAD = "0016"
 
 SCRIPT_LOCATION = "deskapp.core.storage:migrations"
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Leave out of schema comparison what no model describes: the FTS5 tables and PostgreSQL's search indexes.
+    """Leave out of schema comparison what no model describes: FTS5 tables, PostgreSQL's search indexes and table.
 
-    They are created by raw SQL in migrations 0002 and 0015 and are backend-specific.
+    They are created by raw SQL in migrations 0002, 0015 and 0016 and are backend-specific.
     """
-    if type_ == "table" and name is not None and name.startswith(("customer_fts", "kb_article_fts")):
+    if type_ == "table" and name is not None and name.startswith(("customer_fts", "kb_article_fts", PREFIX_TABLE)):
         return False
     return not (type_ == "index" and name in {"ix_customer_search_text_trgm", "ix_customer_search_words",
                                               *TRIGRAM_INDEXES})

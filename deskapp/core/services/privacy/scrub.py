@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from deskapp.core.search import fts
+from deskapp.core.search import fts, pg_prefixes
 
 log = logging.getLogger(__name__)
-# Tables an erasure changes; VACUUMed on PostgreSQL.
+# Tables an erasure changes; VACUUMed on PostgreSQL (customer_word_prefix: the customer's word
+# prefixes, which the trigger of migration 0016 deletes with the search text).
 TABLES = ("customer", "customer_phone", "customer_email", "customer_alert", "support_case", "note_revision",
           "draft", "feedback", "review", "import_undo", "customer_erasure", "customer_merge",
-          "phone_call", "callback")
+          "phone_call", "callback", pg_prefixes.TABLE)
 
 
 @dataclass(frozen=True, slots=True)
