@@ -419,6 +419,9 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
 
 # Public functions of deskapp.core.services that take a session or engine but no acting agent, and why.
 NO_ACTOR: dict[str, str] = {
+    "privacy.rows.delete_contacts": "internal: a step of erase_customer, after its check (customer.erase)",
+    "privacy.rows.blank_customer": "internal: a step of erase_customer, after its check (customer.erase)",
+    "privacy.rows.mark_erased": "internal: a step of erase_customer, after its check (customer.erase)",
     "privacy.linked.merged_into": "internal: the tombstones of the customer erase_customer checked",
     "privacy.linked.merges_section": "internal: a section of export_customer_data's document, after its check",
     "privacy.linked.calls_section": "internal: a section of export_customer_data's document, after its check",

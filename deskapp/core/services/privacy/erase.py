@@ -30,6 +30,7 @@ from deskapp.core.services.kernel import tombstones
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, lock_chain
 from deskapp.core.services.notes.spool import LocalDraftSpool
+from deskapp.core.services.privacy.linked import merged_into
 from deskapp.core.services.privacy.scrub import ScrubResult, scrub_storage
 from deskapp.core.services.privacy.steps import STEPS, Erasure, note_ids_of
 
@@ -106,8 +107,12 @@ def erase_customer(session: Session, actor_id: int, account: str, reason: str, *
     if sqlite:
         # Whatever this transaction deletes or overwrites is zeroed in the file, not only unlinked.
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+    tombstones = merged_into(session, customer.id)
+    phones = list(session.scalars(select(CustomerPhone.e164).where(
+        CustomerPhone.customer_id.in_([customer.id, *tombstones]))))
     erasure = Erasure(session=session, key=chain_key(session), customer_id=customer.id,
-                      pseudonym=new_pseudonym(), now=utcnow(), case_ids=case_ids, note_ids=note_ids)
+                      pseudonym=new_pseudonym(), now=utcnow(), case_ids=case_ids, note_ids=note_ids,
+                      tombstones=tombstones, phones=phones)
     session.expunge_all()  # the steps write with SQL statements; no stale object may be flushed over them
     for kind, step in STEPS.items():
         erasure.counts[kind] = step(erasure)

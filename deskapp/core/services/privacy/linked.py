@@ -17,9 +17,10 @@ from sqlalchemy import delete, or_, select, update
 
 from deskapp.core.domain.calls import Callback, PhoneCall
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import Customer, CustomerAlert, CustomerEmail, CustomerPhone
-from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.domain.models import Customer, CustomerPhone
+from deskapp.core.services.kernel.integrity import ERASED_BODY
 from deskapp.core.services.kernel.tombstones import MAX_CHAIN
+from deskapp.core.services.privacy.rows import blank_customer, delete_contacts, mark_erased, rowcount
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -44,30 +45,21 @@ def merged_into(session: Session, customer_id: int) -> list[int]:
 
 def erase_merge_tombstones(erasure: Erasure) -> int:
     """Empty every tombstone merged into the customer, as the customer's own row is emptied."""
-    tombstones = merged_into(erasure.session, erasure.customer_id)
-    for number, other_id in enumerate(tombstones, start=1):
-        for model in (CustomerPhone, CustomerEmail, CustomerAlert):
-            erasure.session.execute(delete(model).where(model.customer_id == other_id)
-                                    .execution_options(synchronize_session=False))
+    for number, other_id in enumerate(erasure.tombstones, start=1):
         pseudonym = f"{erasure.pseudonym}-{number}"
-        erasure.session.execute(
-            update(Customer).where(Customer.id == other_id)
-            .values(account_number=pseudonym, given_name="", family_name="", organisation=None, birth_year=None,
-                    age_band=None, gender=None, income_band=None, lifestyle=None, occupation=None, search_text="",
-                    family_key="", version_id=Customer.version_id + 1, updated_at=erasure.now)
-            .execution_options(synchronize_session=False))
-        erasure.session.add(CustomerErasure(customer_id=other_id, pseudonym=pseudonym, erased_at=erasure.now))
+        delete_contacts(erasure.session, other_id)
+        blank_customer(erasure.session, other_id, pseudonym, erasure.now)
+        mark_erased(erasure.session, other_id, pseudonym, erasure.now)
     erasure.session.flush()
-    return len(tombstones)
+    return len(erasure.tombstones)
 
 
 def erase_merge_journal(erasure: Erasure) -> int:
     """Delete every merge journal entry about the customer or their tombstones (done or undone)."""
-    ids = [erasure.customer_id, *merged_into(erasure.session, erasure.customer_id)]
-    result = erasure.session.execute(
+    ids = [erasure.customer_id, *erasure.tombstones]
+    return rowcount(erasure.session.execute(
         delete(CustomerMerge).where(or_(CustomerMerge.keep_id.in_(ids), CustomerMerge.other_id.in_(ids)))
-        .execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
+        .execution_options(synchronize_session=False)))
 
 
 def merges_section(session: Session, customer: Customer, _cases: list[int], _notes: list[int]) -> list[dict[str, Any]]:
@@ -84,38 +76,28 @@ def merges_section(session: Session, customer: Customer, _cases: list[int], _not
              "merged_at": iso_time(r.merged_at), "unmerged_at": iso_time(r.unmerged_at)} for r in rows]
 
 
-def _phones_and_ids(erasure: Erasure) -> tuple[list[str], list[int]]:
-    ids = [erasure.customer_id, *merged_into(erasure.session, erasure.customer_id)]
-    phones = list(erasure.session.scalars(select(CustomerPhone.e164).where(CustomerPhone.customer_id.in_(ids))))
-    return phones, ids
-
-
 def erase_call_log(erasure: Erasure) -> int:
     """Blank the number of every call from or to the customer (matched, on their cases, or from their phones).
 
     Runs before their phones are deleted: a missed call from one of their numbers that was never
     matched is theirs too. The rows stay (direction, times, answered, cause) for the desk's figures.
     """
-    phones, ids = _phones_and_ids(erasure)
-    about = [PhoneCall.customer_id.in_(ids), PhoneCall.number.in_(phones)]
+    about = [PhoneCall.customer_id.in_([erasure.customer_id, *erasure.tombstones]),
+             PhoneCall.number.in_(erasure.phones)]
     if erasure.case_ids:
         about.append(PhoneCall.case_id.in_(erasure.case_ids))
-    result = erasure.session.execute(update(PhoneCall).where(or_(*about)).values(number="")
-                                     .execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(erasure.session.execute(update(PhoneCall).where(or_(*about)).values(number="")
+                                            .execution_options(synchronize_session=False)))
 
 
 def erase_callbacks(erasure: Erasure) -> int:
     """Blank the note and number of every callback promised to the customer (runs before their phones go)."""
-    from deskapp.core.services.privacy.steps import ERASED_TEXT
-
-    phones, ids = _phones_and_ids(erasure)
-    about = [Callback.customer_id.in_(ids), Callback.number.in_(phones)]
+    about = [Callback.customer_id.in_([erasure.customer_id, *erasure.tombstones]),
+             Callback.number.in_(erasure.phones)]
     if erasure.case_ids:
         about.append(Callback.case_id.in_(erasure.case_ids))
-    result = erasure.session.execute(update(Callback).where(or_(*about)).values(note=ERASED_TEXT, number=None)
-                                     .execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(erasure.session.execute(update(Callback).where(or_(*about)).values(note=ERASED_BODY, number=None)
+                                            .execution_options(synchronize_session=False)))
 
 
 def calls_section(session: Session, customer: Customer, case_ids: list[int], _notes: list[int]) -> dict[str, Any]:

@@ -25,17 +25,12 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import (
     Case,
     CaseNote,
-    Customer,
-    CustomerAlert,
-    CustomerEmail,
-    CustomerPhone,
     Draft,
     Feedback,
     ImportUndo,
     NoteRevision,
     Review,
 )
-from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.services.kernel.integrity import ERASED_BODY, redaction_seal
 from deskapp.core.services.privacy.linked import (
     erase_call_log,
@@ -43,6 +38,7 @@ from deskapp.core.services.privacy.linked import (
     erase_merge_journal,
     erase_merge_tombstones,
 )
+from deskapp.core.services.privacy.rows import blank_customer, delete_contacts, mark_erased, rowcount
 
 ERASED_TEXT = ERASED_BODY  # what free text (case subjects, coaching comments) becomes
 
@@ -58,6 +54,10 @@ class Erasure:
     now: dt.datetime
     case_ids: list[int]
     note_ids: list[int]
+    # Customers merged into this one (their tombstones) and every phone number of theirs: read once
+    # before any step runs, since the steps that need them run after others have deleted rows.
+    tombstones: list[int] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -69,7 +69,7 @@ def erase_drafts(erasure: Erasure) -> int:
     if not erasure.case_ids:
         return 0
     query = delete(Draft).where(Draft.case_id.in_(erasure.case_ids) | Draft.note_id.in_(erasure.note_ids or [-1]))
-    return _rowcount(erasure.session.execute(query))
+    return rowcount(erasure.session.execute(query))
 
 
 def erase_revision_bodies(erasure: Erasure) -> int:
@@ -96,7 +96,7 @@ def erase_feedback_comments(erasure: Erasure) -> int:
     """Remove the customer's feedback comments; the scores stay in the satisfaction figures."""
     if not erasure.case_ids:
         return 0
-    return _rowcount(erasure.session.execute(
+    return rowcount(erasure.session.execute(
         update(Feedback).where(Feedback.case_id.in_(erasure.case_ids), Feedback.comment.is_not(None))
         .values(comment=None).execution_options(synchronize_session=False)))
 
@@ -105,7 +105,7 @@ def erase_review_comments(erasure: Erasure) -> int:
     """Replace supervisors' coaching comments on these cases (they may quote the customer); scores stay."""
     if not erasure.case_ids:
         return 0
-    return _rowcount(erasure.session.execute(
+    return rowcount(erasure.session.execute(
         update(Review).where(Review.case_id.in_(erasure.case_ids), Review.coaching_comment != "")
         .values(coaching_comment=ERASED_TEXT).execution_options(synchronize_session=False)))
 
@@ -114,7 +114,7 @@ def erase_case_subjects(erasure: Erasure) -> int:
     """Replace the cases' subjects (free text); the version moves on, so an open form's save is refused."""
     if not erasure.case_ids:
         return 0
-    return _rowcount(erasure.session.execute(
+    return rowcount(erasure.session.execute(
         update(Case).where(Case.id.in_(erasure.case_ids))
         .values(subject=ERASED_TEXT, version_id=Case.version_id + 1, updated_at=erasure.now)
         .execution_options(synchronize_session=False)))
@@ -122,38 +122,23 @@ def erase_case_subjects(erasure: Erasure) -> int:
 
 def erase_contacts(erasure: Erasure) -> int:
     """Delete the customer's phones, e-mail addresses and alerts."""
-    total = 0
-    for model in (CustomerPhone, CustomerEmail, CustomerAlert):
-        total += _rowcount(erasure.session.execute(
-            delete(model).where(model.customer_id == erasure.customer_id)
-            .execution_options(synchronize_session=False)))
-    return total
+    return delete_contacts(erasure.session, erasure.customer_id)
 
 
 def erase_profile(erasure: Erasure) -> int:
-    """Empty the customer row: names, organisation, profile, search text; the account number becomes the pseudonym.
-
-    The search index follows the search text (its triggers on SQLite, the trigram index on
-    PostgreSQL), so lookup finds nothing of the customer any more.
-    """
-    return _rowcount(erasure.session.execute(
-        update(Customer).where(Customer.id == erasure.customer_id)
-        .values(account_number=erasure.pseudonym, given_name="", family_name="", organisation=None,
-                birth_year=None, age_band=None, gender=None, income_band=None, lifestyle=None, occupation=None,
-                search_text="", family_key="", version_id=Customer.version_id + 1, updated_at=erasure.now)
-        .execution_options(synchronize_session=False)))
+    """Empty the customer row; the account number becomes the pseudonym (:func:`.rows.blank_customer`)."""
+    return blank_customer(erasure.session, erasure.customer_id, erasure.pseudonym, erasure.now)
 
 
 def erase_import_journal(erasure: Erasure) -> int:
     """Delete the copy an unfinished import kept of the customer as they were (services/customers/import_runs)."""
-    return _rowcount(erasure.session.execute(
+    return rowcount(erasure.session.execute(
         delete(ImportUndo).where(ImportUndo.kind == "old", ImportUndo.first_id == erasure.customer_id)))
 
 
 def leave_tombstone(erasure: Erasure) -> int:
     """Mark the customer erased: notes, drafts and cases refuse to be written for them from now on."""
-    erasure.session.add(CustomerErasure(customer_id=erasure.customer_id, pseudonym=erasure.pseudonym,
-                                        erased_at=erasure.now))
+    mark_erased(erasure.session, erasure.customer_id, erasure.pseudonym, erasure.now)
     erasure.session.flush()
     return 1
 
@@ -182,6 +167,3 @@ def note_ids_of(session: Session, case_ids: list[int]) -> list[int]:
         return []
     return list(session.scalars(select(CaseNote.id).where(CaseNote.case_id.in_(case_ids)).order_by(CaseNote.id)))
 
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
