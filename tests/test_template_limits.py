@@ -6,6 +6,7 @@ Memory is measured with tracemalloc only as a sanity bound (generous); no test a
 from __future__ import annotations
 
 import datetime as dt
+import time
 import tracemalloc
 from decimal import Decimal
 from typing import Any
@@ -164,6 +165,18 @@ def test_the_limits_are_exact_at_their_edges() -> None:
 def test_a_render_past_its_deadline_stops() -> None:
     with limits.bounded(seconds=-1), pytest.raises(TemplateLimitError, match="too long to fill in"):
         render("{% for a in 'ab' %}{{ a }}{% endfor %}", "en", CTX)
+
+
+def test_the_deadline_counts_the_renders_processor_time_not_waiting() -> None:
+    """A busy machine (a render waiting for the processor) does not make a template hostile."""
+    budget = limits.Budget(0.05)
+    time.sleep(0.1)  # waiting: no processor time used
+    budget.check_time()
+    started = time.thread_time()
+    with pytest.raises(TemplateLimitError, match="too long to fill in"):
+        while True:  # working: the deadline comes
+            budget.check_time()
+    assert time.thread_time() - started >= 0.05
 
 
 def test_a_huge_decimal_fill_in_is_refused_before_it_is_formatted() -> None:
