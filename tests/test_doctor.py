@@ -116,3 +116,43 @@ def test_sqlite_checks_journal_and_integrity(tmp_path: Path) -> None:
         assert "collation" not in checks
     finally:
         engine.dispose()
+
+
+
+def _drop_the_search_update_trigger(engine: Engine) -> str:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER customer_word_prefix_au ON customer"))
+            return "customer_word_prefix_au"
+        conn.execute(text("DROP TRIGGER customer_fts_au"))
+        return "customer_fts_au"
+
+
+def test_a_missing_search_trigger_is_an_error_and_repair_rebuilds_the_index(
+        cli: Any, any_db_url: str, engine: Engine) -> None:
+    from deskapp.core.services.customers.lookup import lookup
+    from deskapp.core.services.customers.store import CustomerRecord, customer_search_text, write_customers
+
+    record = CustomerRecord("ACC-DOC-1", "main", given_name="Tuulikki", family_name="Lahtinen")
+    write_customers(engine, [record])
+    assert _by_name(engine)["search-index"].status is Status.OK
+    name = _drop_the_search_update_trigger(engine)
+    record.family_name = "Doktorsson"  # renamed while the trigger is gone: the index keeps the old name
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE customer SET family_name = :f, search_text = :s WHERE account_number = :a"),
+                     {"f": record.family_name, "s": customer_search_text(record), "a": record.account_number})
+    assert lookup(engine, "tuulikki doktorss") == []
+    check = _by_name(engine)["search-index"]
+    assert check.status is Status.ERROR
+    assert name in check.detail
+    assert "--repair" in check.advice
+    code, out, err = cli("--db", any_db_url, "doctor", "--repair", "--json")
+    assert code == 0, err
+    assert {c["name"]: c["status"] for c in json.loads(out)["checks"]}["search-index"] == "ok"
+    assert [row.account_number for row in lookup(engine, "tuulikki doktorss")] == ["ACC-DOC-1"]
+
+
+def test_repair_refuses_a_database_behind_the_migrations(cli: Any, any_empty_db_url: str) -> None:
+    code, _out, err = cli("--db", any_empty_db_url, "doctor", "--repair")
+    assert code == 1
+    assert "deskapp migrate" in err

@@ -23,17 +23,22 @@ def register(subparsers: Subcommands) -> None:
         "doctor", help=_("check the database server and schema a desk runs on, and say what to fix"),
     )
     parser.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    parser.add_argument("--repair", action="store_true",
+                        help=_("first rebuild the customer search index and its triggers (needs the database "
+                               "owner's account), then check"))
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run every check; print them; exit 1 when one is an error."""
     from deskapp.cli.common import EXIT_FAILED, EXIT_OK, open_url
-    from deskapp.core.storage.doctor import Status, run_checks
+    from deskapp.core.storage.doctor import Status, repair_search_index, run_checks
 
     # Not open_database: doctor reports a schema that is behind instead of migrating it.
     engine = open_url(args.db)
     try:
+        if args.repair:
+            repair_search_index(engine)
         checks = run_checks(engine)
     finally:
         engine.dispose()

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
+from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
+from deskapp.core.search import fts, pg_prefixes
 from deskapp.core.storage import migrate
 
 # Tables whose rows may only be added (migrations 0004 and 0007), and the events a trigger refuses.
@@ -66,6 +68,7 @@ def _checks(engine: Engine, connection: Connection) -> Iterator[Check]:
         yield _journal(connection)
         yield _quick_check(connection)
     yield _schema(connection)
+    yield _search_index(connection, dialect)
     yield _append_only(connection, dialect)
 
 
@@ -196,6 +199,54 @@ def _append_only(connection: Connection, dialect: str) -> Check:
                  _("no trigger refuses: {missing}").format(missing=", ".join(missing)),
                  _("run 'deskapp verify', then restore the triggers: 'deskapp migrate' on a copy, or restore a "
                    "backup"))
+
+
+def _search_index(connection: Connection, dialect: str) -> Check:
+    missing = missing_search_triggers(connection, dialect)
+    if not missing:
+        return Check("search-index", Status.OK, _("the name search index follows every change to a customer"))
+    return Check("search-index", Status.ERROR,
+                 _("triggers missing or disabled: {missing}; new and edited customers are not found by name").format(
+                     missing=", ".join(missing)),
+                 _("run 'deskapp doctor --repair' with the database owner's account: it rebuilds the search index"))
+
+
+def _search_triggers(dialect: str) -> tuple[str, ...]:
+    if dialect == "postgresql":
+        return (*pg_prefixes.TRIGGERS, pg_prefixes.TRUNCATE_TRIGGER)
+    return fts.TRIGGER_NAMES
+
+
+def missing_search_triggers(connection: Connection, dialect: str) -> list[str]:
+    """The triggers that keep customer lookup's index in step with ``customer`` and are missing or disabled."""
+    if dialect == "postgresql":
+        present = set(connection.execute(text(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relname = 'customer' AND NOT t.tgisinternal AND t.tgenabled <> 'D'")).scalars())
+    else:
+        present = set(connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customer'")).scalars())
+    return [name for name in _search_triggers(dialect) if name not in present]
+
+
+def repair_search_index(engine: Engine) -> None:
+    """Rebuild customer lookup's index and its triggers from ``customer`` (derived data: nothing is lost).
+
+    One transaction: other desks keep reading the old index until it commits.
+
+    Raises:
+        DeskappError: The database is not at this deskapp's schema version (migrate it first).
+    """
+    if migrate.current_revision(engine) != migrate.EXPECTED_HEAD:
+        raise DeskappError(_("The database is not at this deskapp's schema version; run 'deskapp migrate' first."))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            pg_prefixes.drop(connection)
+            pg_prefixes.create(connection)
+        else:
+            fts.drop_triggers(connection)
+            fts.create_triggers(connection)
+            fts.rebuild(connection)
 
 
 def _refusals() -> Iterator[tuple[str, str]]:
