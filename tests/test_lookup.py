@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.services.customers.lookup import LookupPage, LookupRow, lookup, lookup_page, lookup_statement
 from deskapp.core.services.customers.lookup_sql import SHORT_LIMIT
+from deskapp.core.services.customers.regions import brand_regions
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine, session_factory
@@ -415,3 +416,17 @@ def test_driver_errors_arrive_as_sqlalchemy_errors(tmp_path: Path) -> None:
             lookup(engine, "makinen")
     finally:
         engine.dispose()
+
+
+
+def test_a_brand_written_in_this_process_gives_its_region_at_once(any_engine: Engine) -> None:
+    # The brands' regions are kept between keystrokes; a new brand must not wait for them to expire.
+    write_customers(any_engine, [R("NO-1", "pohjola", given_name="Ola", family_name="Nordmann")])
+    with any_engine.connect() as connection:
+        assert "NO" not in brand_regions(connection, None)  # read, and kept
+    write_customers(any_engine, [R("NO-2", "fjord", given_name="Kari", family_name="Nordmann",
+                                   phones=["+4791234567"])], new_brand_region="NO")
+    with any_engine.connect() as connection:
+        assert "NO" in brand_regions(connection, None)
+        assert brand_regions(connection, "fjord") == ("NO",)
+    assert accounts(lookup(any_engine, "912 34 567")) == ["NO-2"]

@@ -89,3 +89,27 @@ def test_a_lookup_plans_generically_without_changing_the_connection(any_engine: 
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, :table) > 0"),
             {"table": pg_prefixes.TABLE}).one()
         assert plans[0] >= 1 and plans[1] == 0
+
+
+def test_numbers_have_their_prefixes_from_three_digits(any_engine: Engine) -> None:
+    if any_engine.dialect.name == "sqlite":
+        return  # FTS5 has every prefix
+    write_customers(any_engine, [CustomerRecord("C12345678", "pohjola", given_name="Nina", family_name="Numero")])
+    with any_engine.connect() as connection:
+        prefixes = set(connection.execute(text(
+            f"SELECT p.prefix FROM {pg_prefixes.TABLE} p JOIN customer c ON c.id = p.customer_id "
+            "WHERE c.account_number = 'C12345678'")).scalars())
+    assert {"123", "1234", "12345", "123456"} <= prefixes
+    assert not {"1", "12"} & prefixes  # every account number starts so: no typed number needs them
+    assert {"n", "ni", "nin", "nina", "nu", "numero"} <= prefixes
+    assert _accounts(any_engine, "nina 1234") == ["C12345678"]
+    assert _accounts(any_engine, "12345678 numero") == ["C12345678"]  # longer than a prefix: checked whole
+    assert _accounts(any_engine, "nina 12") == ["C12345678"]  # two digits: the trigram path
+    assert _accounts(any_engine, "nina 1235") == []
+
+
+def test_a_number_starting_more_than_a_page_of_accounts_shows_the_first_by_id(any_engine: Engine) -> None:
+    # As FTS5 does: the words search reads a page and one (51) in id order; given names run backwards.
+    write_customers(any_engine, [CustomerRecord(f"C0091{i:04d}", "pohjola", given_name=f"Aa{99 - i:02d}",
+                                                family_name="Tili") for i in range(70)])
+    assert _accounts(any_engine, "0091") == [f"C0091{i:04d}" for i in range(50, 0, -1)]

@@ -38,6 +38,7 @@ from deskapp.core.search.normalize import fold
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import hash_password
 from deskapp.core.security.permissions import CONSOLE_USERNAME, require
+from deskapp.core.services.customers.regions import forget_regions
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, seal_revision
@@ -239,6 +240,7 @@ def _upsert_brands(engine: Engine) -> None:
             brand.name, brand.default_region, brand.default_locale = spec.name, spec.region, spec.locale
             session.add(brand)
         session.commit()
+    forget_regions()
 
 
 def _upsert_agents(engine: Engine) -> list[str]:

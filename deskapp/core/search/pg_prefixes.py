@@ -1,16 +1,21 @@
 """PostgreSQL's word-prefix table for customer lookup: SQLite's FTS5 prefix indexes, as a table.
 
-``customer_word_prefix`` holds, for every customer, each word of ``customer.search_text`` that has
-a character other than a digit, cut to its first 1, 2, … 6 characters (FTS5's ``prefix='1 2 3 4 5
-6'``), once per customer. Its primary key (prefix, customer_id) gives the customers whose words
-start with a typed word *in id order* from one equality, so a name of several words is a merge of
-a few ordered streams that stops after a page of customers (bench/lookup_pg.py: "torres jose" at
-1,000,000 customers ~10 ms through the trigram index, well under 1 ms here). Typed words longer
-than six characters read their first six and are checked against ``search_text``.
+``customer_word_prefix`` holds, for every customer, each word of ``customer.search_text`` cut to its
+first 1, 2, … 6 characters (FTS5's ``prefix='1 2 3 4 5 6'``), once per customer. Its primary key
+(prefix, customer_id) gives the customers whose words start with a typed word *in id order* from one
+equality, so a name of several words is a merge of a few ordered streams that stops after a page of
+customers (bench/lookup_pg.py: "torres jose" at 1,000,000 customers ~10 ms through the trigram
+index, well under 1 ms here). Typed words longer than six characters read their first six and are
+checked against ``search_text``.
 
-Words of digits only (account numbers, phone digits, the digits of an e-mail address) are left
-out: a typed word of digits only keeps the GIN/trigram paths (migration 0015), and a typed word
-with a letter can only start a word that has one, so the table answers it exactly.
+Words of digits only (account numbers, phone digits, the digits of an e-mail address) get their
+prefixes of :data:`MIN_DIGIT_PREFIX` characters and more: "0" and "00" would each list nearly every
+customer (every account number starts so), for no typed word a rep uses. So the table answers
+exactly every typed word but one or two digits alone, which keeps the trigram path of migration
+0002 (a typed word with a letter can only start a word that has one: all its prefixes are here).
+Migration 0017 added the digit words; before, typed numbers went through a GIN index of whole words
+that could not stop after a page ("0091", the last digits of a phone, is the start of 10,000
+account numbers: 1.8 ms, now one page of the table's key).
 
 Statement-level triggers on ``customer`` keep it in step with every write path (create, import,
 edit, merge, privacy erase, copy): one set-based statement per SQL statement, not one per row.
@@ -24,6 +29,8 @@ from sqlalchemy import Connection, text
 TABLE = "customer_word_prefix"
 # FTS5's longest prefix index (fts.PREFIX_LENGTHS): longer typed words are checked on search_text.
 MAX_PREFIX = 6
+# The shortest prefix kept of a word of digits only (a typed number shorter than this is not here).
+MIN_DIGIT_PREFIX = 3
 FUNCTION = "customer_word_prefix_sync"
 TRIGGERS = {"customer_word_prefix_ai": "INSERT", "customer_word_prefix_au": "UPDATE",
             "customer_word_prefix_ad": "DELETE"}
@@ -35,7 +42,7 @@ def rows_of(source: str) -> str:
     return (f"SELECT DISTINCT left(w.word, n.n), c.id FROM {source} "
             "CROSS JOIN LATERAL unnest(string_to_array(c.search_text, ' ')) AS w(word) "
             f"CROSS JOIN LATERAL generate_series(1, least({MAX_PREFIX}, length(w.word))) AS n(n) "
-            "WHERE w.word ~ '[^0-9]'")
+            f"WHERE n.n >= {MIN_DIGIT_PREFIX} OR w.word ~ '[^0-9]'")
 
 
 def _function_sql() -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # The newest migration shipped with this version. Checked against the scripts by a test, so that
 # start-up can see a database is current without importing Alembic and parsing every script.
-EXPECTED_HEAD = "0016"
+EXPECTED_HEAD = "0017"
 
 SCRIPT_LOCATION = "deskapp.core.storage:migrations"
 

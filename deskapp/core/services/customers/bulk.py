@@ -45,6 +45,7 @@ from deskapp.core.search import fts
 from deskapp.core.search.normalize import email_key
 from deskapp.core.search.phones import digits_reversed
 from deskapp.core.services.customers import import_runs
+from deskapp.core.services.customers.regions import forget_regions
 from deskapp.core.services.customers.store import (
     CUSTOMER_COLUMNS,
     BrandResolver,
@@ -169,6 +170,8 @@ def _load(connection: Connection, run_id: int, records: Iterable[CustomerRecord]
         # Aim the next slice at SLICE_SECONDS; grow at most twofold, as one slow slice may be noise.
         aimed = int(len(prepared.accounts) * SLICE_SECONDS / max(elapsed, 1e-3))
         size = min(batch_size, max(MIN_SLICE, min(size * 2, aimed)))
+    if brands.created:
+        forget_regions()
     return counts
 
 

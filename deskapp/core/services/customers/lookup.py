@@ -56,6 +56,7 @@ from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers import lookup_sql
 from deskapp.core.services.customers.lookup_sql import Shape, compiled
+from deskapp.core.services.customers.regions import brand_regions
 from deskapp.core.services.kernel import tombstones
 from deskapp.core.storage.engine import reader
 
@@ -265,7 +266,7 @@ def _prepare(
     brand_key = brand.strip().casefold() if brand is not None else None
     # The desk's regions are read only for a query that looks like a phone number.
     regions: tuple[str, ...] | Callable[[], tuple[str, ...]] = (
-        (default_region.upper(),) if default_region else functools.partial(_regions, bind, brand_key)
+        (default_region.upper(),) if default_region else functools.partial(brand_regions, bind, brand_key)
     )
     parsed = parse_query(query, regions)
     if parsed.is_empty:
@@ -322,17 +323,6 @@ def _fetch_generic(connection: Connection, sql: str, args: Any) -> Sequence[Any]
     except dbapi_error as error:
         raise sa.exc.DBAPIError.instance(sql, args, error, dbapi_error, dialect=connection.dialect,
                                          connection_invalidated=False) from error
-
-
-_REGIONS_SQL = "SELECT code, default_region FROM brand"
-
-
-def _regions(bind: Session | Connection, brand_key: str | None) -> tuple[str, ...]:
-    # Plain SQL without parameters: the same text on every backend, and a tenth of the cost of
-    # a compiled ORM select, which mattered on every keystroke of a phone number.
-    connection = bind.connection() if isinstance(bind, Session) else bind
-    rows = connection.exec_driver_sql(_REGIONS_SQL).all()
-    return tuple(sorted({region for code, region in rows if region and brand_key in (None, code)}))
 
 
 def _row(row: Any) -> LookupRow:

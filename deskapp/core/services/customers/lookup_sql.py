@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSQUERY
 
 from deskapp.core.domain.models import Brand, Case, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.search import fts, pg_prefixes
@@ -39,8 +38,8 @@ class Shape:
     suffix: bool
     brand: bool
     case: bool
-    # PostgreSQL only: whether a typed word is digits only (then no word-prefix table), and which
-    # typed words (bit i: word i) are longer than the table's prefixes.
+    # PostgreSQL only: whether a typed word is one or two digits alone (then no word-prefix table),
+    # and which typed words (bit i: word i) are longer than the table's prefixes.
     numeric: bool = False
     long: int = 0
 
@@ -57,7 +56,8 @@ class Shape:
             suffix=parsed.phone_suffix is not None,
             brand=brand,
             case=parsed.case_number is not None,
-            numeric=pg and any(word.isascii() and word.isdigit() for word in parsed.words),
+            numeric=pg and any(word.isascii() and word.isdigit() and len(word) < pg_prefixes.MIN_DIGIT_PREFIX
+                               for word in parsed.words),
             long=sum(1 << i for i, word in enumerate(parsed.words) if pg and len(word) > pg_prefixes.MAX_PREFIX),
         )
 
@@ -102,8 +102,6 @@ _A = CustomerAlert.__table__
 _B = Brand.__table__
 _K = Case.__table__
 _FTS = sa.table(fts.FTS_TABLE, sa.column("rowid", sa.Integer))
-# PostgreSQL's index of whole search words (migration 0015), spelled as that index is.
-_WORDS: sa.ColumnElement[Any] = sa.literal_column("array_to_tsvector(string_to_array(customer.search_text, ' '))")
 # PostgreSQL's word-prefix table (migration 0016).
 _PREFIXES = sa.table(pg_prefixes.TABLE, sa.column("prefix", sa.String), sa.column("customer_id", sa.Integer))
 
@@ -142,7 +140,7 @@ def _wrapped(stmt: sa.Select[Any], name: str) -> sa.Select[Any]:
     return sa.select(sub.c.id, sub.c.tier, sub.c.phone, sub.c.email)
 
 
-def _text_candidates(shape: Shape, gate: Any = None) -> sa.Select[Any] | sa.CompoundSelect[Any]:
+def _text_candidates(shape: Shape, gate: Any = None) -> sa.Select[Any]:
     """Ids of customers whose words start with every typed word (the caller limits them).
 
     ``gate``, when given, is a condition that needs no row of the search: when it is false the
@@ -164,32 +162,13 @@ def _text_candidates(shape: Shape, gate: Any = None) -> sa.Select[Any] | sa.Comp
         return stmt
     if not shape.numeric:
         return _prefix_candidates(shape, gate)
-    # PostgreSQL, a typed word of digits only: the word-prefix test as a regular expression, served
-    # by the pg_trgm GIN index of migration 0002. Words are letters and digits only, nothing to
-    # escape. A gate becomes a one-time filter in front of the scan.
-    words = [sa.bindparam(f"w{i}", type_=sa.String) for i in range(shape.words)]
-    starts = [sa.literal("(^| )") + word for word in words]
-    # Digits make poor trigrams (an account number shares them with a million others), so a
-    # typed number of 3+ digits is found through migration 0015's index of whole words instead,
-    # the other words checked on those few rows. Which branch runs is decided from the
-    # parameters before the scan (a constant condition), so the other one costs nothing.
-    number = sa.func.coalesce(*(sa.case((word.regexp_match(sa.literal("^[0-9]{3,}$")), word)) for word in words))
-    by_number = sa.select(_C.c.id.label("id")).where(
-        number.is_not(None),
-        _WORDS.op("@@", is_comparison=True)(sa.cast(sa.literal("'") + number + sa.literal("':*"), TSQUERY)),
-        # "|| ''" keeps these tests off the trigram index: they only filter the index's rows.
-        *((_C.c.search_text + sa.literal_column("''")).regexp_match(start) for start in starts),
-    )
-    by_trigram = sa.select(_C.c.id.label("id")).where(
-        number.is_(None), *(_C.c.search_text.regexp_match(start) for start in starts)
-    )
+    # PostgreSQL, a typed word of one or two digits (not in the word-prefix table): the word-prefix
+    # test as a regular expression, served by the pg_trgm GIN index of migration 0002. Words are
+    # letters and digits only, nothing to escape. A gate becomes a one-time filter in front of the scan.
+    starts = [sa.literal("(^| )") + sa.bindparam(f"w{i}", type_=sa.String) for i in range(shape.words)]
+    stmt = sa.select(_C.c.id.label("id")).where(*(_C.c.search_text.regexp_match(start) for start in starts))
     extra = ([_brand_filter(_C)] if shape.brand else []) + ([gate] if gate is not None else [])
-    # Each branch carries the page limit itself: under a bare UNION the planner would not see it,
-    # and would build the whole trigram bitmap for a common word ("jose": 114,000 rows, 15 ms)
-    # instead of reading the table until a page of matches is found (1 ms).
-    branches = [stmt.where(*extra).limit(sa.bindparam("limit")).subquery(name)
-                for stmt, name in ((by_number, "by_number"), (by_trigram, "by_trigram"))]
-    return sa.union_all(*(sa.select(branch.c.id) for branch in branches))
+    return stmt.where(*extra)
 
 
 def _prefix_candidates(shape: Shape, gate: Any) -> sa.Select[Any]:

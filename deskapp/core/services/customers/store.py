@@ -19,6 +19,7 @@ from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.search.normalize import compact, email_key, index_words, tokens
 from deskapp.core.search.phones import digits_reversed
+from deskapp.core.services.customers.regions import forget_regions
 
 PROFILE_FIELDS = ("birth_year", "age_band", "gender", "income_band", "lifestyle", "occupation")
 # What a write sets on a customer row (a new row also gets created_at and version_id 1).
@@ -185,6 +186,8 @@ def _write_batch(engine: Engine, batch: Sequence[CustomerRecord], counts: WriteC
             for child in (CustomerEmail, CustomerPhone, CustomerAlert):
                 connection.execute(delete(child).where(child.customer_id.in_(old_ids)))
         _insert_children(connection, unique.values(), ids)
+    if brands.created:
+        forget_regions()
     counts.created += len(new_rows)
     # Every row naming an account already there (stored, or earlier in the batch) is an update,
     # so the counts do not depend on where batches or slices happen to split a file.
