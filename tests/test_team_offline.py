@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import Draft
 from deskapp.core.services.notes import notes
 from deskapp.core.services.notes.spool import LocalDraftSpool
+from deskapp.core.storage import idle_ping
 from deskapp.core.storage.connectivity import is_connection_error
 from deskapp.core.storage.engine import make_engine, session_factory
 from tests import helpers_pg
@@ -63,6 +64,47 @@ def test_server_answers_and_dropped_connections_on_postgresql(pg_server) -> None
             with pytest.raises(OperationalError) as dropped:
                 connection.execute(text("SELECT 1"))
         assert is_connection_error(dropped.value)
+    finally:
+        engine.dispose()
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(pg_server, pid: int) -> None:  # type: ignore[no-untyped-def]
+    with helpers_pg.admin(pg_server) as admin, admin.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_use(  # type: ignore[no-untyped-def]
+        pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(helpers_pg.url_string(pg_server))
+    try:
+        dropped = _backend_pid(engine)
+        _terminate(pg_server, dropped)
+        monkeypatch.setattr(idle_ping, "PING_AFTER_SECONDS", 0.0)  # it has sat idle long enough
+        assert _backend_pid(engine) != dropped  # pinged, found gone, replaced: no error
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_used_a_moment_ago_is_not_pinged_again(  # type: ignore[no-untyped-def]
+        pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Keystroke after keystroke, no SELECT 1 in between: a connection that dies in that moment
+    # fails its one statement as a connection error, and the next use gets a new one.
+    engine = make_engine(helpers_pg.url_string(pg_server))
+    try:
+        dropped = _backend_pid(engine)
+        _terminate(pg_server, dropped)
+        monkeypatch.setattr(idle_ping, "PING_AFTER_SECONDS", 3600.0)
+        with pytest.raises(OperationalError) as failed:
+            _backend_pid(engine)
+        assert is_connection_error(failed.value)
+        assert _backend_pid(engine) != dropped
     finally:
         engine.dispose()
 

@@ -272,6 +272,7 @@ def _prepare(
     if parsed.is_empty:
         return None
     connection = bind.connection() if isinstance(bind, Session) else bind
+    parsed = lookup_sql.arranged(parsed, connection.dialect.name)
     shape = Shape.of(parsed, brand_key is not None, connection.dialect.name)
     sql, names, defaults, positional = compiled(shape, connection.dialect)
     params = defaults | lookup_sql.params(parsed, brand_key, limit)
@@ -317,7 +318,7 @@ def _fetch_generic(connection: Connection, sql: str, args: Any) -> Sequence[Any]
     try:
         with driver.pipeline():  # type: ignore[union-attr]
             driver.execute("SET plan_cache_mode = force_generic_plan")  # type: ignore[union-attr]
-            cursor = driver.execute(sql, args)  # type: ignore[union-attr]
+            cursor = driver.execute(sql, args, prepare=True)  # type: ignore[union-attr]
             driver.execute("RESET plan_cache_mode")  # type: ignore[union-attr]
         return cursor.fetchall()  # type: ignore[no-any-return]
     except dbapi_error as error:

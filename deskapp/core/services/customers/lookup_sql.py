@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ ACCOUNT_SLOTS = 3
 # Two-letter queries: how much of the family-name index is read, and how many rows are shown.
 SHORT_SCAN = 500
 SHORT_LIMIT = 20
+# PostgreSQL: a typed word this short is looked up per customer, not merged (see _prefix_candidates).
+SHORT_WORD = 2
 # Upper bound of a prefix range: every string starting with p sorts between p and p + this.
 _PREFIX_END = "\U0010ffff"
 _MAX_ID = 2**63 - 1
@@ -39,9 +42,10 @@ class Shape:
     brand: bool
     case: bool
     # PostgreSQL only: whether a typed word is one or two digits alone (then no word-prefix table),
-    # and which typed words (bit i: word i) are longer than the table's prefixes.
+    # which typed words (bit i: word i) are longer than the table's prefixes, and which are short.
     numeric: bool = False
     long: int = 0
+    short: int = 0
 
     @classmethod
     def of(cls, parsed: ParsedQuery, brand: bool, dialect: str) -> Shape:
@@ -59,7 +63,21 @@ class Shape:
             numeric=pg and any(word.isascii() and word.isdigit() and len(word) < pg_prefixes.MIN_DIGIT_PREFIX
                                for word in parsed.words),
             long=sum(1 << i for i, word in enumerate(parsed.words) if pg and len(word) > pg_prefixes.MAX_PREFIX),
+            short=sum(1 << i for i, word in enumerate(parsed.words) if pg and len(word) <= SHORT_WORD),
         )
+
+
+def arranged(parsed: ParsedQuery, dialect: str) -> ParsedQuery:
+    """``parsed`` with its words in the order PostgreSQL should read them: longest first.
+
+    A longer typed word starts fewer customers' words, so its stream leads the merge and the
+    others are checked against its few customers ("dela cruz jocelyn": "jocelyn" first, 3.2 ms
+    -> 1 ms at 1,000,000 customers). The words must all match in any order, so the answer is the
+    same; a two-letter query (whose first word is the family name) keeps its order.
+    """
+    if dialect != "postgresql" or parsed.text_mode != TextMode.FULL or len(parsed.words) < 2:
+        return parsed
+    return dataclasses.replace(parsed, words=tuple(sorted(parsed.words, key=len, reverse=True)))
 
 
 def page_size(parsed: ParsedQuery, limit: int) -> int:
@@ -177,14 +195,28 @@ def _prefix_candidates(shape: Shape, gate: Any) -> sa.Select[Any]:
     One equality per typed word on the word-prefix table reads its customers in id order, so the
     words' streams are merged and the merge stops at the page limit. A word longer than the
     table's prefixes is read by its first characters and checked on ``search_text``.
+
+    A word of one or two characters starts the words of a large part of the desk ("c" those of
+    every account number): merged as a stream, it was read until the other words' last match
+    ("c00920122": 55 ms at 1,000,000 customers). Next to a longer word it is instead looked up
+    in the table's key for each customer the longer words find (a subquery per row, which
+    PostgreSQL never turns into a join).
     """
-    streams = [_PREFIXES.alias(f"prefix{i}") for i in range(shape.words)]
-    first = streams[0]
+    probed = [i for i in range(shape.words) if shape.short >> i & 1]
+    merged = [i for i in range(shape.words) if i not in probed] or [probed.pop(0)]
+    streams = {i: _PREFIXES.alias(f"prefix{i}") for i in merged}
+    first = streams[merged[0]]
     source: Any = first
-    for i, stream in enumerate(streams[1:], start=1):
+    for i in merged[1:]:
+        stream = streams[i]
         source = source.join(stream, sa.and_(stream.c.customer_id == first.c.customer_id,
                                              stream.c.prefix == sa.bindparam(f"w{i}_key", type_=sa.String)))
-    conditions: list[Any] = [first.c.prefix == sa.bindparam("w0_key", type_=sa.String)]
+    conditions: list[Any] = [first.c.prefix == sa.bindparam(f"w{merged[0]}_key", type_=sa.String)]
+    for i in probed:
+        probe = _PREFIXES.alias(f"probe{i}")
+        conditions.append(sa.select(probe.c.customer_id).where(
+            probe.c.prefix == sa.bindparam(f"w{i}_key", type_=sa.String),
+            probe.c.customer_id == first.c.customer_id).scalar_subquery().is_not(None))
     # strpos, not a regular expression: the planner guesses a third of the rows pass (it takes a
     # regular expression for a rare one, and then plans the merge as if it were huge).
     checks = [sa.func.strpos(sa.literal(" ") + _C.c.search_text,
