@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.services.customers.lookup import LookupPage, LookupRow, lookup, lookup_page, lookup_statement
-from deskapp.core.services.customers.lookup_sql import SHORT_LIMIT
+from deskapp.core.services.customers.lookup_shape import SHORT_LIMIT
 from deskapp.core.services.customers.regions import brand_regions
 from deskapp.core.services.customers.store import CustomerRecord, write_customers
 from deskapp.core.storage import migrate

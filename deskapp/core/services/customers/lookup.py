@@ -54,8 +54,9 @@ from deskapp.core.domain.models import Customer
 from deskapp.core.search.phones import format_international
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customers import lookup_sql
-from deskapp.core.services.customers.lookup_sql import Shape, compiled
+from deskapp.core.services.customers import lookup_shape
+from deskapp.core.services.customers.lookup_shape import Shape
+from deskapp.core.services.customers.lookup_sql import compiled
 from deskapp.core.services.customers.regions import brand_regions
 from deskapp.core.services.kernel import tombstones
 from deskapp.core.storage.engine import reader
@@ -145,7 +146,7 @@ def lookup_page(
         The matching customers, best first (empty when nothing matches or the query is
         hopeless), and ``more``: True when further customers match, so the window can say
         "type more to narrow". Two-letter queries show at most
-        :data:`~deskapp.core.services.customers.lookup_sql.SHORT_LIMIT` rows.
+        :data:`~deskapp.core.services.customers.lookup_shape.SHORT_LIMIT` rows.
     """
     limit = _clamp(limit)
     if limit == 0:
@@ -272,12 +273,12 @@ def _prepare(
     if parsed.is_empty:
         return None
     connection = bind.connection() if isinstance(bind, Session) else bind
-    parsed = lookup_sql.arranged(parsed, connection.dialect.name)
+    parsed = lookup_shape.arranged(parsed, connection.dialect.name)
     shape = Shape.of(parsed, brand_key is not None, connection.dialect.name)
     sql, names, defaults, positional = compiled(shape, connection.dialect)
-    params = defaults | lookup_sql.params(parsed, brand_key, limit)
+    params = defaults | lookup_shape.params(parsed, brand_key, limit)
     args: Any = tuple(params[name] for name in names) if positional else params
-    return connection, sql, args, lookup_sql.page_size(parsed, limit)
+    return connection, sql, args, lookup_shape.page_size(parsed, limit)
 
 
 def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
