@@ -25,24 +25,14 @@ from sqlalchemy.orm import Session
 
 import deskapp.core.services
 from deskapp.core.demo.builder import build_demo
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.calls import Callback, PhoneCall
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, ResponseCategory, Role, SupportStage
+from deskapp.core.domain.library import CallScript, Response, ResponseVariant
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import (
-    Agent,
-    AuditEvent,
-    CallScript,
-    Case,
-    CaseNote,
-    Customer,
-    Feedback,
-    NoteRevision,
-    Response,
-    ResponseVariant,
-    Review,
-    Rubric,
-)
+from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.domain.quality import Feedback, Review, Rubric
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions

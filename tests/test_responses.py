@@ -11,7 +11,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CustomerKind, Role
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Response
+from deskapp.core.domain.library import Response
+from deskapp.core.domain.models import Agent, Brand, Case, Customer
 from deskapp.core.errors import InputFileError, PermissionDenied
 from deskapp.core.services import starter
 from deskapp.core.services.kernel.actors import console_actor

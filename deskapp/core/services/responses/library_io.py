@@ -35,7 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
-from deskapp.core.domain.models import Brand, Response, ResponseVariant
+from deskapp.core.domain.library import Response, ResponseVariant
+from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InputFileError
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
 from deskapp.core.io.inputs import stat_input

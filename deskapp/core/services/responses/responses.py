@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
-from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
+from deskapp.core.domain.library import Response, ResponseVariant
+from deskapp.core.domain.models import Agent, Brand, Case
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale

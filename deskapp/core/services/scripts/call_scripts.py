@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
-from deskapp.core.domain.models import Brand, CallScript, CaseNote
+from deskapp.core.domain.library import CallScript
+from deskapp.core.domain.models import Brand, CaseNote
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import SOURCE_LOCALE, _
 from deskapp.core.i18n.formatting import format_date, format_number
