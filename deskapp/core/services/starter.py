@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.library import CallScript, Response
 from deskapp.core.security.permissions import require
-from deskapp.core.services.responses.library_io import ImportResult, import_responses
+from deskapp.core.services.responses.library_format import ImportResult
+from deskapp.core.services.responses.library_io import import_responses
 from deskapp.core.services.scripts.call_scripts import import_scripts
 
 
