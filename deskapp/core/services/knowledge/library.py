@@ -38,10 +38,10 @@ from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.knowledge.articles import apply_text
 from deskapp.core.services.responses.library_format import (
     EntryError,
-    EntryProblem,
     FlowList,
     ImportResult,
     LiteralText,
+    check_unique_entry,
     dump_library,
     entry_key,
     entry_revisions,
@@ -107,19 +107,12 @@ def import_articles(
     checked: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, (raw, line) in enumerate(read_library_text(text, KB_FORMAT, "articles")):
-        key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
         if known_brands_only and isinstance(raw, dict) and raw.get("brand") not in (None, *brands):
             result.skipped_existing += 1
             continue
-        try:
-            entry = _check_entry(raw, brands, owners)
-            if entry["key"] in seen:
-                raise EntryError(_("the key appears more than once in the file"))
-        except EntryError as exc:
-            result.problems.append(EntryProblem(index, key, line, str(exc)))
-            continue
-        seen.add(entry["key"])
-        checked.append(entry)
+        entry = check_unique_entry(raw, (index, line), seen, result, lambda r: _check_entry(r, brands, owners))
+        if entry is not None:
+            checked.append(entry)
     if result.problems:
         session.rollback()
         return result

@@ -89,6 +89,30 @@ def read_library_text(text: str, expected_format: str, list_name: str) -> list[t
     return list(zip(entries, lines, strict=True))
 
 
+def raw_key(raw: Any) -> str | None:
+    """The key an entry of a file names, as it stands (for a problem report); ``None`` without a text key."""
+    key = raw.get("key") if isinstance(raw, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def check_unique_entry(raw: Any, where: tuple[int, int | None], seen: set[str], result: ImportResult,
+                       check: Callable[[Any], dict[str, Any]]) -> dict[str, Any] | None:
+    """``check(raw)`` with its key added to ``seen``; ``None`` when it is wrong or its key was seen before.
+
+    ``where`` is the entry's index and line; why an entry is left out goes to ``result.problems``.
+    """
+    index, line = where
+    try:
+        entry = check(raw)
+        if entry["key"] in seen:
+            raise EntryError(_("the key appears more than once in the file"))
+    except EntryError as exc:
+        result.problems.append(EntryProblem(index, raw_key(raw), line, str(exc)))
+        return None
+    seen.add(entry["key"])
+    return entry
+
+
 def read_file_text(path: str | Path) -> str:
     """The text of a library file, with a clear error when it cannot be read."""
     stat_input(path)  # a device such as /dev/zero would be read forever

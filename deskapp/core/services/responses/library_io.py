@@ -32,19 +32,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.library import Response, ResponseVariant
 from deskapp.core.domain.models import Brand
-from deskapp.core.i18n import SOURCE_LOCALE, _
+from deskapp.core.i18n import SOURCE_LOCALE
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.responses.languages import locale_order
 from deskapp.core.services.responses.library_entries import check_entry
 from deskapp.core.services.responses.library_format import (
-    EntryError,
-    EntryProblem,
     FlowList,
     FlowMap,
     ImportResult,
     LiteralText,
+    check_unique_entry,
     dump_library,
+    raw_key,
     read_library_text,
     variant_entries,
 )
@@ -76,19 +76,14 @@ def import_responses(session: Session, actor_id: int, text: str, *, only_missing
     existing = {r.key: r for r in session.scalars(select(Response).options(selectinload(Response.variants)))}
     seen: set[str] = set()
     for index, (raw, line) in enumerate(read_library_text(text, RESPONSES_FORMAT, "responses")):
-        key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
-        if only_missing and key in existing and key not in seen:
+        key = raw_key(raw)
+        if only_missing and key is not None and key in existing and key not in seen:
             seen.add(key)
             result.skipped_existing += 1
             continue
-        try:
-            entry = check_entry(raw, brands)
-            if entry["key"] in seen:
-                raise EntryError(_("the key appears more than once in the file"))
-        except EntryError as exc:
-            result.problems.append(EntryProblem(index, key, line, str(exc)))
+        entry = check_unique_entry(raw, (index, line), seen, result, lambda r: check_entry(r, brands))
+        if entry is None:
             continue
-        seen.add(entry["key"])
         response = existing.get(entry["key"])
         if response is not None and only_missing:
             result.skipped_existing += 1
