@@ -6,7 +6,17 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from deskapp.core.i18n import UI_LOCALES, _, language_name
 from deskapp.ui.jobs import JobRunner
@@ -64,7 +74,7 @@ def show_stale(label: QLabel, variants: Iterable[_Translation]) -> None:
 class LanguageEditor(QGroupBox):
     """An inline editor of a text kept in several languages (no modal dialog): pick a language, change, save.
 
-    A subclass makes its fields, then calls :meth:`finish_form`; it fills the fields from the
+    A subclass makes its other fields, then calls :meth:`finish_form`; it fills the fields from the
     chosen language in :meth:`fill` and names the variants that may be out of date in :meth:`translations`.
     """
 
@@ -75,6 +85,9 @@ class LanguageEditor(QGroupBox):
         super().__init__(parent)
         self._runner, self._desk, self._describe = runner, desk, describe
         self.locale_combo = language_combo()
+        self.title_edit = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
         self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
         self.save, self.cancel = QPushButton(), QPushButton()
         self.form = QFormLayout(self)
@@ -113,6 +126,13 @@ class LanguageEditor(QGroupBox):
     def show_stale(self) -> None:
         """Say which languages are out of date (:func:`show_stale`)."""
         show_stale(self.stale, self.translations())
+
+    def show_loaded(self) -> None:
+        """Show the editor with what was loaded, no problem shown, ready to type in the text."""
+        self.problem.clear()
+        self.fill()
+        self.show()
+        self.body.setFocus()
 
     def show_saved(self, key: str) -> None:
         """After a save: no problem to show, the remark brought up to date, ``saved`` emitted."""

@@ -28,12 +28,9 @@ class ArticleEditor(LanguageEditor):
         super().__init__(runner, desk, describe, parent)
         self.detail: ArticleDetail | None = None
         self.key_edit = QLineEdit()
-        self.title_edit = QLineEdit()
         self.short = QPlainTextEdit()
         self.short.setTabChangesFocus(True)
         self.short.setFixedHeight(60)
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
         self.brand = QLineEdit()
         self.audience = QComboBox()
         self.audience.addItem("", "customer")
@@ -96,10 +93,7 @@ class ArticleEditor(LanguageEditor):
         self.brand.setText(detail.brand or "")
         self.audience.setCurrentIndex(max(0, self.audience.findData(detail.audience.value)))
         self.tags.setText(", ".join(detail.tags))
-        self.problem.clear()
-        self.fill()
-        self.show()
-        self.body.setFocus()
+        self.show_loaded()
 
     def fill(self) -> None:
         """Show the chosen language's title, short answer and text."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from deskapp.core.i18n import _, language_name
 from deskapp.ui.editor_parts import LanguageEditor, label_rows
@@ -23,9 +23,6 @@ class ResponseEditor(LanguageEditor):
                  parent: QWidget | None = None) -> None:
         super().__init__(runner, desk, describe, parent)
         self.detail: ResponseDetail | None = None
-        self.title_edit = QLineEdit()
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
         self.finish_form((self.locale_combo, self.title_edit, self.body), self.save_variant)
 
     def retranslate_ui(self) -> None:
@@ -44,10 +41,7 @@ class ResponseEditor(LanguageEditor):
 
     def _loaded(self, detail: ResponseDetail) -> None:
         self.detail = detail
-        self.problem.clear()
-        self.fill()
-        self.show()
-        self.body.setFocus()
+        self.show_loaded()
 
     def fill(self) -> None:
         """Show the chosen language's title and text."""
