@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import AuditEvent, NoteRevision
+from deskapp.core.domain.audit import AuditEvent
+from deskapp.core.domain.models import NoteRevision
 from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.notes import notes
 from deskapp.core.storage import migrate

@@ -7,8 +7,9 @@ from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.enums import Role
-from deskapp.core.domain.models import Agent, AuditEvent
+from deskapp.core.domain.models import Agent
 from deskapp.core.errors import InvalidInput
 from deskapp.core.security.passwords import hash_password, needs_rehash
 from deskapp.core.services.auth import auth

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import NoteKind
-from deskapp.core.domain.models import Case, CaseNote, Feedback
+from deskapp.core.domain.models import Case, CaseNote
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services import starter
 from deskapp.core.services.kernel.actors import console_actor

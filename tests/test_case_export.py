@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import AuditEvent
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.services.cases.export import COLUMNS, NOTE_SEPARATOR, export_cases_csv
 from deskapp.core.services.notes import notes

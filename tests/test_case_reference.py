@@ -17,7 +17,7 @@ from deskapp.core.search.query import parse_query
 from deskapp.core.services.cases import cases
 from deskapp.core.services.cases.export import export_cases_csv
 from deskapp.core.services.customers.lookup import lookup
-from deskapp.core.services.responses.responses import case_reference, template_context
+from deskapp.core.services.responses.context import case_reference, template_context
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine
 from tests.seeding import Seed, new_case, seed

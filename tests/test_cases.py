@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.enums import (
     CaseStatus,
     Channel,
     CustomerKind,
     Priority,
 )
-from deskapp.core.domain.models import AuditEvent, Feedback
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from deskapp.core.i18n import set_locale
 from deskapp.core.services.cases import cases

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.demo.builder import build_demo, customer_records
 from deskapp.core.domain.enums import Channel, CustomerKind, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, CustomerPhone, Feedback, NoteRevision
+from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, CustomerPhone, NoteRevision
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import verify_password
 from deskapp.core.services.customers.profile import customer_profile

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.enums import Channel, PurchasePhase, Role, SupportStage
-from deskapp.core.domain.models import Agent, AuditEvent, CaseNote
+from deskapp.core.domain.models import Agent, CaseNote
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.services.auth import auth
 from deskapp.core.services.desk import Desk

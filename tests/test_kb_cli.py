@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.demo.builder import build_demo
 from deskapp.core.domain.knowledge import Article
-from deskapp.core.domain.models import Feedback
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.services.kernel.actors import console_actor
 from deskapp.core.services.knowledge import usage
 from deskapp.core.services.knowledge.library import export_articles, import_articles

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import AuditEvent, Case, CustomerAlert, CustomerEmail, CustomerPhone, NoteRevision
+from deskapp.core.domain.models import Case, CustomerAlert, CustomerEmail, CustomerPhone, NoteRevision
 from deskapp.core.errors import InvalidInput, PermissionDenied
 from deskapp.core.services.customers import editing, lookup
 from deskapp.core.services.customers.profile import customer_profile

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import AuditEvent, Draft, NoteRevision
+from deskapp.core.domain.audit import AuditEvent
+from deskapp.core.domain.models import Draft, NoteRevision
 from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.services.kernel.actors import console_actor

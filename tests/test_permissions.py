@@ -25,24 +25,14 @@ from sqlalchemy.orm import Session
 
 import deskapp.core.services
 from deskapp.core.demo.builder import build_demo
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.calls import Callback, PhoneCall
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, ResponseCategory, Role, SupportStage
+from deskapp.core.domain.library import CallScript, Response, ResponseVariant
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import (
-    Agent,
-    AuditEvent,
-    CallScript,
-    Case,
-    CaseNote,
-    Customer,
-    Feedback,
-    NoteRevision,
-    Response,
-    ResponseVariant,
-    Review,
-    Rubric,
-)
+from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.domain.quality import Feedback, Review, Rubric
 from deskapp.core.errors import PermissionDenied
 from deskapp.core.i18n import set_locale
 from deskapp.core.security import permissions
@@ -431,7 +421,7 @@ NO_ACTOR: dict[str, str] = {
     # The search itself, for benchmarks and tools; the window and the console go through find_customers.
     "customers.lookup.lookup": "the search primitive behind find_customers (customer.lookup)",
     "customers.lookup.lookup_page": "the same search, telling whether more matched than shown",
-    "responses.responses.case_reference": "a case's public reference (C-1042): a code, no customer data",
+    "responses.context.case_reference": "a case's public reference (C-1042): a code, no customer data",
     "knowledge.search.search_hits": "the search primitive behind search_articles (kb.use), for benchmarks",
     "knowledge.articles.load_article": "internal: the article row for services of knowledge/ that checked",
     "knowledge.articles.article_detail": "internal: the public form of an article a checked service loaded",
@@ -446,7 +436,7 @@ NO_ACTOR: dict[str, str] = {
     "notes.notes.append_revision": "internal: a revision for add_note/finish_run after their check",
     "notes.notes.commit_note": "internal: commits the note add_note/edit_note/finish_run checked",
     "notes.notes.verify_chain": "an integrity check returning only a bool (tests, demo, support tools)",
-    "responses.responses.template_context": "internal: values for render_response/start_run after their check",
+    "responses.context.template_context": "internal: values for render_response/start_run after their check",
     # The kernel: who acts, and the record of it.
     "kernel.actors.active_agent": "checks that an agent a service names (not the actor) is active",
     "kernel.actors.console_actor": "creates the console's account, the actor of the console",

@@ -14,9 +14,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.models import AuditEvent, Case, Customer, Draft, Feedback, NoteRevision
+from deskapp.core.domain.models import Case, Customer, Draft, NoteRevision
 from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, RecordErased, RecordNotFound
 from deskapp.core.services.cases import cases, feedback
 from deskapp.core.services.customers import lookup

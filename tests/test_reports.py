@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Case, Feedback
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.services.reviews import reports
 from tests.seeding import Seed, seed
 

@@ -11,12 +11,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CustomerKind, Role
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Response
+from deskapp.core.domain.library import Response
+from deskapp.core.domain.models import Agent, Brand, Case, Customer
 from deskapp.core.errors import InputFileError, PermissionDenied
 from deskapp.core.services import starter
 from deskapp.core.services.kernel.actors import console_actor
-from deskapp.core.services.responses import library_io, responses
-from deskapp.core.services.responses.responses import InvalidTemplate, pick_locale, render_response
+from deskapp.core.services.responses import library_format, library_io, responses
+from deskapp.core.services.responses.languages import pick_locale
+from deskapp.core.services.responses.responses import InvalidTemplate, render_response
 from deskapp.core.templating import MissingPrompt
 
 STARTER = Path(__file__).parent.parent / "resources" / "library" / "responses.yaml"
@@ -344,11 +346,11 @@ def test_an_unusable_document_is_one_clear_error(engine: Engine, text: str) -> N
 
 def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"missing\.yaml"):
-        library_io.read_file_text(tmp_path / "missing.yaml")
+        library_format.read_file_text(tmp_path / "missing.yaml")
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(InputFileError, match="UTF-8"):
-        library_io.read_file_text(binary)
+        library_format.read_file_text(binary)
 
 
 def test_the_starter_library_never_overwrites_a_supervisor_edit(engine: Engine, desk: dict[str, int]) -> None:

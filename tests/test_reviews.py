@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Case, Rubric
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Rubric
 from deskapp.core.errors import InvalidInput, PermissionDenied
 from deskapp.core.services.notes import notes
 from deskapp.core.services.notes.diff import DiffChunk, diff_texts, note_diff

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from deskapp.core.config import database_url
 from deskapp.core.domain.base import Base
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Brand, Case, Customer, Feedback
+from deskapp.core.domain.models import Brand, Case, Customer
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import StorageError
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import describe_storage_error, make_engine

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Feedback
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.services.calls.log import link_case, record_call
 from deskapp.core.services.surveys.phone_import import import_phone_surveys
 from tests.seeding import console, new_case, seed

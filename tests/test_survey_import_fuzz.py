@@ -17,7 +17,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Case, Feedback
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.services.surveys.phone_import import import_phone_surveys
 from deskapp.core.storage import migrate
 from deskapp.core.storage.engine import make_engine

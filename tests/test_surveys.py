@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Case, Feedback
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InputFileError, InvalidInput, PermissionDenied
 from deskapp.core.services.cases import feedback as case_feedback
 from deskapp.core.services.reviews import reports

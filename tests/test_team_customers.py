@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select
 
-from deskapp.core.domain.models import AuditEvent
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.errors import InvalidInput, PermissionDenied, RecordNotFound
 from deskapp.core.services.customers import editing as customers
 from deskapp.core.services.customers.editing import CustomerConflict, update_customer

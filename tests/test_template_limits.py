@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Response
+from deskapp.core.domain.library import Response
 from deskapp.core.errors import InvalidInput
 from deskapp.core.services.responses.library_io import import_responses
 from deskapp.core.services.responses.prompts import parse_prompts, prompt_values

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import AuditEvent
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.i18n.formatting import format_time
 from deskapp.core.services.auth import auth
 from deskapp.core.services.kernel.actors import console_actor

@@ -29,8 +29,30 @@ def ask_in_terminal(prompt: str) -> tuple[str, bool]:
     import getpass
 
     password = getpass.getpass(prompt + " ")
-    answer = input(_("Remember this password on this computer? [y/N] ")).strip().casefold()
-    return password, answer in {"y", "yes", _("y"), _("yes")}
+    return password, said_yes(input(_("Remember this password on this computer? [y/N] ")))
+
+
+def said_yes(answer: str) -> bool:
+    """Whether an answer typed at the terminal is yes ("y" or "yes", in English or the user's language)."""
+    return answer.strip().casefold() in {"y", "yes", _("y"), _("yes")}
+
+
+def confirmed(yes: bool, refused: str, ask: Callable[[], bool], *,
+              unasked: Callable[[], None] | None = None) -> bool:
+    """Whether a command that cannot simply be taken back goes ahead: ``--yes``, or the answer at the terminal.
+
+    Without a terminal (a script) nothing is asked: ``unasked`` runs (to show what would have been
+    done), ``refused`` is the error, and the answer is no. At a terminal ``ask`` asks, and says
+    itself why nothing was done when the answer is no.
+    """
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        if unasked is not None:
+            unasked()
+        error(refused)
+        return False
+    return ask()
 
 
 def open_url(db: str | None) -> Engine:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 from deskapp.core.i18n import _
@@ -87,7 +86,7 @@ def run_merge(args: argparse.Namespace) -> int:
     """Show what would move, ask (unless --yes), then merge."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import EXIT_FAILED, EXIT_USAGE, console, error, open_database
+    from deskapp.cli.common import EXIT_FAILED, EXIT_USAGE, confirmed, console, error, open_database, said_yes
     from deskapp.core.services.merge.merging import merge_customers
     from deskapp.core.services.merge.preview import FIELDS, merge_preview
 
@@ -103,17 +102,20 @@ def run_merge(args: argparse.Namespace) -> int:
     if not args.json:
         for line in describe_preview(preview, args.take):
             print(line)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            if args.json:
-                print(json.dumps(_preview_json(preview, args.take), ensure_ascii=False))
-            error(_("Nothing was merged: add --yes to merge without asking."))
-            return EXIT_FAILED
-        answer = input(_("Merge {other} into {keep}? [y/N] ").format(
-            other=preview.other.account_number, keep=preview.keep.account_number)).strip().casefold()
-        if answer not in {"y", "yes", _("y"), _("yes")}:
-            print(_("Nothing was merged."))
-            return EXIT_FAILED
+
+    def ask() -> bool:
+        if said_yes(input(_("Merge {other} into {keep}? [y/N] ").format(
+                other=preview.other.account_number, keep=preview.keep.account_number))):
+            return True
+        print(_("Nothing was merged."))
+        return False
+
+    def unasked() -> None:
+        if args.json:
+            print(json.dumps(_preview_json(preview, args.take), ensure_ascii=False))
+
+    if not confirmed(args.yes, _("Nothing was merged: add --yes to merge without asking."), ask, unasked=unasked):
+        return EXIT_FAILED
     with Session(engine) as session:
         result = merge_customers(session, actor, preview.keep.customer_id, preview.other.customer_id,
                                  take=args.take, keep_version=preview.keep.version_id,

@@ -41,7 +41,7 @@ def import_file(args: argparse.Namespace, do_import: Callable[[Session, int, str
     from sqlalchemy.orm import Session
 
     from deskapp.cli.common import console, open_database
-    from deskapp.core.services.responses.library_io import read_file_text
+    from deskapp.core.services.responses.library_format import read_file_text
 
     text = read_file_text(args.file)
     engine = open_database(args)

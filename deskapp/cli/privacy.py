@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
 from deskapp.core.i18n import _, ngettext
@@ -84,23 +83,25 @@ def run_erase(args: argparse.Namespace) -> int:
     """Erase the customer after a typed confirmation (or ``--yes``)."""
     from sqlalchemy.orm import Session
 
-    from deskapp.cli.common import EXIT_FAILED, console, error, open_database
+    from deskapp.cli.common import EXIT_FAILED, confirmed, console, error, open_database
     from deskapp.core.services.privacy.erase import erase_customer, find_customer
 
     engine = open_database(args)
     actor = console(engine)
     with Session(engine) as session:
         preview = find_customer(session, actor, args.account)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            error(_("Erasing cannot be undone: add --yes to erase without being asked."))
-            return EXIT_FAILED
+
+    def ask() -> bool:
         print(_("This erases {name} ({account}): {cases}, {notes}, {revisions}. It cannot be undone.").format(
             name=preview.name, account=preview.account_number, **_counts(preview.cases, preview.notes,
                                                                           preview.revisions)))
-        if input(_("Type the account number to confirm: ")).strip() != preview.account_number:
-            error(_("The account number did not match; nothing was erased."))
-            return EXIT_FAILED
+        if input(_("Type the account number to confirm: ")).strip() == preview.account_number:
+            return True
+        error(_("The account number did not match; nothing was erased."))
+        return False
+
+    if not confirmed(args.yes, _("Erasing cannot be undone: add --yes to erase without being asked."), ask):
+        return EXIT_FAILED
     with Session(engine) as session:
         result = erase_customer(session, actor, args.account, args.reason)
     backups = _("Backups made before now still hold this customer's data: this command cannot reach them.")

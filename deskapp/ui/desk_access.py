@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
-    from deskapp.core.services.desk import Desk, DeskInfo
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.desk_session import DeskInfo
     from deskapp.ui.jobs import JobRunner
     from deskapp.ui.widgets import Banner
 

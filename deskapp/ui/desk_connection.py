@@ -23,7 +23,8 @@ from deskapp.ui.language import switch_language
 if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
     from deskapp.core.services.customers.import_runs import ImportStatus
-    from deskapp.core.services.desk import Desk, DeskInfo
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.desk_session import DeskInfo
     from deskapp.core.services.notes.spool import FlushResult
 
 __all__ = ["RECONNECT_MS", "DeskConnection", "plain_description"]

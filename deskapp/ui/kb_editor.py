@@ -2,78 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from deskapp.core.i18n import _
-from deskapp.ui.editor_parts import label_rows, language_combo, message_line, show_stale
+from deskapp.ui.editor_parts import LanguageEditor, label_rows
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
-    from deskapp.core.services.knowledge.articles import ArticleDetail
+    from deskapp.core.services.knowledge.articles import ArticleDetail, ArticleText
     from deskapp.core.services.knowledge.authoring import ArticleDraft
 
 _ROWS = ("key", "language", "title", "short", "body", "brand", "audience", "tags")
 
 
-class ArticleEditor(QGroupBox):
+class ArticleEditor(LanguageEditor):
     """Inline editor for one article (no modal dialog): pick a language, change its texts, save."""
-
-    saved = Signal(str)
 
     def __init__(
         self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._runner, self._desk, self._describe = runner, desk, describe
+        super().__init__(runner, desk, describe, parent)
         self.detail: ArticleDetail | None = None
         self.key_edit = QLineEdit()
-        self.locale_combo = language_combo()
-        self.title_edit = QLineEdit()
         self.short = QPlainTextEdit()
         self.short.setTabChangesFocus(True)
         self.short.setFixedHeight(60)
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
         self.brand = QLineEdit()
         self.audience = QComboBox()
         self.audience.addItem("", "customer")
         self.audience.addItem("", "internal")
         self.tags = QLineEdit()
-        self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
-        self.save, self.cancel = QPushButton(), QPushButton()
-        self.form = QFormLayout(self)
         self._fields = (self.key_edit, self.locale_combo, self.title_edit, self.short, self.body, self.brand,
                         self.audience, self.tags)
-        for widget in self._fields:
-            self.form.addRow(QLabel(), widget)
-        self.form.addRow(self.stale)
-        self.form.addRow(self.problem)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.save)
-        self.form.addRow(buttons)
-        self.locale_combo.currentIndexChanged.connect(lambda _i: self._fill())
-        self.save.clicked.connect(self.save_text)
-        self.cancel.clicked.connect(self.hide)
-        translate_ui(self)
-        self.hide()
+        self.finish_form(self._fields, self.save_text)
 
     def _labels(self) -> tuple[str, ...]:
         return (
@@ -95,9 +60,7 @@ class ArticleEditor(QGroupBox):
         self.tags.setPlaceholderText(_("comma-separated"))
         self.audience.setItemText(0, _("Customers (may be read out)"))
         self.audience.setItemText(1, _("Internal only"))
-        self.save.setText(_("Save this language"))
-        self.cancel.setText(_("Close"))
-        self._show_stale()
+        self.retranslate_buttons()
 
     def open_for(self, key: str) -> None:
         """Load article ``key`` and show the editor."""
@@ -119,7 +82,7 @@ class ArticleEditor(QGroupBox):
         self.audience.setCurrentIndex(1)
         self.tags.clear()
         self.problem.clear()
-        self._show_stale()
+        self.show_stale()
         self.show()
         self.title_edit.setFocus()
 
@@ -130,22 +93,21 @@ class ArticleEditor(QGroupBox):
         self.brand.setText(detail.brand or "")
         self.audience.setCurrentIndex(max(0, self.audience.findData(detail.audience.value)))
         self.tags.setText(", ".join(detail.tags))
-        self.problem.clear()
-        self._fill()
-        self.show()
-        self.body.setFocus()
+        self.show_loaded()
 
-    def _fill(self) -> None:
+    def fill(self) -> None:
+        """Show the chosen language's title, short answer and text."""
         if self.detail is None:
             return
         variant = self.detail.variant(self.locale_combo.currentData())
         self.title_edit.setText(variant.title if variant else "")
         self.short.setPlainText(variant.short_answer if variant else "")
         self.body.setPlainText(variant.body if variant else "")
-        self._show_stale()
+        self.show_stale()
 
-    def _show_stale(self) -> None:
-        show_stale(self.stale, self.detail.variants if self.detail is not None else ())
+    def translations(self) -> Iterable[ArticleText]:
+        """The article's texts (none for a new article)."""
+        return self.detail.variants if self.detail is not None else ()
 
     def save_text(self) -> None:
         """Save the shown language (a new version); problems are shown and the text is kept."""
@@ -175,9 +137,7 @@ class ArticleEditor(QGroupBox):
     def _saved(self, detail: ArticleDetail) -> None:
         self.detail = detail
         self.key_edit.setReadOnly(True)
-        self.problem.clear()
-        self._show_stale()
-        self.saved.emit(detail.key)
+        self.show_saved(detail.key)
 
     def _failed(self, exc: Exception) -> None:
         self.problem.setText(self._describe(exc))

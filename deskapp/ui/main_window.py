@@ -39,7 +39,8 @@ from deskapp.ui.window_layout import WindowLayout
 from deskapp.ui.window_modes import WindowModes
 
 if TYPE_CHECKING:
-    from deskapp.core.services.desk import Desk, DeskInfo
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.desk_session import DeskInfo
     from deskapp.core.services.notes.notes import NoteRow
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.jobs import JobRunner

@@ -27,7 +27,8 @@ from deskapp.ui.language import translate_ui
 from deskapp.ui.widgets import PlainTextEditor
 
 if TYPE_CHECKING:
-    from deskapp.core.services.desk import Desk, SavedDraft
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.desk_notes import SavedDraft
     from deskapp.core.services.notes.notes import DraftRow, NoteRow, RevisionRow, Unchecked
 
 AUTOSAVE_DELAY_MS = 700

@@ -2,64 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from deskapp.core.i18n import _, language_name
-from deskapp.ui.editor_parts import label_rows, language_combo, message_line, show_stale
+from deskapp.ui.editor_parts import LanguageEditor, label_rows
 from deskapp.ui.jobs import JobRunner
-from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.services.desk import Desk
-    from deskapp.core.services.responses.responses import ResponseDetail
+    from deskapp.core.services.responses.responses import ResponseDetail, VariantRow
 
 
-class ResponseEditor(QGroupBox):
+class ResponseEditor(LanguageEditor):
     """Inline editor for one response: pick a language, change title and text, save (no modal dialog)."""
-
-    saved = Signal(str)
 
     def __init__(self, runner: JobRunner, desk: Desk, describe: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._runner, self._desk, self._describe = runner, desk, describe
+        super().__init__(runner, desk, describe, parent)
         self.detail: ResponseDetail | None = None
-        self.locale_combo = language_combo()
-        self.title_edit = QLineEdit()
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
-        self.stale, self.problem = message_line("#8a5a00"), message_line("#a11")
-        self.save = QPushButton()
-        self.cancel = QPushButton()
-        self.form = QFormLayout(self)
-        self.form.addRow(QLabel(), self.locale_combo)
-        self.form.addRow(QLabel(), self.title_edit)
-        self.form.addRow(QLabel(), self.body)
-        self.form.addRow(self.stale)
-        self.form.addRow(self.problem)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.save)
-        self.form.addRow(buttons)
-        self.locale_combo.currentIndexChanged.connect(lambda _i: self._fill())
-        self.save.clicked.connect(self.save_variant)
-        self.cancel.clicked.connect(self.hide)
-        translate_ui(self)
-        self.hide()
+        self.finish_form((self.locale_combo, self.title_edit, self.body), self.save_variant)
 
     def retranslate_ui(self) -> None:
         """Texts in the current UI language."""
@@ -68,9 +32,7 @@ class ResponseEditor(QGroupBox):
         self.setTitle(_("Edit the response"))
         label_rows(self.form, ((_("Language"), self.locale_combo), (_("Title"), self.title_edit),
                                (_("Text"), self.body)))
-        self.save.setText(_("Save this language"))
-        self.cancel.setText(_("Close"))
-        self._show_stale()
+        self.retranslate_buttons()
 
     def open_for(self, key: str) -> None:
         """Load response ``key`` and show the editor."""
@@ -79,21 +41,20 @@ class ResponseEditor(QGroupBox):
 
     def _loaded(self, detail: ResponseDetail) -> None:
         self.detail = detail
-        self.problem.clear()
-        self._fill()
-        self.show()
-        self.body.setFocus()
+        self.show_loaded()
 
-    def _fill(self) -> None:
+    def fill(self) -> None:
+        """Show the chosen language's title and text."""
         if self.detail is None:
             return
         variant = self.detail.variant(self.locale_combo.currentData())
         self.title_edit.setText(variant.title if variant else self.detail.title)
         self.body.setPlainText(variant.body if variant else "")
-        self._show_stale()
+        self.show_stale()
 
-    def _show_stale(self) -> None:
-        show_stale(self.stale, self.detail.variants if self.detail is not None else ())
+    def translations(self) -> Iterable[VariantRow]:
+        """The response's variants (none before one is loaded)."""
+        return self.detail.variants if self.detail is not None else ()
 
     def save_variant(self) -> None:
         """Save the shown language; problems (with line numbers) are shown and the text is kept."""
@@ -106,9 +67,7 @@ class ResponseEditor(QGroupBox):
 
     def _saved(self, detail: ResponseDetail) -> None:
         self.detail = detail
-        self.problem.clear()
-        self._show_stale()
-        self.saved.emit(detail.key)
+        self.show_saved(detail.key)
 
     def _failed(self, exc: Exception) -> None:
         lines = [self._describe(exc)]

@@ -30,7 +30,8 @@ from deskapp.ui.response_editor import ResponseEditor
 from deskapp.ui.widgets import localise_date_edit
 
 if TYPE_CHECKING:
-    from deskapp.core.services.desk import Desk, ResponsePreview
+    from deskapp.core.services.desk import Desk
+    from deskapp.core.services.desk_library import ResponsePreview
     from deskapp.core.services.responses.prompts import PromptSpec
     from deskapp.core.services.responses.responses import RenderedResponse, ResponseDetail, ResponseRow
 

@@ -20,7 +20,7 @@ from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
-    from deskapp.core.services.desk import DeskInfo
+    from deskapp.core.services.desk_session import DeskInfo
     from deskapp.ui.desk_access import DeskAccess
     from deskapp.ui.my_reviews import MyReviewsDialog
     from deskapp.ui.pdf_summary import PrintedSummary

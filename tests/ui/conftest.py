@@ -127,3 +127,15 @@ def make_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
         window.deleteLater()
     # processEvents() leaves deferred deletions alone: delete now, before the next test's event loop.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def english_afterwards(make_window: Any) -> Iterator[None]:
+    """The UI language back to English after a test that switched it (``usefixtures`` in such modules)."""
+    from deskapp.core.i18n import current_locale
+    from deskapp.ui.language import switch_language
+
+    # Depends on make_window so the language is reset while the windows are still there to settle.
+    yield
+    if current_locale() != "en":
+        switch_language("en")

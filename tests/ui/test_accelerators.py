@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenuBar
 from pytestqt.qtbot import QtBot
 
-from deskapp.core.i18n import UI_LOCALES, current_locale
+from deskapp.core.i18n import UI_LOCALES
 from deskapp.ui.language import switch_language
 from tests.ui.accelerators import clashes, menu_clashes, mnemonic, window_clashes
 from tests.ui.visible_texts import start_script
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 def test_mnemonic_and_clashes_read_qt_accelerators() -> None:

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Feedback
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.i18n import load_catalog
 from deskapp.core.services.surveys.answers import ScreenSetup
 from deskapp.core.storage.engine import make_engine

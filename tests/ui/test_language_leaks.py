@@ -8,7 +8,6 @@ the times, numbers and coded values follow the new language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from deskapp.core.domain.profile_values import profile_value_label
 from deskapp.core.i18n import _, current_locale, language_name, load_catalog, set_locale
 from deskapp.core.i18n.formatting import format_datetime, format_time
-from deskapp.ui.language import NATIVE_NAMES, switch_language
+from deskapp.ui.language import NATIVE_NAMES
 from deskapp.ui.supervisor.common import format_figure
 from tests.ui.visible_texts import english_left, start_script
 
@@ -27,11 +26,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 DECIMAL_COMMA = {"en": False, "fi": True, "fil": False, "es": True}
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 def _idle(qtbot: QtBot, window: Any) -> None:

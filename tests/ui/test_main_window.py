@@ -313,7 +313,7 @@ def test_the_status_bar_says_when_a_customer_import_is_running(qtbot: QtBot, ope
     import datetime as dt
     import os
 
-    from deskapp.core.domain.models import ImportRun
+    from deskapp.core.domain.imports import ImportRun
     from deskapp.core.storage.engine import make_engine
 
     window = open_window(str(desk_db))

@@ -9,7 +9,6 @@ text cut and no control without an accessible name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from deskapp.core.i18n import UI_LOCALES, current_locale, load_catalog
+from deskapp.core.i18n import UI_LOCALES, load_catalog
 from deskapp.ui.language import NATIVE_NAMES, switch_language
 from deskapp.ui.layout_measure import cut, measure, unnamed
 from tests.ui.accelerators import window_clashes
@@ -28,11 +27,7 @@ from tests.ui.visible_texts import english_left
 SWITCHES = [*(code for code in UI_LOCALES if code != "en"), "en"]  # fi → fil → es → back to en
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 def _settle(qtbot: QtBot, window: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from deskapp.core.i18n import current_locale, load_catalog
+from deskapp.core.i18n import load_catalog
 from deskapp.core.services.auth import auth
 from deskapp.core.storage.engine import make_engine
-from deskapp.ui.language import switch_language
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 def test_a_locked_out_username_is_told_to_wait_even_with_the_right_password(

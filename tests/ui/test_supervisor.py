@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from deskapp.core.i18n import _, current_locale, load_catalog
+from deskapp.core.i18n import _, load_catalog
 from deskapp.core.services.notes import notes
 from deskapp.core.services.reviews import reports, reviews, sampling
 from deskapp.core.storage.engine import make_engine
@@ -22,12 +21,7 @@ from deskapp.ui.supervisor.charts import GOOD
 from deskapp.ui.supervisor.models import AuditModel, QueueModel, ReportModel, ReviewsModel
 from deskapp.ui.supervisor.note_history import diff_html
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 @pytest.fixture

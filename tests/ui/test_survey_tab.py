@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Case, Feedback
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.services.reviews import reports
 from deskapp.core.services.surveys import answers, figures
 from deskapp.core.storage.engine import make_engine

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,7 @@ from pytestqt.qtbot import QtBot
 from deskapp.core.i18n import current_locale
 from deskapp.ui.language import switch_language
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards(make_window: Any) -> Iterator[None]:
-    yield
-    if current_locale() != "en":
-        switch_language("en")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ from deskapp.core.domain.enums import (
     Role,
     SupportStage,
 )
-from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, Feedback, NoteRevision
+from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.search.normalize import fold
 from deskapp.core.search.phones import to_e164
 from deskapp.core.security.passwords import hash_password

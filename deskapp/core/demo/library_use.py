@@ -12,7 +12,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.knowledge import Article, ArticleFlag, LibraryUse, UseKind
-from deskapp.core.domain.models import Agent, Case, Customer, Response
+from deskapp.core.domain.library import Response
+from deskapp.core.domain.models import Agent, Case, Customer
 
 ARTICLE_SHARE = 0.45  # of the cases, the share where a rep used an article
 RESPONSE_SHARE = 0.6

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     ForeignKey,
     Index,
     String,
@@ -31,7 +30,6 @@ from deskapp.core.domain.enums import (
     NoteKind,
     Priority,
     PurchasePhase,
-    ResponseCategory,
     Role,
     SupportStage,
 )
@@ -268,172 +266,12 @@ class Draft(Base):
     saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Response(Base):
-    """A scripted response; its text per language lives in :class:`ResponseVariant`."""
-
-    __tablename__ = "response"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    category: Mapped[ResponseCategory] = mapped_column(str_enum(ResponseCategory, 30))
-    tags: Mapped[str] = mapped_column(String(400), default="")
-    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"))
-    source_locale: Mapped[str] = mapped_column(String(10), default="en")
-    # Fill-ins the rep types when using the response: [{"name", "type", "label": {locale: text}}]
-    # (migration 0003).
-    prompts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    variants: Mapped[list[ResponseVariant]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", order_by="ResponseVariant.locale"
-    )
-
-
-class ResponseVariant(Base):
-    """A response in one language. Stale when its source variant has a newer revision."""
-
-    __tablename__ = "response_variant"
-    __table_args__ = (UniqueConstraint("response_id", "locale", name="uq_response_variant_locale"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
-    locale: Mapped[str] = mapped_column(String(10))
-    title: Mapped[str] = mapped_column(String(200), default="")
-    body: Mapped[str] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(default=1)
-    translated_from_revision: Mapped[int | None]
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    response: Mapped[Response] = relationship(back_populates="variants")
-
-
-class CallScript(Base):
-    """A versioned, branching call flow. ``definition`` holds steps, options and fields."""
-
-    __tablename__ = "call_script"
-    __table_args__ = (UniqueConstraint("key", "version", name="uq_call_script_key_version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), index=True)
-    version: Mapped[int] = mapped_column(default=1)
-    title: Mapped[str] = mapped_column(String(200))
-    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id"))
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class Feedback(Base):
-    """A customer's satisfaction score (CSAT 1-5) for a case."""
-
-    __tablename__ = "feedback"
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-                      # One customer answer per case visit (migration 0014); rep scores have no visit.
-                      UniqueConstraint("case_id", "visit_key", name="uq_feedback_case_visit"))
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
-    score: Mapped[int]
-    comment: Mapped[str | None] = mapped_column(Text)
-    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
-    captured_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    # Who gave the score: "customer" (rating screen, phone survey) or "rep" (see domain/surveys.py).
-    source: Mapped[str] = mapped_column(String(10), default="rep", server_default="rep", index=True)
-    language: Mapped[str | None] = mapped_column(String(10))  # the language the customer answered in
-    reasons: Mapped[list[str] | None] = mapped_column(JSON)  # reason codes the customer picked
-    # The visit a customer answer belongs to ("counter:2026-12-05", "phone:…", "call:…"); None for reps.
-    visit_key: Mapped[str | None] = mapped_column(String(120))
-
-
-class Rubric(Base):
-    """Versioned QA criteria with weights; names per locale live in ``criteria``."""
-
-    __tablename__ = "rubric"
-    __table_args__ = (UniqueConstraint("key", "version", name="uq_rubric_key_version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    version: Mapped[int] = mapped_column(default=1)
-    title: Mapped[str] = mapped_column(String(200))
-    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class Review(Base):
-    """A supervisor's scoring of one case against a rubric, with coaching for the rep."""
-
-    __tablename__ = "review"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
-    supervisor_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
-    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"))
-    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
-    total: Mapped[float] = mapped_column(default=0.0)
-    coaching_comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    acknowledged_at: Mapped[dt.datetime | None]
-
-
-class AuditEvent(Base):
-    """Who did what to which record, and when. ``detail`` never holds customer personal data.
-
-    Events form a keyed hash chain in the order of their ids (``deskapp.core.services.kernel.integrity``);
-    ``hash`` is ``None`` only for an event written outside the application.
-    """
-
-    __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_at_action", "at", "action"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
-    action: Mapped[str] = mapped_column(String(40))
-    entity: Mapped[str] = mapped_column(String(40), default="")
-    entity_id: Mapped[int | None]
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Unique: two events can never claim the same predecessor, so the chain cannot fork.
-    prev_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
-    hash: Mapped[str | None] = mapped_column(String(64))
-
-
-class DeskSecret(Base):
-    """A random secret of this desk, e.g. the key of the history's hash chains. Never changed."""
-
-    __tablename__ = "desk_secret"
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class ImportRun(Base):
-    """A customer import under way on SQLite: the window shows it, a later start undoes it if it died.
-
-    ``state`` is ``running``, ``undoing`` (failed or abandoned, its changes being taken back) or
-    ``done`` (finished; its journal is being cleared). See services/customers/import_runs.py.
-    """
-
-    __tablename__ = "import_run"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    state: Mapped[str] = mapped_column(String(10))
-    started_at: Mapped[dt.datetime]
-    heartbeat_at: Mapped[dt.datetime]
-    rows_written: Mapped[int] = mapped_column(default=0)
-    host: Mapped[str] = mapped_column(String(255))
-    pid: Mapped[int]
-
-
-class ImportUndo(Base):
-    """One thing an unfinished import did: ids it added, a brand it created, a customer as it was."""
-
-    __tablename__ = "import_undo"
-    __table_args__ = (UniqueConstraint("run_id", "kind", "first_id", name="uq_import_undo_run_kind_first"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(5))  # new (ids first..last), brand (first_id), old (first_id)
-    first_id: Mapped[int]
-    last_id: Mapped[int | None]
-    saved: Mapped[str | None] = mapped_column(Text)  # "old": the customer and its lists, as JSON
-    import_version: Mapped[int | None]  # "old": the version_id the import left it at
-
-
+from deskapp.core.domain import audit as _audit  # noqa: E402, F401 - the audit trail and the desk's secrets
 from deskapp.core.domain import calls  # noqa: E402, F401 - the phone station's tables, for complete metadata
+from deskapp.core.domain import imports as _imports  # noqa: E402, F401 - the import journal
 from deskapp.core.domain import knowledge as _knowledge  # noqa: E402, F401 - registers the knowledge-base tables
+from deskapp.core.domain import library as _library  # noqa: E402, F401 - responses and call scripts
 from deskapp.core.domain import merge as _merge  # noqa: E402, F401 - the merge journal (issue 18)
 from deskapp.core.domain import privacy as _privacy  # noqa: E402, F401 - completes the metadata
+from deskapp.core.domain import quality as _quality  # noqa: E402, F401 - feedback, rubrics, reviews
 from deskapp.core.domain import surveys as _surveys  # noqa: E402, F401  (its tables join the metadata)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from deskapp.core.config import data_dir, default_db_path
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.knowledge import Article
-from deskapp.core.domain.models import Agent, CallScript, Response
+from deskapp.core.domain.library import CallScript, Response
+from deskapp.core.domain.models import Agent
 from deskapp.core.errors import DatabaseGone, NoDatabase, PermissionDenied
 from deskapp.core.i18n import _
 from deskapp.core.io.safe_write import database_file

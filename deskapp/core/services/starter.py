@@ -8,9 +8,10 @@ from importlib import resources
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import CallScript, Response
+from deskapp.core.domain.library import CallScript, Response
 from deskapp.core.security.permissions import require
-from deskapp.core.services.responses.library_io import ImportResult, import_responses
+from deskapp.core.services.responses.library_format import ImportResult
+from deskapp.core.services.responses.library_io import import_responses
 from deskapp.core.services.scripts.call_scripts import import_scripts
 
 

@@ -32,9 +32,10 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Role
-from deskapp.core.domain.models import Agent, AuditEvent
+from deskapp.core.domain.models import Agent
 from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password

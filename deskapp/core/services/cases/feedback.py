@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Channel
-from deskapp.core.domain.models import Feedback
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, PermissionDenied
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require

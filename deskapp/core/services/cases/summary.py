@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from deskapp.core.domain.enums import CaseStatus, Channel, NoteKind, PurchasePhase, SupportStage
-from deskapp.core.domain.models import Agent, Brand, CallScript, Case, CaseNote, Customer, NoteRevision
+from deskapp.core.domain.library import CallScript
+from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.errors import RecordNotFound
 from deskapp.core.i18n import N_, _, load_catalog, normalise_locale
 from deskapp.core.security.permissions import require

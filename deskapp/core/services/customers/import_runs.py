@@ -30,7 +30,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.models import ImportRun
+from deskapp.core.domain.imports import ImportRun
 from deskapp.core.errors import DeskappError
 from deskapp.core.i18n import _
 

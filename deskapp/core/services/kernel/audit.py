@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.models import AuditEvent
 from deskapp.core.services.kernel.integrity import add_audit_event
 
 

@@ -34,8 +34,8 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, select, text
 from sqlalchemy.orm import Session, UOWTransaction
 
+from deskapp.core.domain.audit import AuditEvent, DeskSecret
 from deskapp.core.domain.base import PG_WRITE_LOCK_ID, utcnow
-from deskapp.core.domain.models import AuditEvent, DeskSecret
 
 KEY_NAME = "chain"
 # The predecessor of the first audit event: a value no real hash has, so it is unique too.

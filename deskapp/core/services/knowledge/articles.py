@@ -24,9 +24,10 @@ from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
-from deskapp.core.services.responses.library_io import KEY_PATTERN
+from deskapp.core.services.responses.languages import SideBySide, is_stale, pick_locale
+from deskapp.core.services.responses.library_format import KEY_PATTERN
 from deskapp.core.services.responses.prompts import split_tags
-from deskapp.core.services.responses.responses import SideBySide, VariantRow, is_stale, pick_locale
+from deskapp.core.services.responses.responses import VariantRow
 
 MAX_TITLE_CHARS = 200
 

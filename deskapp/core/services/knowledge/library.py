@@ -29,25 +29,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from deskapp.core.domain.knowledge import Article, Audience
+from deskapp.core.domain.knowledge import Article, ArticleVariant, Audience
 from deskapp.core.domain.models import Agent, Brand
 from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.knowledge.articles import apply_text
-from deskapp.core.services.responses.library_io import (
+from deskapp.core.services.responses.library_format import (
     EntryError,
-    EntryProblem,
     FlowList,
     ImportResult,
     LiteralText,
+    check_unique_entry,
     dump_library,
     entry_key,
     entry_revisions,
     entry_tags,
     read_library_text,
-    revision_fields,
+    variant_entries,
 )
 from deskapp.core.services.responses.prompts import split_tags
 
@@ -77,17 +77,7 @@ def export_articles(session: Session, actor_id: int) -> str:
         entry["tags"] = FlowList(split_tags(article.tags))
         if article.source_locale != SOURCE_LOCALE:
             entry["source_locale"] = article.source_locale
-        source = next((v for v in article.variants if v.locale == article.source_locale), None)
-        variants: dict[str, Any] = {}
-        for variant in sorted(article.variants, key=lambda v: _order(v.locale)):
-            short = variant.short_answer  # one line stays a plain value; several are a block
-            item: dict[str, Any] = {
-                "title": variant.title,
-                "short_answer": LiteralText(short) if "\n" in short else short,
-                "body": LiteralText(variant.body),
-            }
-            variants[variant.locale] = item | revision_fields(variant, source)
-        entry["variants"] = variants
+        entry["variants"] = variant_entries(article.variants, article.source_locale, _export_text)
         entries.append(entry)
     audit(session, actor_id, "kb.export", "kb_article", 0, detail={"count": len(entries)})
     session.commit()
@@ -117,19 +107,12 @@ def import_articles(
     checked: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, (raw, line) in enumerate(read_library_text(text, KB_FORMAT, "articles")):
-        key = raw.get("key") if isinstance(raw, dict) and isinstance(raw.get("key"), str) else None
         if known_brands_only and isinstance(raw, dict) and raw.get("brand") not in (None, *brands):
             result.skipped_existing += 1
             continue
-        try:
-            entry = _check_entry(raw, brands, owners)
-            if entry["key"] in seen:
-                raise EntryError(_("the key appears more than once in the file"))
-        except EntryError as exc:
-            result.problems.append(EntryProblem(index, key, line, str(exc)))
-            continue
-        seen.add(entry["key"])
-        checked.append(entry)
+        entry = check_unique_entry(raw, (index, line), seen, result, lambda r: _check_entry(r, brands, owners))
+        if entry is not None:
+            checked.append(entry)
     if result.problems:
         session.rollback()
         return result
@@ -260,5 +243,10 @@ def _apply(article: Article, entry: Mapping[str, Any], actor_id: int) -> bool:
     return changed
 
 
-def _order(locale: str) -> tuple[int, str]:
-    return (CUSTOMER_LOCALES.index(locale) if locale in CUSTOMER_LOCALES else len(CUSTOMER_LOCALES), locale)
+def _export_text(variant: ArticleVariant) -> dict[str, Any]:
+    short = variant.short_answer  # one line stays a plain value; several are a block
+    return {
+        "title": variant.title,
+        "short_answer": LiteralText(short) if "\n" in short else short,
+        "body": LiteralText(variant.body),
+    }

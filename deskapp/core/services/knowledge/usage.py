@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.knowledge import Article, ArticleFlag, LibraryUse, UseKind
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback, Response
+from deskapp.core.domain.library import Response
+from deskapp.core.domain.models import Agent, Brand, Case, Customer
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import _, normalise_locale
 from deskapp.core.security.permissions import require

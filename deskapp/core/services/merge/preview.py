@@ -14,18 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import (
-    Case,
-    CaseNote,
-    Customer,
-    CustomerAlert,
-    CustomerEmail,
-    CustomerPhone,
-    Draft,
-    Feedback,
-    Review,
-)
+from deskapp.core.domain.models import Case, CaseNote, Customer, CustomerAlert, CustomerEmail, CustomerPhone, Draft
 from deskapp.core.domain.privacy import CustomerErasure
+from deskapp.core.domain.quality import Feedback, Review
 from deskapp.core.errors import DeskappError, RecordNotFound
 from deskapp.core.i18n import N_, _
 from deskapp.core.security.permissions import require

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import AuditEvent, CaseNote, NoteRevision
+from deskapp.core.domain.audit import AuditEvent
+from deskapp.core.domain.models import CaseNote, NoteRevision
 from deskapp.core.i18n import N_, _, ngettext
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.integrity import (

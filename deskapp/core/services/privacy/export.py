@@ -17,19 +17,10 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from deskapp.core.domain.audit import AuditEvent
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.models import (
-    Agent,
-    AuditEvent,
-    Case,
-    CaseNote,
-    Customer,
-    Draft,
-    Feedback,
-    NoteRevision,
-    Review,
-    Rubric,
-)
+from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
+from deskapp.core.domain.quality import Feedback, Review, Rubric
 from deskapp.core.io.safe_write import check_output_path, database_file, write_text_atomically
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit

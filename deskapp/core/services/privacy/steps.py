@@ -22,15 +22,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import (
-    Case,
-    CaseNote,
-    Draft,
-    Feedback,
-    ImportUndo,
-    NoteRevision,
-    Review,
-)
+from deskapp.core.domain.imports import ImportUndo
+from deskapp.core.domain.models import Case, CaseNote, Draft, NoteRevision
+from deskapp.core.domain.quality import Feedback, Review
 from deskapp.core.services.kernel.integrity import ERASED_BODY, redaction_seal
 from deskapp.core.services.privacy.linked import (
     erase_call_log,

@@ -42,7 +42,7 @@ def with_placeholders(body: str, locale: str, context: Mapping[str, Any], prompt
     Args:
         body: A response template.
         locale: The template's language, for the labels of the context's details.
-        context: The values it will be rendered with (see ``responses.template_context``).
+        context: The values it will be rendered with (see ``context.template_context``).
         prompt_labels: Fill-ins not typed yet, by name, with their label in ``locale``.
     """
     gettext = load_catalog(locale).gettext

@@ -3,7 +3,7 @@
 * :func:`list_responses` finds responses by title, tags, key or the text of any language variant,
   with or without accents. The library is small (tens to a few hundred entries), so it is read
   once per call and matched in Python with the same folding the customer search uses.
-* :func:`pick_locale` chooses the variant: the customer's preferred language, else the brand's
+* :func:`~.languages.pick_locale` chooses the variant: the customer's preferred language, else the brand's
   default language, else English, else the response's source language.
 * :func:`save_variant` validates the template, bumps the variant's revision and, for a
   translation, records which revision of the source it was translated from; a translation whose
@@ -16,21 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deskapp.core.domain.enums import ResponseCategory
-from deskapp.core.domain.models import Agent, Brand, Case, Response, ResponseVariant
-from deskapp.core.domain.references import format_case_reference
+from deskapp.core.domain.library import Response, ResponseVariant
+from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
+from deskapp.core.i18n import CUSTOMER_LOCALES, _, normalise_locale
 from deskapp.core.search.normalize import fold, tokens
 from deskapp.core.security.permissions import require
-from deskapp.core.services.customers.profile import load_profile
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
+from deskapp.core.services.responses.context import template_context
+from deskapp.core.services.responses.languages import SideBySide, is_stale, locale_order, pick_locale
 from deskapp.core.services.responses.placeholders import with_placeholders
 from deskapp.core.services.responses.prompts import PromptSpec, parse_prompts, prompt_values, split_tags
 from deskapp.core.templating import TemplateProblem, render, validate
@@ -109,36 +110,6 @@ class RenderedResponse:
         return self.requested_locale is not None and self.requested_locale != self.locale
 
 
-class Localised(Protocol):
-    """A text in one language that may be older than its source (a response variant, an article text)."""
-
-    @property
-    def locale(self) -> str: ...
-
-    @property
-    def revision(self) -> int: ...
-
-    @property
-    def translated_from_revision(self) -> int | None: ...
-
-
-TextT = TypeVar("TextT", bound=Localised)
-
-
-@dataclass(frozen=True, slots=True)
-class SideBySide(Generic[TextT]):
-    """The variant for the customer and the one the rep reads for understanding (responses and articles)."""
-
-    key: str
-    customer: TextT
-    rep: TextT
-
-    @property
-    def same_language(self) -> bool:
-        """Whether both sides are the same variant (nothing to show beside it)."""
-        return self.customer.locale == self.rep.locale
-
-
 def list_responses(session: Session, actor_id: int, query: str = "",
                    category: ResponseCategory | str | None = None, brand_id: int | None = None) -> list[ResponseRow]:
     """Responses in library order; with ``query``, those matching every word of it (``response.use``).
@@ -187,26 +158,12 @@ def get_response(session: Session, actor_id: int, key: str) -> ResponseDetail:
 
 def _detail(session: Session, key: str) -> ResponseDetail:
     response = _load(session, key)
-    variants = sorted(response.variants, key=lambda v: _locale_order(v.locale))
+    variants = sorted(response.variants, key=lambda v: locale_order(v.locale))
     return ResponseDetail(
         key=response.key, title=response.title, category=response.category, tags=split_tags(response.tags),
         brand_id=response.brand_id, source_locale=response.source_locale,
         prompts=parse_prompts(response.prompts),
         variants=tuple(_variant_row(v, _source(response)) for v in variants))
-
-
-def pick_locale(available: Iterable[str], preferred: str | None, brand_default: str | None = None,
-                source: str = SOURCE_LOCALE) -> str | None:
-    """The language to answer in: preferred, else the brand's default, else English, else ``source``.
-
-    Returns:
-        One of ``available``, or ``None`` when it is empty.
-    """
-    have = list(available)
-    for candidate in (normalise_locale(preferred), normalise_locale(brand_default), SOURCE_LOCALE, source):
-        if candidate in have:
-            return candidate
-    return have[0] if have else None
 
 
 def side_by_side(session: Session, actor_id: int, key: str, customer_locale: str, rep_locale: str,  # noqa: PLR0917
@@ -267,59 +224,6 @@ def save_variant(session: Session, actor_id: int, key: str, locale: str, body: s
     return row
 
 
-def template_context(session: Session, customer: int | str | None, *, agent_id: int | None = None,
-                     case_id: int | None = None, prompts: Mapping[str, Any] | None = None,
-                     today: dt.date | None = None) -> dict[str, Any]:
-    """Values for a template: what is not known (no case open, no given name) is "" so ``default`` applies.
-
-    Internal, no actor: for services that checked their own action (:func:`render_response`, a
-    call script's start). ``agent_id`` is the representative the text speaks as.
-    """
-    ctx: dict[str, Any] = {
-        "customer": dict.fromkeys(("given_name", "family_name", "display_name", "account_number",
-                                   "organisation", "preferred_locale"), ""),
-        "agent": {"given_name": "", "display_name": ""},
-        "case": {"reference": "", "subject": ""},
-        "brand": {"name": "", "code": ""},
-        "today": today or dt.date.today(),
-        "prompt": dict(prompts or {}),
-    }
-    brand_id: int | None = None
-    if customer is not None:
-        profile = load_profile(session, customer)
-        ctx["customer"] = {"given_name": profile.given_name, "family_name": profile.family_name,
-                           "display_name": profile.display_name, "account_number": profile.account_number,
-                           "organisation": profile.organisation or "", "preferred_locale": profile.preferred_locale}
-        brand_id = profile.brand_id
-    if agent_id is not None:
-        agent = session.get(Agent, agent_id)
-        if agent is None:
-            raise RecordNotFound(_("This user account does not exist."))
-        ctx["agent"] = {"given_name": agent.display_name.split(" ")[0], "display_name": agent.display_name}
-    if case_id is not None:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise RecordNotFound(_("The case no longer exists."))
-        ctx["case"] = {"reference": case.reference, "subject": case.subject}
-        brand_id = brand_id or case.brand_id
-    brand = session.get(Brand, brand_id) if brand_id is not None else None
-    if brand is not None:
-        ctx["brand"] = {"name": brand.name, "code": brand.code}
-    return ctx
-
-
-def case_reference(session: Session, case_id: int) -> str:
-    """The reference a customer quotes for a case ("C-1042").
-
-    Raises:
-        RecordNotFound: No such case.
-    """
-    reference = session.scalar(select(Case.reference_number).where(Case.id == case_id))
-    if reference is None:
-        raise RecordNotFound(_("The case no longer exists."))
-    return format_case_reference(reference)
-
-
 def render_response(session: Session, actor_id: int, key: str, customer_account: int | str | None, *,
                     locale: str | None = None, answering_agent_id: int | None = None, case_id: int | None = None,
                     prompts: Mapping[str, Any] | None = None, placeholders: bool = False,
@@ -378,26 +282,15 @@ def _source(response: Response) -> ResponseVariant | None:
     return next((v for v in response.variants if v.locale == response.source_locale), None)
 
 
-def is_stale(variant: Localised, source: Localised | None) -> bool:
-    """Whether a translation predates the current revision of its source (response variants, article texts)."""
-    if source is None or variant is source or variant.locale == source.locale:
-        return False
-    return variant.translated_from_revision is None or source.revision > variant.translated_from_revision
-
-
 def _variant_row(variant: ResponseVariant, source: ResponseVariant | None) -> VariantRow:
     return VariantRow(locale=variant.locale, title=variant.title, body=variant.body, revision=variant.revision,
                       translated_from_revision=variant.translated_from_revision,
                       stale=is_stale(variant, source), updated_at=variant.updated_at)
 
 
-def _locale_order(locale: str) -> tuple[int, str]:
-    return (CUSTOMER_LOCALES.index(locale) if locale in CUSTOMER_LOCALES else len(CUSTOMER_LOCALES), locale)
-
-
 def _response_row(response: Response) -> ResponseRow:
     source = _source(response)
-    variants = sorted(response.variants, key=lambda v: _locale_order(v.locale))
+    variants = sorted(response.variants, key=lambda v: locale_order(v.locale))
     return ResponseRow(key=response.key, title=response.title, category=response.category,
                        tags=split_tags(response.tags), brand_id=response.brand_id,
                        locales=tuple(v.locale for v in variants),

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Agent, AuditEvent
+from deskapp.core.domain.audit import AuditEvent
+from deskapp.core.domain.models import Agent
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.dates import start_of_day
 

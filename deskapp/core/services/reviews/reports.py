@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Channel, SupportStage
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Feedback
+from deskapp.core.domain.models import Agent, Brand, Case, Customer
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import N_, _, language_name
 from deskapp.core.security.permissions import require

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus
-from deskapp.core.domain.models import Agent, Case, Review, Rubric
+from deskapp.core.domain.models import Agent, Case
+from deskapp.core.domain.quality import Review, Rubric
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InputFileError, InvalidInput, RecordNotFound
 from deskapp.core.i18n import _

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import CaseStatus, Channel, SupportStage
-from deskapp.core.domain.models import Agent, Brand, Case, Customer, Review
+from deskapp.core.domain.models import Agent, Brand, Case, Customer
+from deskapp.core.domain.quality import Review
 from deskapp.core.security.permissions import require
 from deskapp.core.services.reviews.reviews import REVIEWABLE
 

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import NoteKind
-from deskapp.core.domain.models import Brand, CallScript, CaseNote
+from deskapp.core.domain.library import CallScript
+from deskapp.core.domain.models import Brand, CaseNote
 from deskapp.core.errors import InvalidInput, RecordNotFound
 from deskapp.core.i18n import SOURCE_LOCALE, _
 from deskapp.core.i18n.formatting import format_date, format_number
@@ -31,8 +32,9 @@ from deskapp.core.security.permissions import require
 from deskapp.core.services.cases.feedback import FeedbackRow, stage_feedback
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.notes.notes import NoteRow, append_revision, clean_body, commit_note, writable_case
-from deskapp.core.services.responses.library_io import EntryError, EntryProblem, ImportResult, read_library_text
-from deskapp.core.services.responses.responses import pick_locale, template_context
+from deskapp.core.services.responses.context import template_context
+from deskapp.core.services.responses.languages import pick_locale
+from deskapp.core.services.responses.library_format import EntryError, EntryProblem, ImportResult, read_library_text
 from deskapp.core.services.scripts.definitions import (
     CSAT_FIELD,
     NO_WORDS,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, current_locale, normalise_locale
-from deskapp.core.services.responses.library_io import EntryError
+from deskapp.core.services.responses.library_format import EntryError
 from deskapp.core.templating import validate
 
 SCRIPTS_FORMAT = "deskapp-scripts/1"

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
-from deskapp.core.domain.models import Brand, Case, Feedback
+from deskapp.core.domain.models import Brand, Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.domain.surveys import (
     DEFAULT_BACKGROUND,
     DEFAULT_FOREGROUND,

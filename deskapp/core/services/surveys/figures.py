@@ -16,7 +16,8 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deskapp.core.domain.models import Agent, Brand, Case, Feedback
+from deskapp.core.domain.models import Agent, Brand, Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.domain.surveys import FeedbackSource
 from deskapp.core.errors import InvalidInput
 from deskapp.core.i18n import _

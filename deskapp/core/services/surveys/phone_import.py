@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Channel
-from deskapp.core.domain.models import Case, Feedback
+from deskapp.core.domain.models import Case
+from deskapp.core.domain.quality import Feedback
 from deskapp.core.domain.references import format_case_reference, parse_case_reference
 from deskapp.core.domain.surveys import FeedbackSource
 from deskapp.core.errors import InputFileError
