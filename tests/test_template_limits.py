@@ -172,10 +172,9 @@ def test_the_deadline_counts_the_renders_processor_time_not_waiting() -> None:
     budget = limits.Budget(0.05)
     time.sleep(0.1)  # waiting: no processor time used
     budget.check_time()
-    started = time.thread_time()
     with pytest.raises(TemplateLimitError, match="too long to fill in"):
-        _work_until_stopped(budget)
-    assert time.thread_time() - started >= 0.05
+        _work_until_stopped(budget)  # working: the deadline comes
+    assert time.thread_time() > budget.deadline
 
 
 def _work_until_stopped(budget: limits.Budget) -> None:
