@@ -30,6 +30,21 @@ def test_reads_run_without_a_transaction_on_postgresql(any_engine: Engine) -> No
             assert _one_transaction(connection)
 
 
+def test_reads_have_a_pool_of_their_own_that_plans_generically(any_engine: Engine) -> None:
+    if any_engine.dialect.name == "sqlite":
+        return
+    read = reader(any_engine)
+    assert reader(any_engine) is read and read.pool is not any_engine.pool  # made once; saves never wait for it
+    with read.connect() as connection:
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_generic_plan"
+        assert connection.exec_driver_sql("SHOW synchronize_seqscans").scalar() == "off"
+    with any_engine.connect() as connection:  # everything else plans as PostgreSQL chooses
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"
+    assert read.pool.checkedin() == 1  # type: ignore[attr-defined]
+    any_engine.dispose()  # closing the desk closes the reading connections too
+    assert read.pool.checkedin() == 0  # type: ignore[attr-defined]
+
+
 NUMBERED = [
     CustomerRecord(f"C{n:08d}", "pohjola", given_name=given, family_name="Virtanen",
                    emails=[f"{given.lower()}{n % 1000:03d}@mail.example"])

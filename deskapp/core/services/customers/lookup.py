@@ -59,7 +59,7 @@ from deskapp.core.services.customers.lookup_shape import Shape
 from deskapp.core.services.customers.lookup_sql import compiled
 from deskapp.core.services.customers.regions import brand_regions
 from deskapp.core.services.kernel import tombstones
-from deskapp.core.storage.engine import reader
+from deskapp.core.storage.engine import GENERIC_PLANS, reader
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -306,25 +306,32 @@ def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
 
 
 def _fetch_generic(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
-    """PostgreSQL: the statement with its generic plan, in one round trip.
+    """PostgreSQL: the statement, prepared, with its generic plan, in one round trip.
 
-    psycopg prepares a statement run five times on a connection; PostgreSQL would still plan
-    each lookup anew (a custom plan for the typed words: 0.3–1 ms of a 1–2 ms lookup at
-    1,000,000 customers), though the generic plan runs as fast (bench/lookup_pg.py). The
-    setting is changed for this statement only, in a pipeline with it: nothing else the
-    connection runs is planned differently, and no round trip is added.
+    PostgreSQL would plan each lookup anew for its typed words (0.3–1 ms of a 1–2 ms lookup at
+    1,000,000 customers), though the generic plan runs as fast (bench/lookup_pg.py). The reading
+    engine's connections plan generically already (:func:`~deskapp.core.storage.engine.reader`);
+    on any other the setting is changed for this statement only, in a pipeline with it: nothing
+    else the connection runs is planned differently, and no round trip is added.
+
+    A connection found dead is dropped from its pool, so the next keystroke gets a live one.
     """
-    driver = connection.connection.driver_connection
+    driver: Any = connection.connection.driver_connection
     dbapi_error = connection.dialect.loaded_dbapi.Error
     try:
-        with driver.pipeline():  # type: ignore[union-attr]
-            driver.execute("SET plan_cache_mode = force_generic_plan")  # type: ignore[union-attr]
-            cursor = driver.execute(sql, args, prepare=True)  # type: ignore[union-attr]
-            driver.execute("RESET plan_cache_mode")  # type: ignore[union-attr]
+        if connection.connection.info.get(GENERIC_PLANS):
+            return driver.execute(sql, args, prepare=True).fetchall()  # type: ignore[no-any-return]
+        with driver.pipeline():
+            driver.execute("SET plan_cache_mode = force_generic_plan")
+            cursor = driver.execute(sql, args, prepare=True)
+            driver.execute("RESET plan_cache_mode")
         return cursor.fetchall()  # type: ignore[no-any-return]
     except dbapi_error as error:
+        gone = connection.dialect.is_disconnect(error, driver, None)
+        if gone:
+            connection.invalidate(error)
         raise sa.exc.DBAPIError.instance(sql, args, error, dbapi_error, dialect=connection.dialect,
-                                         connection_invalidated=False) from error
+                                         connection_invalidated=gone) from error
 
 
 def _row(row: Any) -> LookupRow:
