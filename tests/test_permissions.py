@@ -431,6 +431,7 @@ NO_ACTOR: dict[str, str] = {
     "customers.bulk.bulk_write_customers": "the bulk writer behind import_customers and the demo",
     "customers.store.write_customers": "the writer behind import_customers and the demo",
     "customers.csv_import.brand_defaults": "brand settings for import_customers, no customer data",
+    "customers.regions.brand_regions": "the regions phone numbers are read in (brand codes and countries), for lookup",
     "customers.profile.load_profile": "internal: the profile for services that checked (template_context)",
     "cases.cases.load_case": "internal: the case row for services of cases/ that checked",
     "notes.notes.append_revision": "internal: a revision for add_note/finish_run after their check",
