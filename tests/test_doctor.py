@@ -102,9 +102,6 @@ def test_postgres_checks_name_collation_extension_and_table_owner(pg_empty_url: 
         # The test role created the tables, so it could drop the triggers: the warning says so.
         assert checks["privileges"].status is Status.WARNING
         assert "README" in checks["privileges"].advice
-        # An empty desk fits in any shared_buffers; the check names the setting and the tables' size.
-        assert checks["memory"].status is Status.OK
-        assert "shared_buffers" in checks["memory"].detail and "MB" in checks["memory"].detail
     finally:
         engine.dispose()
 

@@ -64,7 +64,6 @@ def _checks(engine: Engine, connection: Connection) -> Iterator[Check]:
         yield _collation(connection)
         yield _extensions(connection)
         yield _owner(connection)
-        yield _memory(connection)
     else:
         yield _journal(connection)
         yield _quick_check(connection)
@@ -148,29 +147,6 @@ def _owner(connection: Connection) -> Check:
                      _("let reps connect with a role that has only SELECT, INSERT, UPDATE and DELETE (see the "
                        "README's team-mode section)"))
     return Check("privileges", Status.OK, _("this account ({user}) does not own the tables").format(user=user))
-
-
-# What a keystroke's lookup reads: the customers, their phones and e-mails, the word-prefix table.
-SEARCH_TABLES = ("customer", "customer_phone", "customer_email", pg_prefixes.TABLE)
-
-
-def _memory(connection: Connection) -> Check:
-    shared = int(connection.execute(text("SELECT pg_size_bytes(current_setting('shared_buffers'))")).scalar_one())
-    tables = int(connection.execute(text(
-        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-        "WHERE c.relname = ANY(:tables) AND c.relkind = 'r'"), {"tables": list(SEARCH_TABLES)}).scalar_one())
-    detail = _("shared_buffers {shared}, customer search tables {tables}").format(
-        shared=_megabytes(shared), tables=_megabytes(tables))
-    if shared >= tables:
-        return Check("memory", Status.OK, detail)
-    return Check("memory", Status.WARNING, detail,
-                 _("lookups read what does not fit from the operating system's cache, slower: set shared_buffers "
-                   "to at least {size} (a quarter of the server's memory is usual) and restart PostgreSQL").format(
-                     size=_megabytes(tables)))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:,.0f} MB"
 
 
 def _journal(connection: Connection) -> Check:
