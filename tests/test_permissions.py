@@ -280,6 +280,7 @@ CALLS: list[tuple[str, Callable[..., Any], Call]] = [
     ("customer.merge", preview.merge_preview, lambda s, w, a: preview.merge_preview(s, a, *_pair(s))),
     ("customer.merge", merging.merge_customers, lambda s, w, a: merging.merge_customers(s, a, *_pair(s))),
     ("customer.merge", unmerging.unmerge_customer, _unmerge),
+    ("customer.merge", unmerging.absorbed_customers, lambda s, w, a: unmerging.absorbed_customers(s, a, w.customer)),
     ("customer.import", csv_import.import_customers, _import_customers),
     ("customer.export", csv_import.export_customers,
      lambda s, w, a: csv_import.export_customers(w.engine, a, w.tmp / f"customers-out-{a}.csv")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from deskapp.core.i18n import _
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from deskapp.core.services.cases.cases import CaseRow
     from deskapp.core.services.customers.profile import ProfileRow
     from deskapp.core.services.merge.duplicates import DuplicatePair
+    from deskapp.core.services.merge.unmerging import AbsorbedRow, UnmergeResult
     from deskapp.ui.customer_panel import CustomerPanel
     from deskapp.ui.desk_access import DeskAccess
     from deskapp.ui.note_editor import NoteEditor
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 class CaseFlow(QObject):
     """What the rep does with the open customer, between the customer panel, the note and the desk."""
+
+    customers_changed = Signal()  # a merge was undone: a customer is back, so search results change
 
     def __init__(self, access: DeskAccess) -> None:
         super().__init__(access)  # ends with the window, as the access does
@@ -47,6 +50,7 @@ class CaseFlow(QObject):
         panel.conflict.resolved.connect(self._save_customer)
         panel.conflict.discarded.connect(self._conflict_discarded)
         panel.duplicate_hint.merge_requested.connect(self._open_merge)
+        panel.merged_hint.undo_requested.connect(self._confirm_unmerge)
         responses.insert_requested.connect(self.insert_into_note)
 
     @property
@@ -84,6 +88,7 @@ class CaseFlow(QObject):
         self._panel.show_profile(profile)
         self._panel.show_cases(cases, select_case)
         self._check_duplicates(profile.customer_id)
+        self._check_merged(profile.customer_id)
         self._responses.refresh_preview()
         if select_case is not None:
             self._notes.editor.setFocus()
@@ -115,6 +120,57 @@ class CaseFlow(QObject):
     def _merged(self, kept_id: int) -> None:
         self._panel.duplicate_hint.show_pair(None)
         self.open_customer(kept_id)
+
+    # --- undoing a merge (supervisors) -----------------------------------------------------
+    def _check_merged(self, customer_id: int) -> None:
+        from deskapp.core.security.permissions import allowed
+        from deskapp.core.services.merge.unmerging import absorbed_customers
+
+        info, hint = self._access.info, self._panel.merged_hint
+        if info is None or not allowed(info.agent_role, "customer.merge"):
+            hint.show_rows(None, [])
+            return
+        desk = self._access.open_desk
+
+        def show(rows: list[AbsorbedRow]) -> None:
+            if customer_id == getattr(self._panel.profile, "customer_id", None):
+                hint.show_rows(customer_id, rows)
+
+        self._access.runner.submit(lambda: desk.as_agent(absorbed_customers, customer_id), show,
+                                   lambda _exc: hint.show_rows(None, []), key="absorbed")
+
+    def _confirm_unmerge(self, row: AbsorbedRow) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        profile = self._panel.profile
+        keep = profile.account_number if profile is not None else ""
+        answer = QMessageBox.question(
+            self._panel.window(), _("Undo merge"),
+            _("Undo the merge of {name} ({account}) into {keep}?\n\n{account} becomes a customer of its own "
+              "again, and the cases, notes, phones, e-mails and alerts the merge moved go back to it. Cases "
+              "opened on {keep} since the merge stay with {keep}.").format(
+                name=row.other_name or row.other_account, account=row.other_account, keep=keep),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from deskapp.core.services.merge.unmerging import unmerge_customer
+
+        desk, other_id = self._access.open_desk, row.other_id
+        self._access.runner.submit(lambda: desk.as_agent(unmerge_customer, other_id), self._unmerged,
+                                   self._unmerge_failed)
+
+    def _unmerged(self, result: UnmergeResult) -> None:
+        other, keep = result.other_account, result.keep_account
+        self._access.banner.show_message(lambda: _("{other} is a customer of its own again; what the merge moved "
+                                                   "to {keep} is back.").format(other=other, keep=keep), "info")
+        self.customers_changed.emit()
+        if self.customer_id == result.keep_id:
+            self.open_customer(result.keep_id)
+
+    def _unmerge_failed(self, exc: Exception) -> None:
+        self._show_error(exc)  # too late, already undone, or no longer allowed: nothing was changed
+        if self.customer_id is not None:  # what the hint offers now
+            self._check_merged(self.customer_id)
 
     def close_customer(self) -> None:
         """Keep the note safe and show no customer (the next caller)."""

@@ -27,6 +27,7 @@ from deskapp.ui.column_fit import ColumnFit
 from deskapp.ui.customer_edit import ConflictView, CustomerEditForm
 from deskapp.ui.duplicate_hint import DuplicateHint
 from deskapp.ui.language import translate_ui
+from deskapp.ui.merged_hint import MergedHint
 from deskapp.ui.models import MASK, CasesModel, masked_name
 from deskapp.ui.widgets import compact_rows, row_table, whole_items
 
@@ -191,6 +192,8 @@ class CustomerPanel(QWidget):
         identity_layout.addWidget(self.alerts)
         self.duplicate_hint = DuplicateHint()
         identity_layout.addWidget(self.duplicate_hint)
+        self.merged_hint = MergedHint()  # for supervisors: who was merged into this customer, undo
+        identity_layout.addWidget(self.merged_hint)
         identity_layout.addWidget(self.details)
         identity_layout.addWidget(self.edit_form)
         identity_layout.addWidget(self.conflict)
@@ -284,6 +287,8 @@ class CustomerPanel(QWidget):
         hint = self.duplicate_hint.pair
         if profile is None or (hint is not None and hint.keep.customer_id != profile.customer_id):
             self.duplicate_hint.show_pair(None)
+        if profile is None or self.merged_hint.keep_id != profile.customer_id:
+            self.merged_hint.show_rows(None, [])
         if profile is None:
             self.name.setText(_("No customer open"))
             self.summary.setText(_("Search by name, phone, email or account number, then press Enter."))

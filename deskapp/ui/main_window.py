@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
 
         self.customer_search = finder = CustomerSearch(access)
         finder.open_requested.connect(self.open_customer)
+        self.case_flow.customers_changed.connect(lambda: finder.on_text(finder.box.text()))  # an undone merge
         # The window's own names for its parts, as tests, bench/*.py and scripts/screenshots.py use them.
         self.search, self.results, self.results_model, self.results_hint = \
             finder.box, finder.results, finder.model, finder.hint

@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.merge import CustomerMerge
-from deskapp.core.domain.models import Customer
+from deskapp.core.domain.models import Agent, Customer
 from deskapp.core.i18n import _
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
@@ -39,6 +39,43 @@ class UnmergeResult:
     other_id: int
     other_account: str
     restored: dict[str, int]  # "table.column" or list table -> rows given back
+
+
+@dataclass(frozen=True, slots=True)
+class AbsorbedRow:
+    """A customer merged into the one shown, and not yet given back: what the window offers to undo."""
+
+    merge_id: int
+    other_id: int
+    other_account: str
+    other_name: str
+    merged_at: dt.datetime
+    merged_by: str  # the agent's display name ("" when unknown)
+    undo_until: dt.datetime  # merged_at + UNMERGE_WINDOW
+    can_undo: bool  # still inside the window (the unmerge itself decides again)
+
+
+def absorbed_customers(session: Session, actor_id: int, keep: int, *,
+                       now: dt.datetime | None = None) -> list[AbsorbedRow]:
+    """The customers merged into ``keep`` and not unmerged, newest first (``customer.merge``).
+
+    Args:
+        session: An open session.
+        actor_id: The acting supervisor or administrator.
+        keep: The kept customer's id.
+        now: The time to judge the window by (tests).
+    """
+    require(session, actor_id, "customer.merge")
+    moment = now or utcnow()
+    rows = session.execute(
+        select(CustomerMerge.id, CustomerMerge.merged_at, Customer, Agent.display_name)
+        .join(Customer, Customer.id == CustomerMerge.other_id)
+        .outerjoin(Agent, Agent.id == CustomerMerge.agent_id)
+        .where(CustomerMerge.keep_id == keep, CustomerMerge.unmerged_at.is_(None))
+        .order_by(CustomerMerge.merged_at.desc(), CustomerMerge.id.desc())).all()
+    return [AbsorbedRow(merge_id, other.id, other.account_number, other.display_name, merged_at, by or "",
+                        merged_at + UNMERGE_WINDOW, moment - merged_at <= UNMERGE_WINDOW)
+            for merge_id, merged_at, other, by in rows]
 
 
 def unmerge_customer(session: Session, actor_id: int, other: int | str, *,
