@@ -25,6 +25,10 @@ from deskapp.core.storage.engine import make_engine
 @pytest.fixture
 def merged_desk(desk_db: Path) -> Path:
     """FI-000231 (with a case of its own) merged into FI-000001 by the supervisor Sam."""
+    return _duplicates(desk_db, merge=True)
+
+
+def _duplicates(desk_db: Path, *, merge: bool) -> Path:
     engine = make_engine(f"sqlite:///{desk_db}")
     write_customers(engine, [CustomerRecord(
         account_number="FI-000231", brand_code="nordic", given_name="JUKKA", family_name="MAKINEN",
@@ -36,7 +40,8 @@ def merged_desk(desk_db: Path) -> Path:
         other = session.scalars(select(Customer.id).where(Customer.account_number == "FI-000231")).one()
         cases.open_case(session, sam.id, other, "Printer jams", PurchasePhase.AFTER, SupportStage.TROUBLESHOOTING,
                         Channel.PHONE)
-        merge_customers(session, sam.id, "FI-000001", "FI-000231")
+        if merge:
+            merge_customers(session, sam.id, "FI-000001", "FI-000231")
     engine.dispose()
     return desk_db
 
@@ -112,6 +117,24 @@ def test_a_supervisor_undoes_a_merge_from_the_kept_customer(qtbot: QtBot, make_w
     _open(qtbot, window, "FI-000231", "FI-000231")
     qtbot.waitUntil(lambda: window.panel.cases_model.rowCount() == 1, timeout=5000)
     assert not hint.isVisible()
+
+
+def test_a_merge_done_in_the_window_offers_its_undo_at_once(qtbot: QtBot, make_window: Any, desk_db: Path) -> None:
+    from deskapp.ui.merge_dialog import MergeDialog
+
+    window = make_window(_duplicates(desk_db, merge=False), user="sam")
+    _open(qtbot, window, "FI-000001")
+    qtbot.waitUntil(window.panel.duplicate_hint.isVisible, timeout=5000)
+    window.runner.wait()
+    assert not window.panel.merged_hint.isVisible()
+    window.panel.duplicate_hint.merge_button.click()
+    dialog = window.findChild(MergeDialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=5000)
+    dialog.buttons.accepted.emit()
+    hint = window.panel.merged_hint
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    assert "(FI-000231)" in hint.texts[0].text() and "by Sam Supervisor." in hint.texts[0].text()
+    assert hint.buttons[0].isVisible()
 
 
 def test_a_rep_does_not_see_it_and_may_not_undo(qtbot: QtBot, make_window: Any, merged_desk: Path) -> None:
