@@ -55,6 +55,15 @@ def _open(qtbot: QtBot, window: Any, query: str, account: str = "FI-000001") -> 
     qtbot.waitUntil(lambda: getattr(window.panel.profile, "account_number", None) == account, timeout=5000)
 
 
+def _supervisor_on_kept(qtbot: QtBot, make_window: Any, db: Path) -> tuple[Any, Any]:
+    """Sam's window with FI-000001 open and its "Merged into this customer" line shown."""
+    window = make_window(db, user="sam")
+    _open(qtbot, window, "FI-000001")
+    hint = window.panel.merged_hint
+    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    return window, hint
+
+
 def _merges(db: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT id, keep_id, other_id, unmerged_at FROM customer_merge").fetchall()
@@ -80,10 +89,7 @@ def _answer(monkeypatch: pytest.MonkeyPatch, yes: bool) -> list[str]:
 
 def test_a_supervisor_undoes_a_merge_from_the_kept_customer(qtbot: QtBot, make_window: Any, merged_desk: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(merged_desk, user="sam")
-    _open(qtbot, window, "FI-000001")
-    hint = window.panel.merged_hint
-    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    window, hint = _supervisor_on_kept(qtbot, make_window, merged_desk)
     assert [row.other_account for row in hint.rows] == ["FI-000231"]
     text = hint.texts[0].text()
     assert text.startswith("Merged into this customer: JUKKA MAKINEN (FI-000231) on ")
@@ -154,10 +160,7 @@ def test_a_rep_does_not_see_it_and_may_not_undo(qtbot: QtBot, make_window: Any, 
 
 def test_too_late_says_so_and_changes_nothing(qtbot: QtBot, make_window: Any, merged_desk: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(merged_desk, user="sam")
-    _open(qtbot, window, "FI-000001")
-    hint = window.panel.merged_hint
-    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    window, hint = _supervisor_on_kept(qtbot, make_window, merged_desk)
     before = _case_owners(merged_desk)
     long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).replace(tzinfo=None)
     with sqlite3.connect(merged_desk) as connection:  # the window stayed open for a month
@@ -175,10 +178,7 @@ def test_too_late_says_so_and_changes_nothing(qtbot: QtBot, make_window: Any, me
 
 def test_already_undone_says_so(qtbot: QtBot, make_window: Any, merged_desk: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(merged_desk, user="sam")
-    _open(qtbot, window, "FI-000001")
-    hint = window.panel.merged_hint
-    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    window, hint = _supervisor_on_kept(qtbot, make_window, merged_desk)
     window.desk.as_agent(unmerge_customer, "FI-000231")  # another supervisor was quicker
     after_first = (_merges(merged_desk), _case_owners(merged_desk))
     _answer(monkeypatch, yes=True)
@@ -194,10 +194,7 @@ def test_the_line_fits_and_is_translated(qtbot: QtBot, make_window: Any, merged_
     from deskapp.ui.language import switch_language
     from deskapp.ui.layout_report import measure_window
 
-    window = make_window(merged_desk, user="sam")
-    _open(qtbot, window, "FI-000001")
-    hint = window.panel.merged_hint
-    qtbot.waitUntil(hint.isVisible, timeout=5000)
+    window, hint = _supervisor_on_kept(qtbot, make_window, merged_desk)
     switch_language(lang)
     try:
         report = measure_window(window, window, (1366, 768))
