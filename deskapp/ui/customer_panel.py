@@ -270,6 +270,7 @@ class CustomerPanel(QWidget):
     def set_privacy(self, on: bool) -> None:
         """Mask phone, email, birth year and income while the customer can see the screen."""
         self.privacy = on
+        self.merged_hint.set_privacy(on)
         self.show_profile(self.profile)
 
     def _edit_customer(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
 from deskapp.core.i18n import _
 from deskapp.ui.language import translate_ui
+from deskapp.ui.models import masked_name
 from deskapp.ui.widgets import clear_layout
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class MergedHint(QFrame):
         self.rows: list[AbsorbedRow] = []
         self.texts: list[QLabel] = []
         self.buttons: list[QPushButton] = []
+        self.privacy = False  # the customer can see the screen: the merged customer's name is masked
         self.setStyleSheet("MergedHint {background:#eef4fb; border:1px solid #b8cde6; border-radius:4px;}")
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(6, 2, 6, 2)
@@ -43,6 +45,11 @@ class MergedHint(QFrame):
         self.setAccessibleName(_("Customers merged into this one"))
         self.show_rows(self.keep_id, self.rows)
 
+    def set_privacy(self, on: bool) -> None:
+        """Mask the merged customers' names while the customer can see the screen."""
+        self.privacy = on
+        self.show_rows(self.keep_id, self.rows)
+
     def show_rows(self, keep_id: int | None, rows: list[AbsorbedRow]) -> None:
         """Show the customers merged into ``keep_id``, or hide the hint (no rows)."""
         from deskapp.core.i18n.formatting import format_date, format_datetime
@@ -52,7 +59,8 @@ class MergedHint(QFrame):
         self.texts, self.buttons = [], []
         self.setVisible(bool(self.rows))
         for index, row in enumerate(self.rows):
-            names = {"name": row.other_name or row.other_account, "account": row.other_account,
+            name = row.other_name or row.other_account
+            names = {"name": masked_name(name) if self.privacy else name, "account": row.other_account,
                      "when": format_datetime(row.merged_at, width="short"), "agent": row.merged_by}
             if row.merged_by:
                 merged = _("Merged into this customer: {name} ({account}) on {when} by {agent}.").format(**names)

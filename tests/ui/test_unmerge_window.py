@@ -97,6 +97,10 @@ def test_a_supervisor_undoes_a_merge_from_the_kept_customer(qtbot: QtBot, make_w
     button = hint.buttons[0]
     assert button.isVisible() and button.accessibleName() == "Undo the merge of FI-000231"
     assert window.panel.cases_model.rowCount() == 2  # its own case and the merged one's
+    window.toggle_privacy()  # the customer can see the screen: the merged one's name is masked too
+    assert "JUKKA M. (FI-000231)" in hint.texts[0].text()
+    window.toggle_privacy()
+    assert "JUKKA MAKINEN (FI-000231)" in hint.texts[0].text()
     before = _case_owners(merged_desk)
 
     asked = _answer(monkeypatch, yes=False)  # "No" changes nothing
