@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent
-from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied
+from deskapp.core.errors import DeskappError, InputFileError, InvalidInput, PermissionDenied
 from deskapp.core.i18n import later, load_catalog, set_locale
 from deskapp.core.security.permissions import require
 from deskapp.core.storage import migrate
@@ -72,3 +72,14 @@ def test_a_refusal_raised_in_english_reads_in_finnish_after_a_switch(tmp_path: P
                          "need to.").format(action=fi("erase customers' personal data"))
     set_locale("en")
     assert raised.value.message == english
+
+
+def test_a_file_that_cannot_be_read_is_described_again_in_the_new_language(tmp_path: Path) -> None:
+    from deskapp.core.io.inputs import stat_input
+
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(InputFileError) as raised:
+        stat_input(missing)
+    assert raised.value.message == f"{missing} does not exist. Check the file name and folder."
+    set_locale("fi")
+    assert raised.value.message == fi("{path} does not exist. Check the file name and folder.").format(path=missing)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -211,7 +212,7 @@ def open_csv(path: str | os.PathLike[str]) -> Iterator[CsvSource]:
     try:
         raw = file.open("rb")
     except OSError as exc:
-        raise InputFileError(_describe_os_error(file, exc)) from exc
+        raise InputFileError(partial(_describe_os_error, file, exc)) from exc
     with raw:
         line_count = _check_utf8(raw, file)
         raw.seek(0)
@@ -245,7 +246,7 @@ def _check_utf8(raw: IO[bytes], file: Path) -> int:
         try:
             chunk = raw.read(_SCAN_CHUNK)
         except OSError as exc:
-            raise InputFileError(_describe_os_error(file, exc)) from exc
+            raise InputFileError(partial(_describe_os_error, file, exc)) from exc
         pending = len(decoder.getstate()[0])
         try:
             decoder.decode(chunk, final=not chunk)

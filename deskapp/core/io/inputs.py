@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 from deskapp.core.errors import InputFileError
@@ -20,7 +21,7 @@ def stat_input(path: str | os.PathLike[str]) -> os.stat_result:
     try:
         status = file.stat()
     except OSError as exc:
-        raise InputFileError(describe_read_error(file, exc)) from exc
+        raise InputFileError(partial(describe_read_error, file, exc)) from exc
     if stat.S_ISDIR(status.st_mode):
         raise InputFileError(later("{path} is a folder, not a file.", path=path))
     if not stat.S_ISREG(status.st_mode):

@@ -20,6 +20,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, NoReturn
@@ -120,7 +121,7 @@ def temporary_beside(target: Path, shown: PathLike) -> tuple[int, Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputFileError(describe_write_error(shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, shown, exc)) from exc
     return fd, Path(name)
 
 
@@ -142,7 +143,7 @@ def install(temp: Path, target: Path, shown: PathLike) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise OutputFileError(describe_write_error(shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, shown, exc)) from exc
     _sync_folder(target.parent)
 
 
@@ -184,7 +185,7 @@ class AtomicTextFile:
     def fail(self, exc: OSError) -> NoReturn:
         """Throw the partial file away and raise :class:`OutputFileError` for ``exc``."""
         self.abort()
-        raise OutputFileError(describe_write_error(self.shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, self.shown, exc)) from exc
 
     def commit(self) -> None:
         """Finish the file and move it into place."""

@@ -60,7 +60,7 @@ class SignInLocked(SignInFailed):
 
     def __init__(self, minutes: int) -> None:
         """Say how many minutes (at least 1) are left before the username may try again."""
-        super().__init__(lockout_message(minutes))
+        super().__init__(lambda: lockout_message(minutes))
         self.minutes = minutes
 
 

@@ -20,7 +20,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
-from deskapp.core.i18n import N_, _, later
+from deskapp.core.i18n import N_, later
 from deskapp.core.search.normalize import email_key, search_text
 from deskapp.core.search.phones import digits_reversed
 from deskapp.core.security.permissions import require
@@ -63,8 +63,8 @@ class CustomerConflict(DeskappError):
 
     def __init__(self, mine: dict[str, Any], theirs: ProfileRow) -> None:
         """Keep both sides for the conflict view."""
-        super().__init__(_("Someone else changed this customer a moment ago. Compare their version with "
-                           "yours, then save again."))
+        super().__init__(later("Someone else changed this customer a moment ago. Compare their version with "
+                               "yours, then save again."))
         self.mine = dict(mine)
         self.theirs = theirs
 
