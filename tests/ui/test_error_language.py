@@ -45,3 +45,19 @@ def test_a_status_bar_message_follows_a_switch_while_it_is_shown(qtbot: QtBot, o
     status.showMessage("someone else's message")  # not ours any more: left alone by the next switch
     switch_language("en")
     assert status.currentMessage() == "someone else's message"
+
+
+def test_the_merge_dialog_says_its_error_again_in_the_new_language(qtbot: QtBot, open_window: Any,
+                                                                   desk_db: Path) -> None:
+    from deskapp.ui.merge_dialog import MergeDialog
+
+    window = open_window(str(desk_db))
+    customer = window.access.open_desk.as_agent(customer_profiles.customer_profile, "FI-000001").customer_id
+    dialog = MergeDialog(window.access, customer, 999_999, window)  # the other customer does not exist
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=10000)
+    english = dialog.message.text()
+    switch_language("fi")
+    assert dialog.message.text() not in ("", english)
+    switch_language("en")
+    assert dialog.message.text() == english
