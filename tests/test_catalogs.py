@@ -31,7 +31,7 @@ LOCALES = ("fi", "fil", "es")
 UPDATE_HINT = "run `bash scripts/update_translations`, translate the new entries, and commit the catalogs"
 
 # The same keywords scripts/update_translations passes to `pybabel extract`.
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "later": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 # CLDR for Filipino: integers ending in 4, 6 or 9 are "other", every other integer is "one".
 FIL_PLURAL_FORMS = "nplurals=2; plural=(n % 10 == 4 || n % 10 == 6 || n % 10 == 9);"

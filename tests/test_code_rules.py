@@ -8,7 +8,7 @@ from pathlib import Path
 import deskapp
 
 PACKAGE = Path(deskapp.__file__).parent
-GETTEXT_NAMES = {"_", "N_", "ngettext", "pgettext", "tr"}
+GETTEXT_NAMES = {"_", "N_", "later", "ngettext", "pgettext", "tr"}
 
 
 def _python_files() -> list[Path]:

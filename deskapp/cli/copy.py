@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Table
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from deskapp.core.storage import migrate
 
     if "://" not in args.source and not Path(args.source).expanduser().is_file():
-        raise DeskappError(_("{path} does not exist or is not a file.").format(path=args.source))
+        raise DeskappError(later("{path} does not exist or is not a file.", path=args.source))
     source = open_url(args.source)
     target = open_url(args.target)
     try:
@@ -86,7 +86,7 @@ def _check_target(source: Engine, target: Engine) -> None:
 
     first, second = database_file(source.url), database_file(target.url)
     if source.url == target.url or (first is not None and second is not None and same_file(first, second)):
-        raise DeskappError(_("The source and the target are the same database."))
+        raise DeskappError(later("The source and the target are the same database."))
     if second is not None:
         check_output_path(second, database=first)  # e.g. --to desk.db-wal while desk.db is being read
 
@@ -105,9 +105,8 @@ def copy_database(source: Engine, target: Engine, *, replace: bool = False) -> l
         # since the copied history is chained under the source's key.
         filled = [t.name for t in tables if t.name != "desk_secret" and _count(connection, t)]
         if filled and not replace:
-            raise DeskappError(_("The target database already holds data (in {tables}). Copy into an empty "
-                                 "database, or add --replace to delete what is there.").format(
-                                     tables=", ".join(filled)))
+            raise DeskappError(later("The target database already holds data (in {tables}). Copy into an empty "
+                                     "database, or add --replace to delete what is there.", tables=", ".join(filled)))
         _empty(connection, tables)
         with source.connect() as reader:
             for table in tables:

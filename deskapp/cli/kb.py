@@ -14,7 +14,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 if TYPE_CHECKING:
     from deskapp.cli import Subcommands
@@ -64,9 +64,8 @@ def _locale(value: str | None) -> str | None:
     code = normalise_locale(value)
     if code not in CUSTOMER_LOCALES:
         raise DeskappError(
-            _("“{locale}” is not a language the desk answers in. Use one of: {names}.").format(
-                locale=value, names=", ".join(CUSTOMER_LOCALES)
-            )
+            later("“{locale}” is not a language the desk answers in. Use one of: {names}.",
+                  locale=value, names=", ".join(CUSTOMER_LOCALES))
         )
     return code
 

@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from deskapp.cli.argtypes import record_id
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -75,8 +75,8 @@ def run_list(args: argparse.Namespace) -> int:
     from deskapp.core.services.starter import ensure_library
 
     if args.category is not None and args.category not in {c.value for c in ResponseCategory}:
-        raise DeskappError(_("Unknown category “{category}”. Use one of: {names}.").format(
-            category=args.category, names=", ".join(c.value for c in ResponseCategory)))
+        raise DeskappError(later("Unknown category “{category}”. Use one of: {names}.",
+                                 category=args.category, names=", ".join(c.value for c in ResponseCategory)))
     engine = open_database(args)
     actor = console(engine)
     with Session(engine) as session:
@@ -110,8 +110,8 @@ def run_render(args: argparse.Namespace) -> int:
     for item in args.prompt:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise DeskappError(_("Write each fill-in as NAME=VALUE, e.g. new_date=2025-03-14 (got “{item}”).")
-                               .format(item=item))
+            raise DeskappError(later("Write each fill-in as NAME=VALUE, e.g. new_date=2025-03-14 (got “{item}”).",
+                                     item=item))
         prompts[name.strip()] = value
     engine = open_database(args)
     actor = console(engine)
@@ -153,7 +153,7 @@ def _answering_agent(session: Session, username: str | None) -> tuple[int | None
     if username:
         agent_id = session.scalar(select(Agent.id).where(func.lower(Agent.username) == normalise_username(username)))
         if agent_id is None:
-            raise DeskappError(_("There is no user “{username}”.").format(username=username))
+            raise DeskappError(later("There is no user “{username}”.", username=username))
         return agent_id, ""
     try:
         os_user = getpass.getuser()

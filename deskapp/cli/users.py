@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 if TYPE_CHECKING:
     from deskapp.cli import Subcommands
@@ -65,13 +65,13 @@ def read_password(from_stdin: bool) -> str:
         except UnicodeDecodeError:  # stdin decoded strictly (PYTHONIOENCODING=utf-8)
             raise InputFileError(not_utf8) from None
     elif not sys.stdin.isatty():
-        raise InputFileError(_("No terminal to ask for the password: use --password-stdin."))
+        raise InputFileError(later("No terminal to ask for the password: use --password-stdin."))
     else:
         import getpass
 
         password = getpass.getpass(_("Password: "))
         if getpass.getpass(_("Password again: ")) != password:
-            raise InputFileError(_("The passwords do not match. Nothing was changed."))
+            raise InputFileError(later("The passwords do not match. Nothing was changed."))
     try:
         password.encode("utf-8")  # the POSIX locale turns bytes that are not UTF-8 into lone surrogates
     except UnicodeEncodeError:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
@@ -100,8 +100,8 @@ class CtiStation(QObject):
             self.start_cti(port, token)
         except OSError as exc:
             self._access.banner.show_message(
-                _("The telephone system cannot be heard on port {port}: {reason}. Choose another port in the Phone "
-                  "menu.").format(port=port, reason=exc.strerror or exc), "error")
+                later("The telephone system cannot be heard on port {port}: {reason}. Choose another port in the "
+                      "Phone menu.", port=port, reason=exc.strerror or str(exc)), "error")
             self.cti_action.setChecked(False)
             return False
         self.cti_action.setChecked(True)

@@ -72,8 +72,12 @@ class DeskAccess(QObject):
         return self.describe(exc)
 
     def show_error(self, exc: Exception) -> None:
-        """Say in the banner what went wrong."""
-        self.banner.show_message(self.describe_error(exc), "error")
+        """Say in the banner what went wrong, written again after a language switch.
+
+        The describer runs again in the new language: its own sentences follow the switch, and a
+        DeskappError raised with a callable message (``later()``) writes itself again too.
+        """
+        self.banner.show_message(lambda: self.describe_error(exc), "error")
 
 
 class _DeskProxy:

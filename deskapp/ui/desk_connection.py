@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QStatusBar, QWidget
 
-from deskapp.core.i18n import _, current_locale
+from deskapp.core.i18n import _, current_locale, later
 from deskapp.ui.desk_access import DeskAccess, plain_description
-from deskapp.ui.language import switch_language
+from deskapp.ui.language import switch_language, translate_ui
 
 if TYPE_CHECKING:
     from deskapp.core.domain.enums import Role
@@ -61,6 +61,8 @@ class DeskConnection(QObject):
         self.act_as_role: Role | None = None  # the layout report: the first active agent of this role
         self._draft_cases: list[int] = []  # cases whose drafts from last time are still on offer
         self._offline_since = 0.0
+        self._status_text: tuple[Callable[[], str], int, str] | None = None  # writer, timeout, text shown
+        self._import_status: ImportStatus | None = None
         self._reconnect = QTimer(self)
         self._reconnect.setInterval(RECONNECT_MS)
         self._reconnect.timeout.connect(self.try_reconnect)
@@ -71,6 +73,22 @@ class DeskConnection(QObject):
         self._import_poll = QTimer(self)
         self._import_poll.setInterval(IMPORT_POLL_MS)
         self._import_poll.timeout.connect(self.poll_import)
+        translate_ui(self)
+
+    def retranslate_ui(self) -> None:
+        """The status bar's message (while still shown) and the import line, in the current language."""
+        if self._status_text is not None:
+            write, timeout, shown = self._status_text
+            if self._status.currentMessage() == shown:
+                self.show_status(write, timeout)
+        if not self.import_label.isHidden():
+            self._show_import(self._import_status)
+
+    def show_status(self, write: Callable[[], str], timeout: int = 0) -> None:
+        """``write()`` in the status bar, written again after a language switch while it is shown."""
+        text = write()
+        self._status_text = (write, timeout, text)
+        self._status.showMessage(text, timeout)
 
     # --- opening ------------------------------------------------------------------------------
     def start(self, password: str | None = None, remember: bool = False, *, create: bool = False) -> None:
@@ -78,7 +96,7 @@ class DeskConnection(QObject):
 
         ``create``: make a new, empty desk where none exists (the rep said yes to that).
         """
-        self._status.showMessage(_("Opening the database…"))
+        self.show_status(lambda: _("Opening the database…"))
         db, role = self._db, self.act_as_role
 
         def open_desk() -> tuple[Desk, DeskInfo, Callable[[BaseException], str]]:
@@ -116,7 +134,7 @@ class DeskConnection(QObject):
         self.try_reconnect()  # drafts kept on this computer during an earlier outage
         if self._follow_agent_language and info.ui_locale and info.ui_locale != current_locale():
             switch_language(info.ui_locale)
-        self._status.showMessage(_("Ready"), 3000)
+        self.show_status(lambda: _("Ready"), 3000)
         self._import_poll.start()
         if info.pending_drafts:
             self._offer_drafts(len(info.pending_drafts))
@@ -125,17 +143,21 @@ class DeskConnection(QObject):
     def _on_open_failed(self, exc: Exception) -> None:
         describe = getattr(exc, "describe", plain_description)
         message = describe(exc)
+
+        def reason() -> str:  # written again after a language switch, as the banner's texts are
+            return str(describe(exc))
+
         banner = self._access.banner
         if type(exc).__name__ == "NoDatabase" and self._confirm_new_desk(message):
             self.start(create=True)
             return
         if type(exc).__name__ == "AuthenticationFailed":  # a team server that wants a password
             self.banner_action = self._ask_password
-            banner.show_message(message, "warning", lambda: _("Enter password…"))
-            self._status.showMessage(_("Not connected"))
+            banner.show_message(reason, "warning", lambda: _("Enter password…"))
+            self.show_status(lambda: _("Not connected"))
             return
-        banner.show_message(_("The database could not be opened: {reason}").format(reason=message), "error")
-        self._status.showMessage(_("Not connected"))
+        banner.show_message(later("The database could not be opened: {reason}", reason=reason), "error")
+        self.show_status(lambda: _("Not connected"))
         self.failed.emit(message)
 
     def _confirm_new_desk(self, message: str) -> bool:
@@ -174,10 +196,11 @@ class DeskConnection(QObject):
         # Every case with a draft, once each, oldest first: the banner walks through all of them.
         self._draft_cases = list(dict.fromkeys(
             d.case_id for d in (info.pending_drafts if info else ()) if d.case_id is not None))
-        text = ngettext("You have {n} unsaved note from last time. Nothing was lost.",
-                        "You have {n} unsaved notes from last time. Nothing was lost.", count).format(n=count)
-        button = ngettext("Open it", "Open the first", len(self._draft_cases))
-        self._access.banner.show_message(text, "warning", button)
+        cases = len(self._draft_cases)
+        self._access.banner.show_message(
+            lambda: ngettext("You have {n} unsaved note from last time. Nothing was lost.",
+                             "You have {n} unsaved notes from last time. Nothing was lost.", count).format(n=count),
+            "warning", lambda: ngettext("Open it", "Open the first", cases))
 
     def _restore_drafts(self) -> None:
         from deskapp.core.i18n import ngettext
@@ -190,9 +213,10 @@ class DeskConnection(QObject):
         case_id = queue.pop(0)
         self.banner_action = self._restore_drafts
         if queue:  # the rest stay on offer until each is opened
-            access.banner.show_message(ngettext("{n} more case has an unsaved note from last time.",
-                                                "{n} more cases have unsaved notes from last time.",
-                                                len(queue)).format(n=len(queue)), "warning", _("Open the next"))
+            left = len(queue)
+            access.banner.show_message(lambda: ngettext("{n} more case has an unsaved note from last time.",
+                                                        "{n} more cases have unsaved notes from last time.",
+                                                        left).format(n=left), "warning", lambda: _("Open the next"))
         else:
             access.banner.hide()
         desk = access.open_desk
@@ -237,6 +261,7 @@ class DeskConnection(QObject):
         from deskapp.core.i18n.formatting import format_number, format_time
 
         label = self.import_label
+        self._import_status = status
         if status is None:
             label.hide()
             return

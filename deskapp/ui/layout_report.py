@@ -16,7 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.ui.language import switch_language
 from deskapp.ui.layout_measure import entry_json, measure, rows_in_view
 
@@ -92,8 +92,8 @@ def open_account(window: MainWindow, account: str | None) -> bool:
     try:
         customer_id = desk.as_agent(customer_profile, number).customer_id
     except DeskappError as exc:
-        raise LayoutReportError(_("No customer with account number {account}: {reason}").format(
-            account=number, reason=exc.message)) from exc
+        raise LayoutReportError(later("No customer with account number {account}: {reason}",
+                                      account=number, reason=exc.retranslated)) from exc
     window.search.setText(number)  # as a rep finds them: the results show the hit
     _wait(lambda: window.results_model.rowCount() > 0, _("The search found nothing in time."))
     window.open_customer(customer_id)
@@ -107,7 +107,7 @@ def open_supervisor_window(window: MainWindow, size: tuple[int, int]) -> Supervi
     window.menus.show_supervisor_window()
     supervisor = window.menus.supervisor_window
     if supervisor is None:
-        raise LayoutReportError(_("This desk has no active supervisor to show the supervisor window for."))
+        raise LayoutReportError(later("This desk has no active supervisor to show the supervisor window for."))
     supervisor.resize(*size)
     supervisor.show()
     _settle(window)

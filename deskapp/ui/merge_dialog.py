@@ -42,6 +42,7 @@ class MergeDialog(QDialog):
         self._access = access
         self._ids = (keep_id, other_id)
         self.preview: MergePreview | None = None
+        self._error: Exception | None = None  # what the message says went wrong, to say it again after a switch
         self.choices: dict[str, QButtonGroup] = {}
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -83,6 +84,8 @@ class MergeDialog(QDialog):
         cancel.setAccessibleName(_("Cancel"))
         if self.preview is not None:
             self._show(self.preview)
+        if self._error is not None:
+            self.message.setText(self._access.describe_error(self._error))
 
     def _load(self) -> None:
         from deskapp.core.services.merge.preview import merge_preview
@@ -93,6 +96,7 @@ class MergeDialog(QDialog):
 
     def _swap(self) -> None:
         self._ids = (self._ids[1], self._ids[0])
+        self._error = None
         self.message.clear()
         self._load()
 
@@ -159,6 +163,7 @@ class MergeDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        self._error = exc
         self.message.setText(self._access.describe_error(exc))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.preview is not None)
 

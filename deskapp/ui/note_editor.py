@@ -40,7 +40,7 @@ class NoteEditor(QWidget):
 
     note_saved = Signal(object)
     went_offline = Signal()
-    storage_failed = Signal(str)
+    storage_failed = Signal(object)  # the exception: the banner describes it in the language of the moment
 
     def __init__(self, runner: JobRunner, desk: Desk, describe_error: Callable[[Exception], str],
                  parent: QWidget | None = None) -> None:
@@ -282,7 +282,7 @@ class NoteEditor(QWidget):
             self._dirty = True  # the text is still only in the editor: keep trying
             self._show_state("failed", reason)
             self._timer.start(RETRY_DELAY_MS)
-        self.storage_failed.emit(reason)
+        self.storage_failed.emit(exc)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:
@@ -367,7 +367,7 @@ class NoteEditor(QWidget):
         self.history.setHtml("<hr>".join(parts))
 
     def _failed(self, exc: Exception) -> None:
-        self.storage_failed.emit(self._describe(exc))
+        self.storage_failed.emit(exc)
 
 
 def _note_item(note: NoteRow) -> QListWidgetItem:

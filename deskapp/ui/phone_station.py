@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QSplitter, QTabWidget
 
-from deskapp.core.i18n import _, ngettext
+from deskapp.core.i18n import _, later, ngettext
 from deskapp.ui.call_link import CallServer, Reply
 from deskapp.ui.calls_panel import CallsPanel
 from deskapp.ui.cti_station import CtiStation
@@ -157,8 +157,8 @@ class PhoneStation(QObject):
         from deskapp.core.services.calls.new_caller import brand_choices
 
         self._access.banner.show_message(
-            _("No customer has the number {number}. Add them as a new customer, or search by name.")
-            .format(number=number), "info")
+            later("No customer has the number {number}. Add them as a new customer, or search by name.",
+                  number=number), "info")
         self._tabs.setCurrentWidget(self.panel)
         desk = self._access.open_desk
         self._access.runner.submit(lambda: desk.as_agent(brand_choices, number),
@@ -254,7 +254,7 @@ class PhoneStation(QObject):
         """Call ``number`` through the system's ``tel:`` handler (the softphone)."""
         if not QDesktopServices.openUrl(QUrl("tel:" + number)):
             self._access.banner.show_message(
-                _("No program on this computer dials tel: links. Dial {number} on the phone.").format(number=number),
+                later("No program on this computer dials tel: links. Dial {number} on the phone.", number=number),
                 "info")
 
     def add_callback(self, text: str, team: bool) -> None:
@@ -265,7 +265,7 @@ class PhoneStation(QObject):
         due_at = parse_due(text, dt.datetime.now(dt.UTC), local_zone())
         if due_at is None:
             self._access.banner.show_message(
-                _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
+                lambda: _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
             return
         call = self.panel.selected_call()
         customer, case = self._context()
@@ -275,7 +275,7 @@ class PhoneStation(QObject):
         elif customer is not None:
             kwargs["customer_id"], kwargs["case_id"] = customer, case
         else:
-            self._access.banner.show_message(_("Select a call or open a customer first."), "info")
+            self._access.banner.show_message(lambda: _("Select a call or open a customer first."), "info")
             return
         desk = self._access.open_desk
         self._access.runner.submit(lambda: desk.as_agent(create_callback, due_at, **kwargs),
@@ -293,7 +293,7 @@ class PhoneStation(QObject):
         until = parse_due(text, now, local_zone()) if text.strip() else now + SNOOZE
         if until is None:
             self._access.banner.show_message(
-                _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
+                lambda: _("Write when to call back, e.g. 14:30, Friday, tomorrow 9:00 or +30 min."), "info")
             return
         self._do("snooze_callback", callback_id, until)
 

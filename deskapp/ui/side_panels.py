@@ -112,7 +112,7 @@ def build_side_panels(window: MainWindow) -> SidePanels:
     survey = SurveyLauncher(access, window, lambda: notes.case_id, window.view_menu)
     panel.rating_requested.connect(lambda _case: survey.start())
     window.modes.attach(panel, notes)
-    notes.storage_failed.connect(lambda reason: window.banner.show_message(reason, "error"))
+    notes.storage_failed.connect(access.show_error)
     notes.note_saved.connect(window.note_saved)
     notes.went_offline.connect(window.connection.offline)
     window.setTabOrder(window.results, panel.cases)

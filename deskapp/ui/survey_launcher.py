@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QScreen
 from PySide6.QtWidgets import QMenu, QWidget
 
-from deskapp.core.i18n import _
+from deskapp.core.i18n import N_, _, later
 from deskapp.ui.language import translate_ui
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class SurveyLauncher(QObject):
         """Ask the customer of the selected case to rate it (the rep's shortcut and button)."""
         case_id, access = self._current_case(), self._access
         if access.desk is None or case_id is None:
-            access.banner.show_message(_("Select a case first: the customer rates the selected case."), "info")
+            access.banner.show_message(lambda: _("Select a case first: the customer rates the selected case."), "info")
             return
         from deskapp.core.services.surveys.answers import screen_setup
 
@@ -122,10 +122,10 @@ class SurveyLauncher(QObject):
         if target is None:
             if QGuiApplication.platformName() != "offscreen":
                 screen.activateWindow()
-            message = _("Turn the screen towards the customer: they rate the case, then your view comes back.")
+            message = N_("Turn the screen towards the customer: they rate the case, then your view comes back.")
         else:
-            message = _("The customer is rating the case on the customer screen.")
-        self._access.banner.show_message(message, "info")
+            message = N_("The customer is rating the case on the customer screen.")
+        self._access.banner.show_message(lambda: _(message), "info")
 
     def _give_back(self) -> None:
         """The rep's own screen was the customer's: hand the keyboard back to the rep's window."""
@@ -146,7 +146,7 @@ class SurveyLauncher(QObject):
 
     def _saved(self, answer: CustomerAnswer) -> None:
         self._access.banner.show_message(
-            _("The customer's rating ({score} of 5) is saved on the case.").format(score=answer.score), "info")
+            later("The customer's rating ({score} of 5) is saved on the case.", score=answer.score), "info")
 
     def _fill_menu(self) -> None:
         menu = self.screen_menu

@@ -233,7 +233,7 @@ class WindowMenus(QObject):
         try:
             render_pdf(summary, path, database=database_file(engine.url) if engine is not None else None)
         except DeskappError as exc:  # the database itself, a folder, a full disk
-            banner.show_message(exc.message, "error")
+            banner.show_message(exc.retranslated, "error")
             return
         except OSError:
             banner.show_message(lambda: _("The PDF could not be written to {path}. Choose another folder and try "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gettext
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,6 +93,20 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now."""
     return message
+
+
+def later(message: str, /, **args: object) -> Callable[[], str]:
+    """What writes ``_(message).format(**args)`` in the language current at each call.
+
+    For a text kept and shown again after a language switch (an error's message, a banner, the
+    status bar). The arguments are taken now; one that is itself a callable (another ``later()``,
+    a ``lambda: _(...)``) is asked at each call too, so translated words inside follow the switch.
+    """
+
+    def write() -> str:
+        return _(message).format(**{name: value() if callable(value) else value for name, value in args.items()})
+
+    return write
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -16,11 +16,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from deskapp.core.errors import InputFileError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.io.inputs import describe_read_error, stat_input
 from deskapp.core.io.safe_write import AtomicTextFile
 
@@ -133,13 +134,12 @@ class CsvSource:
             first = next(lines, "")
         except LineTooLong:
             raise InputFileError(
-                _("{path}, line 1: the header row is longer than {limit} characters; this does not look like "
-                  "a CSV file.").format(path=path, limit=MAX_LINE_CHARS)
+                later("{path}, line 1: the header row is longer than {limit} characters; this does not look like "
+                      "a CSV file.", path=path, limit=MAX_LINE_CHARS)
             ) from None
         if not first.strip():
             raise InputFileError(
-                _("{path}: the first line is empty; it must be the header row naming the columns.")
-                .format(path=path)
+                later("{path}: the first line is empty; it must be the header row naming the columns.", path=path)
             )
         self.delimiter = sniff_delimiter(first)
         # itertools.chain and a small iterator class rather than a generator: nothing that would
@@ -149,7 +149,7 @@ class CsvSource:
             self.header = next(self._reader)
         except csv.Error as exc:
             raise InputFileError(
-                _("{path}, line 1: the header row cannot be read ({reason}).").format(path=path, reason=exc)
+                later("{path}, line 1: the header row cannot be read ({reason}).", path=path, reason=exc)
             ) from exc
 
     def rows(self) -> Iterator[CsvRow]:
@@ -212,7 +212,7 @@ def open_csv(path: str | os.PathLike[str]) -> Iterator[CsvSource]:
     try:
         raw = file.open("rb")
     except OSError as exc:
-        raise InputFileError(_describe_os_error(file, exc)) from exc
+        raise InputFileError(partial(_describe_os_error, file, exc)) from exc
     with raw:
         line_count = _check_utf8(raw, file)
         raw.seek(0)
@@ -220,16 +220,16 @@ def open_csv(path: str | os.PathLike[str]) -> Iterator[CsvSource]:
         try:
             yield CsvSource(text, file, line_count)
         except UnicodeDecodeError as exc:  # the file changed under us after the check
-            raise InputFileError(_("{path} is not UTF-8 text.").format(path=file)) from exc
+            raise InputFileError(later("{path} is not UTF-8 text.", path=file)) from exc
         finally:
             text.detach()
 
 
 def _check_readable(file: Path) -> None:
     if file.is_dir():
-        raise InputFileError(_("{path} is a folder, not a CSV file.").format(path=file))
+        raise InputFileError(later("{path} is a folder, not a CSV file.", path=file))
     if stat_input(file).st_size == 0:
-        raise InputFileError(_("{path} is empty: it needs a header row and customer rows.").format(path=file))
+        raise InputFileError(later("{path} is empty: it needs a header row and customer rows.", path=file))
 
 
 def _describe_os_error(file: Path, exc: OSError) -> str:
@@ -246,7 +246,7 @@ def _check_utf8(raw: IO[bytes], file: Path) -> int:
         try:
             chunk = raw.read(_SCAN_CHUNK)
         except OSError as exc:
-            raise InputFileError(_describe_os_error(file, exc)) from exc
+            raise InputFileError(partial(_describe_os_error, file, exc)) from exc
         pending = len(decoder.getstate()[0])
         try:
             decoder.decode(chunk, final=not chunk)
@@ -255,8 +255,8 @@ def _check_utf8(raw: IO[bytes], file: Path) -> int:
             bad_in_chunk = max(exc.start - pending, 0)
             line = newlines + chunk.count(b"\n", 0, bad_in_chunk) + 1
             raise InputFileError(
-                _("{path}, line {line}: the file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")
-                .format(path=file, line=line)
+                later("{path}, line {line}: the file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.",
+                      path=file, line=line)
             ) from exc
         if not chunk:
             return newlines + 1

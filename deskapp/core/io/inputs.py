@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 from deskapp.core.errors import InputFileError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 
 def stat_input(path: str | os.PathLike[str]) -> os.stat_result:
@@ -20,13 +21,12 @@ def stat_input(path: str | os.PathLike[str]) -> os.stat_result:
     try:
         status = file.stat()
     except OSError as exc:
-        raise InputFileError(describe_read_error(file, exc)) from exc
+        raise InputFileError(partial(describe_read_error, file, exc)) from exc
     if stat.S_ISDIR(status.st_mode):
-        raise InputFileError(_("{path} is a folder, not a file.").format(path=path))
+        raise InputFileError(later("{path} is a folder, not a file.", path=path))
     if not stat.S_ISREG(status.st_mode):
-        raise InputFileError(_("{path} is not a regular file (it is a device, a pipe or a socket), so it "
-                               "cannot be read as a file. Save the data to a file and give its name.")
-                             .format(path=path))
+        raise InputFileError(later("{path} is not a regular file (it is a device, a pipe or a socket), so it "
+                                   "cannot be read as a file. Save the data to a file and give its name.", path=path))
     return status
 
 

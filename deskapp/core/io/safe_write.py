@@ -20,6 +20,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, NoReturn
@@ -28,7 +29,7 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import URL
 
 from deskapp.core.errors import OutputFileError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 PathLike = str | os.PathLike[str]
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
@@ -67,27 +68,27 @@ def check_output_path(path: PathLike, *, database: Path | None = None, inputs: I
         # that no longer exists, but is a pipe or a terminal.
         is_dir, exists, is_file = given.is_dir(), given.exists(), given.is_file()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links (Python 3.11, 3.12)
-        raise OutputFileError(_("{path} cannot be written: {reason}").format(
-            path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+        raise OutputFileError(later("{path} cannot be written: {reason}",
+                                    path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
     if is_dir:
-        raise OutputFileError(_("{path} is a folder; give a file name to write.").format(path=path))
+        raise OutputFileError(later("{path} is a folder; give a file name to write.", path=path))
     if exists and not is_file:
-        raise OutputFileError(_("{path} is not a regular file (it is a device, a pipe or a socket); give the "
-                                "name of a file to write.").format(path=path))
+        raise OutputFileError(later("{path} is not a regular file (it is a device, a pipe or a socket); give the "
+                                    "name of a file to write.", path=path))
     if not target.parent.is_dir():
-        raise OutputFileError(_("The folder {folder} does not exist.").format(folder=given.parent))
+        raise OutputFileError(later("The folder {folder} does not exist.", folder=given.parent))
     if database is not None:
         if same_file(target, database):
-            raise OutputFileError(_("{path} is the desk's database itself; writing there would destroy the "
-                                    "desk. Choose another file name.").format(path=path))
+            raise OutputFileError(later("{path} is the desk's database itself; writing there would destroy the "
+                                        "desk. Choose another file name.", path=path))
         for suffix in SQLITE_COMPANIONS:
             if same_file(target, Path(f"{database}{suffix}")):
-                raise OutputFileError(_("{path} is a working file of the desk's database; writing there would "
-                                        "damage the desk. Choose another file name.").format(path=path))
+                raise OutputFileError(later("{path} is a working file of the desk's database; writing there would "
+                                            "damage the desk. Choose another file name.", path=path))
     for source in inputs:
         if same_file(target, Path(source)):
-            raise OutputFileError(_("{path} is the file being read; writing there would destroy it. Choose "
-                                    "another file name.").format(path=path))
+            raise OutputFileError(later("{path} is the file being read; writing there would destroy it. Choose "
+                                        "another file name.", path=path))
     return target
 
 
@@ -120,7 +121,7 @@ def temporary_beside(target: Path, shown: PathLike) -> tuple[int, Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputFileError(describe_write_error(shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, shown, exc)) from exc
     return fd, Path(name)
 
 
@@ -142,7 +143,7 @@ def install(temp: Path, target: Path, shown: PathLike) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise OutputFileError(describe_write_error(shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, shown, exc)) from exc
     _sync_folder(target.parent)
 
 
@@ -184,7 +185,7 @@ class AtomicTextFile:
     def fail(self, exc: OSError) -> NoReturn:
         """Throw the partial file away and raise :class:`OutputFileError` for ``exc``."""
         self.abort()
-        raise OutputFileError(describe_write_error(self.shown, exc)) from exc
+        raise OutputFileError(partial(describe_write_error, self.shown, exc)) from exc
 
     def commit(self) -> None:
         """Finish the file and move it into place."""

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 SERVICE = "deskapp"
 DEFAULT_PORT = 5432
@@ -134,8 +134,8 @@ class CredentialStore:
             return
         except _keyring_errors() as exc:
             self._failed("delete", exc)
-            raise CredentialError(_("The password could not be forgotten: no password store (keyring) "
-                                    "is available on this computer.")) from None
+            raise CredentialError(later("The password could not be forgotten: no password store (keyring) "
+                                        "is available on this computer.")) from None
 
     def forget_session(self, key: str) -> None:
         """Drop a session-only password (after the server refused it)."""
@@ -234,9 +234,9 @@ def resolve_database_url(
             return candidate
         store.forget_session(key)
     if ask is None:
-        raise AuthenticationFailed(_("The database server {server} needs a password and none is remembered "
-                                     "on this computer. Start deskapp where it can ask you for it.")
-                                   .format(server=_server(parsed)))
+        raise AuthenticationFailed(later("The database server {server} needs a password and none is remembered "
+                                         "on this computer. Start deskapp where it can ask you for it.",
+                                         server=_server(parsed)))
     prompt = _("Password for {user} on {server}:").format(user=parsed.username or "", server=_server(parsed))
     for _attempt in range(MAX_ATTEMPTS):
         password, remember = ask(prompt)
@@ -246,8 +246,8 @@ def resolve_database_url(
             return candidate
         prompt = _("The password was not accepted. Password for {user} on {server}:").format(
             user=parsed.username or "", server=_server(parsed))
-    raise AuthenticationFailed(_("The database server {server} did not accept the password. Check it with "
-                                 "your administrator.").format(server=_server(parsed)))
+    raise AuthenticationFailed(later("The database server {server} did not accept the password. Check it with "
+                                     "your administrator.", server=_server(parsed)))
 
 
 def _accepted(url: URL, connect: Callable[[URL], None]) -> bool:

@@ -15,12 +15,12 @@ lists :data:`CONSOLE` for: the read-only library commands a terminal offers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from deskapp.core.domain.enums import Role
 from deskapp.core.errors import PermissionDenied
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, later
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -168,12 +168,11 @@ def principal(agent: Agent) -> Role | str:
     return CONSOLE if agent.username == CONSOLE_USERNAME else agent.role
 
 
-def denied_message(action: str) -> str:
-    """The translated "not allowed" message for ``action``."""
+def denied_message(action: str) -> Callable[[], str]:
+    """What writes the "not allowed" message for ``action`` in the current UI language."""
     label = ACTION_LABELS.get(action)
-    what = _(label) if label else action
-    return _("Your account is not allowed to {action}. Ask a supervisor or an administrator if you need "
-             "to.").format(action=what)
+    return later("Your account is not allowed to {action}. Ask a supervisor or an administrator if you need "
+                 "to.", action=later(label) if label else action)
 
 
 def require(session: Session, agent_id: int, action: str) -> Agent:
@@ -194,7 +193,7 @@ def require(session: Session, agent_id: int, action: str) -> Agent:
 
     agent = session.get(Agent, agent_id)
     if agent is None or not agent.active:
-        raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
+        raise PermissionDenied(later("This user account does not exist or is disabled. Sign in again."))
     if not allowed(principal(agent), action):
         raise PermissionDenied(denied_message(action))
     return agent

@@ -22,7 +22,7 @@ from deskapp.core.domain.knowledge import Article
 from deskapp.core.domain.library import CallScript, Response
 from deskapp.core.domain.models import Agent
 from deskapp.core.errors import DatabaseGone, NoDatabase, PermissionDenied
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.io.safe_write import database_file
 from deskapp.core.security.permissions import CONSOLE_USERNAME
 from deskapp.core.services.kernel.actors import console_actor
@@ -108,9 +108,9 @@ def check_still_there(opened: OpenedFile | None) -> None:
     except FileNotFoundError:
         status = None
     if status is None or (status.st_dev, status.st_ino) != (opened.device, opened.inode):
-        raise DatabaseGone(_("The database file {path} was deleted or replaced while deskapp was open. Nothing "
-                             "more is saved to it; your text is kept on this computer. Ask your administrator "
-                             "to restore the file, then start deskapp again.").format(path=opened.path))
+        raise DatabaseGone(later("The database file {path} was deleted or replaced while deskapp was open. Nothing "
+                                 "more is saved to it; your text is kept on this computer. Ask your administrator "
+                                 "to restore the file, then start deskapp again.", path=opened.path))
 
 
 def desk_id(session: Session) -> str:
@@ -138,8 +138,8 @@ def check_creation(url: str, create: bool) -> bool:
         return path == default_db_path()
     first_run = path == default_db_path() and not (data_dir() / MADE_MARKER).exists()
     if not (create or first_run):
-        raise NoDatabase(_("There is no deskapp database at {path}. If it was moved or deleted, ask your "
-                           "administrator to restore it; or make a new, empty desk there.").format(path=path),
+        raise NoDatabase(later("There is no deskapp database at {path}. If it was moved or deleted, ask your "
+                               "administrator to restore it; or make a new, empty desk there.", path=path),
                          str(path))
     return path == default_db_path()
 

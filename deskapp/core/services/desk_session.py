@@ -21,7 +21,7 @@ from deskapp.core import errors
 from deskapp.core.config import database_url
 from deskapp.core.domain.enums import Channel, Role
 from deskapp.core.domain.models import Agent
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.services import desk_open
 from deskapp.core.services.customers import import_runs
 from deskapp.core.services.notes import notes, spool
@@ -158,7 +158,7 @@ class DeskSession:
         def work(session: Session) -> DeskInfo:
             agent = session.get(Agent, self.agent_id)
             if agent is None:
-                raise errors.RecordNotFound(_("This user account does not exist or is disabled. Sign in again."))
+                raise errors.RecordNotFound(later("This user account does not exist or is disabled. Sign in again."))
             return self._info(session, agent)
 
         return self._run(work)

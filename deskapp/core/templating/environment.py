@@ -26,7 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
-from deskapp.core.i18n import _, normalise_locale
+from deskapp.core.i18n import later, normalise_locale
 from deskapp.core.i18n.formatting import format_date, format_money, format_number, format_time
 from deskapp.core.templating.codegen import BoundedCodeGenerator
 from deskapp.core.templating.guards import BoundedEscapeFormatter, BoundedFormatter, before_call, bounded_filter
@@ -86,8 +86,8 @@ def _bounded_concat(pieces: Iterable[str]) -> str:
     for piece in pieces:
         total += len(piece)
         if total > MAX_OUTPUT_CHARS:
-            raise TemplateLimitError(_("The filled-in text is too long (more than {limit} characters).")
-                                     .format(limit=MAX_OUTPUT_CHARS))
+            raise TemplateLimitError(later("The filled-in text is too long (more than {limit} characters).",
+                                           limit=MAX_OUTPUT_CHARS))
         parts.append(piece)
     return "".join(parts)
 
@@ -174,7 +174,7 @@ def _check_product(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         if isinstance(seq, _SEQUENCES) and isinstance(count, int):
             if count * len(seq) > MAX_REPEAT:
-                raise TemplateLimitError(_("The template repeats text too many times."))
+                raise TemplateLimitError(later("The template repeats text too many times."))
             check_size(count * text_size(seq))
     if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_INT_BITS:
         raise too_large()
@@ -195,14 +195,14 @@ def _as_date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise TemplateError(_("“{value}” is not a date. Write it as YYYY-MM-DD, e.g. 2025-03-14.")
-                            .format(value=value)) from None
+        raise TemplateError(later("“{value}” is not a date. Write it as YYYY-MM-DD, e.g. 2025-03-14.",
+                                  value=value)) from None
 
 
 def as_decimal(value: Any) -> Decimal:
     """``value`` as a Decimal; text may use a decimal comma and spaces ("1 234,50")."""
     if isinstance(value, bool):
-        raise TemplateError(_("“{value}” is not a number.").format(value=value))
+        raise TemplateError(later("“{value}” is not a number.", value=value))
     if isinstance(value, Decimal):
         check_decimal(value)
         return value
@@ -215,9 +215,9 @@ def as_decimal(value: Any) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise TemplateError(_("“{value}” is not a number.").format(value=value)) from None
+        raise TemplateError(later("“{value}” is not a number.", value=value)) from None
     if not number.is_finite():
-        raise TemplateError(_("“{value}” is not a number.").format(value=value))
+        raise TemplateError(later("“{value}” is not a number.", value=value))
     check_decimal(number)  # 1e999999 is a number, but turning it into digits takes minutes
     return number
 
@@ -235,8 +235,8 @@ def _filters(locale: str) -> dict[str, Callable[..., str]]:
             try:
                 value = dt.time.fromisoformat(str(value).strip())
             except ValueError:
-                raise TemplateError(_("“{value}” is not a time of day. Write it as HH:MM, e.g. 14:30.")
-                                    .format(value=value)) from None
+                raise TemplateError(later("“{value}” is not a time of day. Write it as HH:MM, e.g. 14:30.",
+                                          value=value)) from None
         return format_time(value, locale, width)
 
     def number_filter(value: Any) -> str:
@@ -256,8 +256,8 @@ def _finalize(value: Any) -> Any:
         return ""
     size = len(value) if isinstance(value, str) else text_size(value, MAX_OUTPUT_CHARS)
     if size > MAX_OUTPUT_CHARS:
-        raise TemplateLimitError(_("The filled-in text is too long (more than {limit} characters).")
-                                 .format(limit=MAX_OUTPUT_CHARS))
+        raise TemplateLimitError(later("The filled-in text is too long (more than {limit} characters).",
+                                       limit=MAX_OUTPUT_CHARS))
     charge(size + 1)
     return value
 

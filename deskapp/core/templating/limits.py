@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import Any
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 
 MAX_OUTPUT_CHARS = 100_000
 """The longest text one render may produce (also any macro's or block's output)."""
@@ -112,22 +112,22 @@ class Budget:
     def check_time(self) -> None:
         """Raise once the deadline has passed."""
         if time.thread_time() > self.deadline:
-            raise TemplateLimitError(_("The template takes too long to fill in (more than {seconds} seconds).")
-                                     .format(seconds=RENDER_SECONDS))
+            raise TemplateLimitError(later("The template takes too long to fill in (more than {seconds} seconds).",
+                                           seconds=RENDER_SECONDS))
 
     def step(self) -> None:
         """Count one loop step."""
         self.iterations += 1
         if self.iterations > MAX_ITERATIONS:
-            raise TemplateLimitError(_("The template's loops repeat too many times (more than {limit} steps "
-                                       "in all).").format(limit=MAX_ITERATIONS))
+            raise TemplateLimitError(later("The template's loops repeat too many times (more than {limit} steps "
+                                           "in all).", limit=MAX_ITERATIONS))
         self.check_time()
 
     def charge(self, size: int) -> None:
         """Count ``size`` characters or items made."""
         self.work += size
         if self.work > MAX_WORK:
-            raise TemplateLimitError(_("The template makes too much text while it is filled in."))
+            raise TemplateLimitError(later("The template makes too much text while it is filled in."))
         self.check_time()
 
 
@@ -181,8 +181,8 @@ def one_call_deeper() -> Iterator[None]:
         return
     budget.check_time()
     if budget.depth >= MAX_CALL_DEPTH:
-        raise TemplateLimitError(_("The template's macros call each other too deeply (more than {limit} "
-                                   "levels).").format(limit=MAX_CALL_DEPTH))
+        raise TemplateLimitError(later("The template's macros call each other too deeply (more than {limit} "
+                                       "levels).", limit=MAX_CALL_DEPTH))
     budget.depth += 1
     try:
         yield

@@ -9,7 +9,8 @@ from jinja2 import UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 
-from deskapp.core.i18n import _
+from deskapp.core.errors import Message
+from deskapp.core.i18n import later
 from deskapp.core.templating.checks import inspect
 from deskapp.core.templating.environment import compiled
 from deskapp.core.templating.limits import TemplateError
@@ -18,7 +19,7 @@ from deskapp.core.templating.limits import TemplateError
 class MissingPrompt(TemplateError):
     """A fill-in the template needs was not given; ``names`` lists them."""
 
-    def __init__(self, message: str, names: tuple[str, ...]) -> None:
+    def __init__(self, message: Message, names: tuple[str, ...]) -> None:
         """Keep the message and the missing fill-ins' names."""
         super().__init__(message)
         self.names = names
@@ -50,15 +51,15 @@ def render(body: str, locale: str, context: Mapping[str, Any]) -> str:
         given = context.get("prompt") or {}
         missing = tuple(name for name in info.prompts if name not in given)
         if missing:
-            raise MissingPrompt(_("Fill in {names} first.").format(names=", ".join(missing)), missing) from None
+            raise MissingPrompt(later("Fill in {names} first.", names=", ".join(missing)), missing) from None
         absent = [name for name in info.variables if name not in context]
-        raise TemplateError(_("The text uses a value that is not available here: {names}.")
-                            .format(names=", ".join(absent) or "?")) from None
+        raise TemplateError(later("The text uses a value that is not available here: {names}.",
+                                  names=", ".join(absent) or "?")) from None
     except SecurityError:
-        raise TemplateError(_("The template tries to use something templates may not use.")) from None
+        raise TemplateError(later("The template tries to use something templates may not use.")) from None
     except TemplateError:
         raise
     except (RecursionError, MemoryError):  # a backstop: the limits stop both long before
-        raise TemplateError(_("The template is too complex to fill in.")) from None
+        raise TemplateError(later("The template is too complex to fill in.")) from None
     except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise TemplateError(_("The text could not be filled in: {reason}").format(reason=exc)) from None
+        raise TemplateError(later("The text could not be filled in: {reason}", reason=exc)) from None

@@ -75,7 +75,7 @@ class HistoryCheck(QObject):
     def _failed(self, exc: Exception) -> None:
         self.action.setEnabled(True)
         self._shown = ""
-        self._banner.show_message(self._describe(exc), "error")
+        self._banner.show_message(lambda: self._describe(exc), "error")
 
     def _say(self, text: str, kind: str) -> None:
         self._shown = text

@@ -37,7 +37,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent
 from deskapp.core.errors import DeskappError, InvalidInput, RecordNotFound
-from deskapp.core.i18n import _, ngettext
+from deskapp.core.i18n import later, ngettext
 from deskapp.core.security.passwords import hash_password, needs_rehash, verify_password
 from deskapp.core.security.permissions import CONSOLE_USERNAME, require
 from deskapp.core.services.kernel.integrity import add_audit_event
@@ -60,7 +60,7 @@ class SignInLocked(SignInFailed):
 
     def __init__(self, minutes: int) -> None:
         """Say how many minutes (at least 1) are left before the username may try again."""
-        super().__init__(lockout_message(minutes))
+        super().__init__(lambda: lockout_message(minutes))
         self.minutes = minutes
 
 
@@ -156,8 +156,8 @@ def sign_in(session: Session, username: str, password: str, *, now: dt.datetime 
     if agent is None or not matches or not agent.active:
         _audit(session, agent_id, _FAILED, None, {"username": name}, at=now)
         session.commit()
-        raise SignInFailed(_("The username or password is wrong, or the account is disabled. Check them and "
-                             "try again, or ask an administrator."))
+        raise SignInFailed(later("The username or password is wrong, or the account is disabled. Check them and "
+                                 "try again, or ask an administrator."))
     if agent.password_hash and needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
     _audit(session, agent.id, _SIGNED_IN, agent.id, {"username": agent.username}, at=now)
@@ -248,7 +248,7 @@ def add_user(session: Session, actor_id: int, username: str, password: str, *,
     _check_password(password)
     if name == CONSOLE_USERNAME or \
             session.scalars(select(Agent.id).where(func.lower(Agent.username) == name)).first() is not None:
-        raise InvalidInput(_("The username {username} is already taken.").format(username=name))
+        raise InvalidInput(later("The username {username} is already taken.", username=name))
     shown = " ".join((display_name or name).split())[:DISPLAY_NAME_MAX]
     agent = Agent(username=name, display_name=shown, role=member, ui_locale=ui_locale,
                   password_hash=hash_password(password), active=True)
@@ -346,7 +346,7 @@ def _find(session: Session, username: str) -> Agent:
     if agent is None:
         agent = session.scalars(select(Agent).where(func.lower(Agent.username) == name)).first()
     if agent is None or agent.username == CONSOLE_USERNAME:
-        raise RecordNotFound(_("There is no user {username}.").format(username=name))
+        raise RecordNotFound(later("There is no user {username}.", username=name))
     return agent
 
 
@@ -356,15 +356,15 @@ def _keep_an_admin(session: Session, agent: Agent) -> None:
     # Only an administrator who can sign in counts: sign-in normalises what is typed, so an
     # account stored under another form (before NFKC, e.g. "ａｄｍｉｎ") never matches it.
     if not any(normalise_username(name) == name for name in others):
-        raise LastAdministrator(_("{username} is the only active administrator. Make another user an "
-                                  "administrator first.").format(username=agent.username))
+        raise LastAdministrator(later("{username} is the only active administrator. Make another user an "
+                                      "administrator first.", username=agent.username))
 
 
 def _valid_username(username: str) -> str:
     name = normalise_username(username)
     if not name or len(name) > USERNAME_MAX or not all(c.isalnum() or c in "._-" for c in name):
-        raise InvalidInput(_("A username is 1 to {limit} letters, digits, dots, hyphens or underscores.").format(
-            limit=USERNAME_MAX))
+        raise InvalidInput(later("A username is 1 to {limit} letters, digits, dots, hyphens or underscores.",
+                                 limit=USERNAME_MAX))
     return name
 
 
@@ -372,12 +372,12 @@ def _valid_role(role: Role | str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise InvalidInput(_("Unknown role {role}: use rep, supervisor or admin.").format(role=role)) from None
+        raise InvalidInput(later("Unknown role {role}: use rep, supervisor or admin.", role=role)) from None
 
 
 def _check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(_("The password is too short: at least {limit} characters.").format(limit=PASSWORD_MIN))
+        raise InvalidInput(later("The password is too short: at least {limit} characters.", limit=PASSWORD_MIN))
 
 
 def _audit(session: Session, agent_id: int | None, action: str, entity_id: int | None,

@@ -20,7 +20,7 @@ from deskapp.core.domain.calls import DEFAULT_TEAM_AFTER_MINUTES, Callback, Call
 from deskapp.core.domain.models import Agent, Brand, Case, Customer
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.calls.matching import normalise_number
 from deskapp.core.services.kernel.actors import active_agent
@@ -78,32 +78,32 @@ def create_callback(session: Session, actor_id: int, due_at: dt.datetime, *, not
     """
     require(session, actor_id, "callback.create")
     if due_at.tzinfo is None:
-        raise InvalidInput(_("A callback time needs a time zone."))
+        raise InvalidInput(later("A callback time needs a time zone."))
     if len(note) > MAX_NOTE:
-        raise InvalidInput(_("The note of a callback is too long."))
+        raise InvalidInput(later("The note of a callback is too long."))
     call = None
     if call_id is not None:
         call = session.scalar(select(PhoneCall).where(PhoneCall.call_id == call_id))
         if call is None:
-            raise RecordNotFound(_("No call with this id is in the call log."))
+            raise RecordNotFound(later("No call with this id is in the call log."))
         customer_id = customer_id or call.customer_id
         number = number or call.number
         case_id = case_id or call.case_id
     if case_id is not None:
         case = session.get(Case, case_id)
         if case is None:
-            raise RecordNotFound(_("This case no longer exists."))
+            raise RecordNotFound(later("This case no longer exists."))
         customer_id = customer_id or case.customer_id
     brand_id = None
     if customer_id is not None:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise RecordNotFound(_("This customer no longer exists."))
+            raise RecordNotFound(later("This customer no longer exists."))
         brand_id = customer.brand_id
     if number:
         number = normalise_number(session, number)
     if customer_id is None and not number:
-        raise InvalidInput(_("Say whom to call back: a customer, a case, a call or a number."))
+        raise InvalidInput(later("Say whom to call back: a customer, a case, a call or a number."))
     callback = Callback(due_at=due_at, first_due_at=due_at, note=note.strip(), number=number or None,
                         customer_id=customer_id, brand_id=brand_id, call_id=call.id if call else None,
                         case_id=case_id, created_by=actor_id, created_at=utcnow(),
@@ -151,7 +151,7 @@ def snooze_callback(session: Session, actor_id: int, callback_id: int, until: dt
     require(session, actor_id, "callback.update")
     callback = _callback(session, callback_id)
     if until.tzinfo is None or until <= utcnow():
-        raise InvalidInput(_("Snooze a callback to a time still to come."))
+        raise InvalidInput(later("Snooze a callback to a time still to come."))
     callback.due_at = until
     callback.snoozes += 1
     audit(session, actor_id, "callback.snooze", "callback", callback.id)
@@ -196,10 +196,10 @@ def set_team_after(session: Session, actor_id: int, brand_code: str, minutes: in
     """After how many minutes overdue a personal callback of the brand becomes the team's; needs ``callback.policy``."""
     require(session, actor_id, "callback.policy")
     if not 0 <= minutes <= 7 * 24 * 60:
-        raise InvalidInput(_("Give the hand-over time in minutes, from 0 to a week."))
+        raise InvalidInput(later("Give the hand-over time in minutes, from 0 to a week."))
     brand = session.scalar(select(Brand).where(Brand.code == brand_code))
     if brand is None:
-        raise RecordNotFound(_("There is no brand {code}.").format(code=brand_code))
+        raise RecordNotFound(later("There is no brand {code}.", code=brand_code))
     policy = session.get(CallbackPolicy, brand.id) or CallbackPolicy(brand_id=brand.id)
     policy.team_after_minutes = minutes
     session.add(policy)
@@ -210,7 +210,7 @@ def set_team_after(session: Session, actor_id: int, brand_code: str, minutes: in
 def _callback(session: Session, callback_id: int) -> Callback:
     callback = session.get(Callback, callback_id)
     if callback is None:
-        raise RecordNotFound(_("This callback no longer exists."))
+        raise RecordNotFound(later("This callback no longer exists."))
     return callback
 
 
@@ -241,6 +241,6 @@ def agent_by_username(session: Session, actor_id: int, username: str) -> int:
     require(session, actor_id, "callback.view")
     agent_id = session.scalar(select(Agent.id).where(Agent.username == username))
     if agent_id is None:
-        raise RecordNotFound(_("There is no user {username}.").format(username=username))
+        raise RecordNotFound(later("There is no user {username}.", username=username))
     active_agent(session, agent_id)
     return agent_id

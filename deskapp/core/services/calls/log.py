@@ -21,7 +21,7 @@ from deskapp.core.domain.calls import PhoneCall
 from deskapp.core.domain.models import Case, Customer
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.calls.cti import CtiEvent
 from deskapp.core.services.calls.matching import CallerMatch, match_customers, normalise_number
@@ -104,7 +104,7 @@ def record_call(session: Session, actor_id: int, number: str, *, direction: str 
     require(session, actor_id, "call.log")
     e164 = _checked_number(session, number)
     if direction not in DIRECTIONS:
-        raise InvalidInput(_("The direction of a call is in or out."))
+        raise InvalidInput(later("The direction of a call is in or out."))
     now = utcnow()
     matches = match_customers(session, e164)
     call = PhoneCall(call_id=call_id or new_call_id(), number=e164, direction=direction, started_at=now,
@@ -201,7 +201,7 @@ def link_case(session: Session, actor_id: int, call_id: str, case_id: int) -> Ca
     call = _call(session, call_id)
     case = session.get(Case, case_id)
     if case is None:
-        raise RecordNotFound(_("This case no longer exists."))
+        raise RecordNotFound(later("This case no longer exists."))
     call.case_id, call.customer_id = case.id, case.customer_id
     audit(session, actor_id, "call.case", "phone_call", call.id, detail={"case_id": case.id})
     session.commit()
@@ -216,7 +216,7 @@ def new_call_id() -> str:
 def _checked_number(session: Session, number: str) -> str:
     e164 = normalise_number(session, number)
     if not e164 or not any(ch.isdigit() for ch in e164):
-        raise InvalidInput(_("Give the phone number to look up, e.g. +358 40 123 4567 or tel:+358401234567."))
+        raise InvalidInput(later("Give the phone number to look up, e.g. +358 40 123 4567 or tel:+358401234567."))
     return e164
 
 
@@ -228,7 +228,7 @@ def _clear_missed(session: Session, actor_id: int, e164: str, now: dt.datetime) 
 def _call(session: Session, call_id: str) -> PhoneCall:
     call = session.scalar(select(PhoneCall).where(PhoneCall.call_id == call_id))
     if call is None:
-        raise RecordNotFound(_("No call with this id is in the call log."))
+        raise RecordNotFound(later("No call with this id is in the call log."))
     return call
 
 

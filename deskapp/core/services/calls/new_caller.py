@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.calls import PhoneCall
 from deskapp.core.domain.models import Brand, Customer, CustomerPhone
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.search.phones import digits_reversed, region_of
 from deskapp.core.security.permissions import require
 from deskapp.core.services.calls.matching import normalise_number
@@ -53,13 +53,13 @@ def add_caller(session: Session, actor_id: int, number: str, *, given_name: str,
     require(session, actor_id, "customer.edit")
     given, family = clean_text(given_name).strip()[:100], clean_text(family_name).strip()[:100]
     if not (given or family):
-        raise InvalidInput(_("Type the caller's name."))
+        raise InvalidInput(later("Type the caller's name."))
     brand = session.scalar(select(Brand).where(Brand.code == brand_code))
     if brand is None:
-        raise InvalidInput(_("There is no brand {code}.").format(code=brand_code))
+        raise InvalidInput(later("There is no brand {code}.", code=brand_code))
     account = clean_text(account_number).strip()[:40] or _next_account(session)
     if session.scalar(select(Customer.id).where(Customer.account_number == account)) is not None:
-        raise InvalidInput(_("The account number {account} is already taken.").format(account=account))
+        raise InvalidInput(later("The account number {account} is already taken.", account=account))
     e164 = normalise_number(session, number)
     record = CustomerRecord(account_number=account, brand_code=brand.code, given_name=given, family_name=family,
                             phones=[e164] if e164.startswith("+") else [], preferred_locale=brand.default_locale)

@@ -20,7 +20,7 @@ from deskapp.core.domain.enums import CaseStatus, Channel, Priority, PurchasePha
 from deskapp.core.domain.models import Case, Customer
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel import tombstones
 from deskapp.core.services.kernel.actors import active_agent
@@ -115,16 +115,16 @@ def open_case(  # noqa: PLR0917 - the positional order is the UI's contract
     require(session, actor_id, "case.open")
     text = " ".join(clean_text(subject).split())
     if not text:
-        raise InvalidInput(_("Write a subject for the case."))
+        raise InvalidInput(later("Write a subject for the case."))
     if len(text) > SUBJECT_MAX:
-        raise InvalidInput(_("The subject is too long: at most {limit} characters.").format(limit=SUBJECT_MAX))
+        raise InvalidInput(later("The subject is too long: at most {limit} characters.", limit=SUBJECT_MAX))
     # A customer merged into another since the rep opened them: the case goes to the one they now are.
     customer = session.get(Customer, tombstones.kept_id(session, customer_id))
     if customer is None:
-        raise RecordNotFound(_("The customer no longer exists."))
+        raise RecordNotFound(later("The customer no longer exists."))
     if session.get(CustomerErasure, customer_id) is not None:
-        raise RecordErased(_("This customer's personal data was erased at their request: nothing more can be "
-                             "recorded about them."))
+        raise RecordErased(later("This customer's personal data was erased at their request: nothing more can be "
+                                 "recorded about them."))
     fields = {"customer_id": customer.id, "brand_id": customer.brand_id, "subject": text,
               "purchase_phase": PurchasePhase(purchase_phase), "support_stage": SupportStage(support_stage),
               "channel": Channel(channel), "priority": Priority(priority), "status": CaseStatus.OPEN,
@@ -222,7 +222,7 @@ def load_case(session: Session, case_id: int) -> Case:
     """
     case = session.get(Case, case_id, options=[selectinload(Case.owner)])
     if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     return case
 
 

@@ -12,7 +12,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.enums import Channel
 from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, PermissionDenied
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases.cases import load_case
 from deskapp.core.services.kernel.actors import active_agent
@@ -73,19 +73,19 @@ def stage_feedback(session: Session, actor_id: int, case_id: int, score: int, co
     """
     actor = require(session, actor_id, "feedback.record")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput(_("The satisfaction score must be a whole number from 1 to 5."))
+        raise InvalidInput(later("The satisfaction score must be a whole number from 1 to 5."))
     case = load_case(session, case_id)
     text = clean_text(comment).strip() if comment else ""
     if len(text) > COMMENT_MAX:
-        raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
+        raise InvalidInput(later("The comment is too long: at most {limit} characters.", limit=COMMENT_MAX))
     existing = session.scalars(select(Feedback).where(Feedback.case_id == case.id, Feedback.source == "rep")
                                .order_by(Feedback.captured_at.desc(), Feedback.id.desc()).limit(1)).first()
     if existing is not None:
         try:
             require(session, actor.id, "feedback.correct")
         except PermissionDenied:
-            raise PermissionDenied(_("The customer's feedback for this case is already recorded. Ask a supervisor "
-                                     "if it needs correcting.")) from None
+            raise PermissionDenied(later("The customer's feedback for this case is already recorded. Ask a supervisor "
+                                         "if it needs correcting.")) from None
     credited = credited_agent_id if credited_agent_id is not None else (
         existing.agent_id if existing is not None else actor.id)
     if credited is not None:

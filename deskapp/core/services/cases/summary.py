@@ -20,7 +20,7 @@ from deskapp.core.domain.enums import CaseStatus, Channel, NoteKind, PurchasePha
 from deskapp.core.domain.library import CallScript
 from deskapp.core.domain.models import Agent, Brand, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import N_, _, load_catalog, normalise_locale
+from deskapp.core.i18n import N_, later, load_catalog, normalise_locale
 from deskapp.core.security.permissions import require
 
 # The labels, marked for extraction; translated with the document's catalog, never the UI's.
@@ -92,7 +92,7 @@ def case_summary(session: Session, actor_id: int, case_id: int) -> CaseSummary:
     found = session.execute(select(Case, Customer, Brand.name).join(Customer, Customer.id == Case.customer_id)
                             .join(Brand, Brand.id == Case.brand_id).where(Case.id == case_id)).one_or_none()
     if found is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     case, customer, brand_name = found
     latest = (select(NoteRevision.note_id, func.max(NoteRevision.number).label("number"))
               .group_by(NoteRevision.note_id).subquery())

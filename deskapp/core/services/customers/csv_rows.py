@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.errors import InputFileError
-from deskapp.core.i18n import _, normalise_locale
+from deskapp.core.i18n import _, later, normalise_locale
 from deskapp.core.io.csv_io import unneutralise
 from deskapp.core.search.phones import to_e164
 from deskapp.core.services.customers.store import CustomerRecord
@@ -113,16 +113,15 @@ def map_header(header: Sequence[str], path: object) -> HeaderMap:
             unknown.append(cell.strip())
         elif name in index:
             raise InputFileError(
-                _("{path}: the column {column} appears twice in the header row.").format(path=path, column=name)
+                later("{path}: the column {column} appears twice in the header row.", path=path, column=name)
             )
         else:
             index[name] = position
     missing = [name for name in REQUIRED_COLUMNS if name not in index]
     if missing:
         raise InputFileError(
-            _("{path}: the header row lacks the column(s) {columns}. Required columns: {required}.").format(
-                path=path, columns=", ".join(missing), required=", ".join(REQUIRED_COLUMNS)
-            )
+            later("{path}: the header row lacks the column(s) {columns}. Required columns: {required}.",
+                  path=path, columns=", ".join(missing), required=", ".join(REQUIRED_COLUMNS))
         )
     return HeaderMap(index, unknown, len(header))
 

@@ -20,7 +20,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.models import Brand, Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import DeskappError, InvalidInput, RecordErased, RecordNotFound
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, later
 from deskapp.core.search.normalize import email_key, search_text
 from deskapp.core.search.phones import digits_reversed
 from deskapp.core.security.permissions import require
@@ -63,8 +63,8 @@ class CustomerConflict(DeskappError):
 
     def __init__(self, mine: dict[str, Any], theirs: ProfileRow) -> None:
         """Keep both sides for the conflict view."""
-        super().__init__(_("Someone else changed this customer a moment ago. Compare their version with "
-                           "yours, then save again."))
+        super().__init__(later("Someone else changed this customer a moment ago. Compare their version with "
+                               "yours, then save again."))
         self.mine = dict(mine)
         self.theirs = theirs
 
@@ -96,10 +96,10 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
     customer_id = tombstones.kept_id(session, customer_id)
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise RecordNotFound(_("The customer no longer exists."))
+        raise RecordNotFound(later("The customer no longer exists."))
     if session.get(CustomerErasure, customer_id) is not None:
-        raise RecordErased(_("This customer's personal data was erased at their request: nothing more can be "
-                             "recorded about them."))
+        raise RecordErased(later("This customer's personal data was erased at their request: nothing more can be "
+                                 "recorded about them."))
     region = session.scalar(select(Brand.default_region).where(Brand.id == customer.brand_id))
     lists = _validated_lists(changes, region)
     values = _validated({name: value for name, value in changes.items() if name not in LIST_FIELDS})
@@ -136,19 +136,18 @@ def update_customer(session: Session, actor_id: int, customer_id: int, changes: 
 def _validated(changes: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
-        raise InvalidInput(_("These customer fields cannot be changed here: {names}.").format(
-            names=", ".join(unknown)))
+        raise InvalidInput(later("These customer fields cannot be changed here: {names}.", names=", ".join(unknown)))
     values: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "birth_year":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise InvalidInput(_("The birth year must be a whole number."))
+                raise InvalidInput(later("The birth year must be a whole number."))
             values[name] = value
             continue
         text = " ".join(clean_text(str(value)).split()) if value is not None else ""
         if len(text) > TEXT_LIMITS[name]:
-            raise InvalidInput(_("{field} is too long: at most {limit} characters.").format(
-                field=_(FIELD_LABELS.get(name, name)), limit=TEXT_LIMITS[name]))
+            raise InvalidInput(later("{field} is too long: at most {limit} characters.",
+                                     field=later(FIELD_LABELS.get(name, name)), limit=TEXT_LIMITS[name]))
         if name in {"given_name", "family_name"}:
             values[name] = text
         elif name == "preferred_locale":
@@ -173,7 +172,8 @@ def _validated_lists(changes: dict[str, Any], region: str | None) -> dict[str, l
             else:
                 items = check_alerts(items)
         except FieldInvalid as bad:  # the import's words, with the field the rep typed in
-            raise InvalidInput(_("{field}: {reason}").format(field=_(LIST_LABELS[name]), reason=bad.reason)) from None
+            raise InvalidInput(later("{field}: {reason}",
+                                     field=later(LIST_LABELS[name]), reason=bad.reason)) from None
         lists[name] = items
     return lists
 

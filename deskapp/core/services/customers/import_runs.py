@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.imports import ImportRun
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,8 @@ def start_run(dbapi: Any) -> int:
     for _id, state, started, host, pid, heartbeat in dbapi.execute(
             "SELECT id, state, started_at, host, pid, heartbeat_at FROM import_run").fetchall():
         if state != DONE and not _is_dead(host, pid, heartbeat, now):
-            raise ImportAlreadyRunning(_("Another customer import has been running since {time} (UTC). Wait for "
-                                         "it to finish, then import again.").format(time=started[:16]))
+            raise ImportAlreadyRunning(later("Another customer import has been running since {time} (UTC). Wait for "
+                                             "it to finish, then import again.", time=started[:16]))
     cursor = dbapi.execute(
         "INSERT INTO import_run (state, started_at, heartbeat_at, rows_written, host, pid) VALUES (?, ?, ?, 0, ?, ?)",
         (RUNNING, _stamp(now), _stamp(now), socket.gethostname(), os.getpid()))
@@ -117,7 +117,7 @@ def check_in(dbapi: Any, run_id: int, rows: int) -> None:
     cursor = dbapi.execute("UPDATE import_run SET heartbeat_at = ?, rows_written = ? WHERE id = ? AND state = ?",
                            (_stamp(utcnow()), rows, run_id, RUNNING))
     if cursor.rowcount != 1:
-        raise ImportAbandoned(_("The import stalled for so long that it was taken back. Import the file again."))
+        raise ImportAbandoned(later("The import stalled for so long that it was taken back. Import the file again."))
 
 
 def journal_new(dbapi: Any, run_id: int, first_id: int, last_id: int) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.domain.models import Customer
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.store import PROFILE_FIELDS
 from deskapp.core.services.kernel import tombstones
@@ -73,7 +73,7 @@ def load_profile(session: Session, customer: int | str) -> ProfileRow:
         query = query.where(Customer.account_number == customer.strip())
     row = session.scalars(query).one_or_none()
     if row is None:
-        raise RecordNotFound(_("No customer with account {account} was found.").format(account=customer))
+        raise RecordNotFound(later("No customer with account {account} was found.", account=customer))
     kept = tombstones.kept_id(session, row.id)
     if kept != row.id:  # merged into another: an old reference finds the customer it now is
         return load_profile(session, kept)

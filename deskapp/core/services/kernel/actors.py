@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.enums import Role
 from deskapp.core.domain.models import Agent
 from deskapp.core.errors import PermissionDenied
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import CONSOLE_USERNAME
 
 
@@ -26,7 +26,7 @@ def active_agent(session: Session, agent_id: int) -> Agent:
     """
     agent = session.get(Agent, agent_id)
     if agent is None or not agent.active:
-        raise PermissionDenied(_("This user account does not exist or is disabled. Sign in again."))
+        raise PermissionDenied(later("This user account does not exist or is disabled. Sign in again."))
     return agent
 
 

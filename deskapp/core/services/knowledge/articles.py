@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from deskapp.core.domain.knowledge import Article, ArticleVariant, ArticleVersion, Audience
 from deskapp.core.domain.models import Agent, Brand
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
+from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, later, normalise_locale
 from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
@@ -78,7 +78,7 @@ class ArticleDetail:
         chosen = pick_locale([v.locale for v in self.variants], wanted, brand_default, self.source_locale)
         found = self.variant(chosen)
         if found is None:
-            raise RecordNotFound(_("The article “{key}” has no text in any language.").format(key=self.key))
+            raise RecordNotFound(later("The article “{key}” has no text in any language.", key=self.key))
         return found
 
 
@@ -157,9 +157,8 @@ def save_article(
     if article is None:
         if not KEY_PATTERN.match(key):
             raise InvalidInput(
-                _(
-                    "“{key}” cannot be an article key: use lower-case letters, digits, dots, dashes and underscores."
-                ).format(key=key)
+                later("“{key}” cannot be an article key: use lower-case letters, digits, dots, dashes and underscores.",
+                      key=key)
             )
         article = Article(key=key, source_locale=code, owner_id=actor_id, variants=[])
         session.add(article)
@@ -193,9 +192,9 @@ def apply_text(
     """
     title, short_answer, body = clean_text(title).strip(), clean_text(short_answer).strip(), clean_text(body)
     if not title:
-        raise InvalidInput(_("The article needs a title."))
+        raise InvalidInput(later("The article needs a title."))
     if len(title) > MAX_TITLE_CHARS:
-        raise InvalidInput(_("The title is longer than {count} characters.").format(count=MAX_TITLE_CHARS))
+        raise InvalidInput(later("The title is longer than {count} characters.", count=MAX_TITLE_CHARS))
     variant = next((v for v in article.variants if v.locale == locale), None)
     changed = variant is None or (variant.title, variant.short_answer, variant.body) != (title, short_answer, body)
     if variant is None:
@@ -244,7 +243,7 @@ def load_article(session: Session, key: str) -> Article:
         select(Article).options(selectinload(Article.variants)).where(Article.key == key)
     ).one_or_none()
     if article is None:
-        raise RecordNotFound(_("There is no article “{key}”.").format(key=key))
+        raise RecordNotFound(later("There is no article “{key}”.", key=key))
     return article
 
 
@@ -289,7 +288,7 @@ def brand_id(session: Session, code: str) -> int:
     """The id of the brand with ``code``."""
     found = session.scalar(select(Brand.id).where(Brand.code == code))
     if found is None:
-        raise InvalidInput(_("There is no brand “{brand}”.").format(brand=code))
+        raise InvalidInput(later("There is no brand “{brand}”.", brand=code))
     return found
 
 
@@ -301,7 +300,7 @@ def locale_code(locale: str | None) -> str:
     """
     code = normalise_locale(locale)
     if code is None or code not in CUSTOMER_LOCALES:
-        raise InvalidInput(_("“{locale}” is not a language the desk answers in.").format(locale=locale))
+        raise InvalidInput(later("“{locale}” is not a language the desk answers in.", locale=locale))
     return code
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.knowledge import ArticleVersion
 from deskapp.core.domain.models import Agent, Brand, Case
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.search.normalize import search_text
 from deskapp.core.security.permissions import require
 from deskapp.core.services.knowledge.articles import MAX_TITLE_CHARS, load_article, locale_code
@@ -72,7 +72,7 @@ def draft_from_case(session: Session, actor_id: int, case_id: int, locale: str) 
     require(session, actor_id, "kb.edit")
     case = session.get(Case, case_id)
     if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     notes = [note.body for note in case_notes(session, actor_id, case_id) if note.body.strip()]
     brand = session.get(Brand, case.brand_id)
     slug = "-".join(search_text(case.subject).split()[:6]) or "article"

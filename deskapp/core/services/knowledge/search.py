@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.knowledge import Audience
 from deskapp.core.domain.models import Brand
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, _, normalise_locale
+from deskapp.core.i18n import CUSTOMER_LOCALES, SOURCE_LOCALE, later, normalise_locale
 from deskapp.core.search import fts
 from deskapp.core.search.query import parse_query
 from deskapp.core.security.permissions import require
@@ -102,7 +102,7 @@ def search_hits(
     args: Any = tuple(values[name] for name in names) if positional else {name: values[name] for name in names}
     rows = fetch_rows(connection, sql, args)
     if brand and not rows and session.scalar(sa.select(Brand.id).where(Brand.code == brand)) is None:
-        raise InvalidInput(_("There is no brand “{brand}”.").format(brand=brand))
+        raise InvalidInput(later("There is no brand “{brand}”.", brand=brand))
     scale = 4 * len(words)
     return [
         SearchHit(

@@ -22,7 +22,7 @@ from deskapp.core.domain.library import Response
 from deskapp.core.domain.models import Agent, Brand, Case, Customer
 from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import _, normalise_locale
+from deskapp.core.i18n import later, normalise_locale
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.dates import start_of_day
@@ -90,7 +90,7 @@ def use_article(
     article = load_article(session, key)
     text = article_detail(session, article).best(normalise_locale(locale), brand_default)
     if case_id is not None and session.get(Case, case_id) is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     session.add(
         LibraryUse(kind=UseKind.ARTICLE, article_id=article.id, case_id=case_id, agent_id=actor_id, locale=text.locale)
     )
@@ -106,7 +106,7 @@ def record_response_use(session: Session, actor_id: int, key: str, *, case_id: i
     require(session, actor_id, "response.use")
     response_id = session.scalar(select(Response.id).where(Response.key == key))
     if response_id is None:
-        raise RecordNotFound(_("There is no response “{key}”.").format(key=key))
+        raise RecordNotFound(later("There is no response “{key}”.", key=key))
     session.add(
         LibraryUse(
             kind=UseKind.RESPONSE,
@@ -124,7 +124,7 @@ def flag_article(session: Session, actor_id: int, key: str, comment: str, locale
     require(session, actor_id, "kb.flag")
     text = clean_text(comment).strip()
     if not text:
-        raise InvalidInput(_("Say what is outdated or wrong, so the article can be fixed."))
+        raise InvalidInput(later("Say what is outdated or wrong, so the article can be fixed."))
     article = load_article(session, key)
     flag = ArticleFlag(
         article_id=article.id,
@@ -171,7 +171,7 @@ def resolve_flag(session: Session, actor_id: int, flag_id: int) -> None:
     require(session, actor_id, "kb.review_flags")
     flag = session.get(ArticleFlag, flag_id)
     if flag is None:
-        raise RecordNotFound(_("This flag no longer exists."))
+        raise RecordNotFound(later("This flag no longer exists."))
     if flag.resolved_at is None:
         flag.resolved_at, flag.resolved_by_id = dt.datetime.now(dt.UTC), actor_id
         audit(session, actor_id, "kb.resolve_flag", "kb_article", flag.article_id, detail={"flag": flag.id})
@@ -267,5 +267,5 @@ def customer_context(session: Session, actor_id: int, customer_id: int | None) -
         .where(Customer.id == customer_id)
     ).one_or_none()
     if row is None:
-        raise RecordNotFound(_("This customer no longer exists."))
+        raise RecordNotFound(later("This customer no longer exists."))
     return CustomerContext(row[0] or None, row[1], row[2])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Brand, Case, Customer, CustomerEmail, CustomerPhone
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.search.normalize import tokens
 from deskapp.core.search.similarity import LIKELY, NAME_ONLY_BEST, Person, candidate_pairs, score
 from deskapp.core.security.permissions import require
@@ -128,7 +128,7 @@ def _ordered(a: Person, b: Person, value: float, reasons: tuple[str, ...], count
 def _brand_id(session: Session, code: str) -> int:
     found = session.scalar(select(Brand.id).where(Brand.code == code.strip().casefold()))
     if found is None:
-        raise RecordNotFound(_("No brand with the code {code} was found.").format(code=code))
+        raise RecordNotFound(later("No brand with the code {code} was found.", code=code))
     return found
 
 

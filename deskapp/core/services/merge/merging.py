@@ -30,7 +30,7 @@ from deskapp.core.domain.base import Base, utcnow
 from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import Customer, CustomerAlert, CustomerEmail, CustomerPhone
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.store import CustomerRecord, customer_search_text, family_key
 from deskapp.core.services.kernel.audit import audit
@@ -91,8 +91,8 @@ def merge_customers(session: Session, actor_id: int, keep: int | str, other: int
     taken = set(take)
     unknown = sorted(taken - set(FIELDS))
     if unknown:
-        raise InvalidInput(_("These fields cannot be chosen in a merge: {names}. Choose from: {known}.").format(
-            names=", ".join(unknown), known=", ".join(FIELDS)))
+        raise InvalidInput(later("These fields cannot be chosen in a merge: {names}. Choose from: {known}.",
+                                 names=", ".join(unknown), known=", ".join(FIELDS)))
     preview = merge_preview(session, actor_id, keep, other)
     try:
         result = _merge(session, actor_id, preview, taken, (keep_version, other_version))
@@ -144,8 +144,8 @@ def bump_version(session: Session, customer_id: int, expected: int) -> None:
                            .values(version_id=_CUSTOMER.c.version_id + 1, updated_at=utcnow()))
     if done.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
         account = session.scalar(select(_CUSTOMER.c.account_number).where(_CUSTOMER.c.id == customer_id))
-        raise MergeConflict(_("{account} was changed by someone else after the preview. Look at the preview "
-                              "again, then merge.").format(account=account))
+        raise MergeConflict(later("{account} was changed by someone else after the preview. Look at the preview "
+                                  "again, then merge.", account=account))
 
 
 def _unite(session: Session, journal: dict[str, Any], name: str, keep_id: int, other_id: int, *,

@@ -18,7 +18,7 @@ from deskapp.core.domain.models import Case, CaseNote, Customer, CustomerAlert, 
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.domain.quality import Feedback, Review
 from deskapp.core.errors import DeskappError, RecordNotFound
-from deskapp.core.i18n import N_, _
+from deskapp.core.i18n import N_, later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.customers.store import PROFILE_FIELDS
 
@@ -98,7 +98,7 @@ def find_customer(session: Session, ref: int | str) -> Customer:
     else:
         found = session.scalars(select(Customer).where(Customer.account_number == ref.strip())).one_or_none()
     if found is None:
-        raise RecordNotFound(_("No customer with account {account} was found.").format(account=ref))
+        raise RecordNotFound(later("No customer with account {account} was found.", account=ref))
     return found
 
 
@@ -111,20 +111,21 @@ def merged_into(session: Session, customer_id: int) -> CustomerMerge | None:
 def check_mergeable(session: Session, keep: Customer, other: Customer) -> None:
     """Refuse what cannot be merged, with a reason a supervisor can act on."""
     if keep.id == other.id:
-        raise MergeRefused(_("A customer cannot be merged into itself."))
+        raise MergeRefused(later("A customer cannot be merged into itself."))
     if session.scalar(select(CustomerErasure.customer_id).where(
             CustomerErasure.customer_id.in_((keep.id, other.id)))) is not None:
-        raise MergeRefused(_("A customer whose personal data was erased cannot be merged."))
+        raise MergeRefused(later("A customer whose personal data was erased cannot be merged."))
     for customer in (other, keep):
         done = merged_into(session, customer.id)
         if done is not None:
             target = session.get(Customer, done.keep_id)
-            raise MergeRefused(_("{account} is already merged into {target}.").format(
-                account=customer.account_number, target=target.account_number if target else done.keep_id))
+            raise MergeRefused(later("{account} is already merged into {target}.",
+                                     account=customer.account_number,
+                                     target=target.account_number if target else done.keep_id))
     if keep.kind != other.kind:
-        raise MergeRefused(_("An internal department and an external customer cannot be merged."))
+        raise MergeRefused(later("An internal department and an external customer cannot be merged."))
     if keep.brand_id != other.brand_id:
-        raise MergeRefused(_("Customers of different brands cannot be merged."))
+        raise MergeRefused(later("Customers of different brands cannot be merged."))
 
 
 def _side(session: Session, customer: Customer) -> MergeSide:

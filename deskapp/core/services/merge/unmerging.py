@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.merge import CustomerMerge
 from deskapp.core.domain.models import Agent, Customer
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.merge.merging import LISTS, bump_version, move_back, reindex
@@ -97,17 +97,16 @@ def unmerge_customer(session: Session, actor_id: int, other: int | str, *,
     other_row = find_customer(session, other)
     merge = merged_into(session, other_row.id)
     if merge is None:
-        raise MergeRefused(_("{account} is not merged into another customer.").format(
-            account=other_row.account_number))
+        raise MergeRefused(later("{account} is not merged into another customer.", account=other_row.account_number))
     keep_row = session.get(Customer, merge.keep_id)
     assert keep_row is not None  # a foreign key
     if (now or utcnow()) - merge.merged_at > UNMERGE_WINDOW:
-        raise MergeRefused(_("{account} was merged more than {days} days ago; that can no longer be undone.").format(
-            account=other_row.account_number, days=UNMERGE_WINDOW.days))
-    later = merged_into(session, keep_row.id)
-    if later is not None:
-        raise MergeRefused(_("{account} has since been merged into another customer. Unmerge it first.").format(
-            account=keep_row.account_number))
+        raise MergeRefused(later("{account} was merged more than {days} days ago; that can no longer be undone.",
+                                 account=other_row.account_number, days=UNMERGE_WINDOW.days))
+    newer = merged_into(session, keep_row.id)
+    if newer is not None:
+        raise MergeRefused(later("{account} has since been merged into another customer. Unmerge it first.",
+                                 account=keep_row.account_number))
     try:
         result = _unmerge(session, actor_id, merge, keep_row, other_row)
     except BaseException:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.domain.models import Agent, NoteRevision
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 
 Op = Literal["equal", "insert", "delete"]
@@ -90,8 +90,8 @@ def note_diff(session: Session, actor_id: int, note_id: int, from_rev: int, to_r
              .where(NoteRevision.note_id == note_id, NoteRevision.number.in_((from_rev, to_rev))))
     found = {rev.number: (rev, name) for rev, name in session.execute(query)}
     if from_rev not in found or to_rev not in found:
-        raise RecordNotFound(_("This note has no revision {number}.").format(
-            number=from_rev if from_rev not in found else to_rev))
+        raise RecordNotFound(later("This note has no revision {number}.",
+                                   number=from_rev if from_rev not in found else to_rev))
     (old, old_name), (new, new_name) = found[from_rev], found[to_rev]
     return NoteDiff(
         note_id=note_id,

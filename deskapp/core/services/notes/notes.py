@@ -29,7 +29,7 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.models import Agent, Case, CaseNote, Customer, Draft, NoteRevision
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import DeskappError, InvalidInput, PermissionDenied, RecordErased, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.integrity import chain_key, lock_chain, seal_revision
@@ -128,7 +128,7 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
     if note_id is not None:
         note = session.get(CaseNote, note_id)
         if note is None:
-            raise RecordNotFound(_("The note no longer exists."))
+            raise RecordNotFound(later("The note no longer exists."))
         case_id = note.case_id
     if case_id is not None:
         writable_case(session, case_id)
@@ -136,8 +136,8 @@ def save_draft(session: Session, actor_id: int, case_id: int | None, body: str,
     draft = drafts[0] if drafts else Draft(agent_id=actor_id, case_id=case_id, note_id=note_id)
     if based_on is not UNCHECKED and (draft.saved_at if drafts else None) != based_on:
         session.rollback()
-        raise DraftConflict(_("This note was also changed in another deskapp window. Your text here is kept "
-                              "but not saved: close one of the windows, then save again."))
+        raise DraftConflict(later("This note was also changed in another deskapp window. Your text here is kept "
+                                  "but not saved: close one of the windows, then save again."))
     for extra in drafts[1:]:  # two windows raced to create it; keep the newest
         session.delete(extra)
     draft.body = clean_body(body)
@@ -209,9 +209,9 @@ def edit_note(session: Session, actor_id: int, note_id: int, body: str) -> NoteR
     text = _valid_body(body)
     note = session.get(CaseNote, note_id)
     if note is None:
-        raise RecordNotFound(_("The note no longer exists."))
+        raise RecordNotFound(later("The note no longer exists."))
     if note.author_id != editor.id:
-        raise PermissionDenied(_("Only the author of a note can change it. Add a note of your own instead."))
+        raise PermissionDenied(later("Only the author of a note can change it. Add a note of your own instead."))
     writable_case(session, note.case_id)
     latest = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                              .order_by(NoteRevision.number.desc()).limit(1)).one()
@@ -273,19 +273,19 @@ def writable_case(session: Session, case_id: int) -> Case:
                            .execution_options(populate_existing=True)).first()
     if case is None:
         session.rollback()
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     if session.get(CustomerErasure, case.customer_id) is not None:
         session.rollback()
-        raise RecordErased(_("This customer's personal data was erased at their request, so nothing more can be "
-                             "saved about them. Your text was not saved: copy what you still need elsewhere, "
-                             "then discard it."))
+        raise RecordErased(later("This customer's personal data was erased at their request, so nothing more can be "
+                                 "saved about them. Your text was not saved: copy what you still need elsewhere, "
+                                 "then discard it."))
     return case
 
 
 def _valid_body(body: str) -> str:
     text = clean_body(body)
     if not text.strip():
-        raise InvalidInput(_("The note is empty. Write something before saving."))
+        raise InvalidInput(later("The note is empty. Write something before saving."))
     return text
 
 
@@ -308,8 +308,8 @@ def commit_note(session: Session, note_id: int) -> NoteRow:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise NoteConflict(_("This note was changed somewhere else at the same moment. Your text is "
-                             "kept as a draft: reload the note and save again.")) from None
+        raise NoteConflict(later("This note was changed somewhere else at the same moment. Your text is "
+                                 "kept as a draft: reload the note and save again.")) from None
     row = _note_rows(session, [note_id])[0]
     session.commit()
     return row

@@ -23,7 +23,7 @@ from deskapp.core.domain.base import utcnow
 from deskapp.core.domain.models import Case, Customer, CustomerEmail, CustomerPhone, Draft, NoteRevision
 from deskapp.core.domain.privacy import CustomerErasure
 from deskapp.core.errors import InvalidInput, RecordErased, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.search.normalize import fold
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel import tombstones
@@ -151,21 +151,21 @@ def customer_by_account(session: Session, account: str, *, lock: bool = False) -
     """
     found = session.scalar(select(Customer.id).where(Customer.account_number == account.strip()))
     if found is None:
-        raise RecordNotFound(_("No customer has the account number {account}.").format(account=account.strip()))
+        raise RecordNotFound(later("No customer has the account number {account}.", account=account.strip()))
     # An account merged into another is the same person now: the request is about the kept customer.
     query = select(Customer).where(Customer.id == tombstones.kept_id(session, found))
     customer = session.scalars(query.with_for_update() if lock else query).one()
     if session.get(CustomerErasure, customer.id) is not None:
-        raise RecordErased(_("This customer's personal data was already erased."))
+        raise RecordErased(later("This customer's personal data was already erased."))
     return customer
 
 
 def _checked_reason(session: Session, customer: Customer, reason: str) -> str:
     why = " ".join(reason.split())
     if not why:
-        raise InvalidInput(_("Give the reason for the erasure, e.g. the reference of the customer's request."))
+        raise InvalidInput(later("Give the reason for the erasure, e.g. the reference of the customer's request."))
     if len(why) > REASON_MAX:
-        raise InvalidInput(_("The reason is too long: at most {limit} characters.").format(limit=REASON_MAX))
+        raise InvalidInput(later("The reason is too long: at most {limit} characters.", limit=REASON_MAX))
     folded, digits = fold(why), "".join(ch for ch in why if ch.isdigit())
     words = [customer.given_name, customer.family_name, customer.organisation or "", customer.account_number]
     words += session.scalars(select(CustomerEmail.address).where(CustomerEmail.customer_id == customer.id))
@@ -173,6 +173,6 @@ def _checked_reason(session: Session, customer: Customer, reason: str) -> str:
     phones = session.scalars(select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer.id))
     named = named or any(len(phone) > 6 and phone[-7:] in digits for phone in phones)
     if named:
-        raise InvalidInput(_("The reason must not contain the customer's name, e-mail, phone or account number: "
-                             "the audit log keeps it after the customer is erased."))
+        raise InvalidInput(later("The reason must not contain the customer's name, e-mail, phone or account number: "
+                                 "the audit log keeps it after the customer is erased."))
     return why

@@ -23,7 +23,7 @@ from deskapp.core.domain.enums import CustomerKind
 from deskapp.core.domain.models import Brand, Case, CaseNote, Customer, NoteRevision
 from deskapp.core.domain.privacy import BrandRetention, CustomerErasure
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.privacy.erase import erase_customer, scrub
@@ -48,8 +48,8 @@ def parse_period(text: str) -> str:
     """
     match = _DURATION.match(text or "")
     if match is None or int(match.group(1)) == 0:
-        raise InvalidInput(_("{period} is not a period: write a number and y, m or d, e.g. 3y, 18m or 400d.").format(
-            period=text))
+        raise InvalidInput(later("{period} is not a period: write a number and y, m or d, e.g. 3y, 18m or 400d.",
+                                 period=text))
     return f"{int(match.group(1))}{match.group(2).lower()}"
 
 
@@ -119,7 +119,7 @@ def set_brand_retention(session: Session, actor_id: int, brand_code: str, period
     require(session, actor_id, "customer.erase")
     brand = session.scalars(select(Brand).where(Brand.code == brand_code.strip())).first()
     if brand is None:
-        raise RecordNotFound(_("No brand has the code {code}.").format(code=brand_code))
+        raise RecordNotFound(later("No brand has the code {code}.", code=brand_code))
     normal = parse_period(period) if period is not None else None
     row = session.get(BrandRetention, brand.id)
     if normal is None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from deskapp.core.domain.models import Agent, Brand, Case
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.services.customers.profile import load_profile
 
 
@@ -43,12 +43,12 @@ def template_context(session: Session, customer: int | str | None, *, agent_id: 
     if agent_id is not None:
         agent = session.get(Agent, agent_id)
         if agent is None:
-            raise RecordNotFound(_("This user account does not exist."))
+            raise RecordNotFound(later("This user account does not exist."))
         ctx["agent"] = {"given_name": agent.display_name.split(" ")[0], "display_name": agent.display_name}
     if case_id is not None:
         case = session.get(Case, case_id)
         if case is None:
-            raise RecordNotFound(_("The case no longer exists."))
+            raise RecordNotFound(later("The case no longer exists."))
         ctx["case"] = {"reference": case.reference, "subject": case.subject}
         brand_id = brand_id or case.brand_id
     brand = session.get(Brand, brand_id) if brand_id is not None else None
@@ -65,5 +65,5 @@ def case_reference(session: Session, case_id: int) -> str:
     """
     reference = session.scalar(select(Case.reference_number).where(Case.id == case_id))
     if reference is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     return format_case_reference(reference)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from deskapp.core.errors import InputFileError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.io.inputs import stat_input
 from deskapp.core.services.responses.languages import Localised, locale_order
 
@@ -72,16 +72,17 @@ def read_library_text(text: str, expected_format: str, list_name: str) -> list[t
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputFileError(_("The file is not valid YAML (line {line}): {reason}").format(
-            line=mark.line + 1 if mark else "?", reason=getattr(exc, "problem", None) or exc)) from None
+        raise InputFileError(later("The file is not valid YAML (line {line}): {reason}",
+                                   line=mark.line + 1 if mark else "?",
+                                   reason=getattr(exc, "problem", None) or exc)) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict) or data.get("format") != expected_format:
-        raise InputFileError(_("This is not a library file of the expected kind: the first line must be "
-                               "“format: {format}”.").format(format=expected_format))
+        raise InputFileError(later("This is not a library file of the expected kind: the first line must be "
+                                   "“format: {format}”.", format=expected_format))
     entries = data.get(list_name)
     if not isinstance(entries, list):
-        raise InputFileError(_("The file has no “{name}:” list.").format(name=list_name))
+        raise InputFileError(later("The file has no “{name}:” list.", name=list_name))
     lines: list[int | None] = [None] * len(entries)
     for key_node, value_node in node.value if node is not None else ():
         if key_node.value == list_name and isinstance(value_node, yaml.SequenceNode):
@@ -119,9 +120,9 @@ def read_file_text(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(_("{path} is not a UTF-8 text file.").format(path=path)) from None
+        raise InputFileError(later("{path} is not a UTF-8 text file.", path=path)) from None
     except OSError as exc:
-        raise InputFileError(_("{path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
+        raise InputFileError(later("{path}: {reason}", path=path, reason=exc.strerror or exc)) from None
 
 
 def revision_fields(variant: Any, source: Any) -> dict[str, int | None]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import SOURCE_LOCALE, _, current_locale, normalise_locale
+from deskapp.core.i18n import SOURCE_LOCALE, _, current_locale, later, normalise_locale
 from deskapp.core.templating import MissingPrompt, TemplateError, as_decimal
 
 PROMPT_TYPES = ("text", "date", "number", "money")
@@ -64,9 +64,9 @@ def prompt_values(specs: Iterable[PromptSpec], given: Mapping[str, Any], locale:
             else:
                 values[spec.name] = raw
         except (ValueError, TemplateError):
-            raise InvalidInput(_("{label} ({name}): “{value}” is not a valid {type}.").format(
-                label=spec.label(locale), name=spec.name, value=raw, type=spec.type)) from None
+            raise InvalidInput(later("{label} ({name}): “{value}” is not a valid {type}.",
+                                     label=spec.label(locale), name=spec.name, value=raw, type=spec.type)) from None
     if missing:
         names = ", ".join(_("{label} ({name})").format(label=s.label(locale), name=s.name) for s in missing)
-        raise MissingPrompt(_("Fill in {names} first.").format(names=names), tuple(s.name for s in missing))
+        raise MissingPrompt(later("Fill in {names} first.", names=names), tuple(s.name for s in missing))
     return values

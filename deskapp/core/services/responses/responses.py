@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 from deskapp.core.domain.enums import ResponseCategory
 from deskapp.core.domain.library import Response, ResponseVariant
 from deskapp.core.domain.models import Brand
-from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import CUSTOMER_LOCALES, _, normalise_locale
+from deskapp.core.errors import InvalidInput, Message, RecordNotFound
+from deskapp.core.i18n import CUSTOMER_LOCALES, later, normalise_locale
 from deskapp.core.search.normalize import fold, tokens
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
@@ -40,7 +40,7 @@ from deskapp.core.templating import TemplateProblem, render, validate
 class InvalidTemplate(InvalidInput):
     """A response text that cannot be saved; ``problems`` says where and why."""
 
-    def __init__(self, message: str, problems: Iterable[TemplateProblem]) -> None:
+    def __init__(self, message: Message, problems: Iterable[TemplateProblem]) -> None:
         """Keep the summary message and every problem."""
         super().__init__(message)
         self.problems = tuple(problems)
@@ -173,13 +173,13 @@ def side_by_side(session: Session, actor_id: int, key: str, customer_locale: str
     detail = _detail(session, key)
     available = [v.locale for v in detail.variants]
     if not available:
-        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+        raise RecordNotFound(later("The response “{key}” has no text in any language.", key=key))
     customer = pick_locale(available, customer_locale, brand_default, detail.source_locale)
     rep = pick_locale(available, rep_locale, None, detail.source_locale)
     first = detail.variant(customer or available[0])
     second = detail.variant(rep or available[0])
     if first is None or second is None:  # pragma: no cover - both were picked from the available ones
-        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+        raise RecordNotFound(later("The response “{key}” has no text in any language.", key=key))
     return SideBySide(key=key, customer=first, rep=second)
 
 
@@ -198,14 +198,14 @@ def save_variant(session: Session, actor_id: int, key: str, locale: str, body: s
     require(session, actor_id, "response.edit")
     code = normalise_locale(locale)
     if code is None or code not in CUSTOMER_LOCALES:
-        raise InvalidInput(_("“{locale}” is not a language the desk answers in.").format(locale=locale))
+        raise InvalidInput(later("“{locale}” is not a language the desk answers in.", locale=locale))
     text = clean_text(body)
     if not text.strip():
-        raise InvalidInput(_("The response text is empty."))
+        raise InvalidInput(later("The response text is empty."))
     response = _load(session, key)
     problems = validate(text, [p.name for p in parse_prompts(response.prompts)])
     if problems:
-        raise InvalidTemplate(_("The text cannot be saved: {problem}").format(problem=problems[0]), problems)
+        raise InvalidTemplate(later("The text cannot be saved: {problem}", problem=problems[0]), problems)
     variant = next((v for v in response.variants if v.locale == code), None)
     new_title = clean_text(title).strip() if title is not None else (variant.title if variant else response.title)
     if variant is None:
@@ -255,7 +255,7 @@ def render_response(session: Session, actor_id: int, key: str, customer_account:
     chosen = pick_locale([v.locale for v in detail.variants], wanted, brand_default, detail.source_locale)
     variant = detail.variant(chosen) if chosen else None
     if variant is None:
-        raise RecordNotFound(_("The response “{key}” has no text in any language.").format(key=key))
+        raise RecordNotFound(later("The response “{key}” has no text in any language.", key=key))
     body = variant.body
     if placeholders:
         given = {name: value for name, value in (prompts or {}).items() if str(value).strip()}
@@ -274,7 +274,7 @@ def _load(session: Session, key: str) -> Response:
     response = session.scalars(select(Response).options(selectinload(Response.variants))
                                .where(Response.key == key)).one_or_none()
     if response is None:
-        raise RecordNotFound(_("There is no response “{key}”.").format(key=key))
+        raise RecordNotFound(later("There is no response “{key}”.", key=key))
     return response
 
 

@@ -23,7 +23,7 @@ from deskapp.core.domain.enums import Channel, SupportStage
 from deskapp.core.domain.models import Agent, Brand, Case, Customer
 from deskapp.core.domain.quality import Feedback
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import N_, _, language_name
+from deskapp.core.i18n import N_, _, language_name, later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.dates import start_of_day
 
@@ -102,7 +102,7 @@ def volume_series(session: Session, actor_id: int, by: GroupBy = "agent", since:
     """
     require(session, actor_id, "report.view")
     if bucket not in {"day", "week", "month"}:
-        raise InvalidInput(_("Unknown period {bucket}: use day, week or month.").format(bucket=bucket))
+        raise InvalidInput(later("Unknown period {bucket}: use day, week or month.", bucket=bucket))
     column = _case_group(by)
     query = (select(column, Case.opened_at).select_from(Case).outerjoin(Agent, Agent.id == Case.owner_id)
              .join(Brand, Brand.id == Case.brand_id).join(Customer, Customer.id == Case.customer_id))
@@ -144,10 +144,9 @@ def _case_group(by: str) -> Any:
 def _column(columns: dict[str, Any], by: str) -> Any:
     if by not in columns:
         if by == "source":  # cases have no source: only scores do
-            raise InvalidInput(_("Case volumes cannot be grouped by source: use agent, channel, brand, stage or "
-                                 "locale."))
-        raise InvalidInput(_("Cannot group by {by}: use agent, channel, brand, stage, locale or source.").format(
-            by=by))
+            raise InvalidInput(later("Case volumes cannot be grouped by source: use agent, channel, brand, stage or "
+                                     "locale."))
+        raise InvalidInput(later("Cannot group by {by}: use agent, channel, brand, stage, locale or source.", by=by))
     return columns[by]
 
 

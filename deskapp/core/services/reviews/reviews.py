@@ -27,7 +27,7 @@ from deskapp.core.domain.models import Agent, Case
 from deskapp.core.domain.quality import Review, Rubric
 from deskapp.core.domain.references import format_case_reference
 from deskapp.core.errors import InputFileError, InvalidInput, RecordNotFound
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 from deskapp.core.services.kernel.text import clean_text
@@ -90,10 +90,10 @@ def parse_rubric(text: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputFileError(_("The rubric file is not valid YAML: {reason}").format(reason=exc)) from None
+        raise InputFileError(later("The rubric file is not valid YAML: {reason}", reason=exc)) from None
     if not isinstance(data, dict) or data.get("format") != RUBRIC_FORMAT or not isinstance(data.get("criteria"), list):
-        raise InputFileError(_("This is not a rubric file: it needs “format: {format}” and a “criteria:” "
-                               "list.").format(format=RUBRIC_FORMAT))
+        raise InputFileError(later("This is not a rubric file: it needs “format: {format}” and a “criteria:” "
+                                   "list.", format=RUBRIC_FORMAT))
     criteria = [_criterion(raw) for raw in data["criteria"]]
     title = data.get("title")
     return {"key": str(data.get("key") or DEFAULT_RUBRIC), "title": title if isinstance(title, dict) else
@@ -138,7 +138,7 @@ def save_rubric(session: Session, actor_id: int, criteria: Sequence[Mapping[str,
     try:
         parsed = {"title": titles, "criteria": [_criterion(dict(item)) for item in criteria]}
     except InputFileError as exc:
-        raise InvalidInput(exc.message) from None
+        raise InvalidInput(exc.retranslated) from None
     stored = _stored(parsed)
     if latest is not None and latest.criteria == stored:
         return _view(latest, None)
@@ -163,7 +163,7 @@ def rubric_source(session: Session, actor_id: int, key: str = DEFAULT_RUBRIC) ->
         _ensure_default_rubric(session)
     latest = _latest(session, key)
     if latest is None:
-        raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
+        raise RecordNotFound(later("There is no rubric {key}.", key=key))
     criteria = [{"key": c["key"], "weight": c["weight"], "title": dict(c.get("title", {})),
                  "guidance": dict(c.get("guidance", {}))} for c in latest.criteria]
     return latest.version, criteria
@@ -184,7 +184,7 @@ def _rubric_view(session: Session, locale: str | None, key: str = DEFAULT_RUBRIC
         _ensure_default_rubric(session)
     latest = _latest(session, key)
     if latest is None:
-        raise RecordNotFound(_("There is no rubric {key}.").format(key=key))
+        raise RecordNotFound(later("There is no rubric {key}.", key=key))
     return _view(latest, locale)
 
 
@@ -221,21 +221,21 @@ def create_review(session: Session, actor_id: int, case_id: int, scores: Mapping
     unknown = sorted(set(scores) - known)
     missing = [c.title for c in view.criteria if c.key not in scores]
     if unknown:
-        raise InvalidInput(_("Unknown criteria: {keys}.").format(keys=", ".join(unknown)))
+        raise InvalidInput(later("Unknown criteria: {keys}.", keys=", ".join(unknown)))
     if missing:
-        raise InvalidInput(_("Score every criterion. Missing: {titles}.").format(titles=", ".join(missing)))
+        raise InvalidInput(later("Score every criterion. Missing: {titles}.", titles=", ".join(missing)))
     for value in scores.values():
         if isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
-            raise InvalidInput(_("Each score is a whole number from {low} to {high}.").format(
-                low=SCORE_MIN, high=SCORE_MAX))
+            raise InvalidInput(later("Each score is a whole number from {low} to {high}.",
+                                     low=SCORE_MIN, high=SCORE_MAX))
     case = session.get(Case, case_id)
     if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     if case.owner_id is None:
-        raise InvalidInput(_("This case has no owner, so there is nobody to coach. Assign it first."))
+        raise InvalidInput(later("This case has no owner, so there is nobody to coach. Assign it first."))
     comment = clean_text(coaching_comment).strip()
     if len(comment) > COMMENT_MAX:
-        raise InvalidInput(_("The comment is too long: at most {limit} characters.").format(limit=COMMENT_MAX))
+        raise InvalidInput(later("The comment is too long: at most {limit} characters.", limit=COMMENT_MAX))
     review = Review(case_id=case.id, supervisor_id=actor_id, rubric_id=view.rubric_id,
                     scores={c.key: int(scores[c.key]) for c in view.criteria},
                     total=weighted_total(view.criteria, scores), coaching_comment=comment, created_at=utcnow())
@@ -272,10 +272,10 @@ def acknowledge_review(session: Session, actor_id: int, review_id: int) -> Revie
     require(session, actor_id, "review.view_own")
     review = session.get(Review, review_id)
     if review is None:
-        raise RecordNotFound(_("The review no longer exists."))
+        raise RecordNotFound(later("The review no longer exists."))
     owner = session.scalar(select(Case.owner_id).where(Case.id == review.case_id))
     if owner != actor_id:
-        raise PermissionDenied(_("Only the representative who was reviewed can acknowledge a review."))
+        raise PermissionDenied(later("Only the representative who was reviewed can acknowledge a review."))
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
         audit(session, actor_id, "review.acknowledge", "review", review.id)
@@ -287,15 +287,14 @@ def acknowledge_review(session: Session, actor_id: int, review_id: int) -> Revie
 
 def _criterion(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict) or not raw.get("key"):
-        raise InputFileError(_("Every criterion needs a key, a weight and a title."))
+        raise InputFileError(later("Every criterion needs a key, a weight and a title."))
     title = raw.get("title")
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, int) or weight <= 0:
-        raise InputFileError(_("The weight of criterion {key} must be a whole number above 0.").format(
-            key=raw["key"]))
+        raise InputFileError(later("The weight of criterion {key} must be a whole number above 0.", key=raw["key"]))
     titles = title if isinstance(title, dict) else {"en": str(title or "")}
     if not titles.get("en"):
-        raise InputFileError(_("Criterion {key} needs an English title.").format(key=raw["key"]))
+        raise InputFileError(later("Criterion {key} needs an English title.", key=raw["key"]))
     guidance = raw.get("guidance")
     return {"key": str(raw["key"]), "weight": weight, "title": {str(k): str(v) for k, v in titles.items()},
             "guidance": {str(k): str(v) for k, v in guidance.items()} if isinstance(guidance, dict) else {}}

@@ -26,7 +26,7 @@ from deskapp.core.domain.enums import NoteKind
 from deskapp.core.domain.library import CallScript
 from deskapp.core.domain.models import Brand, CaseNote
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import SOURCE_LOCALE, _
+from deskapp.core.i18n import SOURCE_LOCALE, _, later
 from deskapp.core.i18n.formatting import format_date, format_number
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases.feedback import FeedbackRow, stage_feedback
@@ -163,7 +163,7 @@ def _script(session: Session, key: str, version: int | None = None) -> ScriptDef
     query = query.where(CallScript.version == version) if version is not None else query
     script = session.scalars(query.order_by(CallScript.version.desc()).limit(1)).first()
     if script is None:
-        raise RecordNotFound(_("There is no call script “{key}”.").format(key=key))
+        raise RecordNotFound(later("There is no call script “{key}”.", key=key))
     return _definition(script)
 
 
@@ -244,7 +244,7 @@ class ScriptRun:
         """
         spec = next((f for f in self.current.fields if f.name == name), None)
         if spec is None:
-            raise InvalidInput(_("This step has no field “{name}”.").format(name=name))
+            raise InvalidInput(later("This step has no field “{name}”.", name=name))
         if value is None or (isinstance(value, str) and not value.strip()):
             self.values.pop(name, None)
             return
@@ -262,7 +262,7 @@ class ScriptRun:
         """
         self.require_fields()
         if not 0 <= option < len(self.current.options):
-            raise InvalidInput(_("This step has no option {number}.").format(number=option + 1))
+            raise InvalidInput(later("This step has no option {number}.", number=option + 1))
         self.choices[len(self.path) - 1] = option
         self.path.append(self.current.options[option].next)
         return self.current
@@ -289,8 +289,8 @@ class ScriptRun:
         """Raise :class:`InvalidInput` naming the required fields of this step that are still empty."""
         missing = self.missing_fields()
         if missing:
-            raise InvalidInput(_("Fill in {names} first.").format(
-                names=", ".join(f.label(self.rep_locale) for f in missing)))
+            raise InvalidInput(later("Fill in {names} first.",
+                                     names=", ".join(f.label(self.rep_locale) for f in missing)))
 
     def summary(self, case_reference: str | None = None) -> str:
         """The readable text of the run's note: the case, the steps taken and the fields captured.
@@ -335,8 +335,8 @@ def _convert(spec: FieldSpec, value: Any, locale: str) -> Any:
         if spec.type == "choice":
             text = str(value).strip()
             if text not in {o.value for o in spec.options}:
-                raise InvalidInput(_("{label}: choose one of {values}.").format(
-                    label=spec.label(locale), values=", ".join(o.value for o in spec.options)))
+                raise InvalidInput(later("{label}: choose one of {values}.",
+                                         label=spec.label(locale), values=", ".join(o.value for o in spec.options)))
             return text
         if spec.type == "date":
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
@@ -350,8 +350,8 @@ def _convert(spec: FieldSpec, value: Any, locale: str) -> Any:
                 return word in YES_WORDS
             raise ValueError(word)
     except (ValueError, TemplateError):
-        raise InvalidInput(_("{label}: “{value}” is not a valid {type}.").format(
-            label=spec.label(locale), value=value, type=spec.type)) from None
+        raise InvalidInput(later("{label}: “{value}” is not a valid {type}.",
+                                 label=spec.label(locale), value=value, type=spec.type)) from None
     return str(value).strip()
 
 
@@ -381,7 +381,7 @@ def finish_run(session: Session, actor_id: int, case_id: int, run: ScriptRun) ->
     """
     author = require(session, actor_id, "script.run")
     if not run.current.final:
-        raise InvalidInput(_("The script is not finished yet: continue to its last step."))
+        raise InvalidInput(later("The script is not finished yet: continue to its last step."))
     run.require_fields()
     case = writable_case(session, case_id)
     now = utcnow()

@@ -28,7 +28,7 @@ from deskapp.core.domain.surveys import (
     SurveyScreen,
 )
 from deskapp.core.errors import InvalidInput, RecordNotFound
-from deskapp.core.i18n import N_, _, normalise_locale
+from deskapp.core.i18n import N_, later, normalise_locale
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.audit import audit
 
@@ -98,7 +98,7 @@ def screen_setup(session: Session, actor_id: int, case_id: int, *, now: dt.datet
 def _check_unanswered(session: Session, case_id: int, visit: str) -> None:
     taken = session.scalar(select(Feedback.id).where(Feedback.case_id == case_id, Feedback.visit_key == visit))
     if taken is not None:
-        raise InvalidInput(_("The customer has already rated this visit. One answer per visit is kept."))
+        raise InvalidInput(later("The customer has already rated this visit. One answer per visit is kept."))
 
 
 def record_customer_answer(session: Session, actor_id: int, case_id: int, score: int, *, language: str,
@@ -122,14 +122,14 @@ def record_customer_answer(session: Session, actor_id: int, case_id: int, score:
     """
     actor = require(session, actor_id, "feedback.record")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput(_("The satisfaction score must be a whole number from 1 to 5."))
+        raise InvalidInput(later("The satisfaction score must be a whole number from 1 to 5."))
     code = normalise_locale(language)
     if code is None:
-        raise InvalidInput(_("Unknown language {code}.").format(code=language))
+        raise InvalidInput(later("Unknown language {code}.", code=language))
     picked = tuple(dict.fromkeys(reasons))
     unknown = [r for r in picked if r not in REASON_CODES]
     if unknown:
-        raise InvalidInput(_("Unknown reason {code}.").format(code=unknown[0]))
+        raise InvalidInput(later("Unknown reason {code}.", code=unknown[0]))
     case = _case(session, case_id)
     at = now or utcnow()
     visit = counter_visit(at)
@@ -152,13 +152,13 @@ def set_screen_look(session: Session, actor_id: int, brand_code: str, *, backgro
     actor = require(session, actor_id, "survey.configure")
     brand = session.scalar(select(Brand).where(Brand.code == brand_code))
     if brand is None:
-        raise RecordNotFound(_("There is no brand {code}.").format(code=brand_code))
+        raise RecordNotFound(later("There is no brand {code}.", code=brand_code))
     for colour in (background, foreground):
         if colour is not None and not _COLOUR.match(colour):
-            raise InvalidInput(_("A colour is written #rrggbb, for example #1f4e79: {value}").format(value=colour))
+            raise InvalidInput(later("A colour is written #rrggbb, for example #1f4e79: {value}", value=colour))
     low, high = TIMEOUT_RANGE
     if timeout_seconds is not None and not low <= timeout_seconds <= high:
-        raise InvalidInput(_("The timeout must be from {low} to {high} seconds.").format(low=low, high=high))
+        raise InvalidInput(later("The timeout must be from {low} to {high} seconds.", low=low, high=high))
     screen = session.get(SurveyScreen, brand.id)
     if screen is None:
         screen = SurveyScreen(brand_id=brand.id, background=DEFAULT_BACKGROUND, foreground=DEFAULT_FOREGROUND,
@@ -179,5 +179,5 @@ def set_screen_look(session: Session, actor_id: int, brand_code: str, *, backgro
 def _case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise RecordNotFound(_("The case no longer exists."))
+        raise RecordNotFound(later("The case no longer exists."))
     return case

@@ -20,7 +20,7 @@ from deskapp.core.domain.models import Agent, Brand, Case
 from deskapp.core.domain.quality import Feedback
 from deskapp.core.domain.surveys import FeedbackSource
 from deskapp.core.errors import InvalidInput
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.security.permissions import require
 from deskapp.core.services.kernel.dates import start_of_day
 from deskapp.core.services.surveys.answers import REASONS
@@ -115,7 +115,7 @@ def _group(by: str) -> tuple[Any, Any]:
     columns = {"brand": (Brand.code, Brand.name), "channel": (Case.channel, Case.channel),
                "agent": (Agent.username, Agent.display_name)}
     if by not in columns:
-        raise InvalidInput(_("Cannot group response rates by {by}: use brand, channel or agent.").format(by=by))
+        raise InvalidInput(later("Cannot group response rates by {by}: use brand, channel or agent.", by=by))
     return columns[by]
 
 

@@ -28,7 +28,7 @@ from deskapp.core.domain.quality import Feedback
 from deskapp.core.domain.references import format_case_reference, parse_case_reference
 from deskapp.core.domain.surveys import FeedbackSource
 from deskapp.core.errors import InputFileError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.io.csv_io import open_csv, unneutralise
 from deskapp.core.security.permissions import require
 from deskapp.core.services.cases.feedback import COMMENT_MAX
@@ -147,7 +147,7 @@ def _header(header: list[str], path: object, summary: SurveyImport) -> dict[str,
             summary.unknown_columns.append(cell.strip())
         elif name in index:
             raise InputFileError(
-                _("{path}: the column {column} appears twice in the header row.").format(path=path, column=name))
+                later("{path}: the column {column} appears twice in the header row.", path=path, column=name))
         else:
             index[name] = position
     missing = [name for name in REQUIRED if name not in index]
@@ -155,8 +155,8 @@ def _header(header: list[str], path: object, summary: SurveyImport) -> dict[str,
         missing.insert(0, "call_id / case_ref")
     if missing:
         raise InputFileError(
-            _("{path}: the header row lacks the column(s) {columns}. Required columns: {required}.").format(
-                path=path, columns=", ".join(missing), required="call_id / case_ref, score, answered_at"))
+            later("{path}: the header row lacks the column(s) {columns}. Required columns: {required}.",
+                  path=path, columns=", ".join(missing), required="call_id / case_ref, score, answered_at"))
     return index
 
 
