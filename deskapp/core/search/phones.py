@@ -98,11 +98,11 @@ def check_region(region: str | None) -> str | None:
     code = region.strip().upper()
     if code not in _phonenumbers().SUPPORTED_REGIONS:
         from deskapp.core.errors import DeskappError
-        from deskapp.core.i18n import _
+        from deskapp.core.i18n import later
 
         raise DeskappError(
-            _("{region} is not a known country code for phone numbers; use two letters such as FI, PH or ES.")
-            .format(region=region)
+            later("{region} is not a known country code for phone numbers; use two letters such as FI, PH or ES.",
+                  region=region)
         )
     return code
 

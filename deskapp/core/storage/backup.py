@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.io.safe_write import check_output_path, database_file, install, temporary_beside
 
 
@@ -32,10 +32,10 @@ def backup_database(engine: Engine, target: str | Path) -> BackupResult:
         DeskappError: Not SQLite, ``target`` exists, or it is the database or one of its working files.
     """
     if engine.dialect.name != "sqlite":
-        raise DeskappError(_("Back up a PostgreSQL database with the server's own tools (pg_dump)."))
+        raise DeskappError(later("Back up a PostgreSQL database with the server's own tools (pg_dump)."))
     path = check_output_path(target, database=database_file(engine.url))
     if path.exists():
-        raise DeskappError(_("{path} already exists; choose a new file name.").format(path=path))
+        raise DeskappError(later("{path} already exists; choose a new file name.", path=path))
     pages = 0
 
     def progress(_status: int, remaining: int, total: int) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, text
 
 from deskapp.core.errors import DeskappError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.search import fts, pg_prefixes
 from deskapp.core.storage import migrate
 
@@ -238,7 +238,7 @@ def repair_search_index(engine: Engine) -> None:
         DeskappError: The database is not at this deskapp's schema version (migrate it first).
     """
     if migrate.current_revision(engine) != migrate.EXPECTED_HEAD:
-        raise DeskappError(_("The database is not at this deskapp's schema version; run 'deskapp migrate' first."))
+        raise DeskappError(later("The database is not at this deskapp's schema version; run 'deskapp migrate' first."))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             pg_prefixes.drop(connection)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.errors import DeskappError, StorageError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import _, later
 from deskapp.core.storage.idle_ping import ping_when_idle
 
 BUSY_TIMEOUT_MS = 5000
@@ -59,26 +59,26 @@ def check_database_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except ArgumentError:
-        raise StorageError(_("“{url}” is neither a database file nor a database URL such as "
-                             "postgresql://user@host/dbname.").format(url=url)) from None
+        raise StorageError(later("“{url}” is neither a database file nor a database URL such as "
+                                 "postgresql://user@host/dbname.", url=url)) from None
     backend = parsed.drivername.partition("+")[0]
     if backend == "postgres":
-        raise StorageError(_("Write the database URL as postgresql://… (not postgres://…)."))
+        raise StorageError(later("Write the database URL as postgresql://… (not postgres://…)."))
     if backend not in SUPPORTED_BACKENDS:
-        raise StorageError(_("deskapp works with SQLite files and PostgreSQL servers; “{scheme}://” databases "
-                             "are not supported. Give a file name or a postgresql://user@host/dbname URL.")
-                           .format(scheme=parsed.drivername))
+        raise StorageError(later("deskapp works with SQLite files and PostgreSQL servers; “{scheme}://” databases "
+                                 "are not supported. Give a file name or a postgresql://user@host/dbname URL.",
+                                 scheme=parsed.drivername))
     try:
         parsed.get_dialect().import_dbapi()
     except NoSuchModuleError:
-        raise StorageError(_("deskapp does not know the database driver “{scheme}://”. Give a file name or a "
-                             "postgresql://user@host/dbname URL.").format(scheme=parsed.drivername)) from None
+        raise StorageError(later("deskapp does not know the database driver “{scheme}://”. Give a file name or a "
+                                 "postgresql://user@host/dbname URL.", scheme=parsed.drivername)) from None
     except ImportError:
         if backend == "postgresql":
-            raise StorageError(_("The PostgreSQL driver is not installed. Install it with: pip install "
-                                 "'deskapp[postgres]' (and write the URL as postgresql://…).")) from None
-        raise StorageError(_("The database driver for “{scheme}://” is not installed. Give a plain file name "
-                             "instead (SQLite is built in).").format(scheme=parsed.drivername)) from None
+            raise StorageError(later("The PostgreSQL driver is not installed. Install it with: pip install "
+                                     "'deskapp[postgres]' (and write the URL as postgresql://…).")) from None
+        raise StorageError(later("The database driver for “{scheme}://” is not installed. Give a plain file name "
+                                 "instead (SQLite is built in).", scheme=parsed.drivername)) from None
     return parsed
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from deskapp.core.errors import StorageError
-from deskapp.core.i18n import _
+from deskapp.core.i18n import later
 from deskapp.core.search.kb_index import TRIGRAM_INDEXES
 from deskapp.core.search.pg_prefixes import TABLE as PREFIX_TABLE
 
@@ -67,8 +67,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from deskapp.core.storage.engine import is_read_only
 
     if is_read_only(engine):
-        raise StorageError(_("This database is read-only and needs an update that only a writable copy can "
-                             "get. Open it once where it can be written, or copy it to a writable folder."))
+        raise StorageError(later("This database is read-only and needs an update that only a writable copy can "
+                                 "get. Open it once where it can be written, or copy it to a writable folder."))
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
