@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deskapp.core.errors import DeskappError, StorageError
 from deskapp.core.i18n import _, later
-from deskapp.core.storage.idle_ping import ping_when_idle
+from deskapp.core.storage.idle_ping import outside_transaction, ping_when_idle
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -121,21 +121,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+# Every PostgreSQL connection's settings. A sequential scan may otherwise start wherever another
+# one is reading (synchronized scans), and a lookup that reads the table until it has a page of
+# matches ("jose") would show whichever people that part of the table holds: different ones each
+# time, and not those SQLite shows. Off, every scan starts at the table's beginning.
+# No parallel workers: a desk's statements take a millisecond or two, and starting two
+# workers costs ~8 ms (a lookup that merges word-prefix streams went 1 -> 10 ms with them);
+# with many reps on a few cores they would only take CPU from other reps.
+_SETTINGS = ("SET synchronize_seqscans = off", "SET max_parallel_workers_per_gather = 0")
+
+
 def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
-    # A sequential scan may otherwise start wherever another one is reading (synchronized
-    # scans), and a lookup that reads the table until it has a page of matches ("jose") would
-    # show whichever people that part of the table holds: different ones each time, and not
-    # those SQLite shows. Off, every scan starts at the table's beginning.
-    # No parallel workers: a desk's statements take a millisecond or two, and starting two
-    # workers costs ~8 ms (a lookup that merges word-prefix streams went 1 -> 10 ms with them);
-    # with many reps on a few cores they would only take CPU from other reps.
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True
-    try:
-        dbapi_connection.execute("SET synchronize_seqscans = off")
-        dbapi_connection.execute("SET max_parallel_workers_per_gather = 0")
-    finally:
-        dbapi_connection.autocommit = autocommit
+    outside_transaction(dbapi_connection, *_SETTINGS)
 
 
 def reader(engine: Engine) -> Engine:
@@ -161,8 +158,7 @@ def reader(engine: Engine) -> Engine:
     made: Engine | None = getattr(engine, _READER, None)
     if made is None:
         made = create_engine(engine.url, isolation_level="AUTOCOMMIT", **getattr(engine, _MADE_WITH, {}))
-        event.listen(made, "connect", _postgresql_settings)
-        event.listen(made, "connect", _generic_plans)
+        event.listen(made, "connect", _reading_settings)
         ping_when_idle(made)
         event.listen(engine, "engine_disposed", functools.partial(_dispose_reader, made))
         setattr(engine, _READER, made)
@@ -175,13 +171,8 @@ GENERIC_PLANS = "deskapp_generic_plans"
 """Key of a connection's ``info``: every statement on it is planned generically (see :func:`reader`)."""
 
 
-def _generic_plans(dbapi_connection: Any, record: Any) -> None:
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True
-    try:
-        dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
-    finally:
-        dbapi_connection.autocommit = autocommit
+def _reading_settings(dbapi_connection: Any, record: Any) -> None:
+    outside_transaction(dbapi_connection, *_SETTINGS, "SET plan_cache_mode = force_generic_plan")
     record.info[GENERIC_PLANS] = True
 
 

@@ -26,6 +26,21 @@ PING_AFTER_SECONDS = 1.0
 _IDLE_SINCE = "deskapp_idle_since"
 
 
+def outside_transaction(dbapi_connection: Any, *statements: str) -> None:
+    """Run ``statements`` on a psycopg connection in autocommit mode, then restore its mode.
+
+    For session settings and pings: outside a transaction they open none that the pool or the
+    reading engine would then have to roll back.
+    """
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        for statement in statements:
+            dbapi_connection.execute(statement)
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
 def ping_when_idle(engine: Engine) -> None:
     """Install the idle check on ``engine``'s pool (a psycopg 3 engine made with ``pool_pre_ping=False``)."""
     event.listen(engine, "checkin", _checked_in)
@@ -41,10 +56,7 @@ def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     since = record.info.pop(_IDLE_SINCE, None)
     if since is None or time.monotonic() - since < PING_AFTER_SECONDS:
         return  # new, or in use a moment ago
-    autocommit = dbapi_connection.autocommit
     try:
-        dbapi_connection.autocommit = True  # the ping opens no transaction
-        dbapi_connection.execute("SELECT 1")
-        dbapi_connection.autocommit = autocommit
+        outside_transaction(dbapi_connection, "SELECT 1")
     except Exception as exc:  # any failure: the connection is not usable, take another
         raise DisconnectionError(str(exc)) from exc
