@@ -291,8 +291,6 @@ def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
     """
     if connection.dialect.name == "postgresql":
         return _fetch_generic(connection, sql, args)
-    if connection.dialect.name != "sqlite":
-        return connection.exec_driver_sql(sql, args).all()
     dbapi_error = connection.dialect.loaded_dbapi.Error
     try:
         cursor = connection.connection.cursor()

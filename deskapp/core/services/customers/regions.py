@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 _REGIONS_SQL = "SELECT code, default_region FROM brand"
 REGIONS_SECONDS = 30.0
 """How long the brands' regions are kept, per database, once read (see :func:`forget_regions`)."""
-# Per connection pool (an engine and its reader() share one): when read, and the (code, region) rows.
+# Per connection pool (on PostgreSQL an engine's reader() has its own): when read, and the (code, region) rows.
 _BRAND_REGIONS: weakref.WeakKeyDictionary[Any, tuple[float, tuple[tuple[str, str | None], ...]]] = (
     weakref.WeakKeyDictionary())
 
