@@ -55,6 +55,11 @@ class AbsorbedRow:
     can_undo: bool  # still inside the window (the unmerge itself decides again)
 
 
+def still_undoable(merged_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a merge made at ``merged_at`` may still be undone at ``now`` (within :data:`UNMERGE_WINDOW`)."""
+    return now - merged_at <= UNMERGE_WINDOW
+
+
 def absorbed_customers(session: Session, actor_id: int, keep: int, *,
                        now: dt.datetime | None = None) -> list[AbsorbedRow]:
     """The customers merged into ``keep`` and not unmerged, newest first (``customer.merge``).
@@ -74,7 +79,7 @@ def absorbed_customers(session: Session, actor_id: int, keep: int, *,
         .where(CustomerMerge.keep_id == keep, CustomerMerge.unmerged_at.is_(None))
         .order_by(CustomerMerge.merged_at.desc(), CustomerMerge.id.desc())).all()
     return [AbsorbedRow(merge_id, other.id, other.account_number, other.display_name, merged_at, by or "",
-                        merged_at + UNMERGE_WINDOW, moment - merged_at <= UNMERGE_WINDOW)
+                        merged_at + UNMERGE_WINDOW, still_undoable(merged_at, moment))
             for merge_id, merged_at, other, by in rows]
 
 
@@ -100,7 +105,7 @@ def unmerge_customer(session: Session, actor_id: int, other: int | str, *,
         raise MergeRefused(later("{account} is not merged into another customer.", account=other_row.account_number))
     keep_row = session.get(Customer, merge.keep_id)
     assert keep_row is not None  # a foreign key
-    if (now or utcnow()) - merge.merged_at > UNMERGE_WINDOW:
+    if not still_undoable(merge.merged_at, now or utcnow()):
         raise MergeRefused(later("{account} was merged more than {days} days ago; that can no longer be undone.",
                                  account=other_row.account_number, days=UNMERGE_WINDOW.days))
     newer = merged_into(session, keep_row.id)
